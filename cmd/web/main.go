@@ -1,0 +1,152 @@
+// Command web serves strikemap: the map page and the GeoJSON API over the
+// embedded October 2023 dataset, or over the GeoJSON files of a directory.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"strikemap/data"
+	"strikemap/internal/geo"
+	"strikemap/internal/server"
+)
+
+// Config is everything the command reads from flags and the environment.
+type Config struct {
+	Addr            string
+	DataDir         string
+	Tiles           string
+	LogFormat       string
+	ShutdownTimeout time.Duration
+}
+
+// defaultTiles is OpenStreetMap's standard tile layer.
+const defaultTiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+func main() {
+	cfg, err := parseConfig(os.Args[1:], os.Getenv, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "strikemap:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "strikemap:", err)
+		os.Exit(1)
+	}
+}
+
+// parseConfig reads flags, falling back to STRIKEMAP_* environment variables.
+func parseConfig(args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var cfg Config
+	fl := flag.NewFlagSet("strikemap", flag.ContinueOnError)
+	fl.SetOutput(out)
+	fl.StringVar(&cfg.Addr, "addr", env("STRIKEMAP_ADDR", ":8080"), "listen address (env STRIKEMAP_ADDR)")
+	fl.StringVar(&cfg.DataDir, "data", env("STRIKEMAP_DATA", ""), "directory holding bases.geojson and incidents.geojson; empty serves the embedded dataset (env STRIKEMAP_DATA)")
+	fl.StringVar(&cfg.Tiles, "tiles", env("STRIKEMAP_TILES", defaultTiles), "raster tile URL template for the map, or \"off\" for the offline basemap only (env STRIKEMAP_TILES)")
+	fl.StringVar(&cfg.LogFormat, "log-format", env("STRIKEMAP_LOG_FORMAT", "text"), "log format: text or json (env STRIKEMAP_LOG_FORMAT)")
+	timeout := env("STRIKEMAP_SHUTDOWN_TIMEOUT", "15s")
+	fl.Func("shutdown-timeout", "how long to let requests finish on SIGINT or SIGTERM (env STRIKEMAP_SHUTDOWN_TIMEOUT, default 15s)", func(s string) error {
+		timeout = s
+		return nil
+	})
+	fl.Usage = func() {
+		fmt.Fprintf(out, "Usage: strikemap [flags]\n\nServes the strikemap map and GeoJSON API.\n\nFlags:\n")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fl.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q: strikemap takes only flags (see -h)", fl.Arg(0))
+	}
+	d, err := time.ParseDuration(timeout)
+	if err != nil || d <= 0 {
+		return cfg, fmt.Errorf("shutdown timeout %q is not a positive duration such as 15s", timeout)
+	}
+	cfg.ShutdownTimeout = d
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, fmt.Errorf("log format %q is not text or json", cfg.LogFormat)
+	}
+	if cfg.Tiles == "off" {
+		cfg.Tiles = ""
+	} else if !strings.HasPrefix(cfg.Tiles, "https://") && !strings.HasPrefix(cfg.Tiles, "http://") {
+		return cfg, fmt.Errorf("tiles %q is not an http(s) URL template or \"off\"", cfg.Tiles)
+	}
+	return cfg, nil
+}
+
+// run loads the dataset and serves until ctx ends, then shuts down
+// gracefully. When ready is not nil it receives the listening address.
+func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string) error {
+	var handler slog.Handler = slog.NewTextHandler(logOut, nil)
+	if cfg.LogFormat == "json" {
+		handler = slog.NewJSONHandler(logOut, nil)
+	}
+	logger := slog.New(handler)
+
+	var fsys fs.FS = data.FS
+	source := "embedded dataset"
+	if cfg.DataDir != "" {
+		fsys, source = os.DirFS(cfg.DataDir), cfg.DataDir
+	}
+	d, err := geo.Load(fsys)
+	if err != nil {
+		return fmt.Errorf("load %s: %w", source, err)
+	}
+	logger.Info("dataset loaded", "source", source, "version", d.Version, "bases", len(d.Bases), "incidents", len(d.Incidents))
+
+	srv := &http.Server{
+		Handler:           server.New(geo.NewStore(d, time.Now()), server.Options{Logger: logger, TileURL: cfg.Tiles}),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	logger.Info("listening", "addr", "http://"+ln.Addr().String())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,34 @@
+package geo
+
+import "github.com/paulmach/orb"
+
+// BaseKind classifies a site.
+type BaseKind string
+
+// The kinds of site.
+const (
+	KindAirBase  BaseKind = "air_base"
+	KindAirport  BaseKind = "airport"
+	KindGarrison BaseKind = "garrison"
+	KindOutpost  BaseKind = "outpost"
+	KindFacility BaseKind = "facility"
+)
+
+// BaseKinds lists every valid BaseKind.
+var BaseKinds = []BaseKind{KindAirBase, KindAirport, KindGarrison, KindOutpost, KindFacility}
+
+// Base is a military site that incidents can target.
+type Base struct {
+	ID          string    // stable id, e.g. "ain-al-asad"
+	Name        string    // display name
+	Aliases     []string  // other names in use
+	Country     string    // ISO 3166-1 alpha-2 code
+	Admin1      string    // first-level administrative division (governorate, province)
+	Kind        BaseKind  // what sort of site
+	ICAO        string    // ICAO airport code, or ""
+	IATA        string    // IATA airport code, or ""
+	Point       orb.Point // [lon, lat], WGS84 degrees
+	CoordSource string    // where the coordinate comes from
+	CoordURL    string    // link to the coordinate's source (absolute http(s)), or ""
+	Notes       string    // uncertainty about the coordinate or the site, or ""
+}

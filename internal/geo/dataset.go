@@ -1,0 +1,75 @@
+package geo
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Dataset is a validated, immutable set of bases and incidents. It is safe
+// for concurrent use; a reload builds a new Dataset rather than changing one.
+type Dataset struct {
+	// Bases in file order.
+	Bases []Base
+	// Incidents sorted by Date, then DateEnd, then ID.
+	Incidents []Incident
+	// Version is a short content hash of the data files: it changes whenever
+	// the data does, and names the data a map or an export was made from.
+	Version string
+
+	baseByID     map[string]int
+	incidentByID map[string]int
+}
+
+// newDataset indexes bases and incidents and sorts the incidents by time.
+// The caller has validated them.
+func newDataset(bases []Base, incidents []Incident, version string) *Dataset {
+	slices.SortStableFunc(incidents, func(a, b Incident) int {
+		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.DateEnd, b.DateEnd), cmp.Compare(a.ID, b.ID))
+	})
+	d := &Dataset{
+		Bases:        bases,
+		Incidents:    incidents,
+		Version:      version,
+		baseByID:     make(map[string]int, len(bases)),
+		incidentByID: make(map[string]int, len(incidents)),
+	}
+	for i, b := range bases {
+		d.baseByID[b.ID] = i
+	}
+	for i, inc := range incidents {
+		d.incidentByID[inc.ID] = i
+	}
+	return d
+}
+
+// Base returns the base with the given id.
+func (d *Dataset) Base(id string) (*Base, bool) {
+	i, ok := d.baseByID[id]
+	if !ok {
+		return nil, false
+	}
+	return &d.Bases[i], true
+}
+
+// Incident returns the incident with the given id.
+func (d *Dataset) Incident(id string) (*Incident, bool) {
+	i, ok := d.incidentByID[id]
+	if !ok {
+		return nil, false
+	}
+	return &d.Incidents[i], true
+}
+
+// Span returns the first and last day covered by any incident; ok is false
+// when there are no incidents.
+func (d *Dataset) Span() (first, last Date, ok bool) {
+	if len(d.Incidents) == 0 {
+		return 0, 0, false
+	}
+	first = d.Incidents[0].Date
+	last = d.Incidents[0].DateEnd
+	for i := range d.Incidents {
+		last = max(last, d.Incidents[i].DateEnd)
+	}
+	return first, last, true
+}

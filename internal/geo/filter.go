@@ -1,0 +1,72 @@
+package geo
+
+import (
+	"slices"
+
+	"github.com/paulmach/orb"
+)
+
+// Filter selects incidents. The zero Filter selects every incident; each set
+// field narrows the selection, and an incident must pass all of them.
+type Filter struct {
+	// From and To bound the days, inclusive. An incident matches when its
+	// [Date, DateEnd] overlaps [From, To]. Nil means unbounded.
+	From, To *Date
+	// Weapons, Statuses and Bases keep incidents whose value is in the list;
+	// an empty list keeps all.
+	Weapons  []Weapon
+	Statuses []Status
+	Bases    []string
+	// BBox keeps incidents whose point lies inside it (edges included), in
+	// [lon, lat] degrees with Min the south-west corner. A box whose Min
+	// longitude is greater than its Max longitude crosses the antimeridian
+	// (RFC 7946 §5.2). Nil keeps all.
+	BBox *orb.Bound
+}
+
+// Match reports whether inc passes every condition of f.
+func (f *Filter) Match(inc *Incident) bool {
+	if f.From != nil && inc.DateEnd < *f.From {
+		return false
+	}
+	if f.To != nil && inc.Date > *f.To {
+		return false
+	}
+	if len(f.Weapons) > 0 && !slices.Contains(f.Weapons, inc.Weapon) {
+		return false
+	}
+	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, inc.Status) {
+		return false
+	}
+	if len(f.Bases) > 0 && !slices.Contains(f.Bases, inc.Base) {
+		return false
+	}
+	if f.BBox != nil && !InBBox(*f.BBox, inc.Point) {
+		return false
+	}
+	return true
+}
+
+// InBBox reports whether p lies inside b, edges included, where a b whose Min
+// longitude exceeds its Max longitude crosses the antimeridian.
+func InBBox(b orb.Bound, p orb.Point) bool {
+	if p.Lat() < b.Min.Lat() || p.Lat() > b.Max.Lat() {
+		return false
+	}
+	if b.Min.Lon() <= b.Max.Lon() {
+		return p.Lon() >= b.Min.Lon() && p.Lon() <= b.Max.Lon()
+	}
+	return p.Lon() >= b.Min.Lon() || p.Lon() <= b.Max.Lon()
+}
+
+// Select returns the dataset's incidents that match f, in the dataset's
+// order (by date). The slice holds pointers into the dataset: read only.
+func (d *Dataset) Select(f Filter) []*Incident {
+	out := make([]*Incident, 0)
+	for i := range d.Incidents {
+		if f.Match(&d.Incidents[i]) {
+			out = append(out, &d.Incidents[i])
+		}
+	}
+	return out
+}

@@ -1,0 +1,430 @@
+package geo
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/geojson"
+)
+
+// The data files a dataset directory holds.
+const (
+	BasesFile     = "bases.geojson"
+	IncidentsFile = "incidents.geojson"
+)
+
+// Load reads bases.geojson and incidents.geojson from fsys, validates them
+// and returns the dataset. Any problem rejects the whole dataset: the error is
+// a *ValidationError listing every problem, or an error naming the file that
+// could not be read.
+func Load(fsys fs.FS) (*Dataset, error) {
+	basesJSON, err := fs.ReadFile(fsys, BasesFile)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", BasesFile, err)
+	}
+	incidentsJSON, err := fs.ReadFile(fsys, IncidentsFile)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", IncidentsFile, err)
+	}
+	return Parse(basesJSON, incidentsJSON)
+}
+
+// Parse validates the contents of bases.geojson and incidents.geojson and
+// returns the dataset, or a *ValidationError listing every problem.
+func Parse(basesJSON, incidentsJSON []byte) (*Dataset, error) {
+	var problems []Problem
+	bases := parseBases(basesJSON, &problems)
+	ids := make(map[string]orb.Point, len(bases))
+	for _, b := range bases {
+		ids[b.ID] = b.Point
+	}
+	incidents := parseIncidents(incidentsJSON, ids, &problems)
+	if len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
+	h := sha256.New()
+	h.Write(basesJSON)
+	h.Write([]byte{0})
+	h.Write(incidentsJSON)
+	version := hex.EncodeToString(h.Sum(nil))[:12]
+	return newDataset(bases, incidents, version), nil
+}
+
+// featureList splits a FeatureCollection into its raw features, so that each
+// feature's problems can be reported with its index.
+func featureList(file string, data []byte, problems *[]Problem) []json.RawMessage {
+	var fc struct {
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(data, &fc); err != nil {
+		*problems = append(*problems, Problem{File: file, Index: -1, Reason: "is not valid JSON: " + err.Error()})
+		return nil
+	}
+	if fc.Type != "FeatureCollection" {
+		*problems = append(*problems, Problem{File: file, Index: -1, Reason: fmt.Sprintf("has type %q, want a GeoJSON FeatureCollection", fc.Type)})
+		return nil
+	}
+	return fc.Features
+}
+
+// featureProblems collects the problems of one feature.
+type featureProblems struct {
+	file     string
+	index    int
+	id       string
+	problems *[]Problem
+}
+
+func (f *featureProblems) add(field, format string, args ...any) {
+	*f.problems = append(*f.problems, Problem{File: f.file, Index: f.index, ID: f.id, Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// decodeFeature reads one feature's id, point and properties. It returns
+// false when the feature is too broken to check further.
+func (f *featureProblems) decodeFeature(raw json.RawMessage, props any) (orb.Point, bool) {
+	var feat geojson.FeatureOf[json.RawMessage]
+	if err := json.Unmarshal(raw, &feat); err != nil {
+		f.add("", "is not a GeoJSON Feature: %v", err)
+		return orb.Point{}, false
+	}
+	switch id := feat.ID.(type) {
+	case string:
+		f.id = id
+		if !validID(id) {
+			f.add("id", "%q must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit", id)
+		}
+	case nil:
+		f.add("id", "is missing: every feature needs a stable string id")
+	default:
+		f.add("id", "%v must be a string", id)
+	}
+	ok := true
+	pt, isPoint := feat.Geometry.(orb.Point)
+	switch {
+	case feat.Geometry == nil:
+		f.add("geometry", "is missing: want a Point")
+		ok = false
+	case !isPoint:
+		f.add("geometry", "is a %s, want a Point", feat.Geometry.GeoJSONType())
+		ok = false
+	case math.IsNaN(pt.Lon()) || pt.Lon() < -180 || pt.Lon() > 180:
+		f.add("geometry", "longitude %v is outside -180..180", pt.Lon())
+	case math.IsNaN(pt.Lat()) || pt.Lat() < -90 || pt.Lat() > 90:
+		f.add("geometry", "latitude %v is outside -90..90", pt.Lat())
+	}
+	dec := json.NewDecoder(bytes.NewReader(feat.Properties))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(props); err != nil {
+		f.add(jsonErrorField(err), "%s", jsonErrorReason(err, props))
+		return pt, false
+	}
+	return pt, ok
+}
+
+// jsonErrorField names the property a decoding error is about.
+func jsonErrorField(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return te.Field
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return strings.Trim(name, `"`)
+	}
+	return "properties"
+}
+
+// jsonErrorReason says what was wrong with a property's JSON and what is allowed.
+func jsonErrorReason(err error, props any) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("is a JSON %s, want %s", te.Value, jsonKind(te.Type.String()))
+	}
+	if strings.HasPrefix(err.Error(), "json: unknown field ") {
+		return "is not a known property; allowed: " + strings.Join(jsonFieldNames(props), ", ")
+	}
+	return "cannot be read: " + err.Error()
+}
+
+// jsonKind says a Go type as a JSON reader would.
+func jsonKind(goType string) string {
+	switch strings.TrimLeft(goType, "*") {
+	case "int":
+		return "a whole number (or null)"
+	case "string":
+		return "a string"
+	case "[]string":
+		return "an array of strings"
+	default:
+		if strings.HasPrefix(goType, "[]") {
+			return "an array"
+		}
+		return "an object"
+	}
+}
+
+func parseBases(data []byte, problems *[]Problem) []Base {
+	raw := featureList(BasesFile, data, problems)
+	bases := make([]Base, 0, len(raw))
+	seen := make(map[string]int, len(raw))
+	for i, r := range raw {
+		f := featureProblems{file: BasesFile, index: i, problems: problems}
+		var p baseProperties
+		pt, ok := f.decodeFeature(r, &p)
+		if f.id != "" {
+			if j, dup := seen[f.id]; dup {
+				f.add("id", "%q is also the id of feature %d: ids must be unique", f.id, j)
+			}
+			seen[f.id] = i
+		}
+		if !ok {
+			continue
+		}
+		b := Base{
+			ID: f.id, Point: pt, Name: p.Name, Aliases: p.Aliases, Country: p.Country,
+			Admin1: p.Admin1, Kind: BaseKind(p.Kind), ICAO: p.ICAO, IATA: p.IATA,
+			CoordSource: p.CoordSource, CoordURL: p.CoordURL, Notes: p.Notes,
+		}
+		b.check(&f)
+		bases = append(bases, b)
+	}
+	return bases
+}
+
+// baseProperties is the properties object of a feature in bases.geojson.
+type baseProperties struct {
+	Name        string   `json:"name"`
+	Aliases     []string `json:"aliases"`
+	Country     string   `json:"country"`
+	Admin1      string   `json:"admin1"`
+	Kind        string   `json:"kind"`
+	ICAO        string   `json:"icao"`
+	IATA        string   `json:"iata"`
+	CoordSource string   `json:"coord_source"`
+	CoordURL    string   `json:"coord_source_url"`
+	Notes       string   `json:"notes"`
+}
+
+func (b *Base) check(f *featureProblems) {
+	if strings.TrimSpace(b.Name) == "" {
+		f.add("name", "is missing: every base needs a name")
+	}
+	if !upperLetters(b.Country, 2) {
+		f.add("country", "%q is not an ISO 3166-1 alpha-2 code such as IQ or SY", b.Country)
+	}
+	if !slices.Contains(BaseKinds, b.Kind) {
+		f.add("kind", "%q is not one of %s", b.Kind, oneOf(BaseKinds))
+	}
+	if b.ICAO != "" && !upperLetters(b.ICAO, 4) {
+		f.add("icao", "%q is not a 4-letter ICAO code such as ORAA", b.ICAO)
+	}
+	if b.IATA != "" && !upperLetters(b.IATA, 3) {
+		f.add("iata", "%q is not a 3-letter IATA code such as IQA", b.IATA)
+	}
+	if strings.TrimSpace(b.CoordSource) == "" {
+		f.add("coord_source", "is missing: say where the coordinate comes from")
+	}
+	if b.CoordURL != "" {
+		if err := checkHTTPURL(b.CoordURL); err != nil {
+			f.add("coord_source_url", "%v", err)
+		}
+	}
+	for i, a := range b.Aliases {
+		if strings.TrimSpace(a) == "" {
+			f.add(fmt.Sprintf("aliases[%d]", i), "is empty")
+		}
+	}
+}
+
+// incidentProperties is the properties object of a feature in incidents.geojson.
+type incidentProperties struct {
+	Date              string             `json:"date"`
+	DateEnd           *string            `json:"date_end"`
+	Weapon            string             `json:"weapon"`
+	Count             *int               `json:"count"`
+	Base              *string            `json:"base"`
+	Status            string             `json:"status"`
+	Outcome           string             `json:"outcome"`
+	Injured           *int               `json:"injured"`
+	Killed            *int               `json:"killed"`
+	ClaimedBy         []string           `json:"claimed_by"`
+	LocationPrecision string             `json:"location_precision"`
+	Sources           []sourceProperties `json:"sources"`
+	Disputed          []string           `json:"disputed"`
+	Notes             string             `json:"notes"`
+}
+
+// sourceProperties is one element of an incident's "sources" array.
+type sourceProperties struct {
+	Publisher string  `json:"publisher"`
+	URL       string  `json:"url"`
+	Published *string `json:"published"`
+	Kind      string  `json:"kind"`
+	Says      string  `json:"says"`
+}
+
+// DisputableFields are the incident properties that a "disputed" entry may name.
+var DisputableFields = []string{"date", "weapon", "count", "base", "outcome", "injured", "killed", "claimed_by", "location"}
+
+// maxBaseOffset is how far (in metres) a point with location_precision
+// "base" may lie from its base's point: rounding to 6 decimals, no more.
+const maxBaseOffset = 1.0
+
+func parseIncidents(data []byte, bases map[string]orb.Point, problems *[]Problem) []Incident {
+	raw := featureList(IncidentsFile, data, problems)
+	incidents := make([]Incident, 0, len(raw))
+	seen := make(map[string]int, len(raw))
+	for i, r := range raw {
+		f := featureProblems{file: IncidentsFile, index: i, problems: problems}
+		var p incidentProperties
+		pt, ok := f.decodeFeature(r, &p)
+		if f.id != "" {
+			if j, dup := seen[f.id]; dup {
+				f.add("id", "%q is also the id of feature %d: ids must be unique", f.id, j)
+			}
+			seen[f.id] = i
+		}
+		if !ok {
+			continue
+		}
+		inc, ok := p.incident(&f, pt, bases)
+		if ok {
+			incidents = append(incidents, inc)
+		}
+	}
+	return incidents
+}
+
+// incident checks p and turns it into an Incident.
+func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases map[string]orb.Point) (Incident, bool) {
+	before := len(*f.problems)
+	inc := Incident{
+		ID: f.id, Point: pt, Weapon: Weapon(p.Weapon), Count: p.Count, Status: Status(p.Status),
+		Outcome: p.Outcome, Injured: p.Injured, Killed: p.Killed, ClaimedBy: p.ClaimedBy,
+		LocationPrecision: Precision(p.LocationPrecision), Disputed: p.Disputed, Notes: p.Notes,
+	}
+	date, err := ParseDate(p.Date)
+	if err != nil {
+		f.add("date", "%v", err)
+	}
+	inc.Date, inc.DateEnd = date, date
+	if p.DateEnd != nil {
+		end, err := ParseDate(*p.DateEnd)
+		switch {
+		case err != nil:
+			f.add("date_end", "%v", err)
+		case end < date:
+			f.add("date_end", "%s is before date %s", end, date)
+		default:
+			inc.DateEnd = end
+		}
+	}
+	if !slices.Contains(Weapons, inc.Weapon) {
+		f.add("weapon", "%q is not one of %s", p.Weapon, oneOf(Weapons))
+	}
+	if p.Count != nil && *p.Count < 1 {
+		f.add("count", "%d is not a positive number of projectiles (use null when unknown)", *p.Count)
+	}
+	if p.Injured != nil && *p.Injured < 0 {
+		f.add("injured", "%d is negative (use null when unknown)", *p.Injured)
+	}
+	if p.Killed != nil && *p.Killed < 0 {
+		f.add("killed", "%d is negative (use null when unknown)", *p.Killed)
+	}
+	if p.Base != nil && *p.Base != "" {
+		inc.Base = *p.Base
+		if _, ok := bases[inc.Base]; !ok {
+			f.add("base", "%q is not the id of any base in %s", inc.Base, BasesFile)
+		}
+	}
+	if !slices.Contains(Precisions, inc.LocationPrecision) {
+		f.add("location_precision", "%q is not one of %s", p.LocationPrecision, oneOf(Precisions))
+	} else if inc.LocationPrecision == PrecisionBase {
+		if basePt, ok := bases[inc.Base]; !ok {
+			f.add("location_precision", `is "base" but the incident has no known target base`)
+		} else if d := orbgeo.Distance(basePt, pt); d > maxBaseOffset {
+			f.add("location_precision", `is "base" but the point is %.0f m from base %q's point`, d, inc.Base)
+		}
+	}
+	for i, c := range p.ClaimedBy {
+		if strings.TrimSpace(c) == "" {
+			f.add(fmt.Sprintf("claimed_by[%d]", i), "is empty")
+		}
+	}
+	for i, d := range p.Disputed {
+		if !slices.Contains(DisputableFields, d) {
+			f.add(fmt.Sprintf("disputed[%d]", i), "%q is not one of %s", d, strings.Join(DisputableFields, ", "))
+		}
+	}
+	inc.Sources = p.sources(f)
+	if !slices.Contains(Statuses, inc.Status) {
+		f.add("status", "%q is not one of %s", p.Status, oneOf(Statuses))
+	} else if len(inc.Sources) == len(p.Sources) && len(inc.Sources) > 0 {
+		if want := StrongestStatus(inc.Sources); inc.Status != want {
+			f.add("status", "is %q but the strongest of its sources makes it %q (official confirms, media and monitor report, claim claims)", inc.Status, want)
+		}
+	}
+	return inc, len(*f.problems) == before
+}
+
+func (p *incidentProperties) sources(f *featureProblems) []Source {
+	if len(p.Sources) == 0 {
+		f.add("sources", "is empty: every incident needs at least one source")
+		return nil
+	}
+	sources := make([]Source, 0, len(p.Sources))
+	for i, s := range p.Sources {
+		field := fmt.Sprintf("sources[%d].", i)
+		before := len(*f.problems)
+		src := Source{Publisher: s.Publisher, URL: s.URL, Kind: SourceKind(s.Kind), Says: s.Says}
+		if strings.TrimSpace(s.Publisher) == "" {
+			f.add(field+"publisher", "is missing: every source needs a publisher")
+		}
+		if s.URL != "" {
+			if err := checkHTTPURL(s.URL); err != nil {
+				f.add(field+"url", "%v", err)
+			}
+		}
+		if s.Published != nil {
+			d, err := ParseDate(*s.Published)
+			if err != nil {
+				f.add(field+"published", "%v", err)
+			}
+			src.Published = &d
+		}
+		if !slices.Contains(SourceKinds, src.Kind) {
+			f.add(field+"kind", "%q is not one of %s", s.Kind, oneOf(SourceKinds))
+		}
+		if strings.TrimSpace(s.Says) == "" {
+			f.add(field+"says", "is missing: paraphrase in one line what this source states")
+		} else if strings.ContainsAny(s.Says, "\r\n") {
+			f.add(field+"says", "must be one line")
+		}
+		if len(*f.problems) == before {
+			sources = append(sources, src)
+		}
+	}
+	return sources
+}
+
+// jsonFieldNames lists the JSON property names of the struct props points to.
+func jsonFieldNames(props any) []string {
+	t := reflect.TypeOf(props).Elem()
+	names := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		names = append(names, name)
+	}
+	return names
+}

@@ -1,0 +1,103 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"strikemap/web/templates"
+)
+
+// Error is an error with the HTTP status and the message a client should see.
+// Param names the query parameter at fault, for a 400.
+type Error struct {
+	Status  int
+	Message string
+	Param   string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// badParam is a 400 about one query parameter. The message must say what was
+// wrong and what is allowed.
+func badParam(param, format string, args ...any) *Error {
+	return &Error{Status: http.StatusBadRequest, Param: param, Message: fmt.Sprintf(format, args...)}
+}
+
+// notFound is a 404 with a message for the client.
+func notFound(format string, args ...any) *Error {
+	return &Error{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...)}
+}
+
+// apiError is the JSON body of every API error response.
+type apiError struct {
+	Error string `json:"error"`
+	Param string `json:"param,omitempty"`
+}
+
+// isAPI reports whether a path is answered in JSON rather than HTML.
+func isAPI(path string) bool {
+	return strings.HasPrefix(path, "/api/") || path == "/api" || path == "/healthz"
+}
+
+// handleError is the one place where errors become responses: JSON for the
+// API, an HTML page in the site's layout for everything else. Errors that are
+// not the client's are logged and shown as a bare 500.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, message, param := http.StatusInternalServerError, "internal server error", ""
+	var e *Error
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &e):
+		status, message, param = e.Status, e.Message, e.Param
+	case errors.As(err, &he):
+		status = he.Code
+		message = httpErrorMessage(c, he)
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Request().Method, "uri", c.Request().RequestURI, "err", err)
+	}
+	if status == http.StatusMethodNotAllowed {
+		c.Response().Header().Set(echo.HeaderAllow, "GET, HEAD")
+	}
+	var werr error
+	switch {
+	case c.Request().Method == http.MethodHead:
+		werr = c.NoContent(status)
+	case isAPI(c.Request().URL.Path):
+		werr = c.JSON(status, apiError{Error: message, Param: param})
+	default:
+		werr = s.errorPage(c, status, message)
+	}
+	if werr != nil {
+		s.log.Error("writing error response", "err", werr)
+	}
+}
+
+// httpErrorMessage turns echo's terse errors into sentences for a client.
+func httpErrorMessage(c echo.Context, he *echo.HTTPError) string {
+	switch he.Code {
+	case http.StatusNotFound:
+		return fmt.Sprintf("there is nothing at %s", c.Request().URL.Path)
+	case http.StatusMethodNotAllowed:
+		return fmt.Sprintf("method %s is not allowed: strikemap is read-only, use GET or HEAD", c.Request().Method)
+	}
+	if msg, ok := he.Message.(string); ok {
+		return msg
+	}
+	return http.StatusText(he.Code)
+}
+
+func (s *Server) errorPage(c echo.Context, status int, message string) error {
+	page := templates.Page{Title: http.StatusText(status), DatasetVersion: s.store.Dataset().Version}
+	if err := render(c, status, templates.ErrorPage(page, status, message)); err != nil {
+		return c.String(status, message)
+	}
+	return nil
+}

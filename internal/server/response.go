@@ -1,0 +1,98 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"strikemap/internal/geo"
+)
+
+// geoJSONType is the media type of GeoJSON (RFC 7946 §12).
+const geoJSONType = "application/geo+json"
+
+// geoJSON writes a GeoJSON body with validators and caching headers, or 304
+// when the client's If-None-Match already names it. With download=1 it is
+// sent as an attachment named for what it holds.
+func (s *Server) geoJSON(c echo.Context, d *geo.Dataset, body []byte, q url.Values, filename string) error {
+	download, err := parseBool(q, "download")
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	etag := `W/"` + hex.EncodeToString(sum[:12]) + `"`
+	h := c.Response().Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "public, max-age=60")
+	h.Set("X-Dataset-Version", d.Version)
+	if download {
+		h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	}
+	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, geoJSONType, body)
+}
+
+// etagMatches applies the weak comparison of RFC 9110 §13.1.2 to an
+// If-None-Match header.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// downloadName names a download for what it holds, e.g.
+// incidents_2023-10-18_2023-10-22_rocket.geojson.
+func downloadName(layer string, f geo.Filter, radii []float64) string {
+	parts := []string{layer}
+	switch {
+	case f.From != nil && f.To != nil:
+		parts = append(parts, f.From.String(), f.To.String())
+	case f.From != nil:
+		parts = append(parts, "from-"+f.From.String())
+	case f.To != nil:
+		parts = append(parts, "to-"+f.To.String())
+	}
+	if len(f.Weapons) > 0 {
+		parts = append(parts, joinStrings(f.Weapons))
+	}
+	if len(f.Statuses) > 0 {
+		parts = append(parts, joinStrings(f.Statuses))
+	}
+	if len(f.Bases) > 0 {
+		parts = append(parts, strings.Join(f.Bases, "-"))
+	}
+	if f.BBox != nil {
+		parts = append(parts, "bbox")
+	}
+	if len(radii) > 0 {
+		km := make([]string, len(radii))
+		for i, r := range radii {
+			km[i] = strconv.FormatFloat(r, 'f', -1, 64)
+		}
+		parts = append(parts, strings.Join(km, "-")+"km")
+	}
+	return strings.Join(parts, "_") + ".geojson"
+}
+
+func joinStrings[T ~string](vs []T) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = string(v)
+	}
+	return strings.Join(s, "-")
+}

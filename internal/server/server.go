@@ -1,0 +1,93 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"strikemap/internal/geo"
+	"strikemap/web/static"
+)
+
+// Options configure the HTTP handler.
+type Options struct {
+	// Logger receives request logs and errors; nil discards them.
+	Logger *slog.Logger
+	// TileURL is the raster tile URL template the map page uses, or "" for
+	// the offline basemap only. Its host is allowed in the CSP's img-src.
+	TileURL string
+}
+
+// Server answers strikemap's HTTP requests.
+type Server struct {
+	echo  *echo.Echo
+	store *geo.Store
+	log   *slog.Logger
+	opts  Options
+}
+
+// New returns the HTTP handler serving the datasets of store.
+func New(store *geo.Store, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts}
+	e := s.echo
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(
+		middleware.RecoverWithConfig(middleware.RecoverConfig{
+			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+				s.log.Error("panic", "uri", c.Request().RequestURI, "err", err, "stack", string(stack))
+				return err
+			},
+		}),
+		s.requestLogger(),
+		s.securityHeaders,
+		middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}),
+	)
+
+	get := func(path string, h echo.HandlerFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+	}
+	get("/", s.home)
+	get("/healthz", s.health)
+	get("/api/bases.geojson", s.bases)
+	get("/api/incidents.geojson", s.incidents)
+	get("/api/rings.geojson", s.rings)
+	get("/api/links.geojson", s.links)
+	staticFiles := echo.MustSubFS(static.FS, ".")
+	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheFor(time.Hour, http.FileServerFS(staticFiles)))))
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// requestLogger logs one line per request with log/slog.
+func (s *Server) requestLogger() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogRemoteIP: true,
+		LogResponseSize: true, HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency), slog.Int64("bytes", v.ResponseSize),
+				slog.String("remote", v.RemoteIP))
+			return nil
+		},
+	})
+}
+
+// cacheFor sets Cache-Control on static files.
+func cacheFor(d time.Duration, h http.Handler) http.Handler {
+	v := "public, max-age=" + itoa(int(d.Seconds()))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", v)
+		h.ServeHTTP(w, r)
+	})
+}
