@@ -58,7 +58,7 @@ type Incident struct {
 	Date              Date      // first local day
 	DateEnd           Date      // last local day; equal to Date unless the date is a span
 	Weapon            Weapon
-	Count             *int // projectiles, nil when unknown
+	Count             *int   // projectiles, nil when unknown
 	Base              string // target base id, or "" when none
 	Status            Status
 	Outcome           string

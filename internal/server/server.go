@@ -39,6 +39,7 @@ func New(store *geo.Store, opts Options) *Server {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.Pre(readOnly)
 	e.Use(
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -90,4 +91,16 @@ func cacheFor(d time.Duration, h http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", v)
 		h.ServeHTTP(w, r)
 	})
+}
+
+// readOnly refuses every method but GET and HEAD before routing: strikemap
+// changes nothing, so no route takes anything else (OPTIONS included, which
+// echo would otherwise answer itself).
+func readOnly(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+			return echo.ErrMethodNotAllowed
+		}
+		return next(c)
+	}
 }
