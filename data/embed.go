@@ -9,3 +9,9 @@ import "embed"
 //
 //go:embed bases.geojson incidents.geojson
 var FS embed.FS
+
+// Basemap is the offline basemap: country borders and rivers of the region,
+// derived from Natural Earth (docs/basemap.md says how).
+//
+//go:embed basemap.geojson
+var Basemap []byte

