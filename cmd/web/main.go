@@ -28,12 +28,17 @@ type Config struct {
 	Addr            string
 	DataDir         string
 	Tiles           string
+	TilesAttrib     string
 	LogFormat       string
 	ShutdownTimeout time.Duration
 }
 
-// defaultTiles is OpenStreetMap's standard tile layer.
-const defaultTiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+// defaultTiles is OpenStreetMap's standard tile layer, with the attribution
+// its tile usage policy asks for.
+const (
+	defaultTiles       = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+	defaultTilesAttrib = `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`
+)
 
 func main() {
 	cfg, err := parseConfig(os.Args[1:], os.Getenv, os.Stderr)
@@ -66,6 +71,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fl.StringVar(&cfg.Addr, "addr", env("STRIKEMAP_ADDR", ":8080"), "listen address (env STRIKEMAP_ADDR)")
 	fl.StringVar(&cfg.DataDir, "data", env("STRIKEMAP_DATA", ""), "directory holding bases.geojson and incidents.geojson; empty serves the embedded dataset (env STRIKEMAP_DATA)")
 	fl.StringVar(&cfg.Tiles, "tiles", env("STRIKEMAP_TILES", defaultTiles), "raster tile URL template for the map, or \"off\" for the offline basemap only (env STRIKEMAP_TILES)")
+	fl.StringVar(&cfg.TilesAttrib, "tiles-attribution", env("STRIKEMAP_TILES_ATTRIBUTION", defaultTilesAttrib), "attribution shown with the tiles, as HTML (env STRIKEMAP_TILES_ATTRIBUTION)")
 	fl.StringVar(&cfg.LogFormat, "log-format", env("STRIKEMAP_LOG_FORMAT", "text"), "log format: text or json (env STRIKEMAP_LOG_FORMAT)")
 	timeout := env("STRIKEMAP_SHUTDOWN_TIMEOUT", "15s")
 	fl.Func("shutdown-timeout", "how long to let requests finish on SIGINT or SIGTERM (env STRIKEMAP_SHUTDOWN_TIMEOUT, default 15s)", func(s string) error {
@@ -119,7 +125,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	logger.Info("dataset loaded", "source", source, "version", d.Version, "bases", len(d.Bases), "incidents", len(d.Incidents))
 
 	srv := &http.Server{
-		Handler:           server.New(geo.NewStore(d, time.Now()), server.Options{Logger: logger, TileURL: cfg.Tiles}),
+		Handler:           server.New(geo.NewStore(d, time.Now()), server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      60 * time.Second,

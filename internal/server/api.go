@@ -111,6 +111,18 @@ func (s *Server) links(c echo.Context) error {
 	return s.geoJSON(c, d, body, q, downloadName("links", f, nil))
 }
 
+// basemap answers GET /api/basemap.geojson: the offline basemap.
+func (s *Server) basemap(c echo.Context) error {
+	q, err := queryParams(c.QueryString(), "download")
+	if err != nil {
+		return err
+	}
+	if len(s.opts.Basemap) == 0 {
+		return notFound("this server has no offline basemap")
+	}
+	return s.geoJSON(c, s.store.Dataset(), s.opts.Basemap, q, "basemap.geojson")
+}
+
 // health answers GET /healthz with the dataset being served.
 func (s *Server) health(c echo.Context) error {
 	if _, err := queryParams(c.QueryString()); err != nil {

@@ -6,7 +6,9 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
 
+	"strikemap/internal/geo"
 	"strikemap/web/templates"
 )
 
@@ -20,15 +22,32 @@ func render(c echo.Context, status int, component templ.Component) error {
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-// home answers GET /.
-func (s *Server) home(c echo.Context) error {
-	if _, err := queryParams(c.QueryString()); err != nil {
-		return err
-	}
+// mapPage answers GET /: the map. Its query string is the view's state
+// (filters, map position, layers, selection), read by the page's script, so
+// the server does not check it.
+func (s *Server) mapPage(c echo.Context) error {
 	d := s.store.Dataset()
-	data := templates.HomeData{Bases: len(d.Bases), Incidents: len(d.Incidents)}
-	if first, last, ok := d.Span(); ok {
-		data.FirstDate, data.LastDate = first.String(), last.String()
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return render(c, http.StatusOK, templates.MapPage(s.page("Map"), s.mapConfig(d)))
+}
+
+// mapConfig is what the page's script needs to know.
+func (s *Server) mapConfig(d *geo.Dataset) templates.MapConfig {
+	cfg := templates.MapConfig{TileURL: s.opts.TileURL, Version: d.Version, Bases: make([]templates.BaseOption, len(d.Bases))}
+	if cfg.TileURL != "" {
+		cfg.TileAttribution = s.opts.TileAttribution
 	}
-	return render(c, http.StatusOK, templates.Home(templates.Page{Title: "Map", DatasetVersion: d.Version}, data))
+	if first, last, ok := d.Span(); ok {
+		cfg.First, cfg.Last = first.String(), last.String()
+	}
+	var bound orb.Bound
+	for i, b := range d.Bases {
+		cfg.Bases[i] = templates.BaseOption{ID: b.ID, Name: b.Name}
+		if i == 0 {
+			bound = b.Point.Bound()
+		}
+		bound = bound.Extend(b.Point)
+	}
+	cfg.Bounds = [4]float64{bound.Min.Lon(), bound.Min.Lat(), bound.Max.Lon(), bound.Max.Lat()}
+	return cfg
 }

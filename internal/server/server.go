@@ -3,13 +3,13 @@ package server
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"strikemap/internal/geo"
 	"strikemap/web/static"
+	"strikemap/web/templates"
 )
 
 // Options configure the HTTP handler.
@@ -19,14 +19,20 @@ type Options struct {
 	// TileURL is the raster tile URL template the map page uses, or "" for
 	// the offline basemap only. Its host is allowed in the CSP's img-src.
 	TileURL string
+	// TileAttribution is the tiles' attribution, as HTML: the operator
+	// sets it, so it is trusted.
+	TileAttribution string
+	// Basemap is the offline basemap GeoJSON served at /api/basemap.geojson.
+	Basemap []byte
 }
 
 // Server answers strikemap's HTTP requests.
 type Server struct {
-	echo  *echo.Echo
-	store *geo.Store
-	log   *slog.Logger
-	opts  Options
+	echo   *echo.Echo
+	store  *geo.Store
+	log    *slog.Logger
+	opts   Options
+	assets string // static.Version(), computed once
 }
 
 // New returns the HTTP handler serving the datasets of store.
@@ -34,7 +40,7 @@ func New(store *geo.Store, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts}
+	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version()}
 	e := s.echo
 	e.HideBanner = true
 	e.HidePort = true
@@ -55,14 +61,15 @@ func New(store *geo.Store, opts Options) *Server {
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
 	}
-	get("/", s.home)
+	get("/", s.mapPage)
 	get("/healthz", s.health)
 	get("/api/bases.geojson", s.bases)
 	get("/api/incidents.geojson", s.incidents)
 	get("/api/rings.geojson", s.rings)
 	get("/api/links.geojson", s.links)
+	get("/api/basemap.geojson", s.basemap)
 	staticFiles := echo.MustSubFS(static.FS, ".")
-	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheFor(time.Hour, http.FileServerFS(staticFiles)))))
+	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", s.cacheStatic(http.FileServerFS(staticFiles)))))
 	return s
 }
 
@@ -84,13 +91,22 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 	})
 }
 
-// cacheFor sets Cache-Control on static files.
-func cacheFor(d time.Duration, h http.Handler) http.Handler {
-	v := "public, max-age=" + itoa(int(d.Seconds()))
+// cacheStatic sets Cache-Control on static files: a year and immutable when
+// the URL carries this build's asset version, an hour otherwise.
+func (s *Server) cacheStatic(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", v)
+		cc := "public, max-age=3600"
+		if r.URL.Query().Get("v") == s.assets {
+			cc = "public, max-age=31536000, immutable"
+		}
+		w.Header().Set("Cache-Control", cc)
 		h.ServeHTTP(w, r)
 	})
+}
+
+// page returns the layout facts of a page titled title.
+func (s *Server) page(title string) templates.Page {
+	return templates.Page{Title: title, DatasetVersion: s.store.Dataset().Version, AssetVersion: s.assets}
 }
 
 // readOnly refuses every method but GET and HEAD before routing: strikemap

@@ -42,7 +42,7 @@ func shippedServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(geo.NewStore(d, time.Now()), Options{})
+	return New(geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap})
 }
 
 func get(t *testing.T, h http.Handler, target string, header ...string) *httptest.ResponseRecorder {
@@ -339,7 +339,7 @@ func TestMethodsAndNotFound(t *testing.T) {
 	if h1 := doc.Find("main h1").Text(); !strings.Contains(h1, "404") {
 		t.Errorf("404 page heading %q", h1)
 	}
-	if doc.Find(`link[rel=stylesheet][href="/static/css/site.css"]`).Length() != 1 {
+	if doc.Find(`link[rel=stylesheet][href^="/static/css/site.css?v="]`).Length() != 1 {
 		t.Error("404 page is not in the site's layout")
 	}
 }
@@ -376,21 +376,57 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
-func TestHomeAndHealth(t *testing.T) {
+func TestMapPageAndHealth(t *testing.T) {
 	s := shippedServer(t)
-	rec := get(t, s, "/")
+	rec := get(t, s, "/?from=2023-10-18&anything=goes")
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
-		t.Fatalf("home: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+		t.Fatalf("map page: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	if !strings.Contains(rec.Header().Get("Content-Security-Policy"), "default-src 'self'") {
+		t.Errorf("CSP %q", rec.Header().Get("Content-Security-Policy"))
 	}
 	doc, err := goquery.NewDocumentFromReader(rec.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if title := doc.Find("title").Text(); !strings.Contains(title, "strikemap") {
+	if title := doc.Find("title").Text(); title != "Map · strikemap" {
 		t.Errorf("title %q", title)
 	}
-	if doc.Find(`script:not([src])`).Length() != 0 || doc.Find("style, [style]").Length() != 0 {
+	if doc.Find(`script:not([src]):not([type="application/json"])`).Length() != 0 || doc.Find("style, [style]").Length() != 0 {
 		t.Error("inline script or style on the page")
+	}
+	if doc.Find(`#map[role=region][aria-label]`).Length() != 1 {
+		t.Error("no labelled map container")
+	}
+	var scripts []string
+	doc.Find("script[src]").Each(func(_ int, sel *goquery.Selection) { scripts = append(scripts, sel.AttrOr("src", "")) })
+	if len(scripts) != 2 || !strings.HasPrefix(scripts[0], "/static/vendor/leaflet/leaflet.js?v=") || !strings.HasPrefix(scripts[1], "/static/js/map.js?v=") {
+		t.Errorf("scripts %v: want vendored Leaflet then map.js, versioned, from this origin", scripts)
+	}
+	for _, src := range scripts {
+		if r := get(t, s, src); r.Code != http.StatusOK || !strings.Contains(r.Header().Get("Cache-Control"), "immutable") {
+			t.Errorf("%s: status %d, Cache-Control %q", src, r.Code, r.Header().Get("Cache-Control"))
+		}
+	}
+	var cfg struct {
+		TileURL, First, Last string
+		Bases                []struct{ ID, Name string }
+		Bounds               [4]float64
+	}
+	if err := json.Unmarshal([]byte(doc.Find(`script#map-config[type="application/json"]`).Text()), &cfg); err != nil {
+		t.Fatalf("map config: %v", err)
+	}
+	if cfg.First != "2023-10-18" || cfg.Last != "2024-01-28" || len(cfg.Bases) != 6 || cfg.TileURL != "" || cfg.Bounds[0] > 38.7 || cfg.Bounds[2] < 44.3 {
+		t.Errorf("map config %+v", cfg)
+	}
+	if n := doc.Find(`input[name=base]`).Length(); n != 6 {
+		t.Errorf("%d base filters", n)
+	}
+	if n := doc.Find(`input[name=weapon]`).Length(); n != 4 {
+		t.Errorf("%d weapon filters", n)
+	}
+	if n := doc.Find(`.legend li`).Length(); n < 10 {
+		t.Errorf("legend explains %d symbols", n)
 	}
 
 	rec = get(t, s, "/healthz")

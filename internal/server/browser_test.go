@@ -1,0 +1,493 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"strikemap/data"
+	"strikemap/internal/geo"
+	"strikemap/internal/testenv"
+)
+
+// The browser tests drive Debian's Chromium, headless, against the real
+// router on a loopback port, with no tile server: the page must work with
+// no network at all.
+
+// browser is one headless Chromium shared by the subtests of a test.
+type browser struct {
+	ctx    context.Context
+	server *httptest.Server
+}
+
+func newBrowser(t *testing.T, s http.Handler) *browser {
+	t.Helper()
+	exe := testenv.Program(t, "STRIKEMAP_BROWSER_TESTS", "chromium", "chromium-browser", "google-chrome")
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		cancelAlloc()
+		t.Fatalf("start %s: %v", exe, err)
+	}
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	return &browser{ctx: ctx, server: ts}
+}
+
+// tab is one page with everything it logged.
+type tab struct {
+	ctx      context.Context
+	t        *testing.T
+	base     string
+	mu       sync.Mutex
+	problems []string // console errors, exceptions, requests off loopback
+}
+
+// cspProbe records Content-Security-Policy violations before any page script runs.
+const cspProbe = `window.__csp = []; document.addEventListener('securitypolicyviolation', function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });`
+
+func (b *browser) newTab(t *testing.T, width, height int64) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	tb := &tab{ctx: ctx, t: t, base: b.server.URL}
+	loopback := strings.TrimPrefix(b.server.URL, "http://")
+	err := chromedp.Listen(ctx, func(ev any) {
+		tb.mu.Lock()
+		defer tb.mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning {
+				var args []string
+				for _, a := range e.Args {
+					args = append(args, fmt.Sprint(a.Value)+a.Description)
+				}
+				tb.problems = append(tb.problems, fmt.Sprintf("console.%s: %s", e.Type, strings.Join(args, " ")))
+			}
+		case *runtime.EventExceptionThrown:
+			d := e.ExceptionDetails
+			desc := d.Text
+			if d.Exception != nil {
+				desc += " " + d.Exception.Description
+			}
+			tb.problems = append(tb.problems, fmt.Sprintf("exception at %s:%d: %s", d.URL, d.LineNumber, desc))
+		case *log.EventEntryAdded:
+			if e.Entry.Level == log.EntryLevelError || e.Entry.Level == log.EntryLevelWarning {
+				tb.problems = append(tb.problems, fmt.Sprintf("log %s (%s): %s %s", e.Entry.Level, e.Entry.Source, e.Entry.Text, e.Entry.URL))
+			}
+		case *network.EventRequestWillBeSent:
+			u, err := url.Parse(e.Request.URL)
+			if err == nil && u.Scheme != "data" && u.Host != loopback {
+				tb.problems = append(tb.problems, "request off loopback: "+e.Request.URL)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+				return err
+			}
+			if _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); err != nil {
+				return err
+			}
+			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})
+			return err
+		}),
+		chromedp.EmulateViewport(width, height),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			tb.screenshot()
+		}
+		cancelTimeout()
+		cancel()
+	})
+	return tb
+}
+
+// screenshot saves the page as testdata/failures/TEST.png.
+func (tb *tab) screenshot() {
+	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		tb.t.Logf("no screenshot: %v", err)
+		return
+	}
+	name := filepath.Join("testdata", "failures", strings.NewReplacer("/", "_", " ", "_").Replace(tb.t.Name())+".png")
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err == nil && os.WriteFile(name, png, 0o644) == nil {
+		tb.t.Logf("screenshot of the failure: %s", name)
+	}
+}
+
+func (tb *tab) run(steps ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	if err := chromedp.Do(tb.ctx, steps...); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+// value runs an action that returns a value.
+func value[T any](tb *tab, a chromedp.Action[T]) T {
+	tb.t.Helper()
+	v, err := chromedp.Run(tb.ctx, a)
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	return v
+}
+
+// poll waits until a JavaScript expression is truthy and returns its value.
+func poll[T any](tb *tab, expr string, timeout time.Duration) T {
+	tb.t.Helper()
+	return value(tb, chromedp.Poll[T](expr, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(20*time.Millisecond)))
+}
+
+// open loads a page of the site and waits until its first render is done.
+func (tb *tab) open(path string) {
+	tb.t.Helper()
+	tb.run(chromedp.Navigate(tb.base + path))
+	tb.settle()
+}
+
+// settle waits until the page has rendered and has no request in flight.
+func (tb *tab) settle() {
+	tb.t.Helper()
+	poll[bool](tb, `document.body.dataset.ready === '1' && document.body.dataset.busy === '0'`, 20*time.Second)
+}
+
+func eval[T any](tb *tab, js string) T {
+	tb.t.Helper()
+	return value(tb, chromedp.Evaluate[T](js))
+}
+
+// markers returns the ids of the incident markers on the map, sorted.
+func (tb *tab) markers() []string {
+	tb.t.Helper()
+	ids := eval[[]string](tb, `Array.from(document.querySelectorAll('#map .incident-marker')).map(e => e.dataset.id).sort()`)
+	return ids
+}
+
+// checkClean fails the test on any console error, exception, CSP violation
+// or request that left loopback.
+func (tb *tab) checkClean() {
+	tb.t.Helper()
+	csp := eval[[]string](tb, `window.__csp`)
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	for _, p := range tb.problems {
+		tb.t.Errorf("browser: %s", p)
+	}
+	for _, v := range csp {
+		tb.t.Errorf("CSP violation: %s", v)
+	}
+}
+
+// apiIDs asks the API which incidents a query selects, sorted.
+func apiIDs(t *testing.T, base, query string) []string {
+	t.Helper()
+	resp, err := http.Get(base + "/api/incidents.geojson?" + query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var fc struct{ Features []struct{ ID string } }
+	if err := json.NewDecoder(resp.Body).Decode(&fc); err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, 0, len(fc.Features))
+	for _, f := range fc.Features {
+		ids = append(ids, f.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func equalIDs(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: map shows %d incidents %v\nwant %d %v", what, len(got), got, len(want), want)
+	}
+}
+
+func offlineServer(t *testing.T) *Server {
+	t.Helper()
+	d, err := geo.Load(data.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap})
+}
+
+// setField sets an input's value and fires change, as a person editing it would.
+func setField(id, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(function(){ var e = document.getElementById(%q); e.value = %q; e.dispatchEvent(new Event('change', {bubbles: true})); })()`, id, value))
+}
+
+func TestMapPageInBrowser(t *testing.T) {
+	s := offlineServer(t)
+	b := newBrowser(t, s)
+	all := apiIDs(t, b.server.URL, "")
+	if len(all) < 11 {
+		t.Fatalf("API lists %d incidents", len(all))
+	}
+
+	t.Run("loads everything with no error and no outside request", func(t *testing.T) {
+		tb := b.newTab(t, 1280, 800)
+		tb.open("/")
+		equalIDs(t, "all", tb.markers(), all)
+		bases := eval[[]string](tb, `Array.from(document.querySelectorAll('#map .base-marker')).map(e => e.dataset.id).sort()`)
+		if len(bases) != 6 {
+			t.Errorf("%d base markers: %v", len(bases), bases)
+		}
+		var labels, rows, basemapPaths int
+		labels = eval[int](tb, `document.querySelectorAll('.base-tooltip').length`)
+		rows = eval[int](tb, `document.querySelectorAll('#incident-list tbody tr').length`)
+		basemapPaths = eval[int](tb, `document.querySelectorAll('.bm-country').length`)
+		if labels != 6 || rows != len(all) || basemapPaths < 6 {
+			t.Errorf("%d base labels, %d list rows, %d basemap countries", labels, rows, basemapPaths)
+		}
+		count := eval[string](tb, `document.getElementById('incident-count').textContent`)
+		if count != fmt.Sprintf("%d incidents", len(all)) {
+			t.Errorf("count reads %q", count)
+		}
+		focusable := eval[int](tb, `document.querySelectorAll('.incident-icon[tabindex="0"]').length`)
+		if focusable != len(all) {
+			t.Errorf("%d of %d incident markers are keyboard-focusable", focusable, len(all))
+		}
+		tb.checkClean()
+	})
+
+	t.Run("filters change the map exactly as the API says", func(t *testing.T) {
+		tb := b.newTab(t, 1280, 800)
+		tb.open("/")
+		steps := []struct {
+			what   string
+			action chromedp.Action[chromedp.Void]
+			query  string
+		}{
+			{"untick drone", chromedp.Click(chromedp.CSS(`input[name=weapon][value=drone]`)), "weapon=rocket,missile,unknown"},
+			{"untick claimed", chromedp.Click(chromedp.CSS(`input[name=status][value=claimed]`)), "weapon=rocket,missile,unknown&status=confirmed,reported"},
+			{"tick drone again", chromedp.Click(chromedp.CSS(`input[name=weapon][value=drone]`)), "status=confirmed,reported"},
+			{"from 19 Oct", setField("filter-from", "2023-10-19"), "status=confirmed,reported&from=2023-10-19"},
+			{"to 21 Oct", setField("filter-to", "2023-10-21"), "status=confirmed,reported&from=2023-10-19&to=2023-10-21"},
+			{"untick Ain al-Asad", chromedp.Click(chromedp.CSS(`input[name=base][value=ain-al-asad]`)), "status=confirmed,reported&from=2023-10-19&to=2023-10-21&base=harir,erbil-airport,al-tanf,baghdad-dsc,tower-22"},
+			{"reset", chromedp.Click(chromedp.CSS(`#reset`)), ""},
+			{"only Ain al-Asad, 18-22 Oct", chromedp.Steps(
+				chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('input[name=base]').forEach(function (i) { i.checked = i.value === 'ain-al-asad'; })`),
+				setField("filter-from", "2023-10-18"), setField("filter-to", "2023-10-22"),
+			), "base=ain-al-asad&to=2023-10-22"}, // 18 Oct is the first day: no bound
+		}
+		for _, st := range steps {
+			tb.run(st.action)
+			tb.settle()
+			want := apiIDs(t, b.server.URL, st.query)
+			equalIDs(t, st.what, tb.markers(), want)
+			rows := eval[int](tb, `document.querySelectorAll('#incident-list tbody tr').length`)
+			if rows != len(want) {
+				t.Errorf("%s: list has %d rows, want %d", st.what, rows, len(want))
+			}
+			href := eval[string](tb, `document.getElementById('download-incidents').getAttribute('href')`)
+			got, _ := url.ParseQuery(strings.TrimPrefix(href, "/api/incidents.geojson?"))
+			wantQ, _ := url.ParseQuery(st.query + "&download=1")
+			if got.Encode() != wantQ.Encode() {
+				t.Errorf("%s: download link %s, want the query %s", st.what, href, wantQ.Encode())
+			}
+		}
+		// Nothing ticked in a group selects nothing.
+		tb.run(chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('input[name=weapon]').forEach(function (i) { i.checked = false; }); document.getElementById('filters').dispatchEvent(new Event('change'))`))
+		tb.settle()
+		if m := tb.markers(); len(m) != 0 {
+			t.Errorf("no weapon ticked, yet %d markers", len(m))
+		}
+		tb.checkClean()
+	})
+
+	t.Run("play steps through the days", func(t *testing.T) {
+		tb := b.newTab(t, 1280, 800)
+		tb.open("/?from=2023-10-18&to=2023-10-21")
+		tb.run(chromedp.Click(chromedp.CSS(`#play`)))
+		for _, day := range []string{"2023-10-18", "2023-10-19", "2023-10-20", "2023-10-21"} {
+			// Read the markers in the same breath as the day, before the next step.
+			var ids []string
+			ids = poll[[]string](tb, fmt.Sprintf(`(document.getElementById('play-day').textContent === %q && document.body.dataset.busy === '0') ? Array.from(document.querySelectorAll('#map .incident-marker')).map(e => e.dataset.id).sort() : null`, day), 10*time.Second)
+			equalIDs(t, "play "+day, ids, apiIDs(t, b.server.URL, "from="+day+"&to="+day))
+		}
+		poll[bool](tb, `document.getElementById('play').getAttribute('aria-pressed') === 'false'`, 5*time.Second)
+
+		// Accumulating keeps every day from the start of the window.
+		tb.run(chromedp.Navigate(tb.base + "/?from=2023-10-18&to=2023-10-19"))
+		tb.settle()
+		tb.run(chromedp.Click(chromedp.CSS(`#play-accumulate`)), chromedp.Click(chromedp.CSS(`#play`)))
+		var ids []string
+		ids = poll[[]string](tb, `(document.getElementById('play-day').textContent === '2023-10-19' && document.body.dataset.busy === '0') ? Array.from(document.querySelectorAll('#map .incident-marker')).map(e => e.dataset.id).sort() : null`, 10*time.Second)
+		equalIDs(t, "accumulated to 19 Oct", ids, apiIDs(t, b.server.URL, "from=2023-10-18&to=2023-10-19"))
+		tb.checkClean()
+	})
+
+	t.Run("a popup shows the sources", func(t *testing.T) {
+		tb := b.newTab(t, 1280, 800)
+		tb.open("/")
+		id := "2023-10-18-harir-drone"
+		tb.run(chromedp.Click(chromedp.CSS(`#map .incident-marker[data-id="` + id + `"]`)))
+		tb.run(chromedp.WaitVisible(chromedp.CSS(`.incident-popup[data-id="` + id + `"]`)))
+		links := eval[[]map[string]string](tb, `Array.from(document.querySelectorAll('.incident-popup a.source-link')).map(a => ({href: a.href, target: a.target, rel: a.rel, text: a.textContent}))`)
+		if len(links) != 6 {
+			t.Errorf("%d source links, want 6: %v", len(links), links)
+		}
+		for _, l := range links {
+			if l["target"] != "_blank" || l["rel"] != "noopener noreferrer" || !strings.HasPrefix(l["href"], "http") {
+				t.Errorf("source link %v", l)
+			}
+		}
+		fields := eval[map[string]string](tb, `Object.fromEntries(Array.from(document.querySelectorAll('.incident-popup dt')).map(dt => [dt.textContent, dt.nextElementSibling.textContent]))`)
+		for k, want := range map[string]string{"Killed": "unknown", "Injured": "0", "Disputed": "injured, claimed_by", "Status": "Confirmed", "Claimed by": "Islamic Resistance in Iraq; Tashkil al-Waritheen", "Confirmed by": "CENTCOM (statement quoted by Rudaw)"} {
+			if fields[k] != want {
+				t.Errorf("popup %s = %q, want %q (all: %v)", k, fields[k], want, fields)
+			}
+		}
+		text := eval[string](tb, `document.querySelector('.incident-popup').textContent`)
+		for _, want := range []string{"Drone attack on Harir Air Base", "Daily Beast", "Reuters' own text puts that explosion at al-Asad"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("popup lacks %q:\n%s", want, text)
+			}
+		}
+		loc := eval[string](tb, `location.search`)
+		if !strings.Contains(loc, "sel="+id) {
+			t.Errorf("URL %s does not name the open incident", loc)
+		}
+		tb.checkClean()
+	})
+
+	t.Run("the URL round-trips the state and history works", func(t *testing.T) {
+		tb := b.newTab(t, 1280, 800)
+		tb.open("/")
+		tb.run(
+			chromedp.Click(chromedp.CSS(`input[name=status][value=claimed]`)),
+		)
+		tb.settle()
+		tb.run(setField("filter-from", "2023-10-19"))
+		tb.settle()
+		tb.run(setField("filter-to", "2023-10-21"))
+		tb.settle()
+		tb.run(chromedp.Evaluate[chromedp.Void](`document.querySelector('.leaflet-control-layers-overlays input[type=checkbox]:not(:checked)').click()`)) // range rings on
+		tb.run(chromedp.Click(chromedp.CSS(`#incident-list tbody tr:first-child button.focus-incident`)))
+		tb.run(chromedp.WaitVisible(chromedp.CSS(`.incident-popup`)))
+		var href, sel string
+		href = eval[string](tb, `location.href`)
+		sel = eval[string](tb, `document.querySelector('.incident-popup').dataset.id`)
+		before := tb.markers()
+
+		other := b.newTab(t, 1280, 800)
+		u, _ := url.Parse(href)
+		other.open(u.RequestURI())
+		equalIDs(t, "reopened", other.markers(), before)
+		var state map[string]any
+		state = eval[map[string]any](other, `({
+			from: document.getElementById('filter-from').value,
+			to: document.getElementById('filter-to').value,
+			claimed: document.querySelector('input[name=status][value=claimed]').checked,
+			rings: document.querySelectorAll('.range-ring').length,
+			popup: (document.querySelector('.incident-popup') || {dataset: {}}).dataset.id || '',
+		})`)
+		if state["from"] != "2023-10-19" || state["to"] != "2023-10-21" || state["claimed"] != false || state["rings"].(float64) < 18 || state["popup"] != sel {
+			t.Errorf("reopened state %v, want 19-21 Oct, claimed unticked, 18 rings, popup %s", state, sel)
+		}
+
+		// Back undoes the last step: the popup closes, the filters stay.
+		// (history.back, not chromedp.NavigateBack: these entries come from
+		// pushState and load no page, which NavigateBack would wait for.)
+		tb.run(chromedp.Evaluate[chromedp.Void](`history.back()`))
+		poll[bool](tb, `!document.querySelector('.incident-popup') && !location.search.includes('sel=') && document.querySelectorAll('.range-ring').length > 0`, 5*time.Second)
+		tb.settle()
+		// Back through rings, to, from and status to the start, then forward one step.
+		tb.run(chromedp.Evaluate[chromedp.Void](`history.go(-4)`))
+		poll[bool](tb, `document.querySelector('input[name=status][value=claimed]').checked && document.querySelectorAll('.range-ring').length === 0`, 5*time.Second)
+		tb.settle()
+		equalIDs(t, "back at the start", tb.markers(), all)
+		tb.run(chromedp.Evaluate[chromedp.Void](`history.forward()`))
+		poll[bool](tb, `!document.querySelector('input[name=status][value=claimed]').checked`, 5*time.Second)
+		tb.settle()
+		equalIDs(t, "forward one step", tb.markers(), apiIDs(t, b.server.URL, "status=confirmed,reported"))
+		tb.checkClean()
+		other.checkClean()
+	})
+
+	t.Run("a list row focuses its incident", func(t *testing.T) {
+		tb := b.newTab(t, 1280, 800)
+		tb.open("/")
+		id := "2023-10-23-al-tanf-drones"
+		tb.run(chromedp.Click(chromedp.CSS(`#incident-list tr[data-id="` + id + `"] button.focus-incident`)))
+		tb.run(chromedp.WaitVisible(chromedp.CSS(`.incident-popup[data-id="` + id + `"]`)))
+		zoom := eval[float64](tb, `Number(new URLSearchParams(location.search).get('map').split('/')[0])`)
+		if zoom < 9 {
+			t.Errorf("zoom %v after focusing, want at least 9", zoom)
+		}
+		// Keyboard: Enter on a focused marker opens its popup.
+		tb.run(chromedp.Evaluate[chromedp.Void](`document.querySelector('.leaflet-popup-close-button').click()`))
+		tb.run(chromedp.Focus(chromedp.CSS(`.incident-icon:has(.incident-marker[data-id="`+id+`"])`)), chromedp.KeyEvent("\r"))
+		tb.run(chromedp.WaitVisible(chromedp.CSS(`.incident-popup[data-id="` + id + `"]`)))
+		tb.checkClean()
+	})
+
+	t.Run("the layout holds at phone width", func(t *testing.T) {
+		tb := b.newTab(t, 375, 740)
+		tb.open("/")
+		m := eval[map[string]float64](tb, `(function () {
+			var p = document.getElementById('panel').getBoundingClientRect();
+			var map = document.getElementById('map').getBoundingClientRect();
+			return {scroll: document.documentElement.scrollWidth, panelRight: p.right, mapWidth: map.width, mapHeight: map.height,
+				toggle: document.getElementById('filters-toggle').getBoundingClientRect().width};
+		})()`)
+		if m["scroll"] > 375 || m["panelRight"] > 0 || m["mapWidth"] != 375 || m["mapHeight"] < 500 || m["toggle"] == 0 {
+			t.Errorf("phone layout: %v (want no horizontal scroll, the drawer closed, a full-width map, a visible toggle)", m)
+		}
+		tb.run(chromedp.Click(chromedp.CSS(`#filters-toggle`)))
+		poll[bool](tb, `document.getElementById('panel').getBoundingClientRect().left >= 0`, 5*time.Second)
+		tb.run(chromedp.Click(chromedp.CSS(`input[name=weapon][value=rocket]`)))
+		tb.settle()
+		equalIDs(t, "phone filter", tb.markers(), apiIDs(t, b.server.URL, "weapon=drone,missile,unknown"))
+		tb.run(chromedp.Click(chromedp.CSS(`#incident-list tbody tr:first-child button.focus-incident`)))
+		tb.run(chromedp.WaitVisible(chromedp.CSS(`.incident-popup`)))
+		expanded := eval[string](tb, `document.getElementById('filters-toggle').getAttribute('aria-expanded')`)
+		if expanded != "false" {
+			t.Error("the drawer stays open over the map after choosing an incident")
+		}
+		tb.checkClean()
+	})
+}
