@@ -29,6 +29,7 @@ type Config struct {
 	DataDir         string
 	Tiles           string
 	TilesAttrib     string
+	EmbedAncestors  string
 	LogFormat       string
 	ShutdownTimeout time.Duration
 }
@@ -72,6 +73,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fl.StringVar(&cfg.DataDir, "data", env("STRIKEMAP_DATA", ""), "directory holding bases.geojson and incidents.geojson; empty serves the embedded dataset (env STRIKEMAP_DATA)")
 	fl.StringVar(&cfg.Tiles, "tiles", env("STRIKEMAP_TILES", defaultTiles), "raster tile URL template for the map, or \"off\" for the offline basemap only (env STRIKEMAP_TILES)")
 	fl.StringVar(&cfg.TilesAttrib, "tiles-attribution", env("STRIKEMAP_TILES_ATTRIBUTION", defaultTilesAttrib), "attribution shown with the tiles, as HTML (env STRIKEMAP_TILES_ATTRIBUTION)")
+	fl.StringVar(&cfg.EmbedAncestors, "embed-frame-ancestors", env("STRIKEMAP_EMBED_FRAME_ANCESTORS", "*"), "CSP frame-ancestors of /embed: who may put the map in an iframe, e.g. \"https://news.example 'self'\" (env STRIKEMAP_EMBED_FRAME_ANCESTORS)")
 	fl.StringVar(&cfg.LogFormat, "log-format", env("STRIKEMAP_LOG_FORMAT", "text"), "log format: text or json (env STRIKEMAP_LOG_FORMAT)")
 	timeout := env("STRIKEMAP_SHUTDOWN_TIMEOUT", "15s")
 	fl.Func("shutdown-timeout", "how long to let requests finish on SIGINT or SIGTERM (env STRIKEMAP_SHUTDOWN_TIMEOUT, default 15s)", func(s string) error {
@@ -95,6 +97,9 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	cfg.ShutdownTimeout = d
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, fmt.Errorf("log format %q is not text or json", cfg.LogFormat)
+	}
+	if err := server.CheckFrameAncestors(cfg.EmbedAncestors); err != nil {
+		return cfg, err
 	}
 	if cfg.Tiles == "off" {
 		cfg.Tiles = ""
@@ -124,8 +129,12 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	}
 	logger.Info("dataset loaded", "source", source, "version", d.Version, "bases", len(d.Bases), "incidents", len(d.Incidents))
 
+	app, err := server.New(geo.NewStore(d, time.Now()), server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap, EmbedAncestors: cfg.EmbedAncestors})
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           server.New(geo.NewStore(d, time.Now()), server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap}),
+		Handler:           app,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -26,6 +27,25 @@ func (s *Server) incidents(c echo.Context) error {
 		return err
 	}
 	return s.geoJSON(c, d, body, q, downloadName("incidents", f, nil))
+}
+
+// incidentsCSV answers GET /api/incidents.csv with the same filters as the
+// GeoJSON.
+func (s *Server) incidentsCSV(c echo.Context) error {
+	d := s.store.Dataset()
+	q, err := queryParams(c.QueryString(), append(filterParams, "download")...)
+	if err != nil {
+		return err
+	}
+	f, err := parseFilter(q, d)
+	if err != nil {
+		return err
+	}
+	body, err := export.IncidentsCSV(d, d.Select(f))
+	if err != nil {
+		return err
+	}
+	return s.sendData(c, d, body, "text/csv; charset=utf-8", q, strings.TrimSuffix(downloadName("incidents", f, nil), ".geojson")+".csv")
 }
 
 // bases answers GET /api/bases.geojson. base and bbox choose the bases;

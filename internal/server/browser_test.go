@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -82,7 +84,6 @@ func (b *browser) newTab(t *testing.T, width, height int64) *tab {
 	ctx, cancel := chromedp.NewContext(b.ctx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
 	tb := &tab{ctx: ctx, t: t, base: b.server.URL}
-	loopback := strings.TrimPrefix(b.server.URL, "http://")
 	err := chromedp.Listen(ctx, func(ev any) {
 		tb.mu.Lock()
 		defer tb.mu.Unlock()
@@ -108,7 +109,7 @@ func (b *browser) newTab(t *testing.T, width, height int64) *tab {
 			}
 		case *network.EventRequestWillBeSent:
 			u, err := url.Parse(e.Request.URL)
-			if err == nil && u.Scheme != "data" && u.Host != loopback {
+			if err == nil && u.Scheme != "data" && !isLoopback(u.Hostname()) {
 				tb.problems = append(tb.problems, "request off loopback: "+e.Request.URL)
 			}
 		}
@@ -140,6 +141,12 @@ func (b *browser) newTab(t *testing.T, width, height int64) *tab {
 		cancel()
 	})
 	return tb
+}
+
+// isLoopback reports whether a request to host stays on this machine.
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 // screenshot saves the page as testdata/failures/TEST.png.
@@ -251,7 +258,7 @@ func offlineServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap})
+	return mustNew(t, geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap})
 }
 
 // setField sets an input's value and fires change, as a person editing it would.
@@ -490,4 +497,87 @@ func TestMapPageInBrowser(t *testing.T) {
 		}
 		tb.checkClean()
 	})
+}
+
+func TestEmbedInBrowser(t *testing.T) {
+	s := offlineServer(t)
+	b := newBrowser(t, s)
+	drones := apiIDs(t, b.server.URL, "weapon=drone")
+
+	// A host page on another origin (another loopback port) frames the embed,
+	// and also tries to frame the map page, which only strikemap may frame.
+	embedURL := b.server.URL + "/embed?weapon=drone&title=Drones&v=0123456789ab"
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!DOCTYPE html><title>host</title>
+<script>window.got = []; addEventListener('message', function (e) { if (e.origin === %q) { window.got.push(e.data); } });</script>
+<iframe id="embed" src=%q width="800" height="500"></iframe>
+<iframe id="page" src=%q width="400" height="300"></iframe>`, b.server.URL, embedURL, b.server.URL+"/")
+	}))
+	defer host.Close()
+
+	tb := b.newTab(t, 1280, 900)
+	tb.run(chromedp.Navigate(host.URL))
+	got := poll[[]map[string]any](tb, `window.got.length ? window.got : null`, 15*time.Second)
+	if len(got) == 0 || got[0]["type"] != "strikemap:rendered" || int(got[0]["incidents"].(float64)) != len(drones) {
+		t.Errorf("embed reported %v, want %d drone incidents rendered", got, len(drones))
+	}
+	// The framed map page was refused; nothing else went wrong.
+	refused := false
+	tb.mu.Lock()
+	var rest []string
+	for _, p := range tb.problems {
+		if strings.Contains(p, "frame-ancestors 'self'") && strings.Contains(p, "blocked") {
+			refused = true
+			continue
+		}
+		rest = append(rest, p)
+	}
+	tb.problems = rest
+	tb.mu.Unlock()
+	if !refused {
+		t.Error("the map page was framed by another origin: frame-ancestors 'self' did not hold")
+	}
+	tb.checkClean()
+}
+
+func TestEmbedDialog(t *testing.T) {
+	s := offlineServer(t)
+	b := newBrowser(t, s)
+	tb := b.newTab(t, 1280, 800)
+	tb.open("/?weapon=rocket&layers=bases,incidents,rings")
+	tb.run(chromedp.Click(chromedp.CSS(`#embed-open`)), chromedp.WaitVisible(chromedp.CSS(`#embed-dialog`)))
+	tb.run(chromedp.Click(chromedp.CSS(`input[name=embed-size][value="600x400"]`)))
+	code := eval[string](tb, `document.getElementById('embed-code').value`)
+	m := regexp.MustCompile(`^<iframe src="([^"]+)" width="600" height="400" title="Attacks on US bases in Iraq and Syria" loading="lazy" style="border:0" allowfullscreen></iframe>$`).FindStringSubmatch(code)
+	if m == nil {
+		t.Fatalf("snippet %q", code)
+	}
+	src, err := url.Parse(strings.ReplaceAll(m[1], "&amp;", "&"))
+	if err != nil || src.Path != "/embed" || src.Query().Get("weapon") != "rocket" || src.Query().Get("v") == "" || !strings.Contains(src.Query().Get("layers"), "rings") {
+		t.Errorf("embed URL %v (%v)", src, err)
+	}
+	resp, err := http.Get(src.String())
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("the snippet's URL: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	img := eval[string](tb, `document.getElementById('embed-image').href`)
+	resp, err = http.Get(img)
+	if err != nil || resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" {
+		t.Errorf("image link %s: %v %v", img, resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	for _, f := range []string{"png", "svg", "pdf"} {
+		href := eval[string](tb, `document.getElementById('export-`+f+`').href`)
+		resp, err := http.Get(href)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("export %s: %v %v", f, resp, err)
+			continue
+		}
+		resp.Body.Close()
+	}
+	tb.checkClean()
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,10 +13,20 @@ import (
 // scripts, styles and data only from this origin, images also from the tile
 // host, and framing only by this origin.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	csp := contentSecurityPolicy(s.opts.TileURL)
+	csp := contentSecurityPolicy(s.opts.TileURL, "'self'")
+	ancestors := s.opts.EmbedAncestors
+	if ancestors == "" {
+		ancestors = "*"
+	}
+	embedCSP := contentSecurityPolicy(s.opts.TileURL, ancestors)
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", csp)
+		if c.Request().URL.Path == "/embed" {
+			h.Set("Content-Security-Policy", embedCSP)
+		} else {
+			h.Set("Content-Security-Policy", csp)
+			h.Set("X-Frame-Options", "SAMEORIGIN")
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
@@ -24,8 +35,9 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// contentSecurityPolicy builds the CSP for the given tile URL template.
-func contentSecurityPolicy(tileURL string) string {
+// contentSecurityPolicy builds the CSP for the given tile URL template and
+// frame-ancestors source list.
+func contentSecurityPolicy(tileURL, frameAncestors string) string {
 	img := "'self' data:"
 	if host := tileOrigin(tileURL); host != "" {
 		img += " " + host
@@ -39,7 +51,7 @@ func contentSecurityPolicy(tileURL string) string {
 		"object-src 'none'",
 		"base-uri 'none'",
 		"form-action 'self'",
-		"frame-ancestors 'self'",
+		"frame-ancestors " + frameAncestors,
 	}, "; ")
 }
 
@@ -58,3 +70,18 @@ func tileOrigin(tmpl string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// CheckFrameAncestors reports whether s is a usable CSP frame-ancestors
+// source list: space-separated sources such as * or 'self' or
+// https://news.example, with nothing that could end the directive.
+func CheckFrameAncestors(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return fmt.Errorf("the frame-ancestors list is empty; use * for any origin or 'none' for no framing")
+	}
+	for _, src := range strings.Fields(s) {
+		if strings.ContainsAny(src, ";,\"\r\n") {
+			return fmt.Errorf("frame-ancestors source %q may not contain ; , or quotes", src)
+		}
+	}
+	return nil
+}

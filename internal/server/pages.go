@@ -51,3 +51,30 @@ func (s *Server) mapConfig(d *geo.Dataset) templates.MapConfig {
 	cfg.Bounds = [4]float64{bound.Min.Lon(), bound.Min.Lat(), bound.Max.Lon(), bound.Max.Lat()}
 	return cfg
 }
+
+// embedPage answers GET /embed: the map alone, for an iframe. It takes the
+// map page's state plus legend, controls and title; v names the dataset the
+// embed was published with, so a changed dataset is said, not hidden.
+func (s *Server) embedPage(c echo.Context) error {
+	d := s.store.Dataset()
+	q := c.QueryParams()
+	cfg := s.mapConfig(d)
+	cfg.Embed = true
+	var err error
+	if cfg.Controls, err = parseBoolDefault(q, "controls", true); err != nil {
+		return err
+	}
+	o := templates.EmbedOptions{Title: truncateRunes(q.Get("title"), 120)}
+	if o.Legend, err = parseBoolDefault(q, "legend", true); err != nil {
+		return err
+	}
+	if v := q.Get("v"); v != "" && v != d.Version {
+		o.Stale, o.PublishedAs = true, truncate(v)
+	}
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	title := "Embedded map"
+	if o.Title != "" {
+		title = o.Title
+	}
+	return render(c, http.StatusOK, templates.EmbedPage(s.page(title), cfg, o))
+}

@@ -20,6 +20,12 @@ const geoJSONType = "application/geo+json"
 // when the client's If-None-Match already names it. With download=1 it is
 // sent as an attachment named for what it holds.
 func (s *Server) geoJSON(c echo.Context, d *geo.Dataset, body []byte, q url.Values, filename string) error {
+	return s.sendData(c, d, body, geoJSONType, q, filename)
+}
+
+// sendData writes a data body of the given media type with validators and
+// caching headers; see geoJSON.
+func (s *Server) sendData(c echo.Context, d *geo.Dataset, body []byte, contentType string, q url.Values, filename string) error {
 	download, err := parseBool(q, "download")
 	if err != nil {
 		return err
@@ -36,7 +42,7 @@ func (s *Server) geoJSON(c echo.Context, d *geo.Dataset, body []byte, q url.Valu
 	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	return c.Blob(http.StatusOK, geoJSONType, body)
+	return c.Blob(http.StatusOK, contentType, body)
 }
 
 // etagMatches applies the weak comparison of RFC 9110 §13.1.2 to an

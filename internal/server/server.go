@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"strikemap/internal/geo"
+	"strikemap/internal/mapimage"
 	"strikemap/web/static"
 	"strikemap/web/templates"
 )
@@ -24,23 +25,33 @@ type Options struct {
 	TileAttribution string
 	// Basemap is the offline basemap GeoJSON served at /api/basemap.geojson.
 	Basemap []byte
+	// EmbedAncestors is the CSP frame-ancestors source list of /embed: who
+	// may frame the embeddable map. Empty means any origin ("*"). Every
+	// other page may be framed only by strikemap itself.
+	EmbedAncestors string
 }
 
 // Server answers strikemap's HTTP requests.
 type Server struct {
-	echo   *echo.Echo
-	store  *geo.Store
-	log    *slog.Logger
-	opts   Options
-	assets string // static.Version(), computed once
+	echo     *echo.Echo
+	store    *geo.Store
+	log      *slog.Logger
+	opts     Options
+	assets   string // static.Version(), computed once
+	renderer *mapimage.Renderer
 }
 
-// New returns the HTTP handler serving the datasets of store.
-func New(store *geo.Store, opts Options) *Server {
+// New returns the HTTP handler serving the datasets of store. It fails only
+// when the basemap of opts cannot be read.
+func New(store *geo.Store, opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version()}
+	renderer, err := mapimage.New(opts.Basemap)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version(), renderer: renderer}
 	e := s.echo
 	e.HideBanner = true
 	e.HidePort = true
@@ -62,15 +73,20 @@ func New(store *geo.Store, opts Options) *Server {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
 	}
 	get("/", s.mapPage)
+	get("/embed", s.embedPage)
 	get("/healthz", s.health)
+	get("/bases/:id", s.basePage)
+	get("/incidents/:id", s.incidentPage)
 	get("/api/bases.geojson", s.bases)
 	get("/api/incidents.geojson", s.incidents)
+	get("/api/incidents.csv", s.incidentsCSV)
 	get("/api/rings.geojson", s.rings)
 	get("/api/links.geojson", s.links)
 	get("/api/basemap.geojson", s.basemap)
+	get("/api/export/:format", s.exportMap)
 	staticFiles := echo.MustSubFS(static.FS, ".")
 	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", s.cacheStatic(http.FileServerFS(staticFiles)))))
-	return s
+	return s, nil
 }
 
 // ServeHTTP implements http.Handler.

@@ -25,6 +25,15 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
+func mustNew(t *testing.T, store *geo.Store, opts Options) *Server {
+	t.Helper()
+	s, err := New(store, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // fixtureServer serves the small dataset of internal/geo/testdata/valid.
 func fixtureServer(t *testing.T) *Server {
 	t.Helper()
@@ -32,7 +41,7 @@ func fixtureServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(geo.NewStore(d, time.Date(2023, 10, 23, 12, 0, 0, 0, time.UTC)), Options{TileURL: "https://{s}.tile.example.org/{z}/{x}/{y}.png"})
+	return mustNew(t, geo.NewStore(d, time.Date(2023, 10, 23, 12, 0, 0, 0, time.UTC)), Options{TileURL: "https://{s}.tile.example.org/{z}/{x}/{y}.png"})
 }
 
 // shippedServer serves the embedded dataset.
@@ -42,7 +51,7 @@ func shippedServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap})
+	return mustNew(t, geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap})
 }
 
 func get(t *testing.T, h http.Handler, target string, header ...string) *httptest.ResponseRecorder {

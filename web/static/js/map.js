@@ -15,6 +15,9 @@
   var DEFAULT_LAYERS = ['bases', 'incidents'];
   var DEFAULT_VIEW = { lat: 34.2, lon: 41.6, zoom: 6 };
   var PLAY_STEP_MS = 900;
+  // An embed (/embed, in an iframe) is the map alone: no panel, and the
+  // iframe's URL is left alone so the host page's history is not touched.
+  var panelUI = !cfg.embed;
   var SVGNS = 'http://www.w3.org/2000/svg';
 
   var allBaseIDs = cfg.bases.map(function (b) { return b.id; });
@@ -95,6 +98,7 @@
   var state = stateFromURL();
 
   function writeURL(push) {
+    if (!panelUI) { return; }
     var url = location.pathname + '?' + pageQuery(state).toString();
     if (url === location.pathname + location.search) { return; }
     if (push) { history.pushState(null, '', url); } else { history.replaceState(null, '', url); }
@@ -102,7 +106,8 @@
 
   // ---- the map ------------------------------------------------------------
 
-  var map = L.map('map', { center: [state.lat, state.lon], zoom: state.zoom, zoomControl: true, keyboard: true });
+  var controls = !cfg.embed || cfg.controls;
+  var map = L.map('map', { center: [state.lat, state.lon], zoom: state.zoom, zoomControl: controls, keyboard: true });
   if (!state.hasView && cfg.bounds) {
     // No view in the URL: frame the bases.
     map.fitBounds([[cfg.bounds[1], cfg.bounds[0]], [cfg.bounds[3], cfg.bounds[2]]], { padding: [40, 40], maxZoom: 9, animate: false });
@@ -110,6 +115,17 @@
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   map.attributionControl.addAttribution('Data: strikemap, sources on each incident');
   L.control.scale({ imperial: false }).addTo(map);
+  if (cfg.embed) {
+    var open = L.control({ position: 'bottomleft' });
+    open.onAdd = function () {
+      var a = el('a', 'embed-open', 'Open in strikemap ↗');
+      a.href = '/?' + new URLSearchParams(location.search).toString();
+      a.target = '_blank';
+      a.rel = 'noopener';
+      return a;
+    };
+    open.addTo(map);
+  }
 
   map.createPane('basemap');
   map.getPane('basemap').classList.add('pane-basemap');
@@ -132,7 +148,7 @@
   var layerNames = { bases: 'Bases', incidents: 'Incidents', rings: 'Range rings', links: 'Incident links' };
   var overlayControl = {};
   OVERLAYS.forEach(function (k) { overlayControl[layerNames[k]] = layers[k]; });
-  L.control.layers(baseLayers, overlayControl, { collapsed: true }).addTo(map);
+  if (controls) { L.control.layers(baseLayers, overlayControl, { collapsed: true }).addTo(map); }
 
   function applyLayers() {
     ((state.basemap === 'tiles' && tiles) ? tiles : offline).addTo(map);
@@ -156,6 +172,7 @@
     var c = map.getCenter();
     state.lat = c.lat; state.lon = c.lng; state.zoom = map.getZoom();
     writeURL(false);
+    drawDownloads();
   });
 
   // ---- fetching -----------------------------------------------------------
@@ -263,7 +280,17 @@
     });
     box.appendChild(ul);
     if (p.notes) { box.appendChild(el('p', 'notes', p.notes)); }
+    box.appendChild(pageLink('/incidents/' + encodeURIComponent(f.id), 'Permalink and printable page'));
     return box;
+  }
+
+  // pageLink links to one of strikemap's own pages; from an embed it opens
+  // a new tab rather than navigating inside the iframe.
+  function pageLink(href, text) {
+    var a = el('a', 'page-link', text);
+    a.href = href;
+    if (cfg.embed) { a.target = '_blank'; a.rel = 'noopener'; }
+    return a;
   }
 
   function basePopup(f) {
@@ -300,7 +327,8 @@
       syncForm();
       update(true);
     });
-    box.appendChild(only);
+    if (panelUI) { box.appendChild(only); }
+    box.appendChild(pageLink('/bases/' + encodeURIComponent(f.id), 'Report on this base'));
     return box;
   }
 
@@ -428,6 +456,7 @@
   var sortAscending = true;
 
   function drawList(fc) {
+    if (!panelUI) { return; }
     var tbody = document.querySelector('#incident-list tbody');
     var rows = fc.features.slice();
     rows.sort(function (a, b) {
@@ -464,16 +493,45 @@
   function isFiltered() { return filterQuery(state).toString() !== ''; }
 
   function drawCount(n) {
+    if (!panelUI) { return; }
     var total = allIncidents ? allIncidents.features.length : n;
     var text = n === total ? n + ' incidents' : n + ' of ' + total + ' incidents';
     if (emptySelection(state)) { text = '0 incidents: tick at least one weapon, status and target'; }
     document.getElementById('incident-count').textContent = text;
   }
 
+  // viewQuery is the query of the current view for /embed and the image
+  // export: the filters, the layers, the position and the dataset version.
+  function viewQuery() {
+    var q = filterQuery(state);
+    q.set('layers', state.layers.join(',') || 'none');
+    if (q.get('layers') === 'none') { q.delete('layers'); }
+    q.set('map', [state.zoom, state.lat.toFixed(4), state.lon.toFixed(4)].join('/'));
+    q.set('v', cfg.version);
+    return q;
+  }
+
+  function imageQuery() {
+    var q = viewQuery();
+    var size = map.getSize();
+    q.set('width', String(Math.max(200, Math.min(4000, size.x))));
+    q.set('height', String(Math.max(200, Math.min(4000, size.y))));
+    return q;
+  }
+
   function drawDownloads() {
+    if (!panelUI) { return; }
     var q = filterQuery(state);
     q.set('download', '1');
     document.getElementById('download-incidents').href = '/api/incidents.geojson?' + q.toString();
+    document.getElementById('download-csv').href = '/api/incidents.csv?' + q.toString();
+    ['png', 'svg', 'pdf'].forEach(function (f) {
+      var iq = imageQuery();
+      iq.set('download', '1');
+      if (f === 'png') { iq.set('scale', '2'); }
+      document.getElementById('export-' + f).href = '/api/export/map.' + f + '?' + iq.toString();
+    });
+    drawEmbedCode();
     var bq = new URLSearchParams(q);
     bq.delete('base');
     document.getElementById('download-bases').href = '/api/bases.geojson?' + bq.toString();
@@ -496,6 +554,59 @@
     writeURL(push);
   }
 
+  // ---- the embed dialog ---------------------------------------------------------
+
+  function embedURL() {
+    var q = viewQuery();
+    if (!document.getElementById('embed-legend').checked) { q.set('legend', '0'); }
+    if (!document.getElementById('embed-controls').checked) { q.set('controls', '0'); }
+    var title = document.getElementById('embed-title-text').value.trim();
+    if (title) { q.set('title', title); }
+    return location.origin + '/embed?' + q.toString();
+  }
+
+  // drawEmbedCode writes the iframe snippet as text: the textarea's value,
+  // never markup in this page.
+  function drawEmbedCode() {
+    var dialog = document.getElementById('embed-dialog');
+    if (!dialog || !dialog.open) { return; }
+    var size = (dialog.querySelector('input[name=embed-size]:checked') || {}).value || '800x500';
+    var wh = size.split('x');
+    var src = embedURL();
+    var attr = function (v) { return String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;'); };
+    var title = document.getElementById('embed-title-text').value.trim() || 'strikemap map';
+    document.getElementById('embed-code').value = '<iframe src="' + attr(src) + '" width="' + attr(wh[0]) + '" height="' + attr(wh[1]) +
+      '" title="' + attr(title) + '" loading="lazy" style="border:0" allowfullscreen></iframe>';
+    document.getElementById('embed-preview').href = src;
+    var iq = imageQuery();
+    iq.set('width', wh[0] === '100%' ? '1200' : wh[0]);
+    iq.set('height', wh[1]);
+    if (title) { iq.set('title', title); }
+    document.getElementById('embed-image').href = '/api/export/map.png?' + iq.toString();
+  }
+
+  if (panelUI) {
+    var dialog = document.getElementById('embed-dialog');
+    document.getElementById('embed-open').addEventListener('click', function () {
+      dialog.showModal();
+      document.getElementById('embed-copied').textContent = '';
+      drawEmbedCode();
+    });
+    dialog.addEventListener('change', drawEmbedCode);
+    dialog.addEventListener('input', drawEmbedCode);
+    document.getElementById('embed-copy').addEventListener('click', function () {
+      var code = document.getElementById('embed-code');
+      var done = function () { document.getElementById('embed-copied').textContent = 'Copied.'; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(code.value).then(done, function () { code.select(); document.execCommand('copy'); done(); });
+      } else {
+        code.select();
+        document.execCommand('copy');
+        done();
+      }
+    });
+  }
+
   // ---- histogram and play ---------------------------------------------------------
 
   var allIncidents = null;
@@ -505,6 +616,7 @@
 
   var histBars = [];
   function drawHistogram() {
+    if (!panelUI) { return; }
     var n = dayIndex(cfg.last) + 1;
     var counts = new Array(n).fill(0);
     allIncidents.features.forEach(function (f) {
@@ -543,6 +655,7 @@
   }
 
   function markHistogram() {
+    if (!panelUI) { return; }
     var a = dayIndex(state.from), b = dayIndex(state.to);
     histBars.forEach(function (r, i) { r.setAttribute('class', i >= a && i <= b ? 'in-range' : 'out-of-range'); });
   }
@@ -572,7 +685,7 @@
     });
   }
 
-  document.getElementById('play').addEventListener('click', function () {
+  function togglePlay() {
     if (play) { stopPlay(); writeURL(true); return; }
     var a = dayIndex(state.from), b = dayIndex(state.to);
     if (a === b) { a = 0; b = dayIndex(cfg.last); } // one day shown: play the whole span
@@ -580,17 +693,21 @@
     this.textContent = '❚❚ Pause';
     this.setAttribute('aria-pressed', 'true');
     stepPlay();
-  });
+  }
 
   // ---- the form -----------------------------------------------------------
 
   var form = document.getElementById('filters');
+  var panel = document.getElementById('panel');
+  var toggle = document.getElementById('filters-toggle');
+
   function checked(name) {
     return Array.prototype.filter.call(form.querySelectorAll('input[name="' + name + '"]'), function (i) { return i.checked; })
       .map(function (i) { return i.value; });
   }
 
   function syncForm() {
+    if (!panelUI) { return; }
     document.getElementById('filter-from').value = state.from;
     document.getElementById('filter-to').value = state.to;
     form.querySelectorAll('input[name=weapon]').forEach(function (i) { i.checked = state.weapons.indexOf(i.value) >= 0; });
@@ -598,7 +715,7 @@
     form.querySelectorAll('input[name=base]').forEach(function (i) { i.checked = state.bases.indexOf(i.value) >= 0; });
   }
 
-  form.addEventListener('change', function (e) {
+  function onFilterChange(e) {
     stopPlay();
     if (e.target.id === 'play-accumulate') { return; }
     var from = document.getElementById('filter-from').value;
@@ -613,39 +730,42 @@
     state.bases = checked('base');
     syncForm();
     update(true);
-  });
-  form.addEventListener('submit', function (e) { e.preventDefault(); });
+  }
 
-  document.getElementById('reset').addEventListener('click', function () {
+  function resetFilters() {
     stopPlay();
     var d = defaultState();
     state.from = d.from; state.to = d.to; state.weapons = d.weapons; state.statuses = d.statuses; state.bases = d.bases;
     syncForm();
     update(true);
-  });
+  }
 
-  document.getElementById('sort-date').addEventListener('click', function () {
-    sortAscending = !sortAscending;
-    if (lastIncidents) { drawList(lastIncidents); }
-  });
-
-  var toggle = document.getElementById('filters-toggle');
-  var panel = document.getElementById('panel');
-  toggle.addEventListener('click', function () {
-    var open = !panel.classList.contains('open');
-    panel.classList.toggle('open', open);
-    toggle.setAttribute('aria-expanded', String(open));
-    if (open) { panel.querySelector('input, button').focus(); }
-  });
   function closeDrawerOnPhone() {
-    if (panel.classList.contains('open')) {
+    if (panel && panel.classList.contains('open')) {
       panel.classList.remove('open');
       toggle.setAttribute('aria-expanded', 'false');
     }
   }
-  document.addEventListener('keydown', function (e) {
-    if (e.key === 'Escape' && panel.classList.contains('open')) { closeDrawerOnPhone(); toggle.focus(); }
-  });
+
+  if (panelUI) {
+    document.getElementById('play').addEventListener('click', togglePlay);
+    form.addEventListener('change', onFilterChange);
+    form.addEventListener('submit', function (e) { e.preventDefault(); });
+    document.getElementById('reset').addEventListener('click', resetFilters);
+    document.getElementById('sort-date').addEventListener('click', function () {
+      sortAscending = !sortAscending;
+      if (lastIncidents) { drawList(lastIncidents); }
+    });
+    toggle.addEventListener('click', function () {
+      var open = !panel.classList.contains('open');
+      panel.classList.toggle('open', open);
+      toggle.setAttribute('aria-expanded', String(open));
+      if (open) { panel.querySelector('input, button').focus(); }
+    });
+    document.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && panel.classList.contains('open')) { closeDrawerOnPhone(); toggle.focus(); }
+    });
+  }
 
   // ---- update cycle -----------------------------------------------------------
 
@@ -687,6 +807,10 @@
       if (state.sel && markers[state.sel] && !markers[state.sel].isPopupOpen()) { markers[state.sel].openPopup(); }
       renders++;
       document.body.setAttribute('data-renders', String(renders));
+      if (cfg.embed && window.parent !== window) {
+        // Tell the host page what the embed shows (e.g. to size or log it).
+        window.parent.postMessage({ type: 'strikemap:rendered', incidents: r[0].features.length, version: cfg.version }, '*');
+      }
       setBusy(false);
     }).catch(function (err) {
       if (my !== seq) { return; }
@@ -709,7 +833,7 @@
       box = el('p', 'map-error');
       box.id = 'map-error';
       box.setAttribute('role', 'alert');
-      document.getElementById('panel').prepend(box);
+      (panel || document.getElementById('map')).prepend(box);
     }
     box.textContent = msg;
   }

@@ -1,0 +1,141 @@
+package mapimage
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"image/png"
+	"io"
+	"strconv"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/tdewolff/canvas"
+	"github.com/tdewolff/canvas/renderers/pdf"
+	"github.com/tdewolff/canvas/renderers/rasterizer"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+)
+
+// Renderer draws views. It holds the fonts and the parsed basemap, so make
+// one and reuse it; it is safe for concurrent use.
+type Renderer struct {
+	fonts   *canvas.FontFamily
+	basemap []basemapFeature
+}
+
+type basemapFeature struct {
+	layer string // country, river
+	geom  orb.Geometry
+}
+
+// New loads the Go fonts and parses the basemap GeoJSON (features with a
+// "layer" property of "country" or "river").
+func New(basemapJSON []byte) (*Renderer, error) {
+	fonts := canvas.NewFontFamily("Go")
+	if err := fonts.LoadFont(goregular.TTF, 0, canvas.FontRegular); err != nil {
+		return nil, fmt.Errorf("load Go Regular: %w", err)
+	}
+	if err := fonts.LoadFont(gobold.TTF, 0, canvas.FontBold); err != nil {
+		return nil, fmt.Errorf("load Go Bold: %w", err)
+	}
+	r := &Renderer{fonts: fonts}
+	if len(basemapJSON) > 0 {
+		fc, err := geojson.UnmarshalFeatureCollection(basemapJSON)
+		if err != nil {
+			return nil, fmt.Errorf("basemap: %w", err)
+		}
+		for _, f := range fc.Features {
+			layer, _ := f.Properties["layer"].(string)
+			r.basemap = append(r.basemap, basemapFeature{layer: layer, geom: f.Geometry})
+		}
+	}
+	return r, nil
+}
+
+// face returns the font face for st. Sizes are pixels: the canvas surfaces
+// draw in pixels, and canvas sets type in points of 25.4/72 mm.
+func (r *Renderer) face(st textStyle) *canvas.FontFace {
+	weight := canvas.FontRegular
+	if st.bold {
+		weight = canvas.FontBold
+	}
+	return r.fonts.Face(st.size*72/25.4, parseColour(st.colour), weight, canvas.FontNormal)
+}
+
+func (r *Renderer) textWidth(s string, st textStyle) float64 { return r.face(st).TextWidth(s) }
+
+// SVG writes v as an SVG document.
+func (r *Renderer) SVG(w io.Writer, v View) error {
+	if err := v.Check(); err != nil {
+		return err
+	}
+	s := newSVGSurface(v.Width, v.Height, v.Title)
+	r.draw(s, &v)
+	_, err := w.Write(s.bytes())
+	return err
+}
+
+// PNG writes v as a PNG of Width·Scale × Height·Scale pixels.
+func (r *Renderer) PNG(w io.Writer, v View) error {
+	c, err := r.canvas(&v)
+	if err != nil {
+		return err
+	}
+	return writeBuffered(w, c, func(w io.Writer, c *canvas.Canvas) error {
+		img := rasterizer.Draw(c, canvas.DPI(96*v.Scale), canvas.DefaultColorSpace)
+		return (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(w, img)
+	})
+}
+
+// PDF writes v as a one-page vector PDF, the page the size of the view at
+// 96 pixels to the inch.
+func (r *Renderer) PDF(w io.Writer, v View) error {
+	c, err := r.canvas(&v)
+	if err != nil {
+		return err
+	}
+	return writeBuffered(w, c, func(w io.Writer, c *canvas.Canvas) error {
+		opts := pdf.DefaultOptions
+		p := pdf.New(w, c.W, c.H, &opts)
+		p.SetInfo("strikemap map", "", "", "strikemap", "strikemap")
+		c.RenderTo(p)
+		return p.Close()
+	})
+}
+
+func (r *Renderer) canvas(v *View) (*canvas.Canvas, error) {
+	if err := v.Check(); err != nil {
+		return nil, err
+	}
+	const mmPerPx = 25.4 / 96
+	c := canvas.New(v.Width*mmPerPx, v.Height*mmPerPx)
+	ctx := canvas.NewContext(c)
+	ctx.SetCoordSystem(canvas.CartesianIV)
+	ctx.SetView(canvas.Identity.Scale(mmPerPx, mmPerPx))
+	r.draw(&canvasSurface{ctx: ctx, r: r}, v)
+	return c, nil
+}
+
+// writeBuffered renders into memory first, so a failing render never sends
+// half an image.
+func writeBuffered(w io.Writer, c *canvas.Canvas, writer canvas.Writer) error {
+	var buf bytes.Buffer
+	if err := c.Write(&buf, writer); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// parseColour reads #rrggbb.
+func parseColour(s string) color.RGBA {
+	if len(s) != 7 || s[0] != '#' {
+		return color.RGBA{A: 255}
+	}
+	n, err := strconv.ParseUint(s[1:], 16, 32)
+	if err != nil {
+		return color.RGBA{A: 255}
+	}
+	return color.RGBA{R: uint8(n >> 16), G: uint8(n >> 8), B: uint8(n), A: 255}
+}

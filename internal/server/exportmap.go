@@ -1,0 +1,225 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+
+	"strikemap/internal/geo"
+	"strikemap/internal/mapimage"
+)
+
+// The parameters of a map view shared by the map page, /embed and the image
+// export: the filters, the layers, the position, and the dataset version
+// the view was made from.
+var viewParams = append(slices.Clone(filterParams), "layers", "map", "sel", "basemap", "v")
+
+// The parameters only the image export takes.
+var imageParams = []string{"width", "height", "scale", "title", "legend", "download"}
+
+// mapImageTypes maps an export format to its media type.
+var mapImageTypes = map[string]string{
+	"svg": "image/svg+xml",
+	"png": "image/png",
+	"pdf": "application/pdf",
+}
+
+// exportMap answers GET /api/export/map.{svg,png,pdf}.
+func (s *Server) exportMap(c echo.Context) error {
+	format := strings.TrimPrefix(c.Param("format"), "map.")
+	contentType, ok := mapImageTypes[format]
+	if !ok {
+		return notFound("there is no map export %q; use map.svg, map.png or map.pdf", truncate(c.Param("format")))
+	}
+	d := s.store.Dataset()
+	q, err := queryParams(c.QueryString(), append(slices.Clone(viewParams), imageParams...)...)
+	if err != nil {
+		return err
+	}
+	v, f, err := s.parseMapView(q, d)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	switch format {
+	case "svg":
+		err = s.renderer.SVG(&buf, v)
+	case "png":
+		err = s.renderer.PNG(&buf, v)
+	case "pdf":
+		err = s.renderer.PDF(&buf, v)
+	}
+	if err != nil {
+		return err
+	}
+	name := strings.TrimSuffix(downloadName("map", f, nil), ".geojson") + "." + format
+	return s.sendData(c, d, buf.Bytes(), contentType, q, name)
+}
+
+// parseMapView reads a map view from the query: the filters, the layers
+// (bases, incidents, rings, links; default bases and incidents), map=z/lat/lon
+// (default: fit the data), width and height in CSS pixels (default 1200 ×
+// 800), scale (default 1), title and legend.
+func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.Filter, error) {
+	f, err := parseFilter(q, d)
+	if err != nil {
+		return mapimage.View{}, f, err
+	}
+	v := mapimage.View{Width: 1200, Height: 800, Scale: 1, Fit: true, Legend: true, Version: d.Version}
+	if v.Width, err = parseNumber(q, "width", v.Width, mapimage.MinSide, mapimage.MaxSide); err != nil {
+		return v, f, err
+	}
+	if v.Height, err = parseNumber(q, "height", v.Height, mapimage.MinSide, mapimage.MaxSide); err != nil {
+		return v, f, err
+	}
+	if v.Scale, err = parseNumber(q, "scale", v.Scale, 1, mapimage.MaxScale); err != nil {
+		return v, f, err
+	}
+	if err := v.Check(); err != nil {
+		return v, f, badParam("scale", "%v", err)
+	}
+	if q.Has("map") {
+		v.Fit = false
+		if v.Center, v.Zoom, err = parseMapPosition(q.Get("map")); err != nil {
+			return v, f, err
+		}
+	}
+	if v.Legend, err = parseBoolDefault(q, "legend", true); err != nil {
+		return v, f, err
+	}
+	v.Title = "Attacks on US bases in Iraq and Syria"
+	if q.Has("title") {
+		v.Title = truncateRunes(q.Get("title"), 120)
+	}
+	layers, err := parseVocabulary(q, "layers", []string{"bases", "incidents", "rings", "links"})
+	if err != nil {
+		return v, f, err
+	}
+	if !q.Has("layers") {
+		layers = []string{"bases", "incidents"}
+	}
+	incidents := d.Select(f)
+	all := selectBases(d, geo.Filter{})
+	for _, l := range layers {
+		switch l {
+		case "bases":
+			v.Bases = all
+		case "incidents":
+			v.Incidents = incidents
+		case "rings":
+			v.Rings, _ = geo.RangeRings(selectBases(d, geo.Filter{Bases: f.Bases}), geo.DefaultRingRadii)
+		case "links":
+			v.Links = d.Links(f)
+		}
+	}
+	v.Caption = caption(d, f, incidents)
+	if want := q.Get("v"); want != "" && want != d.Version {
+		v.Caption += fmt.Sprintf(" · data updated since this map was published (%s)", truncate(want))
+	}
+	return v, f, nil
+}
+
+// caption says what a map shows: the date range (the filter's, or the
+// shown incidents' when the filter has none), the filters, the count.
+func caption(d *geo.Dataset, f geo.Filter, incidents []*geo.Incident) string {
+	var parts []string
+	if len(incidents) > 0 || f.From != nil || f.To != nil {
+		first, last, _ := d.Span()
+		if len(incidents) > 0 {
+			first, last = incidents[0].Date, incidents[0].DateEnd
+			for _, inc := range incidents {
+				last = max(last, inc.DateEnd)
+			}
+		}
+		if f.From != nil {
+			first = *f.From
+		}
+		if f.To != nil {
+			last = *f.To
+		}
+		parts = append(parts, humanDate(first)+" to "+humanDate(last))
+	}
+	if len(f.Weapons) > 0 {
+		parts = append(parts, "weapon: "+joinStrings(f.Weapons))
+	}
+	if len(f.Statuses) > 0 {
+		parts = append(parts, "status: "+joinStrings(f.Statuses))
+	}
+	if len(f.Bases) > 0 {
+		names := make([]string, len(f.Bases))
+		for i, id := range f.Bases {
+			b, _ := d.Base(id)
+			names[i] = b.Name
+		}
+		parts = append(parts, "target: "+strings.Join(names, ", "))
+	}
+	if f.BBox != nil {
+		parts = append(parts, "inside a box")
+	}
+	n := len(incidents)
+	word := "incidents"
+	if n == 1 {
+		word = "incident"
+	}
+	parts = append(parts, fmt.Sprintf("%d %s", n, word))
+	return strings.Join(parts, " · ")
+}
+
+func humanDate(d geo.Date) string { return d.Time().Format("2 Jan 2006") }
+
+// parseMapPosition reads z/lat/lon, as in the map page's URL.
+func parseMapPosition(s string) (orb.Point, float64, error) {
+	const want = "give zoom/latitude/longitude, e.g. 7/34.0/41.6, with zoom 0 to 19"
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 {
+		return orb.Point{}, 0, badParam("map", "map %s is not a position; %s", strconv.Quote(truncate(s)), want)
+	}
+	var v [3]float64
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(p, 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return orb.Point{}, 0, badParam("map", "map %s is not a position; %s", strconv.Quote(truncate(s)), want)
+		}
+		v[i] = x
+	}
+	if v[0] < 0 || v[0] > 19 || v[1] < -85 || v[1] > 85 || v[2] < -180 || v[2] > 180 {
+		return orb.Point{}, 0, badParam("map", "map %s is out of range; %s, latitude within ±85 and longitude within ±180", strconv.Quote(truncate(s)), want)
+	}
+	return orb.Point{v[2], v[1]}, v[0], nil
+}
+
+// parseNumber reads a finite number within [lo, hi], or def when absent.
+func parseNumber(q url.Values, name string, def, lo, hi float64) (float64, error) {
+	if !q.Has(name) {
+		return def, nil
+	}
+	x, err := strconv.ParseFloat(q.Get(name), 64)
+	if err != nil || math.IsNaN(x) || !(x >= lo && x <= hi) {
+		return 0, badParam(name, "%s %s is not a number from %v to %v", name, strconv.Quote(truncate(q.Get(name))), lo, hi)
+	}
+	return x, nil
+}
+
+func parseBoolDefault(q url.Values, name string, def bool) (bool, error) {
+	if !q.Has(name) {
+		return def, nil
+	}
+	return parseBool(q, name)
+}
+
+// truncateRunes keeps at most n characters of s, as valid UTF-8.
+func truncateRunes(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

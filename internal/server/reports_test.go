@@ -1,0 +1,278 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"image/png"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+func TestExportMap(t *testing.T) {
+	s := shippedServer(t)
+	for _, tc := range []struct {
+		target, contentType string
+	}{
+		{"/api/export/map.svg?layers=bases,incidents,rings&weapon=drone", "image/svg+xml"},
+		{"/api/export/map.png?width=400&height=300&scale=2&map=7/34/42", "image/png"},
+		{"/api/export/map.pdf?download=1&base=harir", "application/pdf"},
+	} {
+		rec := get(t, s, tc.target)
+		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != tc.contentType {
+			t.Errorf("%s: %d %s %s", tc.target, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String()[:min(200, rec.Body.Len())])
+			continue
+		}
+		if rec.Header().Get("ETag") == "" || rec.Header().Get("X-Dataset-Version") == "" {
+			t.Errorf("%s: no ETag or dataset version", tc.target)
+		}
+	}
+	// The SVG holds exactly the filtered incidents.
+	rec := get(t, s, "/api/export/map.svg?weapon=drone&status=confirmed")
+	var doc struct {
+		Groups []struct {
+			Class  string `xml:"class,attr"`
+			Groups []struct {
+				ID string `xml:"data-id,attr"`
+			} `xml:"g"`
+		} `xml:"g"`
+	}
+	if err := xml.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("SVG: %v", err)
+	}
+	var marks []string
+	for _, g := range doc.Groups {
+		if g.Class == "incidents" {
+			for _, m := range g.Groups {
+				marks = append(marks, m.ID)
+			}
+		}
+	}
+	want := apiIDsFrom(t, s, "weapon=drone&status=confirmed")
+	slices.Sort(marks)
+	slices.Sort(want)
+	if strings.Join(marks, " ") != strings.Join(want, " ") {
+		t.Errorf("marks %v, want %v", marks, want)
+	}
+	if !strings.Contains(rec.Body.String(), "weapon: drone · status: confirmed") {
+		t.Error("caption does not say the filter")
+	}
+	// A4 at 300 dpi.
+	rec = get(t, s, "/api/export/map.png?width=827&height=1169&scale=3")
+	img, err := png.DecodeConfig(bytes.NewReader(rec.Body.Bytes()))
+	if err != nil || img.Width != 2481 || img.Height != 3507 {
+		t.Errorf("A4 PNG: %v %d × %d", err, img.Width, img.Height)
+	}
+	// A published view whose data has changed says so.
+	rec = get(t, s, "/api/export/map.svg?v=0123456789ab")
+	if !strings.Contains(rec.Body.String(), "data updated since this map was published") {
+		t.Error("stale version not stated on the image")
+	}
+
+	for _, tc := range []struct{ target, param string }{
+		{"/api/export/map.png?width=5000", "width"},
+		{"/api/export/map.png?height=10", "height"},
+		{"/api/export/map.png?scale=0", "scale"},
+		{"/api/export/map.png?width=4000&height=4000&scale=4", "scale"},
+		{"/api/export/map.svg?map=7/34", "map"},
+		{"/api/export/map.svg?map=30/34/42", "map"},
+		{"/api/export/map.svg?layers=roads", "layers"},
+		{"/api/export/map.svg?legend=maybe", "legend"},
+		{"/api/export/map.svg?weapon=laser", "weapon"},
+		{"/api/export/map.svg?colour=red", "colour"},
+	} {
+		rec := get(t, s, tc.target)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"param":"`+tc.param+`"`) {
+			t.Errorf("%s: %d %s, want 400 about %s", tc.target, rec.Code, rec.Body, tc.param)
+		}
+	}
+	if rec := get(t, s, "/api/export/map.gif"); rec.Code != http.StatusNotFound {
+		t.Errorf("map.gif: %d", rec.Code)
+	}
+}
+
+// apiIDsFrom lists the ids the incidents API returns for a query, in order.
+func apiIDsFrom(t *testing.T, s http.Handler, query string) []string {
+	t.Helper()
+	return featureIDs(decodeCollection(t, get(t, s, "/api/incidents.geojson?"+query).Body.Bytes()))
+}
+
+func doc(t *testing.T, rec interface{ Result() *http.Response }) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(rec.Result().Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestBasePage(t *testing.T) {
+	s := shippedServer(t)
+	rec := get(t, s, "/bases/ain-al-asad")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d", rec.Code)
+	}
+	d := doc(t, rec)
+	if h1 := d.Find("h1").Text(); h1 != "Ain al-Asad Air Base" {
+		t.Errorf("h1 %q", h1)
+	}
+	if title := d.Find("head title").Text(); title != "Ain al-Asad Air Base · strikemap" {
+		t.Errorf("title %q", title)
+	}
+	ids := apiIDsFrom(t, s, "base=ain-al-asad")
+	rows := d.Find("table.incident-table tbody tr")
+	if rows.Length() != len(ids) {
+		t.Errorf("%d incident rows, want %d", rows.Length(), len(ids))
+	}
+	rows.Each(func(i int, r *goquery.Selection) {
+		if id, _ := r.Attr("data-id"); id != ids[i] {
+			t.Errorf("row %d is %s, want %s", i, id, ids[i])
+		}
+	})
+	d.Find("a.source-link").Each(func(_ int, a *goquery.Selection) {
+		if href, _ := a.Attr("href"); !strings.HasPrefix(href, "https://") && !strings.HasPrefix(href, "http://") {
+			t.Errorf("source link %q", href)
+		}
+		if rel, _ := a.Attr("rel"); rel != "noopener noreferrer" {
+			t.Errorf("source link rel %q", rel)
+		}
+	})
+	counts := map[string]string{}
+	d.Find("table.counts tbody tr").Each(func(_ int, r *goquery.Selection) {
+		counts[r.Find("th").Text()] = r.Find("td").Text()
+	})
+	if counts["Drone"] != "2" || counts["Rocket"] != "3" || counts["Confirmed"] != "1" || counts["Claimed"] != "1" {
+		t.Errorf("counts %v", counts)
+	}
+	bars := d.Find("svg.timeline-chart rect.bar")
+	if bars.Length() != 5 { // 18 to 22 October
+		t.Errorf("%d bars, want one a day from 18 to 22 October", bars.Length())
+	}
+	if first := bars.First().Find("title").Text(); first != "2023-10-18: 2" {
+		t.Errorf("first bar %q", first)
+	}
+	img, _ := d.Find(".report-map img").Attr("src")
+	u, err := url.Parse(img)
+	if err != nil || u.Path != "/api/export/map.svg" || u.Query().Get("base") != "ain-al-asad" || !strings.Contains(u.Query().Get("layers"), "rings") {
+		t.Errorf("map image %q", img)
+	}
+	if r := get(t, s, img); r.Code != http.StatusOK {
+		t.Errorf("the page's map image answers %d: %s", r.Code, r.Body)
+	}
+	for _, want := range []string{"/api/incidents.geojson?download=1&base=ain-al-asad", "/api/incidents.csv?download=1&base=ain-al-asad"} {
+		if d.Find(`.downloads a[href="`+want+`"]`).Length() != 1 {
+			t.Errorf("no download link %s", want)
+		}
+	}
+	for _, sel := range []string{`.downloads a[href^="/api/export/map.png"]`, `.downloads a[href^="/api/export/map.pdf"]`} {
+		href, _ := d.Find(sel).Attr("href")
+		if r := get(t, s, href); r.Code != http.StatusOK {
+			t.Errorf("%s answers %d", href, r.Code)
+		}
+	}
+}
+
+func TestIncidentPageAndNotFound(t *testing.T) {
+	s := shippedServer(t)
+	rec := get(t, s, "/incidents/2023-10-18-harir-drone")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d", rec.Code)
+	}
+	d := doc(t, rec)
+	if h1 := d.Find("h1").Text(); h1 != "Drone attack on Harir Air Base, 2023-10-18" {
+		t.Errorf("h1 %q", h1)
+	}
+	if n := d.Find("ul.sources > li").Length(); n != 6 {
+		t.Errorf("%d sources", n)
+	}
+	if n := d.Find("a.source-link").Length(); n != 6 {
+		t.Errorf("%d source links", n)
+	}
+	facts := map[string]string{}
+	d.Find(".facts dt").Each(func(_ int, dt *goquery.Selection) { facts[dt.Text()] = strings.TrimSpace(dt.Next().Text()) })
+	if facts["Killed"] != "unknown" || facts["Injured"] != "0" || facts["Disputed"] != "injured, claimed_by" {
+		t.Errorf("facts %v", facts)
+	}
+	if href, _ := d.Find(`.facts a[href^="/bases/"]`).Attr("href"); href != "/bases/harir" {
+		t.Errorf("base link %q", href)
+	}
+	if !strings.Contains(d.Find(".notes").Text(), "Daily Beast") {
+		t.Error("notes missing")
+	}
+
+	for _, target := range []string{"/incidents/no-such-thing", "/bases/nowhere", "/bases/..%2f..%2fetc%2fpasswd"} {
+		rec := get(t, s, target)
+		if rec.Code != http.StatusNotFound {
+			t.Errorf("%s: %d", target, rec.Code)
+			continue
+		}
+		d := doc(t, rec)
+		if !strings.Contains(d.Find("main h1").Text(), "404") || d.Find(".site-header .brand").Length() != 1 {
+			t.Errorf("%s: not a 404 page in the site's layout", target)
+		}
+	}
+	if rec := get(t, s, "/bases/harir?x=1"); rec.Code != http.StatusBadRequest {
+		t.Errorf("unknown parameter on a report page: %d", rec.Code)
+	}
+}
+
+func TestEmbedPageAndFraming(t *testing.T) {
+	s := shippedServer(t)
+	rec := get(t, s, "/embed?weapon=drone&title=Drones+%3Cb%3Ehit%3C/b%3E&legend=1&controls=0&v=0123456789ab")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d", rec.Code)
+	}
+	csp := rec.Header().Get("Content-Security-Policy")
+	if !strings.Contains(csp, "frame-ancestors *") || rec.Header().Get("X-Frame-Options") != "" {
+		t.Errorf("embed may not be framed: CSP %q, X-Frame-Options %q", csp, rec.Header().Get("X-Frame-Options"))
+	}
+	d := doc(t, rec)
+	if got := d.Find("h1.embed-title").Text(); got != "Drones <b>hit</b>" {
+		t.Errorf("title %q (it must be text, escaped)", got)
+	}
+	if d.Find("h1.embed-title b").Length() != 0 {
+		t.Error("title became markup")
+	}
+	if !strings.Contains(d.Find(".embed-stale").Text(), "Data updated since this map was published") {
+		t.Error("no stale-data notice for another dataset version")
+	}
+	if d.Find("#panel").Length() != 0 || d.Find(".embed-legend").Length() != 1 {
+		t.Error("embed shows the panel, or no legend")
+	}
+	var cfg struct {
+		Embed, Controls bool
+		Version         string
+	}
+	if err := jsonUnmarshal(d.Find("script#map-config").Text(), &cfg); err != nil || !cfg.Embed || cfg.Controls {
+		t.Errorf("config %+v %v", cfg, err)
+	}
+	// The current version: no notice.
+	rec = get(t, s, "/embed?v="+cfg.Version)
+	if doc(t, rec).Find(".embed-stale").Length() != 0 {
+		t.Error("stale notice for the current version")
+	}
+	// Other pages only by strikemap itself.
+	for _, target := range []string{"/", "/bases/harir", "/api/incidents.geojson"} {
+		h := get(t, s, target).Header()
+		if !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'self'") || h.Get("X-Frame-Options") != "SAMEORIGIN" {
+			t.Errorf("%s: CSP %q, X-Frame-Options %q", target, h.Get("Content-Security-Policy"), h.Get("X-Frame-Options"))
+		}
+	}
+	// The operator can narrow who embeds.
+	narrow := mustNew(t, s.store, Options{EmbedAncestors: "https://news.example"})
+	if csp := get(t, narrow, "/embed").Header().Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors https://news.example") {
+		t.Errorf("configured ancestors: %q", csp)
+	}
+	for _, bad := range []string{"", "a;script-src *", "x,y"} {
+		if CheckFrameAncestors(bad) == nil {
+			t.Errorf("frame-ancestors %q accepted", bad)
+		}
+	}
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
