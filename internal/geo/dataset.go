@@ -18,14 +18,13 @@ type Dataset struct {
 
 	baseByID     map[string]int
 	incidentByID map[string]int
+	index        index
 }
 
 // newDataset indexes bases and incidents and sorts the incidents by time.
 // The caller has validated them.
 func newDataset(bases []Base, incidents []Incident, version string) *Dataset {
-	slices.SortStableFunc(incidents, func(a, b Incident) int {
-		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.DateEnd, b.DateEnd), cmp.Compare(a.ID, b.ID))
-	})
+	incidents = sortIncidents(incidents)
 	d := &Dataset{
 		Bases:        bases,
 		Incidents:    incidents,
@@ -39,6 +38,7 @@ func newDataset(bases []Base, incidents []Incident, version string) *Dataset {
 	for i, inc := range incidents {
 		d.incidentByID[inc.ID] = i
 	}
+	d.index = buildIndex(incidents)
 	return d
 }
 
@@ -72,4 +72,23 @@ func (d *Dataset) Span() (first, last Date, ok bool) {
 		last = max(last, d.Incidents[i].DateEnd)
 	}
 	return first, last, true
+}
+
+// sortIncidents orders incidents by Date, DateEnd and ID (ids are unique,
+// so the order is total). It sorts a permutation of small indexes and moves
+// each incident once, rather than swapping the large structs.
+func sortIncidents(incidents []Incident) []Incident {
+	order := make([]int32, len(incidents))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &incidents[i], &incidents[j]
+		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.DateEnd, b.DateEnd), cmp.Compare(a.ID, b.ID))
+	})
+	sorted := make([]Incident, len(incidents))
+	for k, i := range order {
+		sorted[k] = incidents[i]
+	}
+	return sorted
 }

@@ -62,11 +62,9 @@ func InBBox(b orb.Bound, p orb.Point) bool {
 // Select returns the dataset's incidents that match f, in the dataset's
 // order (by date). The slice holds pointers into the dataset: read only.
 func (d *Dataset) Select(f Filter) []*Incident {
-	out := make([]*Incident, 0)
-	for i := range d.Incidents {
-		if f.Match(&d.Incidents[i]) {
-			out = append(out, &d.Incidents[i])
-		}
+	out, _ := d.Query(f, 0, -1)
+	if out == nil {
+		out = []*Incident{}
 	}
 	return out
 }

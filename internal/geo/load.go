@@ -4,18 +4,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
 	"io/fs"
-	"math"
-	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
-	"github.com/paulmach/orb/geojson"
 )
 
 // The data files a dataset directory holds.
@@ -27,56 +23,50 @@ const (
 // Load reads bases.geojson and incidents.geojson from fsys, validates them
 // and returns the dataset. Any problem rejects the whole dataset: the error is
 // a *ValidationError listing every problem, or an error naming the file that
-// could not be read.
+// could not be read. The files are streamed, never held whole in memory.
 func Load(fsys fs.FS) (*Dataset, error) {
-	basesJSON, err := fs.ReadFile(fsys, BasesFile)
+	bases, err := fsys.Open(BasesFile)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", BasesFile, err)
 	}
-	incidentsJSON, err := fs.ReadFile(fsys, IncidentsFile)
+	defer bases.Close()
+	incidents, err := fsys.Open(IncidentsFile)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", IncidentsFile, err)
 	}
-	return Parse(basesJSON, incidentsJSON)
+	defer incidents.Close()
+	return Read(bases, incidents)
 }
 
 // Parse validates the contents of bases.geojson and incidents.geojson and
 // returns the dataset, or a *ValidationError listing every problem.
 func Parse(basesJSON, incidentsJSON []byte) (*Dataset, error) {
+	return Read(bytes.NewReader(basesJSON), bytes.NewReader(incidentsJSON))
+}
+
+// Read is Parse over readers. The dataset's Version is a hash of every byte
+// of both files.
+func Read(basesR, incidentsR io.Reader) (*Dataset, error) {
+	h := sha256.New()
 	var problems []Problem
-	bases := parseBases(basesJSON, &problems)
-	ids := make(map[string]orb.Point, len(bases))
-	for _, b := range bases {
-		ids[b.ID] = b.Point
+	bases, err := readBases(hashReader(basesR, h), &problems)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", BasesFile, err)
 	}
-	incidents := parseIncidents(incidentsJSON, ids, &problems)
+	h.Write([]byte{0})
+	points := make(map[string]orb.Point, len(bases))
+	for _, b := range bases {
+		points[b.ID] = b.Point
+	}
+	incidents, err := readIncidents(hashReader(incidentsR, h), points, &problems)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", IncidentsFile, err)
+	}
 	if len(problems) > 0 {
 		return nil, &ValidationError{Problems: problems}
 	}
-	h := sha256.New()
-	h.Write(basesJSON)
-	h.Write([]byte{0})
-	h.Write(incidentsJSON)
 	version := hex.EncodeToString(h.Sum(nil))[:12]
 	return newDataset(bases, incidents, version), nil
-}
-
-// featureList splits a FeatureCollection into its raw features, so that each
-// feature's problems can be reported with its index.
-func featureList(file string, data []byte, problems *[]Problem) []json.RawMessage {
-	var fc struct {
-		Type     string            `json:"type"`
-		Features []json.RawMessage `json:"features"`
-	}
-	if err := json.Unmarshal(data, &fc); err != nil {
-		*problems = append(*problems, Problem{File: file, Index: -1, Reason: "is not valid JSON: " + err.Error()})
-		return nil
-	}
-	if fc.Type != "FeatureCollection" {
-		*problems = append(*problems, Problem{File: file, Index: -1, Reason: fmt.Sprintf("has type %q, want a GeoJSON FeatureCollection", fc.Type)})
-		return nil
-	}
-	return fc.Features
 }
 
 // featureProblems collects the problems of one feature.
@@ -91,97 +81,13 @@ func (f *featureProblems) add(field, format string, args ...any) {
 	*f.problems = append(*f.problems, Problem{File: f.file, Index: f.index, ID: f.id, Field: field, Reason: fmt.Sprintf(format, args...)})
 }
 
-// decodeFeature reads one feature's id, point and properties. It returns
-// false when the feature is too broken to check further.
-func (f *featureProblems) decodeFeature(raw json.RawMessage, props any) (orb.Point, bool) {
-	var feat geojson.FeatureOf[json.RawMessage]
-	if err := json.Unmarshal(raw, &feat); err != nil {
-		f.add("", "is not a GeoJSON Feature: %v", err)
-		return orb.Point{}, false
-	}
-	switch id := feat.ID.(type) {
-	case string:
-		f.id = id
-		if !validID(id) {
-			f.add("id", "%q must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit", id)
-		}
-	case nil:
-		f.add("id", "is missing: every feature needs a stable string id")
-	default:
-		f.add("id", "%v must be a string", id)
-	}
-	ok := true
-	pt, isPoint := feat.Geometry.(orb.Point)
-	switch {
-	case feat.Geometry == nil:
-		f.add("geometry", "is missing: want a Point")
-		ok = false
-	case !isPoint:
-		f.add("geometry", "is a %s, want a Point", feat.Geometry.GeoJSONType())
-		ok = false
-	case math.IsNaN(pt.Lon()) || pt.Lon() < -180 || pt.Lon() > 180:
-		f.add("geometry", "longitude %v is outside -180..180", pt.Lon())
-	case math.IsNaN(pt.Lat()) || pt.Lat() < -90 || pt.Lat() > 90:
-		f.add("geometry", "latitude %v is outside -90..90", pt.Lat())
-	}
-	dec := json.NewDecoder(bytes.NewReader(feat.Properties))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(props); err != nil {
-		f.add(jsonErrorField(err), "%s", jsonErrorReason(err, props))
-		return pt, false
-	}
-	return pt, ok
-}
-
-// jsonErrorField names the property a decoding error is about.
-func jsonErrorField(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return te.Field
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return strings.Trim(name, `"`)
-	}
-	return "properties"
-}
-
-// jsonErrorReason says what was wrong with a property's JSON and what is allowed.
-func jsonErrorReason(err error, props any) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Sprintf("is a JSON %s, want %s", te.Value, jsonKind(te.Type.String()))
-	}
-	if strings.HasPrefix(err.Error(), "json: unknown field ") {
-		return "is not a known property; allowed: " + strings.Join(jsonFieldNames(props), ", ")
-	}
-	return "cannot be read: " + err.Error()
-}
-
-// jsonKind says a Go type as a JSON reader would.
-func jsonKind(goType string) string {
-	switch strings.TrimLeft(goType, "*") {
-	case "int":
-		return "a whole number (or null)"
-	case "string":
-		return "a string"
-	case "[]string":
-		return "an array of strings"
-	default:
-		if strings.HasPrefix(goType, "[]") {
-			return "an array"
-		}
-		return "an object"
-	}
-}
-
-func parseBases(data []byte, problems *[]Problem) []Base {
-	raw := featureList(BasesFile, data, problems)
-	bases := make([]Base, 0, len(raw))
-	seen := make(map[string]int, len(raw))
-	for i, r := range raw {
+func readBases(r io.Reader, problems *[]Problem) ([]Base, error) {
+	var bases []Base
+	seen := make(map[string]int)
+	err := forEachFeature(BasesFile, r, problems, func(i int, raw []byte) {
 		f := featureProblems{file: BasesFile, index: i, problems: problems}
 		var p baseProperties
-		pt, ok := f.decodeFeature(r, &p)
+		pt, ok := f.decodeFeature(raw, &p)
 		if f.id != "" {
 			if j, dup := seen[f.id]; dup {
 				f.add("id", "%q is also the id of feature %d: ids must be unique", f.id, j)
@@ -189,7 +95,7 @@ func parseBases(data []byte, problems *[]Problem) []Base {
 			seen[f.id] = i
 		}
 		if !ok {
-			continue
+			return
 		}
 		b := Base{
 			ID: f.id, Point: pt, Name: p.Name, Aliases: p.Aliases, Country: p.Country,
@@ -198,8 +104,8 @@ func parseBases(data []byte, problems *[]Problem) []Base {
 		}
 		b.check(&f)
 		bases = append(bases, b)
-	}
-	return bases
+	})
+	return bases, err
 }
 
 // baseProperties is the properties object of a feature in bases.geojson.
@@ -280,31 +186,6 @@ var DisputableFields = []string{"date", "weapon", "count", "base", "outcome", "i
 // maxBaseOffset is how far (in metres) a point with location_precision
 // "base" may lie from its base's point: rounding to 6 decimals, no more.
 const maxBaseOffset = 1.0
-
-func parseIncidents(data []byte, bases map[string]orb.Point, problems *[]Problem) []Incident {
-	raw := featureList(IncidentsFile, data, problems)
-	incidents := make([]Incident, 0, len(raw))
-	seen := make(map[string]int, len(raw))
-	for i, r := range raw {
-		f := featureProblems{file: IncidentsFile, index: i, problems: problems}
-		var p incidentProperties
-		pt, ok := f.decodeFeature(r, &p)
-		if f.id != "" {
-			if j, dup := seen[f.id]; dup {
-				f.add("id", "%q is also the id of feature %d: ids must be unique", f.id, j)
-			}
-			seen[f.id] = i
-		}
-		if !ok {
-			continue
-		}
-		inc, ok := p.incident(&f, pt, bases)
-		if ok {
-			incidents = append(incidents, inc)
-		}
-	}
-	return incidents
-}
 
 // incident checks p and turns it into an Incident.
 func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases map[string]orb.Point) (Incident, bool) {
@@ -418,13 +299,3 @@ func (p *incidentProperties) sources(f *featureProblems) []Source {
 	return sources
 }
 
-// jsonFieldNames lists the JSON property names of the struct props points to.
-func jsonFieldNames(props any) []string {
-	t := reflect.TypeOf(props).Elem()
-	names := make([]string, 0, t.NumField())
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		names = append(names, name)
-	}
-	return names
-}

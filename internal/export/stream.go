@@ -1,0 +1,216 @@
+package export
+
+import (
+	"bufio"
+	"io"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"strikemap/internal/geo"
+)
+
+// WriteIncidents streams incidents as a GeoJSON FeatureCollection to w,
+// feature by feature, so memory stays flat however many there are. It
+// writes the same members and values as Incidents (the bbox first, every
+// property on every feature, coordinates rounded to 6 decimals), by hand
+// over the concrete types: encoding/json through orb's geojson types goes
+// through reflection and interfaces for every feature and is several times
+// slower (see BenchmarkEncodeIncidents).
+func WriteIncidents(w io.Writer, d *geo.Dataset, incidents []*geo.Incident) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	buf := make([]byte, 0, 4096)
+	buf = append(buf, `{"type":"FeatureCollection"`...)
+	if len(incidents) > 0 {
+		minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+		for _, inc := range incidents {
+			x, y := round6(inc.Point[0]), round6(inc.Point[1])
+			minX, minY, maxX, maxY = min(minX, x), min(minY, y), max(maxX, x), max(maxY, y)
+		}
+		buf = append(buf, `,"bbox":[`...)
+		buf = appendFloat(buf, minX)
+		buf = append(buf, ',')
+		buf = appendFloat(buf, minY)
+		buf = append(buf, ',')
+		buf = appendFloat(buf, maxX)
+		buf = append(buf, ',')
+		buf = appendFloat(buf, maxY)
+		buf = append(buf, ']')
+	}
+	buf = append(buf, `,"features":[`...)
+	for i, inc := range incidents {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendIncident(buf, d, inc)
+		if len(buf) > 32<<10 {
+			if _, err := bw.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	buf = append(buf, "]}"...)
+	if _, err := bw.Write(buf); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
+	b = append(b, `{"id":`...)
+	b = appendString(b, inc.ID)
+	b = append(b, `,"type":"Feature","geometry":{"type":"Point","coordinates":[`...)
+	b = appendFloat(b, round6(inc.Point[0]))
+	b = append(b, ',')
+	b = appendFloat(b, round6(inc.Point[1]))
+	b = append(b, `]},"properties":{"date":`...)
+	b = appendDate(b, inc.Date)
+	b = append(b, `,"date_end":`...)
+	if inc.IsSpan() {
+		b = appendDate(b, inc.DateEnd)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"weapon":`...)
+	b = appendString(b, string(inc.Weapon))
+	b = append(b, `,"count":`...)
+	b = appendInt(b, inc.Count)
+	b = append(b, `,"base":`...)
+	if inc.Base == "" {
+		b = append(b, `null,"base_name":null`...)
+	} else {
+		b = appendString(b, inc.Base)
+		b = append(b, `,"base_name":`...)
+		if base, ok := d.Base(inc.Base); ok {
+			b = appendString(b, base.Name)
+		} else {
+			b = append(b, "null"...)
+		}
+	}
+	b = append(b, `,"status":`...)
+	b = appendString(b, string(inc.Status))
+	b = append(b, `,"outcome":`...)
+	b = appendString(b, inc.Outcome)
+	b = append(b, `,"injured":`...)
+	b = appendInt(b, inc.Injured)
+	b = append(b, `,"killed":`...)
+	b = appendInt(b, inc.Killed)
+	b = append(b, `,"claimed_by":`...)
+	b = appendStrings(b, inc.ClaimedBy)
+	b = append(b, `,"location_precision":`...)
+	b = appendString(b, string(inc.LocationPrecision))
+	b = append(b, `,"sources":[`...)
+	for i, s := range inc.Sources {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"publisher":`...)
+		b = appendString(b, s.Publisher)
+		b = append(b, `,"url":`...)
+		if s.URL == "" {
+			b = append(b, "null"...)
+		} else {
+			b = appendString(b, s.URL)
+		}
+		b = append(b, `,"published":`...)
+		if s.Published == nil {
+			b = append(b, "null"...)
+		} else {
+			b = appendDate(b, *s.Published)
+		}
+		b = append(b, `,"kind":`...)
+		b = appendString(b, string(s.Kind))
+		b = append(b, `,"says":`...)
+		b = appendString(b, s.Says)
+		b = append(b, '}')
+	}
+	b = append(b, `],"disputed":`...)
+	b = appendStrings(b, inc.Disputed)
+	b = append(b, `,"notes":`...)
+	b = appendString(b, inc.Notes)
+	return append(b, "}}"...)
+}
+
+// appendDate writes a quoted YYYY-MM-DD without allocating.
+func appendDate(b []byte, d geo.Date) []byte {
+	b = append(b, '"')
+	b = d.Time().AppendFormat(b, geo.DateLayout)
+	return append(b, '"')
+}
+
+func round6(v float64) float64 { return math.Round(v*precision) / precision }
+
+// appendFloat writes v as encoding/json does for the values strikemap has.
+func appendFloat(b []byte, v float64) []byte { return strconv.AppendFloat(b, v, 'f', -1, 64) }
+
+func appendInt(b []byte, n *int) []byte {
+	if n == nil {
+		return append(b, "null"...)
+	}
+	return strconv.AppendInt(b, int64(*n), 10)
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, s)
+	}
+	return append(b, ']')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string, escaping as encoding/json does:
+// quotes, backslashes and control characters; <, > and & (so the JSON is
+// safe inside HTML); U+2028 and U+2029; invalid UTF-8 as U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,408 @@
+package geo
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"math"
+	"reflect"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/paulmach/orb"
+)
+
+// Decoding is where loading spends its time: a million incidents are some
+// 800 MB of GeoJSON. The files are streamed with jsontext (the tokenizer of
+// encoding/json/v2, which checks the syntax), features are decoded in
+// parallel into concrete structs with json v2 (about twice as fast as
+// encoding/json here, and it can reject unknown properties), and repeated
+// strings are interned. orb's geojson package decodes through
+// map[string]any and held the whole file; it stays for writing small files.
+
+// hashReader returns a reader that feeds h with everything read from r, and
+// that the decoders drain to the end, so h covers the whole file.
+func hashReader(r io.Reader, h hash.Hash) io.Reader { return io.TeeReader(r, h) }
+
+// forEachFeature calls fn, in order, with the raw JSON of each element of
+// the file's "features" array. Problems with the file as a whole (not JSON,
+// not a FeatureCollection) are added to problems; an I/O error is returned.
+func forEachFeature(file string, r io.Reader, problems *[]Problem, fn func(i int, raw []byte)) error {
+	fileProblem := func(format string, args ...any) {
+		*problems = append(*problems, Problem{File: file, Index: -1, Reason: fmt.Sprintf(format, args...)})
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	defer io.Copy(io.Discard, br) // hash the rest of the file
+	dec := jsontext.NewDecoder(br, jsontext.AllowDuplicateNames(true))
+	syntax := func(err error) error {
+		var se *jsontext.SyntacticError
+		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			fileProblem("is not valid JSON: %v", err)
+			return nil
+		}
+		return err
+	}
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return syntax(err)
+	}
+	if tok.Kind() != '{' {
+		fileProblem("is not a GeoJSON FeatureCollection: it starts with %s, not an object", tok.Kind())
+		return nil
+	}
+	typ, sawFeatures := "", false
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return syntax(err)
+		}
+		switch name.String() {
+		case "type":
+			v, err := dec.ReadValue()
+			if err != nil {
+				return syntax(err)
+			}
+			_ = json.Unmarshal(v, &typ)
+		case "features":
+			sawFeatures = true
+			if tok, err := dec.ReadToken(); err != nil {
+				return syntax(err)
+			} else if tok.Kind() != '[' {
+				fileProblem("has a features member that is not an array")
+				return nil
+			}
+			for i := 0; dec.PeekKind() != ']'; i++ {
+				raw, err := dec.ReadValue()
+				if err != nil {
+					return syntax(err)
+				}
+				fn(i, raw)
+			}
+			if _, err := dec.ReadToken(); err != nil {
+				return syntax(err)
+			}
+		default:
+			if err := dec.SkipValue(); err != nil {
+				return syntax(err)
+			}
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return syntax(err)
+	}
+	if typ != "FeatureCollection" {
+		fileProblem("has type %q, want a GeoJSON FeatureCollection", typ)
+	} else if !sawFeatures {
+		fileProblem("has no features array")
+	}
+	return nil
+}
+
+type geometryWire struct {
+	Type        string         `json:"type"`
+	Coordinates jsontext.Value `json:"coordinates"`
+	Foreign     jsontext.Value `json:",unknown"`
+}
+
+// decodeOptions reject unknown properties. Duplicate names are not looked
+// for: checking them costs a fifth of the decoding time, and the last value
+// wins as in encoding/json.
+var decodeOptions = json.JoinOptions(json.RejectUnknownMembers(true), jsontext.AllowDuplicateNames(true))
+
+// decodeFeature reads one feature's id, point and properties. It returns
+// false when the feature is too broken to check further.
+func (f *featureProblems) decodeFeature(raw []byte, props any) (orb.Point, bool) {
+	var w struct {
+		Type       string         `json:"type"`
+		ID         jsontext.Value `json:"id"`
+		Geometry   *geometryWire  `json:"geometry"`
+		Properties any            `json:"properties"`
+		Foreign    jsontext.Value `json:",unknown"`
+	}
+	w.Properties = props
+	if err := json.Unmarshal(raw, &w, decodeOptions); err != nil {
+		f.readID(raw)
+		f.add(jsonErrorField(err), "%s", jsonErrorReason(err))
+		return orb.Point{}, false
+	}
+	f.setID(w.ID)
+	if w.Type != "Feature" {
+		f.add("type", "%q is not \"Feature\"", truncate(w.Type))
+		return orb.Point{}, false
+	}
+	return f.point(w.Geometry)
+}
+
+// readID finds the id of a feature that failed to decode, for the message.
+func (f *featureProblems) readID(raw []byte) {
+	var w struct {
+		ID jsontext.Value `json:"id"`
+	}
+	if json.Unmarshal(raw, &w) == nil && w.ID.Kind() == '"' {
+		_ = json.Unmarshal(w.ID, &f.id)
+	}
+}
+
+func (f *featureProblems) setID(raw jsontext.Value) {
+	switch raw.Kind() {
+	case '"':
+		_ = json.Unmarshal(raw, &f.id)
+		if !validID(f.id) {
+			f.add("id", "%q must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit", truncate(f.id))
+		}
+	case 0, 'n':
+		f.add("id", "is missing: every feature needs a stable string id")
+	default:
+		f.add("id", "%s must be a string", truncate(string(raw)))
+	}
+}
+
+func (f *featureProblems) point(g *geometryWire) (orb.Point, bool) {
+	if g == nil {
+		f.add("geometry", "is missing: want a Point")
+		return orb.Point{}, false
+	}
+	if g.Type != "Point" {
+		f.add("geometry", "is a %s, want a Point", truncate(g.Type))
+		return orb.Point{}, false
+	}
+	var c []float64
+	if err := json.Unmarshal(g.Coordinates, &c); err != nil || len(c) < 2 || len(c) > 3 {
+		f.add("geometry", "coordinates must be [longitude, latitude]")
+		return orb.Point{}, false
+	}
+	pt := orb.Point{c[0], c[1]}
+	switch {
+	case math.IsNaN(pt.Lon()) || pt.Lon() < -180 || pt.Lon() > 180:
+		f.add("geometry", "longitude %v is outside -180..180", pt.Lon())
+	case math.IsNaN(pt.Lat()) || pt.Lat() < -90 || pt.Lat() > 90:
+		f.add("geometry", "latitude %v is outside -90..90", pt.Lat())
+	}
+	return pt, true
+}
+
+// jsonErrorField names the property a decoding error is about, as the
+// messages write it: "count", "sources[0].kind".
+func jsonErrorField(err error) string {
+	var se *json.SemanticError
+	if !errors.As(err, &se) {
+		return "properties"
+	}
+	parts := strings.Split(strings.TrimPrefix(string(se.JSONPointer), "/"), "/")
+	if len(parts) > 0 && parts[0] == "properties" {
+		parts = parts[1:]
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		p = strings.NewReplacer("~1", "/", "~0", "~").Replace(p)
+		if _, err := strconv.Atoi(p); err == nil {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(".")
+		}
+		b.WriteString(p)
+	}
+	if b.Len() == 0 {
+		return "properties"
+	}
+	return truncate(b.String())
+}
+
+// jsonErrorReason says what was wrong with a property's JSON and what is
+// allowed.
+func jsonErrorReason(err error) string {
+	var se *json.SemanticError
+	if !errors.As(err, &se) {
+		return "cannot be read: " + err.Error()
+	}
+	if se.Err != nil && strings.Contains(se.Err.Error(), "unknown object member") {
+		if se.GoType != nil {
+			return "is not a known property; allowed: " + strings.Join(jsonFieldNames(se.GoType), ", ")
+		}
+		return "is not a known property"
+	}
+	if se.GoType != nil && se.JSONKind != 0 {
+		return fmt.Sprintf("is a JSON %s, want %s", kindName(se.JSONKind), jsonKind(se.GoType))
+	}
+	return "cannot be read: " + err.Error()
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case 't', 'f':
+		return "boolean"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 'n':
+		return "null"
+	}
+	return k.String()
+}
+
+// jsonKind says a Go type as a JSON reader would.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return "a whole number (or null)"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.String {
+			return "an array of strings"
+		}
+		return "an array"
+	}
+	return "an object"
+}
+
+// jsonFieldNames lists the JSON property names of a struct type.
+func jsonFieldNames(t reflect.Type) []string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	names := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// truncate shortens text from a data file before it is quoted in a message.
+func truncate(s string) string {
+	const n = 80
+	if len(s) <= n {
+		return strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return strings.ToValidUTF8(s[:n], "\uFFFD") + "…"
+}
+
+// readIncidents decodes and checks the incidents in parallel batches, then
+// checks id uniqueness in file order.
+func readIncidents(r io.Reader, bases map[string]orb.Point, problems *[]Problem) ([]Incident, error) {
+	type batch struct {
+		seq, first int
+		raw        []byte
+		ends       []int
+		incidents  []Incident
+		indexes    []int // feature index of each incident
+		ids        []string
+		problems   []Problem
+	}
+	const batchFeatures, batchBytes = 512, 1 << 20
+	jobs := make(chan *batch, 4)
+	done := make(chan *batch, 4)
+	workers := max(1, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in := newInterner()
+			for b := range jobs {
+				start := 0
+				for k, end := range b.ends {
+					raw := b.raw[start:end]
+					start = end
+					f := featureProblems{file: IncidentsFile, index: b.first + k, problems: &b.problems}
+					var p incidentProperties
+					pt, ok := f.decodeFeature(raw, &p)
+					b.ids = append(b.ids, f.id)
+					if !ok {
+						continue
+					}
+					if inc, ok := p.incident(&f, pt, bases); ok {
+						in.incident(&inc)
+						b.incidents = append(b.incidents, inc)
+						b.indexes = append(b.indexes, b.first+k)
+					}
+				}
+				b.raw, b.ends = nil, nil
+				done <- b
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	var results []*batch
+	collected := make(chan struct{})
+	go func() {
+		for b := range done {
+			results = append(results, b)
+		}
+		close(collected)
+	}()
+
+	cur := &batch{}
+	seq := 0
+	err := forEachFeature(IncidentsFile, r, problems, func(i int, raw []byte) {
+		if len(cur.ends) == 0 {
+			cur.first = i
+		}
+		cur.raw = append(cur.raw, raw...)
+		cur.ends = append(cur.ends, len(cur.raw))
+		if len(cur.ends) >= batchFeatures || len(cur.raw) >= batchBytes {
+			cur.seq = seq
+			seq++
+			jobs <- cur
+			cur = &batch{}
+		}
+	})
+	if len(cur.ends) > 0 {
+		cur.seq = seq
+		jobs <- cur
+	}
+	close(jobs)
+	<-collected
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(results, func(a, b *batch) int { return a.seq - b.seq })
+
+	total := 0
+	for _, b := range results {
+		total += len(b.incidents)
+	}
+	incidents := make([]Incident, 0, total)
+	seen := make(map[string]int, total)
+	for _, b := range results {
+		// Problems in file order, then duplicate ids.
+		*problems = append(*problems, b.problems...)
+		for k, id := range b.ids {
+			if id == "" {
+				continue
+			}
+			if j, dup := seen[id]; dup {
+				*problems = append(*problems, Problem{File: IncidentsFile, Index: b.first + k, ID: id, Field: "id", Reason: fmt.Sprintf("%q is also the id of feature %d: ids must be unique", id, j)})
+				continue
+			}
+			seen[id] = b.first + k
+		}
+		incidents = append(incidents, b.incidents...)
+	}
+	return incidents, nil
+}
+

@@ -1,0 +1,239 @@
+package geo
+
+import (
+	"container/heap"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/paulmach/orb"
+)
+
+// index answers filtered queries in O(log n + k): the incidents are sorted
+// by date, so a date range is a contiguous run of positions; a grid of
+// cells, and a list per base, each hold the positions of their incidents in
+// ascending order, so a box or a base narrows the run to a few sub-runs
+// that merge back into date order.
+type index struct {
+	maxSpan Date               // the longest DateEnd - Date of any incident
+	cells   map[cell][]int32   // incidents per grid cell, ascending
+	byBase  map[string][]int32 // incidents per target base, ascending
+}
+
+// cellSize is the grid's cell, in degrees: small enough that a city-sized
+// box reads a few cells, large enough that a country-sized one reads
+// hundreds, not millions.
+const cellSize = 0.25
+
+type cell struct{ x, y int32 }
+
+func cellOf(p orb.Point) cell {
+	return cell{int32(math.Floor(p[0] / cellSize)), int32(math.Floor(p[1] / cellSize))}
+}
+
+func buildIndex(incidents []Incident) index {
+	ix := index{cells: make(map[cell][]int32), byBase: make(map[string][]int32)}
+	for i := range incidents {
+		inc := &incidents[i]
+		ix.maxSpan = max(ix.maxSpan, inc.DateEnd-inc.Date)
+		c := cellOf(inc.Point)
+		ix.cells[c] = append(ix.cells[c], int32(i))
+		if inc.Base != "" {
+			ix.byBase[inc.Base] = append(ix.byBase[inc.Base], int32(i))
+		}
+	}
+	return ix
+}
+
+// Query returns the incidents matching f in date order, skipping the first
+// offset matches and returning at most limit (all when limit < 0); more is
+// true when further matches follow. It reads only the incidents in the
+// filter's date range and, with a box or bases, only those cells or lists.
+func (d *Dataset) Query(f Filter, offset, limit int) (out []*Incident, more bool) {
+	lo, hi := d.dateRange(f)
+	if lo >= hi {
+		return nil, false
+	}
+	runs := d.runs(f, lo, hi)
+	it := newMerger(runs)
+	skipped := 0
+	for {
+		i, ok := it.next()
+		if !ok {
+			return out, false
+		}
+		inc := &d.Incidents[i]
+		if !f.Match(inc) {
+			continue
+		}
+		if skipped < offset {
+			skipped++
+			continue
+		}
+		if limit >= 0 && len(out) == limit {
+			return out, true
+		}
+		out = append(out, inc)
+	}
+}
+
+// Count returns how many incidents match f, reading as Query does.
+func (d *Dataset) Count(f Filter) int {
+	lo, hi := d.dateRange(f)
+	if lo >= hi {
+		return 0
+	}
+	n := 0
+	it := newMerger(d.runs(f, lo, hi))
+	for i, ok := it.next(); ok; i, ok = it.next() {
+		if f.Match(&d.Incidents[i]) {
+			n++
+		}
+	}
+	return n
+}
+
+// dateRange returns the positions [lo, hi) of the incidents that can
+// overlap the filter's dates: Date ≤ To, and Date ≥ From − the longest span.
+func (d *Dataset) dateRange(f Filter) (lo, hi int) {
+	hi = len(d.Incidents)
+	if f.To != nil {
+		to := *f.To
+		hi = sort.Search(len(d.Incidents), func(i int) bool { return d.Incidents[i].Date > to })
+	}
+	if f.From != nil {
+		from := *f.From - d.index.maxSpan
+		lo = sort.Search(hi, func(i int) bool { return d.Incidents[i].Date >= from })
+	}
+	return lo, hi
+}
+
+// runs returns ascending lists of positions within [lo, hi) that hold every
+// match: the grid cells under the box, or the lists of the bases, or the
+// whole range, whichever is smallest.
+func (d *Dataset) runs(f Filter, lo, hi int) [][]int32 {
+	var best [][]int32
+	bestN := hi - lo
+	clip := func(list []int32) []int32 {
+		a, _ := slices.BinarySearch(list, int32(lo))
+		b, _ := slices.BinarySearch(list, int32(hi))
+		return list[a:b]
+	}
+	if len(f.Bases) > 0 {
+		var runs [][]int32
+		n := 0
+		for k, id := range f.Bases {
+			if slices.Contains(f.Bases[:k], id) {
+				continue
+			}
+			if r := clip(d.index.byBase[id]); len(r) > 0 {
+				runs = append(runs, r)
+				n += len(r)
+			}
+		}
+		if n <= bestN {
+			best, bestN = runs, n
+			if n == 0 {
+				return nil
+			}
+		}
+	}
+	if f.BBox != nil {
+		if runs, n, ok := d.cellRuns(*f.BBox, clip, bestN); ok && n <= bestN {
+			best, bestN = runs, n
+		}
+	}
+	if best == nil {
+		return [][]int32{rangeRun(lo, hi)}
+	}
+	return best
+}
+
+// cellRuns returns the clipped lists of the cells under the box. It gives up
+// (ok false) when the box covers more cells than the index has, in which
+// case reading the cells one by one would cost more than it saves.
+func (d *Dataset) cellRuns(b orb.Bound, clip func([]int32) []int32, limit int) ([][]int32, int, bool) {
+	boxes := []orb.Bound{b}
+	if b.Min[0] > b.Max[0] { // across the antimeridian
+		boxes = []orb.Bound{{Min: b.Min, Max: orb.Point{180, b.Max[1]}}, {Min: orb.Point{-180, b.Min[1]}, Max: b.Max}}
+	}
+	var runs [][]int32
+	n := 0
+	for _, box := range boxes {
+		c0, c1 := cellOf(box.Min), cellOf(box.Max)
+		if int64(c1.x-c0.x+1)*int64(c1.y-c0.y+1) > int64(len(d.index.cells)) {
+			return nil, 0, false
+		}
+		for x := c0.x; x <= c1.x; x++ {
+			for y := c0.y; y <= c1.y; y++ {
+				if r := clip(d.index.cells[cell{x, y}]); len(r) > 0 {
+					runs = append(runs, r)
+					n += len(r)
+				}
+			}
+		}
+	}
+	return runs, n, true
+}
+
+// rangeRun stands for every position in [lo, hi) without listing them:
+// the merger recognises it by its negative second element.
+func rangeRun(lo, hi int) []int32 { return []int32{int32(lo), int32(-hi)} }
+
+// merger yields the positions of several ascending runs in ascending order
+// (a k-way merge over a heap of run heads).
+type merger struct {
+	runs [][]int32
+	h    []runHead
+	// seq is set for the single whole-range run [seqNext, seqEnd).
+	seq             bool
+	seqNext, seqEnd int
+}
+
+type runHead struct{ run, pos int }
+
+func newMerger(runs [][]int32) *merger {
+	if len(runs) == 1 && len(runs[0]) == 2 && runs[0][1] < 0 {
+		return &merger{seq: true, seqNext: int(runs[0][0]), seqEnd: int(-runs[0][1])}
+	}
+	m := &merger{runs: runs, h: make([]runHead, 0, len(runs))}
+	for r := range runs {
+		m.h = append(m.h, runHead{run: r})
+	}
+	heap.Init(m)
+	return m
+}
+
+func (m *merger) next() (int, bool) {
+	if m.seq {
+		if m.seqNext >= m.seqEnd {
+			return 0, false
+		}
+		m.seqNext++
+		return m.seqNext - 1, true
+	}
+	if len(m.h) == 0 {
+		return 0, false
+	}
+	top := &m.h[0]
+	v := m.runs[top.run][top.pos]
+	top.pos++
+	if top.pos == len(m.runs[top.run]) {
+		heap.Pop(m)
+	} else {
+		heap.Fix(m, 0)
+	}
+	return int(v), true
+}
+
+func (m *merger) Len() int { return len(m.h) }
+func (m *merger) Less(i, j int) bool {
+	return m.runs[m.h[i].run][m.h[i].pos] < m.runs[m.h[j].run][m.h[j].pos]
+}
+func (m *merger) Swap(i, j int) { m.h[i], m.h[j] = m.h[j], m.h[i] }
+func (m *merger) Push(x any)   { m.h = append(m.h, x.(runHead)) }
+func (m *merger) Pop() any {
+	x := m.h[len(m.h)-1]
+	m.h = m.h[:len(m.h)-1]
+	return x
+}

@@ -1,0 +1,122 @@
+package geo_test
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"strikemap/data"
+	"strikemap/internal/geo"
+	"strikemap/internal/synth"
+)
+
+// bruteForce is the definition Query must agree with.
+func bruteForce(d *geo.Dataset, f geo.Filter) []string {
+	var ids []string
+	for i := range d.Incidents {
+		if f.Match(&d.Incidents[i]) {
+			ids = append(ids, d.Incidents[i].ID)
+		}
+	}
+	return ids
+}
+
+func synthetic(t testing.TB, n int) *geo.Dataset {
+	t.Helper()
+	shipped, err := geo.Load(data.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	basesJSON, _ := data.FS.ReadFile("bases.geojson")
+	var buf bytes.Buffer
+	if err := synth.WriteIncidents(&buf, synth.Config{N: n, Seed: 7, Bases: shipped.Bases}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := geo.Parse(basesJSON, buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestQueryAgreesWithBruteForce(t *testing.T) {
+	d := synthetic(t, 20000)
+	rng := rand.New(rand.NewPCG(1, 2))
+	first, last, _ := d.Span()
+	randomFilter := func() geo.Filter {
+		var f geo.Filter
+		if rng.IntN(2) == 0 {
+			from := first + geo.Date(rng.IntN(int(last-first)))
+			f.From = &from
+		}
+		if rng.IntN(2) == 0 {
+			to := first + geo.Date(rng.IntN(int(last-first)))
+			f.To = &to
+		}
+		if rng.IntN(3) == 0 {
+			f.Weapons = []geo.Weapon{geo.Weapons[rng.IntN(4)]}
+		}
+		if rng.IntN(3) == 0 {
+			f.Statuses = []geo.Status{geo.Statuses[rng.IntN(3)], geo.Statuses[rng.IntN(3)]}
+		}
+		if rng.IntN(3) == 0 {
+			f.Bases = []string{d.Bases[rng.IntN(len(d.Bases))].ID, d.Bases[rng.IntN(len(d.Bases))].ID}
+		}
+		if rng.IntN(2) == 0 {
+			x, y := 36+rng.Float64()*12, 29.5+rng.Float64()*8
+			w, h := rng.Float64()*rng.Float64()*8, rng.Float64()*rng.Float64()*5
+			f.BBox = &orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + w, y + h}}
+			if rng.IntN(10) == 0 { // across the antimeridian: wraps round the world
+				f.BBox = &orb.Bound{Min: orb.Point{x + w, y}, Max: orb.Point{x, y + h}}
+			}
+		}
+		return f
+	}
+	for i := range 400 {
+		f := randomFilter()
+		want := bruteForce(d, f)
+		got := ids(d.Select(f))
+		if !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Fatalf("filter %d %+v: %d results, want %d", i, f, len(got), len(want))
+		}
+		if n := d.Count(f); n != len(want) {
+			t.Fatalf("filter %d: Count %d, want %d", i, n, len(want))
+		}
+		// Pages put back together are the whole result.
+		var paged []string
+		for off := 0; ; off += 37 {
+			page, more := d.Query(f, off, 37)
+			paged = append(paged, ids(page)...)
+			if !more {
+				break
+			}
+		}
+		if !slices.Equal(paged, want) && !(len(paged) == 0 && len(want) == 0) {
+			t.Fatalf("filter %d: paging gives %d results, want %d", i, len(paged), len(want))
+		}
+	}
+}
+
+func BenchmarkQuery(b *testing.B) {
+	d := synthetic(b, 200000)
+	from, to := date("2020-01-01"), date("2020-06-30")
+	for _, tc := range []struct {
+		name string
+		f    geo.Filter
+	}{
+		{"all", geo.Filter{}},
+		{"dates", geo.Filter{From: from, To: to}},
+		{"bbox", geo.Filter{BBox: &orb.Bound{Min: orb.Point{42, 33}, Max: orb.Point{43, 34}}}},
+		{"bbox+dates+weapon", geo.Filter{From: from, To: to, Weapons: []geo.Weapon{geo.WeaponDrone}, BBox: &orb.Bound{Min: orb.Point{40, 32}, Max: orb.Point{45, 36}}}},
+		{"base", geo.Filter{Bases: []string{"ain-al-asad"}}},
+	} {
+		b.Run(tc.name+"/limit1000", func(b *testing.B) {
+			for b.Loop() {
+				d.Query(tc.f, 0, 1000)
+			}
+		})
+	}
+}
