@@ -405,4 +405,3 @@ func readIncidents(r io.Reader, bases map[string]orb.Point, problems *[]Problem)
 	}
 	return incidents, nil
 }
-

@@ -231,7 +231,7 @@ func (m *merger) Less(i, j int) bool {
 	return m.runs[m.h[i].run][m.h[i].pos] < m.runs[m.h[j].run][m.h[j].pos]
 }
 func (m *merger) Swap(i, j int) { m.h[i], m.h[j] = m.h[j], m.h[i] }
-func (m *merger) Push(x any)   { m.h = append(m.h, x.(runHead)) }
+func (m *merger) Push(x any)    { m.h = append(m.h, x.(runHead)) }
 func (m *merger) Pop() any {
 	x := m.h[len(m.h)-1]
 	m.h = m.h[:len(m.h)-1]

@@ -298,4 +298,3 @@ func (p *incidentProperties) sources(f *featureProblems) []Source {
 	}
 	return sources
 }
-
