@@ -18,9 +18,34 @@ import (
 // through reflection and interfaces for every feature and is several times
 // slower (see BenchmarkEncodeIncidents).
 func WriteIncidents(w io.Writer, d *geo.Dataset, incidents []*geo.Incident) error {
+	return WritePage(w, d, incidents, Page{})
+}
+
+// Page describes a page of a larger result, written as foreign members of
+// the FeatureCollection (RFC 7946 §6.1).
+type Page struct {
+	Paged    bool   // write numberReturned (and next when set)
+	Next     string // URL of the next page, or ""
+	Previous string // URL of the previous page, or ""
+}
+
+// WritePage is WriteIncidents for one page of a result.
+func WritePage(w io.Writer, d *geo.Dataset, incidents []*geo.Incident, page Page) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	buf := make([]byte, 0, 4096)
 	buf = append(buf, `{"type":"FeatureCollection"`...)
+	if page.Paged {
+		buf = append(buf, `,"numberReturned":`...)
+		buf = strconv.AppendInt(buf, int64(len(incidents)), 10)
+		if page.Next != "" {
+			buf = append(buf, `,"next":`...)
+			buf = appendString(buf, page.Next)
+		}
+		if page.Previous != "" {
+			buf = append(buf, `,"prev":`...)
+			buf = appendString(buf, page.Previous)
+		}
+	}
 	if len(incidents) > 0 {
 		minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 		for _, inc := range incidents {

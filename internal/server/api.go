@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,10 +13,12 @@ import (
 	"strikemap/internal/geo"
 )
 
-// incidents answers GET /api/incidents.geojson?from=&to=&weapon=&status=&base=&bbox=.
+// incidents answers GET /api/incidents.geojson?from=&to=&weapon=&status=&base=&bbox=&limit=&offset=.
+// Without limit the whole filtered set streams as it is written, so even a
+// million incidents start at once and hold no more memory than a page.
 func (s *Server) incidents(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := queryParams(c.QueryString(), append(filterParams, "download")...)
+	q, err := queryParams(c.QueryString(), append(filterParams, "download", "limit", "offset")...)
 	if err != nil {
 		return err
 	}
@@ -22,11 +26,69 @@ func (s *Server) incidents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := export.Incidents(d, d.Select(f))
+	limit, offset, err := parsePaging(q)
 	if err != nil {
 		return err
 	}
-	return s.geoJSON(c, d, body, q, downloadName("incidents", f, nil))
+	if done, err := s.notModified(c, d, q, downloadName("incidents", f, nil)); done || err != nil {
+		return err
+	}
+	matches, more := d.Query(f, offset, limit)
+	var page export.Page
+	if limit >= 0 {
+		page.Paged = true
+		if more {
+			page.Next = pageURL(c, q, offset+limit)
+		}
+		if offset > 0 {
+			page.Previous = pageURL(c, q, max(0, offset-limit))
+		}
+	}
+	c.Response().Header().Set(echo.HeaderContentType, geoJSONType)
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	if err := export.WritePage(c.Response(), d, matches, page); err != nil {
+		s.log.Warn("streaming incidents", "err", err) // the client went away
+	}
+	return nil
+}
+
+// parsePaging reads limit (1 to 10000; absent: no limit, -1) and offset.
+func parsePaging(q url.Values) (limit, offset int, err error) {
+	limit, offset = -1, 0
+	if q.Has("limit") {
+		n, err := strconv.Atoi(q.Get("limit"))
+		if err != nil || n < 1 || n > maxPageSize {
+			return 0, 0, badParam("limit", "limit %s is not a whole number from 1 to %d", strconv.Quote(truncate(q.Get("limit"))), maxPageSize)
+		}
+		limit = n
+	}
+	if q.Has("offset") {
+		n, err := strconv.Atoi(q.Get("offset"))
+		if err != nil || n < 0 || n > 1<<30 {
+			return 0, 0, badParam("offset", "offset %s is not a whole number from 0", strconv.Quote(truncate(q.Get("offset"))))
+		}
+		if limit < 0 {
+			return 0, 0, badParam("offset", "offset needs a limit: give limit=N with offset")
+		}
+		offset = n
+	}
+	return limit, offset, nil
+}
+
+// maxPageSize caps limit on the GeoJSON API.
+const maxPageSize = 10000
+
+// pageURL is the request's URL with another offset.
+func pageURL(c echo.Context, q url.Values, offset int) string {
+	next := url.Values{}
+	for k, v := range q {
+		next[k] = v
+	}
+	next.Set("offset", strconv.Itoa(offset))
+	return c.Request().URL.Path + "?" + next.Encode()
 }
 
 // incidentsCSV answers GET /api/incidents.csv with the same filters as the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -47,6 +48,10 @@ func (s *Server) exportMap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	name := strings.TrimSuffix(downloadName("map", f, nil), ".geojson") + "." + format
+	if done, err := s.notModified(c, d, q, name); done || err != nil {
+		return err // a cached image costs no drawing
+	}
 	var buf bytes.Buffer
 	switch format {
 	case "svg":
@@ -59,8 +64,7 @@ func (s *Server) exportMap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name := strings.TrimSuffix(downloadName("map", f, nil), ".geojson") + "." + format
-	return s.sendData(c, d, buf.Bytes(), contentType, q, name)
+	return c.Blob(http.StatusOK, contentType, buf.Bytes())
 }
 
 // parseMapView reads a map view from the query: the filters, the layers

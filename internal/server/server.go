@@ -1,8 +1,14 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -38,6 +44,7 @@ type Server struct {
 	log      *slog.Logger
 	opts     Options
 	assets   string // static.Version(), computed once
+	build    string // a hash of this server's executable, for ETags
 	renderer *mapimage.Renderer
 }
 
@@ -51,7 +58,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version(), renderer: renderer}
+	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version(), build: buildHash(), renderer: renderer}
 	e := s.echo
 	e.HideBanner = true
 	e.HidePort = true
@@ -135,4 +142,21 @@ func readOnly(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// buildHash identifies this build of the server: the hash of its own
+// executable. Output can change with the code as well as with the data, so
+// ETags include it.
+func buildHash() string {
+	exe, err := os.Executable()
+	if err == nil {
+		if f, err := os.Open(exe); err == nil {
+			defer f.Close()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err == nil {
+				return hex.EncodeToString(h.Sum(nil)[:8])
+			}
+		}
+	}
+	return strconv.FormatInt(time.Now().UnixNano(), 36) // unknown: never reuse an ETag
 }

@@ -476,3 +476,38 @@ func TestShippedDataThroughAPI(t *testing.T) {
 		t.Errorf("%d rings, want 6 bases x 3 default radii", len(rings.Features))
 	}
 }
+
+func TestIncidentPaging(t *testing.T) {
+	s := fixtureServer(t)
+	all := featureIDs(decodeCollection(t, get(t, s, "/api/incidents.geojson?weapon=drone,missile,unknown,rocket").Body.Bytes()))
+	var paged []string
+	target := "/api/incidents.geojson?weapon=drone,missile,unknown,rocket&limit=2"
+	for pages := 0; target != ""; pages++ {
+		if pages > 5 {
+			t.Fatal("paging does not end")
+		}
+		rec := get(t, s, target)
+		var page struct {
+			NumberReturned int    `json:"numberReturned"`
+			Next           string `json:"next"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+			t.Fatal(err)
+		}
+		ids := featureIDs(decodeCollection(t, rec.Body.Bytes()))
+		if page.NumberReturned != len(ids) || len(ids) > 2 {
+			t.Errorf("%s: numberReturned %d for %d features", target, page.NumberReturned, len(ids))
+		}
+		paged = append(paged, ids...)
+		target = page.Next
+	}
+	if strings.Join(paged, " ") != strings.Join(all, " ") {
+		t.Errorf("pages give %v, want %v", paged, all)
+	}
+	for _, bad := range []string{"limit=0", "limit=10001", "limit=x", "offset=5", "limit=5&offset=-1"} {
+		rec := get(t, s, "/api/incidents.geojson?"+bad)
+		if rec.Code != http.StatusBadRequest {
+			t.Errorf("%s: %d", bad, rec.Code)
+		}
+	}
+}
