@@ -60,11 +60,11 @@ func (im *importer) acled(args []string) int {
 	var countries, eventTypes, subEventTypes listFlag
 	var from, to, actor string
 	var nearKm float64
-	fl.Var(&countries, "country", "keep rows of these countries, comma-separated, as ACLED names them (e.g. Iraq,Syria)")
+	fl.Var(&countries, "country", "keep rows of these `countries`, comma-separated, as ACLED names them (e.g. Iraq,Syria)")
 	fl.StringVar(&from, "from", "", "keep rows whose date span ends on or after this `YYYY-MM-DD`")
 	fl.StringVar(&to, "to", "", "keep rows whose date span starts on or before this `YYYY-MM-DD`")
-	fl.Var(&eventTypes, "event-type", "keep rows of these event types, comma-separated (e.g. Explosions/Remote violence)")
-	fl.Var(&subEventTypes, "sub-event-type", "keep rows of these sub-event types, comma-separated (e.g. Air/drone strike,Shelling/artillery/missile attack)")
+	fl.Var(&eventTypes, "event-type", "keep rows of these event `types`, comma-separated (e.g. Explosions/Remote violence)")
+	fl.Var(&subEventTypes, "sub-event-type", "keep rows of these sub-event `types`, comma-separated (e.g. Air/drone strike,Shelling/artillery/missile attack)")
 	fl.StringVar(&actor, "actor", "", "keep rows whose actor1 or assoc_actor_1 contains this `text` (any case)")
 	fl.Float64Var(&nearKm, "near-bases", 0, "keep rows within this many `km` of any base of the dataset (0: no limit)")
 	fl.Usage = func() {
