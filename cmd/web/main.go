@@ -1,5 +1,6 @@
 // Command web serves strikemap: the map page and the GeoJSON API over the
-// embedded October 2023 dataset, or over the GeoJSON files of a directory.
+// embedded October 2023 dataset, or over the GeoJSON files of a directory,
+// which it watches and reloads when they change.
 package main
 
 import (
@@ -20,6 +21,7 @@ import (
 
 	"strikemap/data"
 	"strikemap/internal/geo"
+	"strikemap/internal/reload"
 	"strikemap/internal/server"
 )
 
@@ -70,7 +72,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fl := flag.NewFlagSet("strikemap", flag.ContinueOnError)
 	fl.SetOutput(out)
 	fl.StringVar(&cfg.Addr, "addr", env("STRIKEMAP_ADDR", ":8080"), "listen address (env STRIKEMAP_ADDR)")
-	fl.StringVar(&cfg.DataDir, "data", env("STRIKEMAP_DATA", ""), "directory holding bases.geojson and incidents.geojson; empty serves the embedded dataset (env STRIKEMAP_DATA)")
+	fl.StringVar(&cfg.DataDir, "data", env("STRIKEMAP_DATA", ""), "directory holding bases.geojson and incidents.geojson, reloaded when they change; empty serves the embedded dataset (env STRIKEMAP_DATA)")
 	fl.StringVar(&cfg.Tiles, "tiles", env("STRIKEMAP_TILES", defaultTiles), "raster tile URL template for the map, or \"off\" for the offline basemap only (env STRIKEMAP_TILES)")
 	fl.StringVar(&cfg.TilesAttrib, "tiles-attribution", env("STRIKEMAP_TILES_ATTRIBUTION", defaultTilesAttrib), "attribution shown with the tiles, as HTML (env STRIKEMAP_TILES_ATTRIBUTION)")
 	fl.StringVar(&cfg.EmbedAncestors, "embed-frame-ancestors", env("STRIKEMAP_EMBED_FRAME_ANCESTORS", "*"), "CSP frame-ancestors of /embed: who may put the map in an iframe, e.g. \"https://news.example 'self'\" (env STRIKEMAP_EMBED_FRAME_ANCESTORS)")
@@ -129,7 +131,18 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	}
 	logger.Info("dataset loaded", "source", source, "version", d.Version, "bases", len(d.Bases), "incidents", len(d.Incidents))
 
-	app, err := server.New(geo.NewStore(d, time.Now()), server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap, EmbedAncestors: cfg.EmbedAncestors})
+	store := geo.NewStore(d, time.Now())
+	opts := server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap, EmbedAncestors: cfg.EmbedAncestors}
+	if cfg.DataDir != "" {
+		w, err := reload.Start(cfg.DataDir, store, reload.Options{Logger: logger})
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		opts.Reloads = w
+		logger.Info("watching for changes", "dir", cfg.DataDir)
+	}
+	app, err := server.New(store, opts)
 	if err != nil {
 		return err
 	}

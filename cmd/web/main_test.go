@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -145,5 +147,188 @@ func TestRunRefusesInvalidData(t *testing.T) {
 	}
 	if len(ready) != 0 {
 		t.Error("server started listening on invalid data")
+	}
+}
+
+// TestRunReloadsUnderLoad edits a served directory good -> bad -> good while
+// clients hammer the API: no request may fail, every response must carry the
+// data of the version its X-Dataset-Version names, and /healthz must follow
+// each state.
+func TestRunReloadsUnderLoad(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string][]byte{}
+	for _, name := range []string{"bases.geojson", "incidents.geojson"} {
+		b, err := os.ReadFile(filepath.Join("../../data", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = b
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := files["incidents.geojson"]
+	bad := bytes.Replace(good, []byte(`"weapon": "rocket"`), []byte(`"weapon": "rockets"`), 1)
+	// The edited dataset is told apart from the first by a marker in its body.
+	const marker = "Edited while serving."
+	edited := bytes.Replace(good, []byte(`"outcome": "",`), []byte(`"outcome": "`+marker+`",`), 1)
+	write := func(content []byte) {
+		t.Helper()
+		tmp := filepath.Join(dir, ".incidents.tmp")
+		if err := os.WriteFile(tmp, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, filepath.Join(dir, "incidents.geojson")); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	var logs syncBuffer
+	go func() {
+		done <- run(ctx, Config{Addr: "127.0.0.1:0", DataDir: dir, LogFormat: "json", ShutdownTimeout: 5 * time.Second}, &logs, ready)
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("run ended early: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not start")
+	}
+	base := "http://" + addr
+
+	type health struct {
+		Status  string `json:"status"`
+		Dataset struct {
+			Version  string `json:"version"`
+			LoadedAt string `json:"loaded_at"`
+		} `json:"dataset"`
+		Reload *struct {
+			OK    bool   `json:"ok"`
+			Error string `json:"error"`
+			At    string `json:"at"`
+		} `json:"reload"`
+	}
+	healthz := func() health {
+		t.Helper()
+		resp, err := http.Get(base + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var h health
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("/healthz status %d", resp.StatusCode)
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	waitFor := func(what string, ok func(health) bool) health {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			h := healthz()
+			if ok(h) {
+				return h
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("waited 10s for %s; /healthz says %+v", what, h)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+
+	first := healthz()
+	if first.Status != "ok" || first.Reload == nil || !first.Reload.OK {
+		t.Fatalf("at start /healthz says %+v", first)
+	}
+	v1 := first.Dataset.Version
+
+	// Clients hammer the incidents endpoint for the whole test.
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		failures []string
+		versions = map[string]int{}
+	)
+	stop := make(chan struct{})
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Timeout: 10 * time.Second}
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				resp, err := client.Get(base + "/api/incidents.geojson")
+				if err != nil {
+					mu.Lock()
+					failures = append(failures, err.Error())
+					mu.Unlock()
+					continue
+				}
+				body, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				v := resp.Header.Get("X-Dataset-Version")
+				hasMarker := bytes.Contains(body, []byte(marker))
+				mu.Lock()
+				versions[v]++
+				switch {
+				case err != nil || resp.StatusCode != http.StatusOK:
+					failures = append(failures, fmt.Sprintf("status %d, err %v", resp.StatusCode, err))
+				case v == v1 && hasMarker, v != v1 && !hasMarker:
+					failures = append(failures, fmt.Sprintf("version %s with a body of the other version", v))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+
+	time.Sleep(100 * time.Millisecond)
+	write(bad)
+	h := waitFor("the failed reload", func(h health) bool { return h.Reload != nil && !h.Reload.OK })
+	if h.Status != "degraded" || h.Dataset.Version != v1 || !strings.Contains(h.Reload.Error, `weapon "rockets"`) || h.Reload.At == "" {
+		t.Errorf("after a bad edit /healthz says %+v", h)
+	}
+	time.Sleep(100 * time.Millisecond)
+	write(edited)
+	h = waitFor("the good reload", func(h health) bool { return h.Dataset.Version != v1 })
+	if h.Status != "ok" || !h.Reload.OK || h.Reload.Error != "" || h.Dataset.LoadedAt < first.Dataset.LoadedAt {
+		t.Errorf("after a good edit /healthz says %+v", h)
+	}
+	time.Sleep(100 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+
+	mu.Lock()
+	if len(failures) > 0 {
+		t.Errorf("%d requests failed or mixed versions, first: %s", len(failures), failures[0])
+	}
+	if versions[v1] == 0 || versions[h.Dataset.Version] == 0 || len(versions) != 2 {
+		t.Errorf("responses by version %v: want both %s and %s, and nothing else", versions, v1, h.Dataset.Version)
+	}
+	mu.Unlock()
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not shut down")
+	}
+	for _, want := range []string{`"msg":"reload failed: still serving the last good dataset"`, `"msg":"dataset reloaded"`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s", want)
+		}
 	}
 }

@@ -183,9 +183,10 @@ type sourceProperties struct {
 // DisputableFields are the incident properties that a "disputed" entry may name.
 var DisputableFields = []string{"date", "weapon", "count", "base", "outcome", "injured", "killed", "claimed_by", "location"}
 
-// maxBaseOffset is how far (in metres) a point with location_precision
-// "base" may lie from its base's point: rounding to 6 decimals, no more.
-const maxBaseOffset = 1.0
+// MaxBaseOffset is how far (in metres, by orb/geo.Distance) a point with
+// location_precision "base" may lie from its base's point: rounding to 6
+// decimals, no more.
+const MaxBaseOffset = 1.0
 
 // incident checks p and turns it into an Incident.
 func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases map[string]orb.Point) (Incident, bool) {
@@ -234,7 +235,7 @@ func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases ma
 	} else if inc.LocationPrecision == PrecisionBase {
 		if basePt, ok := bases[inc.Base]; !ok {
 			f.add("location_precision", `is "base" but the incident has no known target base`)
-		} else if d := orbgeo.Distance(basePt, pt); d > maxBaseOffset {
+		} else if d := orbgeo.Distance(basePt, pt); d > MaxBaseOffset {
 			f.add("location_precision", `is "base" but the point is %.0f m from base %q's point`, d, inc.Base)
 		}
 	}

@@ -205,22 +205,39 @@ func (s *Server) basemap(c echo.Context) error {
 	return s.geoJSON(c, s.store.Dataset(), s.opts.Basemap, q, "basemap.geojson")
 }
 
-// health answers GET /healthz with the dataset being served.
+// health answers GET /healthz with the dataset being served and, when the
+// data directory is watched, the latest reload. A failed reload makes the
+// status "degraded" but the answer stays 200: the server still serves its
+// last good dataset, and a load balancer must not take it out for a typo in
+// a data file. Monitoring reads "status" and "reload".
 func (s *Server) health(c echo.Context) error {
 	if _, err := queryParams(c.QueryString()); err != nil {
 		return err
 	}
-	d := s.store.Dataset()
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, map[string]any{
+	d, loadedAt := s.store.Snapshot()
+	body := map[string]any{
 		"status": "ok",
 		"dataset": map[string]any{
 			"version":   d.Version,
 			"bases":     len(d.Bases),
 			"incidents": len(d.Incidents),
-			"loaded_at": s.store.LoadedAt().UTC().Format(time.RFC3339),
+			"loaded_at": loadedAt.UTC().Format(time.RFC3339),
 		},
-	})
+	}
+	if s.opts.Reloads != nil {
+		rl := map[string]any{"ok": true, "at": nil}
+		if r, ok := s.opts.Reloads.Last(); ok {
+			rl["at"] = r.At.UTC().Format(time.RFC3339)
+			if r.Err != nil {
+				rl["ok"] = false
+				rl["error"] = r.Err.Error()
+				body["status"] = "degraded"
+			}
+		}
+		body["reload"] = rl
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, body)
 }
 
 func contains(list []string, s string) bool {

@@ -95,7 +95,7 @@ func httpErrorMessage(c echo.Context, he *echo.HTTPError) string {
 }
 
 func (s *Server) errorPage(c echo.Context, status int, message string) error {
-	if err := render(c, status, templates.ErrorPage(s.page(http.StatusText(status)), status, message)); err != nil {
+	if err := render(c, status, templates.ErrorPage(s.page(http.StatusText(status), s.store.Dataset()), status, message)); err != nil {
 		return c.String(status, message)
 	}
 	return nil

@@ -28,7 +28,7 @@ func render(c echo.Context, status int, component templ.Component) error {
 func (s *Server) mapPage(c echo.Context) error {
 	d := s.store.Dataset()
 	c.Response().Header().Set("Cache-Control", "no-cache")
-	return render(c, http.StatusOK, templates.MapPage(s.page("Map"), s.mapConfig(d)))
+	return render(c, http.StatusOK, templates.MapPage(s.page("Map", d), s.mapConfig(d)))
 }
 
 // mapConfig is what the page's script needs to know.
@@ -76,5 +76,5 @@ func (s *Server) embedPage(c echo.Context) error {
 	if o.Title != "" {
 		title = o.Title
 	}
-	return render(c, http.StatusOK, templates.EmbedPage(s.page(title), cfg, o))
+	return render(c, http.StatusOK, templates.EmbedPage(s.page(title, d), cfg, o))
 }

@@ -36,7 +36,7 @@ func (s *Server) basePage(c echo.Context) error {
 		}.Encode(),
 		MapLink: "/?" + url.Values{"base": {b.ID}, "map": {mapPos}, "layers": {"bases,incidents,rings"}}.Encode(),
 	}
-	return render(c, http.StatusOK, templates.BasePage(s.page(b.Name), r))
+	return render(c, http.StatusOK, templates.BasePage(s.page(b.Name, d), r))
 }
 
 // incidentPage answers GET /incidents/:id: the permalink of one incident.
@@ -61,5 +61,5 @@ func (s *Server) incidentPage(c echo.Context) error {
 	}
 	link := url.Values{"sel": {inc.ID}, "map": {mapPos}}
 	r := templates.IncidentReport{Incident: inc, Base: base, MapQuery: mapQuery.Encode(), MapLink: "/?" + link.Encode()}
-	return render(c, http.StatusOK, templates.IncidentPage(s.page(inc.ID), r))
+	return render(c, http.StatusOK, templates.IncidentPage(s.page(inc.ID, d), r))
 }

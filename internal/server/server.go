@@ -15,6 +15,7 @@ import (
 
 	"strikemap/internal/geo"
 	"strikemap/internal/mapimage"
+	"strikemap/internal/reload"
 	"strikemap/web/static"
 	"strikemap/web/templates"
 )
@@ -35,6 +36,15 @@ type Options struct {
 	// may frame the embeddable map. Empty means any origin ("*"). Every
 	// other page may be framed only by strikemap itself.
 	EmbedAncestors string
+	// Reloads, when the data directory is watched, reports the latest reload
+	// for /healthz; nil when the data is fixed (the embedded dataset).
+	Reloads Reloads
+}
+
+// Reloads reports the outcome of the latest reload of a watched data
+// directory. *reload.Watcher implements it.
+type Reloads interface {
+	Last() (r reload.Result, ok bool)
 }
 
 // Server answers strikemap's HTTP requests.
@@ -127,9 +137,11 @@ func (s *Server) cacheStatic(h http.Handler) http.Handler {
 	})
 }
 
-// page returns the layout facts of a page titled title.
-func (s *Server) page(title string) templates.Page {
-	return templates.Page{Title: title, DatasetVersion: s.store.Dataset().Version, AssetVersion: s.assets}
+// page returns the layout facts of a page titled title, showing dataset d:
+// the handler's one snapshot, so a page never names another version than
+// the data it shows.
+func (s *Server) page(title string, d *geo.Dataset) templates.Page {
+	return templates.Page{Title: title, DatasetVersion: d.Version, AssetVersion: s.assets}
 }
 
 // readOnly refuses every method but GET and HEAD before routing: strikemap

@@ -1,0 +1,240 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"strikemap/internal/geo"
+	"strikemap/internal/ingest"
+)
+
+// importer runs "dataset import". write replaces a file atomically; tests
+// put a failing one in its place.
+type importer struct {
+	stdout, stderr io.Writer
+	write          func(path string, data []byte) error
+}
+
+// importFlags are the flags both formats take.
+type importFlags struct {
+	into     string
+	radiusKm float64
+	strict   bool
+	dryRun   bool
+}
+
+func (f *importFlags) register(fl *flag.FlagSet) {
+	fl.StringVar(&f.into, "into", ".", "dataset `DIR` to merge into: its bases.geojson gives the target bases; its incidents.geojson (created if absent) is rewritten")
+	fl.Float64Var(&f.radiusKm, "radius-km", 5, "an event within this many `km` of a base targets the nearest base (great-circle distance)")
+	fl.BoolVar(&f.strict, "strict", false, "write nothing, and exit 1, if any row is rejected")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "report what the import would do, and write nothing")
+}
+
+func (im *importer) run(args []string) int {
+	if len(args) == 0 || (args[0] != "acled" && args[0] != "csv") {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			fmt.Fprint(im.stdout, "Usage: dataset import acled|csv FILE.csv [flags]\n\nRun \"dataset import acled -h\" or \"dataset import csv -h\" for the flags.\n")
+			return exitOK
+		}
+		fmt.Fprint(im.stderr, "dataset import: want a format, acled or csv: dataset import acled|csv FILE.csv [flags]\n")
+		return exitUsage
+	}
+	if args[0] == "acled" {
+		return im.acled(args[1:])
+	}
+	return im.csv(args[1:])
+}
+
+func (im *importer) acled(args []string) int {
+	fl := flag.NewFlagSet("import acled", flag.ContinueOnError)
+	fl.SetOutput(im.stderr)
+	var common importFlags
+	common.register(fl)
+	var countries, eventTypes, subEventTypes listFlag
+	var from, to, actor string
+	var nearKm float64
+	fl.Var(&countries, "country", "keep rows of these `countries`, comma-separated, as ACLED names them (e.g. Iraq,Syria)")
+	fl.StringVar(&from, "from", "", "keep rows whose date span ends on or after this `YYYY-MM-DD`")
+	fl.StringVar(&to, "to", "", "keep rows whose date span starts on or before this `YYYY-MM-DD`")
+	fl.Var(&eventTypes, "event-type", "keep rows of these event `types`, comma-separated (e.g. Explosions/Remote violence)")
+	fl.Var(&subEventTypes, "sub-event-type", "keep rows of these sub-event `types`, comma-separated (e.g. Air/drone strike,Shelling/artillery/missile attack)")
+	fl.StringVar(&actor, "actor", "", "keep rows whose actor1 or assoc_actor_1 contains this `text` (any case)")
+	fl.Float64Var(&nearKm, "near-bases", 0, "keep rows within this many `km` of any base of the dataset (0: no limit)")
+	fl.Usage = func() {
+		fmt.Fprint(im.stderr, "Usage: dataset import acled FILE.csv [-into DIR] [flags]\n\nMerges an ACLED export (either column layout) into DIR's incidents.geojson by\nid (acled-<event_id_cnty>). docs/import.md gives the mapping.\n\nFlags:\n")
+		fl.PrintDefaults()
+	}
+	pos, err := parseArgs(fl, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 1 {
+		return usageError(im.stderr, fl, "want one ACLED CSV file, got %d arguments", len(pos))
+	}
+	filter := ingest.ACLEDFilter{Countries: countries, EventTypes: eventTypes, SubEventTypes: subEventTypes, Actor: actor, NearBasesKm: nearKm}
+	for _, d := range []struct {
+		name string
+		s    string
+		dst  **geo.Date
+	}{{"from", from, &filter.From}, {"to", to, &filter.To}} {
+		if d.s == "" {
+			continue
+		}
+		day, err := geo.ParseDate(d.s)
+		if err != nil {
+			return usageError(im.stderr, fl, "-%s: %v", d.name, err)
+		}
+		*d.dst = &day
+	}
+	if nearKm < 0 || common.radiusKm < 0 {
+		return usageError(im.stderr, fl, "distances must not be negative")
+	}
+	return im.merge(pos[0], common, func(r io.Reader, name string, bases []geo.Base) (*ingest.Batch, error) {
+		return ingest.ReadACLED(r, name, ingest.ACLEDOptions{Bases: bases, RadiusKm: common.radiusKm, Filter: filter})
+	})
+}
+
+func (im *importer) csv(args []string) int {
+	fl := flag.NewFlagSet("import csv", flag.ContinueOnError)
+	fl.SetOutput(im.stderr)
+	var common importFlags
+	common.register(fl)
+	var mapping string
+	fl.StringVar(&mapping, "map", "", "which column holds each field: 'field=Column,...'; fields: "+strings.Join(ingest.MappingFields, ", ")+"; required: lat, lon, date, source_publisher, source_says")
+	fl.Usage = func() {
+		fmt.Fprint(im.stderr, "Usage: dataset import csv FILE.csv -map MAPPING [-into DIR] [flags]\n\nMerges a spreadsheet, one incident a row, into DIR's incidents.geojson by id.\ndocs/import.md has an example file and its mapping.\n\nFlags:\n")
+		fl.PrintDefaults()
+	}
+	pos, err := parseArgs(fl, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 1 {
+		return usageError(im.stderr, fl, "want one CSV file, got %d arguments", len(pos))
+	}
+	if mapping == "" {
+		return usageError(im.stderr, fl, "-map is required")
+	}
+	m, err := ingest.ParseMapping(mapping)
+	if err != nil {
+		return usageError(im.stderr, fl, "-map: %v", err)
+	}
+	return im.merge(pos[0], common, func(r io.Reader, name string, bases []geo.Base) (*ingest.Batch, error) {
+		return ingest.ReadCSV(r, name, m, ingest.CSVOptions{Bases: bases, RadiusKm: common.radiusKm})
+	})
+}
+
+// readFunc reads a file's rows into a batch of incidents.
+type readFunc func(r io.Reader, name string, bases []geo.Base) (*ingest.Batch, error)
+
+// merge imports file into the dataset directory: it reads the rows, validates
+// each, merges them by id, validates the merged dataset as the server would,
+// and only then replaces incidents.geojson, atomically. On any error nothing
+// is written.
+func (im *importer) merge(file string, f importFlags, read readFunc) int {
+	counts, err := im.mergeFile(file, f, read)
+	if err != nil {
+		fmt.Fprintf(im.stderr, "dataset import: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(im.stdout, "added %d, updated %d, unchanged %d, rejected %d (kept %d others, skipped %d by filters)\n",
+		counts.Added, counts.Updated, counts.Unchanged, counts.Rejected, counts.Kept, counts.Skipped)
+	return exitOK
+}
+
+func (im *importer) mergeFile(file string, f importFlags, read readFunc) (ingest.Counts, error) {
+	basesPath := filepath.Join(f.into, geo.BasesFile)
+	incidentsPath := filepath.Join(f.into, geo.IncidentsFile)
+	basesJSON, err := os.ReadFile(basesPath)
+	if err != nil {
+		return ingest.Counts{}, fmt.Errorf("%w (the -into directory must hold the dataset's %s)", err, geo.BasesFile)
+	}
+	oldJSON, err := os.ReadFile(incidentsPath)
+	exists := err == nil
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		oldJSON = []byte(`{"type": "FeatureCollection", "features": []}`)
+	case err != nil:
+		return ingest.Counts{}, err
+	}
+	existing, err := geo.Parse(basesJSON, oldJSON)
+	if err != nil {
+		return ingest.Counts{}, fmt.Errorf("%s is not a valid dataset; fix it first (dataset validate %s):\n%w", f.into, f.into, err)
+	}
+	existingInFileOrder, err := fileOrder(existing, oldJSON)
+	if err != nil {
+		return ingest.Counts{}, err
+	}
+
+	in, err := os.Open(file)
+	if err != nil {
+		return ingest.Counts{}, err
+	}
+	defer in.Close()
+	batch, err := read(in, filepath.Base(file), existing.Bases)
+	if err != nil {
+		return ingest.Counts{}, err
+	}
+	if err := batch.Validate(basesJSON); err != nil {
+		return ingest.Counts{}, err
+	}
+	for _, r := range batch.Rejected {
+		fmt.Fprintln(im.stderr, r)
+	}
+
+	merged, counts := ingest.Merge(existingInFileOrder, batch.Incidents)
+	counts.Rejected, counts.Skipped = len(batch.Rejected), batch.Skipped
+	if f.strict && counts.Rejected > 0 {
+		return counts, fmt.Errorf("-strict: %d rows rejected; %s not written", counts.Rejected, incidentsPath)
+	}
+	out, err := geo.MarshalIncidents(merged)
+	if err != nil {
+		return counts, err
+	}
+	// The server's own check on exactly the bytes to be written.
+	if _, err := geo.Parse(basesJSON, out); err != nil {
+		return counts, fmt.Errorf("the merged dataset would not load; %s not written:\n%w", incidentsPath, err)
+	}
+	if f.dryRun {
+		fmt.Fprintf(im.stdout, "dry run: %s not written\n", incidentsPath)
+		return counts, nil
+	}
+	if exists && string(out) == string(oldJSON) {
+		fmt.Fprintf(im.stdout, "%s unchanged\n", incidentsPath)
+		return counts, nil
+	}
+	if err := im.write(incidentsPath, out); err != nil {
+		return counts, err
+	}
+	fmt.Fprintf(im.stdout, "wrote %s: %d incidents\n", incidentsPath, len(merged))
+	return counts, nil
+}
+
+// fileOrder returns d's incidents in the order of the file they came from, so
+// a merge rewrites the file with the fewest changes.
+func fileOrder(d *geo.Dataset, incidentsJSON []byte) ([]geo.Incident, error) {
+	var fc struct {
+		Features []struct {
+			ID string `json:"id"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(incidentsJSON, &fc); err != nil {
+		return nil, err
+	}
+	out := make([]geo.Incident, 0, len(fc.Features))
+	for _, f := range fc.Features {
+		inc, ok := d.Incident(f.ID)
+		if !ok {
+			return nil, fmt.Errorf("incident %q was read but not loaded", f.ID)
+		}
+		out = append(out, *inc)
+	}
+	return out, nil
+}

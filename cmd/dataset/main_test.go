@@ -1,0 +1,267 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"strikemap/internal/atomicfile"
+	"strikemap/internal/geo"
+)
+
+// datasetDir copies the shipped dataset into a temporary directory.
+func datasetDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{geo.BasesFile, geo.IncidentsFile} {
+		b, err := os.ReadFile(filepath.Join("../../data", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+const acledFixture = "../../internal/ingest/testdata/acled-2023.csv"
+
+func TestImportACLED(t *testing.T) {
+	dir := datasetDir(t)
+	// Flags before and after the file.
+	code, out, errOut := runCmd(t, "import", "acled", "-country", "Iraq,Syria", acledFixture, "-into", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "added 4, updated 0, unchanged 0, rejected 3 (kept 12 others, skipped 1 by filters)") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	wantRejected := "acled-2023.csv:6: latitude: is empty: want decimal degrees such as 33.7856\n" +
+		"acled-2023.csv:7: longitude: \"n/a\" is not a number of decimal degrees such as 33.7856\n" +
+		"acled-2023.csv:8: event_id_cnty: IRQ1001 is also the event on line 2: an event may appear once\n"
+	if errOut != wantRejected {
+		t.Errorf("stderr:\n%s\nwant:\n%s", errOut, wantRejected)
+	}
+	d, err := geo.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatalf("the import wrote a dataset the server refuses: %v", err)
+	}
+	if _, ok := d.Incident("acled-IRQ1002"); !ok || len(d.Incidents) != 16 {
+		t.Errorf("%d incidents after the import", len(d.Incidents))
+	}
+	if _, ok := d.Incident("2023-10-18-ain-al-asad-drones"); !ok {
+		t.Error("an existing incident was lost")
+	}
+
+	// Again: nothing changes, and the file is not rewritten.
+	before, _ := os.ReadFile(filepath.Join(dir, geo.IncidentsFile))
+	code, out, _ = runCmd(t, "import", "acled", acledFixture, "-into", dir, "-country", "Iraq,Syria")
+	after, _ := os.ReadFile(filepath.Join(dir, geo.IncidentsFile))
+	if code != exitOK || !strings.Contains(out, "added 0, updated 0, unchanged 4, rejected 3") || !bytes.Equal(before, after) {
+		t.Errorf("re-import: exit %d, %s", code, out)
+	}
+}
+
+func TestImportCSV(t *testing.T) {
+	dir := datasetDir(t)
+	mapping := "id=Ref,date=Day,date_end=Until,lat=Lat,lon=Lon,weapon=Weapon,count=Projectiles,base=Target," +
+		"source_publisher=Outlet,source_url=Link,source_kind=Outlet kind,source_published=Published,source_says=What it says," +
+		"claimed_by=Claimed by,notes=Comment"
+	code, out, errOut := runCmd(t, "import", "csv", "../../docs/examples/attacks.csv", "-map", mapping, "-into", dir)
+	if code != exitOK || !strings.Contains(out, "added 3, updated 0, unchanged 0, rejected 3 (kept 12 others, skipped 0 by filters)") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, `attacks.csv:6: weapon: "laser" is not one of drone, rocket, missile, unknown`) {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+	if code, _, errOut := runCmd(t, "import", "csv", "../../docs/examples/attacks.csv", "-map", "lat=Lat", "-into", dir); code != exitUsage || !strings.Contains(errOut, "lacks lon, date") {
+		t.Errorf("incomplete mapping: exit %d, %s", code, errOut)
+	}
+}
+
+func TestImportIntoNewIncidentsFile(t *testing.T) {
+	dir := datasetDir(t)
+	os.Remove(filepath.Join(dir, geo.IncidentsFile))
+	code, out, errOut := runCmd(t, "import", "acled", acledFixture, "-into", dir)
+	if code != exitOK || !strings.Contains(out, "added 5,") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, geo.IncidentsFile)); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("new incidents file: %v %v", fi, err)
+	}
+}
+
+// TestImportFailureLeavesFile: whatever goes wrong, the incidents file keeps
+// its exact bytes and no temporary file is left.
+func TestImportFailureLeavesFile(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		write func(path string, data []byte) error
+		setup func(t *testing.T, dir string)
+		want  string
+	}{
+		{
+			name: "write fails half way",
+			write: func(path string, data []byte) error {
+				return atomicfile.WriteFunc(path, func(w io.Writer) error {
+					if _, err := w.Write(data[:len(data)/2]); err != nil {
+						return err
+					}
+					return errors.New("no space left on device")
+				})
+			},
+			want: "no space left on device",
+		},
+		{name: "strict with rejected rows", args: []string{"-strict"}, want: "-strict: 3 rows rejected"},
+		{
+			name: "existing dataset invalid",
+			setup: func(t *testing.T, dir string) {
+				path := filepath.Join(dir, geo.IncidentsFile)
+				b, _ := os.ReadFile(path)
+				if err := os.WriteFile(path, bytes.Replace(b, []byte(`"weapon": "rocket"`), []byte(`"weapon": "rockets"`), 1), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: `is not a valid dataset; fix it first`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := datasetDir(t)
+			if tc.setup != nil {
+				tc.setup(t, dir)
+			}
+			path := filepath.Join(dir, geo.IncidentsFile)
+			before, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write := tc.write
+			if write == nil {
+				write = func(string, []byte) error { t.Error("wrote a file"); return nil }
+			}
+			var out, errOut bytes.Buffer
+			im := &importer{stdout: &out, stderr: &errOut, write: write}
+			code := im.run(append([]string{"acled", acledFixture, "-into", dir}, tc.args...))
+			if code != exitFail || !strings.Contains(errOut.String(), tc.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit 1 and %q", code, errOut.String(), tc.want)
+			}
+			after, err := os.ReadFile(path)
+			if err != nil || !bytes.Equal(before, after) {
+				t.Errorf("incidents.geojson changed (%v)", err)
+			}
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 2 {
+				t.Errorf("directory holds %d entries, want the 2 data files", len(entries))
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	code, out, _ := runCmd(t, "validate", "../../internal/geo/testdata/valid")
+	if code != exitOK || out != "../../internal/geo/testdata/valid: valid: 3 bases, 5 incidents from 2023-10-18 to 2023-10-25, version "+mustLoad(t, "../../internal/geo/testdata/valid").Version+"\n" {
+		t.Errorf("valid: exit %d, %q", code, out)
+	}
+	dir := datasetDir(t)
+	path := filepath.Join(dir, geo.IncidentsFile)
+	b, _ := os.ReadFile(path)
+	b = bytes.Replace(b, []byte(`"weapon": "rocket"`), []byte(`"weapon": "rockets"`), 1)
+	b = bytes.Replace(b, []byte(`"status": "confirmed"`), []byte(`"status": "sure"`), 1)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "validate", dir)
+	if code != exitFail || out != "" {
+		t.Errorf("invalid: exit %d, stdout %q", code, out)
+	}
+	for _, want := range []string{"2 problems in the data:", `weapon "rockets" is not one of drone, rocket, missile, unknown`, `status "sure" is not one of claimed, reported, confirmed`} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if code, _, _ := runCmd(t, "validate"); code != exitUsage {
+		t.Errorf("no directory: exit %d", code)
+	}
+}
+
+func mustLoad(t *testing.T, dir string) *geo.Dataset {
+	t.Helper()
+	d, err := geo.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestStats(t *testing.T) {
+	dir := "../../internal/geo/testdata/valid"
+	code, out, errOut := runCmd(t, "stats", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := dir + ": 3 bases, 5 incidents from 2023-10-18 to 2023-10-25, version " + mustLoad(t, dir).Version + `
+
+base                incidents
+Alpha Base (alpha)  2
+Bravo Base (bravo)  1
+Charlie (charlie)   1
+no target base      1
+
+weapon   incidents
+drone    2
+rocket   1
+missile  1
+unknown  1
+
+status     incidents
+claimed    1
+reported   3
+confirmed  1
+
+month    incidents
+2023-10  5
+`
+	if out != want {
+		t.Errorf("stats:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{nil, exitUsage},
+		{[]string{"frobnicate"}, exitUsage},
+		{[]string{"-h"}, exitOK},
+		{[]string{"import"}, exitUsage},
+		{[]string{"import", "acled", "-h"}, exitOK},
+		{[]string{"import", "csv", "-h"}, exitOK},
+		{[]string{"validate", "-h"}, exitOK},
+		{[]string{"import", "acled", acledFixture, "-from", "18 Oct"}, exitUsage},
+		{[]string{"import", "acled", "a.csv", "b.csv"}, exitUsage},
+	} {
+		if code, _, _ := runCmd(t, tc.args...); code != tc.code {
+			t.Errorf("%q: exit %d, want %d", tc.args, code, tc.code)
+		}
+	}
+	_, _, help := runCmd(t, "import", "acled", "-h")
+	for _, f := range []string{"-into", "-radius-km", "-country", "-from", "-to", "-event-type", "-sub-event-type", "-actor", "-near-bases", "-strict", "-dry-run"} {
+		if !strings.Contains(help, f) {
+			t.Errorf("import acled -h does not document %s", f)
+		}
+	}
+}

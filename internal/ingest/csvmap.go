@@ -1,0 +1,207 @@
+package ingest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"strikemap/internal/geo"
+)
+
+// MappingFields are the incident fields a CSV column can be mapped to.
+var MappingFields = []string{
+	"id", "lat", "lon", "date", "date_end", "weapon", "count", "base", "status", "outcome",
+	"injured", "killed", "claimed_by", "location_precision",
+	"source_publisher", "source_url", "source_kind", "source_published", "source_says", "notes",
+}
+
+// requiredMapping are the fields without which no row can become an incident.
+var requiredMapping = []string{"lat", "lon", "date", "source_publisher", "source_says"}
+
+// Mapping says which CSV column (by header name) holds each incident field.
+type Mapping map[string]string
+
+// ParseMapping reads a mapping written as "field=Column,field=Column", e.g.
+// "lat=Latitude,lon=Longitude,date=Date,source_publisher=Outlet,source_says=Summary".
+func ParseMapping(s string) (Mapping, error) {
+	m := Mapping{}
+	for _, pair := range strings.Split(s, ",") {
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
+		field, column, ok := strings.Cut(pair, "=")
+		field, column = strings.TrimSpace(field), strings.TrimSpace(column)
+		if !ok || column == "" {
+			return nil, fmt.Errorf("mapping %q is not field=Column", pair)
+		}
+		if !slices.Contains(MappingFields, field) {
+			return nil, fmt.Errorf("mapping field %q is not one of %s", field, strings.Join(MappingFields, ", "))
+		}
+		if _, dup := m[field]; dup {
+			return nil, fmt.Errorf("mapping field %q is given twice", field)
+		}
+		m[field] = column
+	}
+	var missing []string
+	for _, f := range requiredMapping {
+		if _, ok := m[f]; !ok {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("the mapping lacks %s (required: %s)", strings.Join(missing, ", "), strings.Join(requiredMapping, ", "))
+	}
+	return m, nil
+}
+
+// CSVOptions configure ReadCSV.
+type CSVOptions struct {
+	Bases    []geo.Base // the bases of the dataset imported into
+	RadiusKm float64    // a row without a base targets the nearest base within this distance
+}
+
+// ReadCSV reads a generic spreadsheet named file, one incident a row, with
+// the columns named by m. Empty cells are unknown values. Defaults: weapon
+// unknown; base the nearest within opts.RadiusKm; source_kind media; status
+// the strongest its source gives; location_precision "base" when the point
+// is the base's own, else exact; id, when not mapped, "csv-" + date + a hash
+// of the date, point, weapon and publisher (stable while those stay). The
+// incidents are not yet validated: call Batch.Validate.
+func ReadCSV(r io.Reader, file string, m Mapping, opts CSVOptions) (*Batch, error) {
+	t, err := newTable(file, r)
+	if err != nil {
+		return nil, err
+	}
+	columns := make([]string, 0, len(m))
+	for _, c := range m {
+		columns = append(columns, c)
+	}
+	slices.Sort(columns)
+	if err := t.require(columns...); err != nil {
+		return nil, err
+	}
+	b := &Batch{File: file}
+	seen := map[string]int{}
+	for {
+		row, err := t.next()
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(row.fields) != len(t.header) {
+			b.reject(row.line, "", "has %d fields, the header has %d", len(row.fields), len(t.header))
+			continue
+		}
+		inc, field, err := csvIncident(row, m, opts)
+		if err != nil {
+			b.reject(row.line, field, "%v", err)
+			continue
+		}
+		if first, dup := seen[inc.ID]; dup {
+			b.reject(row.line, m.column("id"), "id %q is also the id of line %d: ids must be unique", inc.ID, first)
+			continue
+		}
+		seen[inc.ID] = row.line
+		b.add(inc, row.line)
+	}
+}
+
+// column names the column mapped to field, or the field when unmapped.
+func (m Mapping) column(field string) string {
+	if c, ok := m[field]; ok {
+		return c
+	}
+	return field
+}
+
+// csvIncident maps one row; on failure it names the column at fault.
+func csvIncident(r *row, m Mapping, opts CSVOptions) (inc geo.Incident, field string, err error) {
+	get := func(f string) string {
+		if c, ok := m[f]; ok {
+			return r.get(c)
+		}
+		return ""
+	}
+	fail := func(f string, err error) (geo.Incident, string, error) { return inc, m.column(f), err }
+
+	if inc.Date, err = parseDay(get("date")); err != nil {
+		return fail("date", err)
+	}
+	inc.DateEnd = inc.Date
+	if s := get("date_end"); s != "" {
+		if inc.DateEnd, err = parseDay(s); err != nil {
+			return fail("date_end", err)
+		}
+	}
+	lat, err := parseCoord(get("lat"))
+	if err != nil {
+		return fail("lat", err)
+	}
+	lon, err := parseCoord(get("lon"))
+	if err != nil {
+		return fail("lon", err)
+	}
+	inc.Point = orb.Point{lon, lat}
+	inc.Weapon = geo.Weapon(strings.ToLower(get("weapon")))
+	if inc.Weapon == "" {
+		inc.Weapon = geo.WeaponUnknown
+	}
+	if inc.Count, err = parseCount(get("count"), 1); err != nil {
+		return fail("count", err)
+	}
+	if inc.Injured, err = parseCount(get("injured"), 0); err != nil {
+		return fail("injured", err)
+	}
+	if inc.Killed, err = parseCount(get("killed"), 0); err != nil {
+		return fail("killed", err)
+	}
+	inc.Base = get("base")
+	if inc.Base == "" {
+		if b, _, ok := geo.NearestBase(opts.Bases, inc.Point, opts.RadiusKm*1000); ok {
+			inc.Base = b.ID
+		}
+	}
+	inc.LocationPrecision = geo.Precision(strings.ToLower(get("location_precision")))
+	if inc.LocationPrecision == "" {
+		inc.LocationPrecision = geo.PrecisionExact
+		for i := range opts.Bases {
+			if b := &opts.Bases[i]; b.ID == inc.Base && geo.AtBase(b, inc.Point) {
+				inc.LocationPrecision = geo.PrecisionBase
+			}
+		}
+	}
+	inc.Outcome = get("outcome")
+	inc.ClaimedBy = splitList(get("claimed_by"))
+	inc.Notes = get("notes")
+	src := geo.Source{Publisher: get("source_publisher"), URL: get("source_url"), Kind: geo.SourceKind(strings.ToLower(get("source_kind"))), Says: get("source_says")}
+	if src.Kind == "" {
+		src.Kind = geo.SourceMedia
+	}
+	if s := get("source_published"); s != "" {
+		d, err := parseDay(s)
+		if err != nil {
+			return fail("source_published", err)
+		}
+		src.Published = &d
+	}
+	inc.Sources = []geo.Source{src}
+	inc.Status = geo.Status(strings.ToLower(get("status")))
+	if inc.Status == "" {
+		inc.Status = geo.StrongestStatus(inc.Sources)
+	}
+	inc.ID = get("id")
+	if _, mapped := m["id"]; !mapped {
+		h := sha256.Sum256(fmt.Appendf(nil, "%s|%v|%v|%s|%s", inc.Date, lon, lat, inc.Weapon, src.Publisher))
+		inc.ID = "csv-" + inc.Date.String() + "-" + hex.EncodeToString(h[:4])
+	} else if inc.ID == "" {
+		return fail("id", fmt.Errorf("is empty: every incident needs a stable id"))
+	}
+	return inc, "", nil
+}
