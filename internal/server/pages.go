@@ -26,9 +26,11 @@ func render(c echo.Context, status int, component templ.Component) error {
 // (filters, map position, layers, selection), read by the page's script, so
 // the server does not check it.
 func (s *Server) mapPage(c echo.Context) error {
-	d := s.store.Dataset()
+	d, loadedAt := s.store.Snapshot()
 	c.Response().Header().Set("Cache-Control", "no-cache")
-	return render(c, http.StatusOK, templates.MapPage(s.page("Map", d), s.mapConfig(d)))
+	cfg := s.mapConfig(d)
+	cfg.LoadedAt = loadedAt.UTC().Format("2006-01-02 15:04 UTC")
+	return render(c, http.StatusOK, templates.MapPage(s.page("Map", d), cfg))
 }
 
 // mapConfig is what the page's script needs to know.

@@ -428,6 +428,9 @@ func TestMapPageAndHealth(t *testing.T) {
 	if cfg.First != "2023-10-18" || cfg.Last != "2024-01-28" || len(cfg.Bases) != 6 || cfg.TileURL != "" || cfg.Bounds[0] > 38.7 || cfg.Bounds[2] < 44.3 {
 		t.Errorf("map config %+v", cfg)
 	}
+	if got := doc.Find("#data-loaded").Text(); !strings.HasSuffix(got, " UTC") || doc.Find("#data-version").Text() != cfg2Version(t, s) {
+		t.Errorf("data as of %q, version %q", got, doc.Find("#data-version").Text())
+	}
 	if n := doc.Find(`input[name=base]`).Length(); n != 6 {
 		t.Errorf("%d base filters", n)
 	}
@@ -510,4 +513,9 @@ func TestIncidentPaging(t *testing.T) {
 			t.Errorf("%s: %d", bad, rec.Code)
 		}
 	}
+}
+
+func cfg2Version(t *testing.T, s *Server) string {
+	t.Helper()
+	return s.store.Dataset().Version
 }
