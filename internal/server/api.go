@@ -8,16 +8,17 @@ import (
 
 	"strikemap/internal/export"
 	"strikemap/internal/geo"
+	"strikemap/internal/request"
 )
 
 // incidents answers GET /api/incidents.geojson?from=&to=&weapon=&status=&base=&bbox=.
 func (s *Server) incidents(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := queryParams(c.QueryString(), append(filterParams, "download")...)
+	q, err := request.Query(c.QueryString(), append(request.FilterParams, "download")...)
 	if err != nil {
 		return err
 	}
-	f, err := parseFilter(q, d)
+	f, err := request.Filter(q, d)
 	if err != nil {
 		return err
 	}
@@ -32,15 +33,15 @@ func (s *Server) incidents(c echo.Context) error {
 // from, to, weapon and status choose the incidents each summary counts.
 func (s *Server) bases(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := queryParams(c.QueryString(), append(filterParams, "download")...)
+	q, err := request.Query(c.QueryString(), append(request.FilterParams, "download")...)
 	if err != nil {
 		return err
 	}
-	f, err := parseFilter(q, d)
+	f, err := request.Filter(q, d)
 	if err != nil {
 		return err
 	}
-	bases := selectBases(d, f)
+	bases := d.SelectBases(f)
 	counted := f
 	counted.BBox = nil
 	body, err := export.Bases(bases, d.Summaries(bases, counted))
@@ -50,27 +51,10 @@ func (s *Server) bases(c echo.Context) error {
 	return s.geoJSON(c, d, body, q, downloadName("bases", f, nil))
 }
 
-// selectBases returns the bases named by f.Bases (all when empty) whose point
-// lies in f.BBox.
-func selectBases(d *geo.Dataset, f geo.Filter) []*geo.Base {
-	out := make([]*geo.Base, 0, len(d.Bases))
-	for i := range d.Bases {
-		b := &d.Bases[i]
-		if len(f.Bases) > 0 && !contains(f.Bases, b.ID) {
-			continue
-		}
-		if f.BBox != nil && !geo.InBBox(*f.BBox, b.Point) {
-			continue
-		}
-		out = append(out, b)
-	}
-	return out
-}
-
 // rings answers GET /api/rings.geojson?radii=10,20&base=.
 func (s *Server) rings(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := queryParams(c.QueryString(), "radii", "base", "download")
+	q, err := request.Query(c.QueryString(), "radii", "base", "download")
 	if err != nil {
 		return err
 	}
@@ -78,13 +62,13 @@ func (s *Server) rings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ids, err := parseBaseIDs(q, "base", d)
+	ids, err := request.BaseIDs(q, "base", d)
 	if err != nil {
 		return err
 	}
-	rings, err := geo.RangeRings(selectBases(d, geo.Filter{Bases: ids}), radii)
+	rings, err := geo.RangeRings(d.SelectBases(geo.Filter{Bases: ids}), radii)
 	if err != nil {
-		return badParam("radii", "%v", err)
+		return request.BadParam("radii", "%v", err)
 	}
 	body, err := export.Rings(rings)
 	if err != nil {
@@ -96,11 +80,11 @@ func (s *Server) rings(c echo.Context) error {
 // links answers GET /api/links.geojson with the incident filters.
 func (s *Server) links(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := queryParams(c.QueryString(), append(filterParams, "download")...)
+	q, err := request.Query(c.QueryString(), append(request.FilterParams, "download")...)
 	if err != nil {
 		return err
 	}
-	f, err := parseFilter(q, d)
+	f, err := request.Filter(q, d)
 	if err != nil {
 		return err
 	}
@@ -113,19 +97,19 @@ func (s *Server) links(c echo.Context) error {
 
 // basemap answers GET /api/basemap.geojson: the offline basemap.
 func (s *Server) basemap(c echo.Context) error {
-	q, err := queryParams(c.QueryString(), "download")
+	q, err := request.Query(c.QueryString(), "download")
 	if err != nil {
 		return err
 	}
 	if len(s.opts.Basemap) == 0 {
-		return notFound("this server has no offline basemap")
+		return request.NotFound("this server has no offline basemap")
 	}
 	return s.geoJSON(c, s.store.Dataset(), s.opts.Basemap, q, "basemap.geojson")
 }
 
 // health answers GET /healthz with the dataset being served.
 func (s *Server) health(c echo.Context) error {
-	if _, err := queryParams(c.QueryString()); err != nil {
+	if _, err := request.Query(c.QueryString()); err != nil {
 		return err
 	}
 	d := s.store.Dataset()
@@ -139,13 +123,4 @@ func (s *Server) health(c echo.Context) error {
 			"loaded_at": s.store.LoadedAt().UTC().Format(time.RFC3339),
 		},
 	})
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -8,29 +8,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"strikemap/internal/request"
 	"strikemap/web/templates"
 )
-
-// Error is an error with the HTTP status and the message a client should see.
-// Param names the query parameter at fault, for a 400.
-type Error struct {
-	Status  int
-	Message string
-	Param   string
-}
-
-func (e *Error) Error() string { return e.Message }
-
-// badParam is a 400 about one query parameter. The message must say what was
-// wrong and what is allowed.
-func badParam(param, format string, args ...any) *Error {
-	return &Error{Status: http.StatusBadRequest, Param: param, Message: fmt.Sprintf(format, args...)}
-}
-
-// notFound is a 404 with a message for the client.
-func notFound(format string, args ...any) *Error {
-	return &Error{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...)}
-}
 
 // apiError is the JSON body of every API error response.
 type apiError struct {
@@ -51,7 +31,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	status, message, param := http.StatusInternalServerError, "internal server error", ""
-	var e *Error
+	var e *request.Error
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &e):
