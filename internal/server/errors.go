@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"strikemap/internal/ogcapi"
 	"strikemap/internal/request"
 	"strikemap/web/templates"
 )
@@ -24,7 +25,8 @@ func isAPI(path string) bool {
 }
 
 // handleError is the one place where errors become responses: JSON for the
-// API, an HTML page in the site's layout for everything else. Errors that are
+// API, an OGC exception for the OGC API unless the client asked for HTML, an
+// HTML page in the site's layout for everything else. Errors that are
 // not the client's are logged and shown as a bare 500.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
@@ -50,6 +52,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	switch {
 	case c.Request().Method == http.MethodHead:
 		werr = c.NoContent(status)
+	case ogcapi.Owns(c.Request().URL.Path) && !ogcapi.WantsHTML(c.Request()):
+		werr = c.JSON(status, ogcapi.NewException(status, message))
 	case isAPI(c.Request().URL.Path):
 		werr = c.JSON(status, apiError{Error: message, Param: param})
 	default:

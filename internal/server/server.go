@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"strikemap/internal/geo"
+	"strikemap/internal/ogcapi"
 	"strikemap/web/static"
 	"strikemap/web/templates"
 )
@@ -24,6 +25,12 @@ type Options struct {
 	TileAttribution string
 	// Basemap is the offline basemap GeoJSON served at /api/basemap.geojson.
 	Basemap []byte
+	// BaseURL is the site's public URL (scheme, host, any path prefix), used
+	// for the OGC API's absolute links; empty derives it from each request.
+	BaseURL string
+	// TrustForwarded lets X-Forwarded-Proto and X-Forwarded-Host set the
+	// OGC API's links when BaseURL is empty: only behind a proxy that sets them.
+	TrustForwarded bool
 }
 
 // Server answers strikemap's HTTP requests.
@@ -68,9 +75,23 @@ func New(store *geo.Store, opts Options) *Server {
 	get("/api/rings.geojson", s.rings)
 	get("/api/links.geojson", s.links)
 	get("/api/basemap.geojson", s.basemap)
+	ogcapi.Register(e, store, ogcapi.Options{
+		BaseURL: opts.BaseURL, TrustForwarded: opts.TrustForwarded, Page: s.page,
+		TileURL: opts.TileURL, TileAttribution: opts.TileAttribution,
+	})
 	staticFiles := echo.MustSubFS(static.FS, ".")
 	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", s.cacheStatic(http.FileServerFS(staticFiles)))))
 	return s
+}
+
+// Routes lists the method and path of every route, e.g. "GET /ogc/api",
+// for tests that compare them with what the docs describe.
+func (s *Server) Routes() []string {
+	var out []string
+	for _, r := range s.echo.Routes() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
 }
 
 // ServeHTTP implements http.Handler.
