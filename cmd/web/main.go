@@ -12,8 +12,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -31,6 +33,8 @@ type Config struct {
 	TilesAttrib     string
 	LogFormat       string
 	ShutdownTimeout time.Duration
+	BaseURL         string // public URL of the site, for the OGC API's links; "" derives it per request
+	TrustForwarded  bool   // honour X-Forwarded-Proto and X-Forwarded-Host when BaseURL is ""
 }
 
 // defaultTiles is OpenStreetMap's standard tile layer, with the attribution
@@ -73,6 +77,12 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fl.StringVar(&cfg.Tiles, "tiles", env("STRIKEMAP_TILES", defaultTiles), "raster tile URL template for the map, or \"off\" for the offline basemap only (env STRIKEMAP_TILES)")
 	fl.StringVar(&cfg.TilesAttrib, "tiles-attribution", env("STRIKEMAP_TILES_ATTRIBUTION", defaultTilesAttrib), "attribution shown with the tiles, as HTML (env STRIKEMAP_TILES_ATTRIBUTION)")
 	fl.StringVar(&cfg.LogFormat, "log-format", env("STRIKEMAP_LOG_FORMAT", "text"), "log format: text or json (env STRIKEMAP_LOG_FORMAT)")
+	fl.StringVar(&cfg.BaseURL, "base-url", env("STRIKEMAP_BASE_URL", ""), "public URL of the site, e.g. https://example.org/strikemap, for the OGC API's absolute links; empty derives it from each request's Host and scheme (env STRIKEMAP_BASE_URL)")
+	trust := env("STRIKEMAP_TRUST_FORWARDED", "false")
+	fl.BoolFunc("trust-forwarded", "honour X-Forwarded-Proto and X-Forwarded-Host in the OGC API's links when -base-url is empty; only behind a proxy that sets them (env STRIKEMAP_TRUST_FORWARDED, default false)", func(s string) error {
+		trust = s
+		return nil
+	})
 	timeout := env("STRIKEMAP_SHUTDOWN_TIMEOUT", "15s")
 	fl.Func("shutdown-timeout", "how long to let requests finish on SIGINT or SIGTERM (env STRIKEMAP_SHUTDOWN_TIMEOUT, default 15s)", func(s string) error {
 		timeout = s
@@ -93,6 +103,16 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		return cfg, fmt.Errorf("shutdown timeout %q is not a positive duration such as 15s", timeout)
 	}
 	cfg.ShutdownTimeout = d
+	if cfg.TrustForwarded, err = strconv.ParseBool(trust); err != nil {
+		return cfg, fmt.Errorf("trust-forwarded %q is not true or false", trust)
+	}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return cfg, fmt.Errorf("base URL %q is not an absolute http(s) URL without query or fragment, e.g. https://example.org/strikemap", cfg.BaseURL)
+		}
+		cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, fmt.Errorf("log format %q is not text or json", cfg.LogFormat)
 	}
@@ -125,7 +145,10 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	logger.Info("dataset loaded", "source", source, "version", d.Version, "bases", len(d.Bases), "incidents", len(d.Incidents))
 
 	srv := &http.Server{
-		Handler:           server.New(geo.NewStore(d, time.Now()), server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap}),
+		Handler: server.New(geo.NewStore(d, time.Now()), server.Options{
+			Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap,
+			BaseURL: cfg.BaseURL, TrustForwarded: cfg.TrustForwarded,
+		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      60 * time.Second,
