@@ -94,4 +94,3 @@ func (h *handler) apiDefinition(c echo.Context) error {
 	doc["servers"] = []map[string]string{{"url": h.href(r, "", nil), "description": "this server"}}
 	return writeJSON(c, typeOpenAPI, doc)
 }
-
