@@ -13,8 +13,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -34,6 +36,8 @@ type Config struct {
 	EmbedAncestors  string
 	LogFormat       string
 	ShutdownTimeout time.Duration
+	BaseURL         string // public URL of the site, for the OGC API's links; "" derives it per request
+	TrustForwarded  bool   // honour X-Forwarded-Proto and X-Forwarded-Host when BaseURL is ""
 }
 
 // defaultTiles is OpenStreetMap's standard tile layer, with the attribution
@@ -77,6 +81,12 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fl.StringVar(&cfg.TilesAttrib, "tiles-attribution", env("STRIKEMAP_TILES_ATTRIBUTION", defaultTilesAttrib), "attribution shown with the tiles, as HTML (env STRIKEMAP_TILES_ATTRIBUTION)")
 	fl.StringVar(&cfg.EmbedAncestors, "embed-frame-ancestors", env("STRIKEMAP_EMBED_FRAME_ANCESTORS", "*"), "CSP frame-ancestors of /embed: who may put the map in an iframe, e.g. \"https://news.example 'self'\" (env STRIKEMAP_EMBED_FRAME_ANCESTORS)")
 	fl.StringVar(&cfg.LogFormat, "log-format", env("STRIKEMAP_LOG_FORMAT", "text"), "log format: text or json (env STRIKEMAP_LOG_FORMAT)")
+	fl.StringVar(&cfg.BaseURL, "base-url", env("STRIKEMAP_BASE_URL", ""), "public URL of the site, e.g. https://example.org/strikemap, for the OGC API's absolute links; empty derives it from each request's Host and scheme (env STRIKEMAP_BASE_URL)")
+	trust := env("STRIKEMAP_TRUST_FORWARDED", "false")
+	fl.BoolFunc("trust-forwarded", "honour X-Forwarded-Proto and X-Forwarded-Host in the OGC API's links when -base-url is empty; only behind a proxy that sets them (env STRIKEMAP_TRUST_FORWARDED, default false)", func(s string) error {
+		trust = s
+		return nil
+	})
 	timeout := env("STRIKEMAP_SHUTDOWN_TIMEOUT", "15s")
 	fl.Func("shutdown-timeout", "how long to let requests finish on SIGINT or SIGTERM (env STRIKEMAP_SHUTDOWN_TIMEOUT, default 15s)", func(s string) error {
 		timeout = s
@@ -97,6 +107,16 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		return cfg, fmt.Errorf("shutdown timeout %q is not a positive duration such as 15s", timeout)
 	}
 	cfg.ShutdownTimeout = d
+	if cfg.TrustForwarded, err = strconv.ParseBool(trust); err != nil {
+		return cfg, fmt.Errorf("trust-forwarded %q is not true or false", trust)
+	}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return cfg, fmt.Errorf("base URL %q is not an absolute http(s) URL without query or fragment, e.g. https://example.org/strikemap", cfg.BaseURL)
+		}
+		cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, fmt.Errorf("log format %q is not text or json", cfg.LogFormat)
 	}
@@ -132,7 +152,9 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	logger.Info("dataset loaded", "source", source, "version", d.Version, "bases", len(d.Bases), "incidents", len(d.Incidents))
 
 	store := geo.NewStore(d, time.Now())
-	opts := server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap, EmbedAncestors: cfg.EmbedAncestors}
+	opts := server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap, EmbedAncestors: cfg.EmbedAncestors,
+		BaseURL: cfg.BaseURL, TrustForwarded: cfg.TrustForwarded,
+	}
 	if cfg.DataDir != "" {
 		w, err := reload.Start(cfg.DataDir, store, reload.Options{Logger: logger})
 		if err != nil {

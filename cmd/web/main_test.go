@@ -46,6 +46,10 @@ func TestParseConfig(t *testing.T) {
 		{"-log-format", "xml"},
 		{"-tiles", "ftp://tiles/{z}/{x}/{y}.png"},
 		{"extra"},
+		{"-base-url", "example.org"},
+		{"-base-url", "ftp://example.org"},
+		{"-base-url", "https://example.org/?x=1"},
+		{"-trust-forwarded=maybe"},
 		{"-nope"},
 	} {
 		if _, err := parseConfig(args, noEnv, io.Discard); err == nil {
@@ -53,11 +57,25 @@ func TestParseConfig(t *testing.T) {
 		}
 	}
 
+	cfg, err = parseConfig([]string{"-base-url", "https://example.org/strikemap/", "-trust-forwarded"}, noEnv, io.Discard)
+	if err != nil || cfg.BaseURL != "https://example.org/strikemap" || !cfg.TrustForwarded {
+		t.Errorf("-base-url and -trust-forwarded: %+v %v", cfg, err)
+	}
+	cfg, err = parseConfig(nil, func(k string) string {
+		return map[string]string{"STRIKEMAP_BASE_URL": "http://proxy:8000", "STRIKEMAP_TRUST_FORWARDED": "true"}[k]
+	}, io.Discard)
+	if err != nil || cfg.BaseURL != "http://proxy:8000" || !cfg.TrustForwarded {
+		t.Errorf("base URL from the environment: %+v %v", cfg, err)
+	}
+	if cfg, _ := parseConfig(nil, noEnv, io.Discard); cfg.BaseURL != "" || cfg.TrustForwarded {
+		t.Errorf("base URL defaults: %+v", cfg)
+	}
+
 	var help bytes.Buffer
 	if _, err := parseConfig([]string{"-h"}, noEnv, &help); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)
 	}
-	for _, f := range []string{"-addr", "-data", "-tiles", "-log-format", "-shutdown-timeout", "STRIKEMAP_DATA"} {
+	for _, f := range []string{"-addr", "-data", "-tiles", "-log-format", "-shutdown-timeout", "-base-url", "-trust-forwarded", "STRIKEMAP_DATA", "STRIKEMAP_BASE_URL"} {
 		if !strings.Contains(help.String(), f) {
 			t.Errorf("-h does not document %s", f)
 		}

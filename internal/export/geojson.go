@@ -85,11 +85,22 @@ type LinkProperties struct {
 // Incidents encodes incidents as a GeoJSON FeatureCollection. d resolves base
 // names.
 func Incidents(d *geo.Dataset, incidents []*geo.Incident) ([]byte, error) {
+	return Marshal(IncidentCollection(d, incidents))
+}
+
+// IncidentCollection returns incidents as a FeatureCollection to which a
+// caller may add members (such as OGC API paging links) before Marshal.
+func IncidentCollection(d *geo.Dataset, incidents []*geo.Incident) *geojson.FeatureCollectionOf[IncidentProperties] {
 	fc := newCollection[IncidentProperties](len(incidents))
 	for _, inc := range incidents {
-		fc.Features = append(fc.Features, feature(inc.ID, inc.Point, IncidentFeatureProperties(d, inc)))
+		fc.Features = append(fc.Features, IncidentFeature(d, inc))
 	}
-	return marshal(fc)
+	return fc
+}
+
+// IncidentFeature returns one incident as a GeoJSON Feature.
+func IncidentFeature(d *geo.Dataset, inc *geo.Incident) *geojson.FeatureOf[IncidentProperties] {
+	return feature(inc.ID, inc.Point, IncidentFeatureProperties(d, inc))
 }
 
 // IncidentFeatureProperties returns the GeoJSON properties of one incident.
@@ -132,17 +143,29 @@ func IncidentFeatureProperties(d *geo.Dataset, inc *geo.Incident) IncidentProper
 
 // Bases encodes bases with their summaries (summaries[i] belongs to bases[i]).
 func Bases(bases []*geo.Base, summaries []geo.Summary) ([]byte, error) {
+	return Marshal(BaseCollection(bases, summaries))
+}
+
+// BaseCollection returns bases with their summaries (summaries[i] belongs to
+// bases[i]) as a FeatureCollection to which a caller may add members before
+// Marshal.
+func BaseCollection(bases []*geo.Base, summaries []geo.Summary) *geojson.FeatureCollectionOf[BaseProperties] {
 	fc := newCollection[BaseProperties](len(bases))
 	for i, b := range bases {
-		p := BaseProperties{
-			Name: b.Name, Aliases: nonNil(b.Aliases), Country: b.Country, Admin1: b.Admin1,
-			Kind: string(b.Kind), ICAO: optional(b.ICAO), IATA: optional(b.IATA),
-			CoordSource: b.CoordSource, CoordURL: optional(b.CoordURL), Notes: b.Notes,
-			SummaryProperties: Summary(summaries[i]),
-		}
-		fc.Features = append(fc.Features, feature(b.ID, b.Point, p))
+		fc.Features = append(fc.Features, BaseFeature(b, summaries[i]))
 	}
-	return marshal(fc)
+	return fc
+}
+
+// BaseFeature returns one base with its summary as a GeoJSON Feature.
+func BaseFeature(b *geo.Base, s geo.Summary) *geojson.FeatureOf[BaseProperties] {
+	p := BaseProperties{
+		Name: b.Name, Aliases: nonNil(b.Aliases), Country: b.Country, Admin1: b.Admin1,
+		Kind: string(b.Kind), ICAO: optional(b.ICAO), IATA: optional(b.IATA),
+		CoordSource: b.CoordSource, CoordURL: optional(b.CoordURL), Notes: b.Notes,
+		SummaryProperties: Summary(s),
+	}
+	return feature(b.ID, b.Point, p)
 }
 
 // Summary returns the GeoJSON properties of a base's summary.
@@ -168,7 +191,7 @@ func Rings(rings []geo.RangeRing) ([]byte, error) {
 		id := r.Base + "-" + formatKm(r.RadiusKm) + "km"
 		fc.Features = append(fc.Features, feature(id, r.Polygon, RingProperties{Base: r.Base, RadiusKm: r.RadiusKm}))
 	}
-	return marshal(fc)
+	return Marshal(fc)
 }
 
 // Links encodes incident links as LineString features.
@@ -178,7 +201,7 @@ func Links(links []geo.IncidentLink) ([]byte, error) {
 		p := LinkProperties{Incident: l.Incident, Base: l.Base, DistanceKm: roundTo(l.DistanceKm, 1000)}
 		fc.Features = append(fc.Features, feature(l.Incident, l.Line, p))
 	}
-	return marshal(fc)
+	return Marshal(fc)
 }
 
 func newCollection[P any](n int) *geojson.FeatureCollectionOf[P] {
@@ -189,9 +212,9 @@ func feature[P any](id string, g orb.Geometry, p P) *geojson.FeatureOf[P] {
 	return &geojson.FeatureOf[P]{ID: id, Type: "Feature", Geometry: orb.Round(orb.Clone(g), precision), Properties: p}
 }
 
-// marshal sets the collection's bbox (omitted when it has no features) and
+// Marshal sets the collection's bbox (omitted when it has no features) and
 // encodes it.
-func marshal[P any](fc *geojson.FeatureCollectionOf[P]) ([]byte, error) {
+func Marshal[P any](fc *geojson.FeatureCollectionOf[P]) ([]byte, error) {
 	if len(fc.Features) > 0 {
 		b := fc.Features[0].Geometry.Bound()
 		for _, f := range fc.Features[1:] {

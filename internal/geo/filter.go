@@ -68,3 +68,22 @@ func (d *Dataset) Select(f Filter) []*Incident {
 	}
 	return out
 }
+
+// SelectBases returns the bases named by f.Bases (all when it is empty) whose
+// point lies in f.BBox, in file order. The other fields of f choose
+// incidents, not bases, and are ignored. The slice holds pointers into the
+// dataset: read only.
+func (d *Dataset) SelectBases(f Filter) []*Base {
+	out := make([]*Base, 0, len(d.Bases))
+	for i := range d.Bases {
+		b := &d.Bases[i]
+		if len(f.Bases) > 0 && !slices.Contains(f.Bases, b.ID) {
+			continue
+		}
+		if f.BBox != nil && !InBBox(*f.BBox, b.Point) {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}

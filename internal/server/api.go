@@ -11,6 +11,7 @@ import (
 
 	"strikemap/internal/export"
 	"strikemap/internal/geo"
+	"strikemap/internal/request"
 )
 
 // incidents answers GET /api/incidents.geojson?from=&to=&weapon=&status=&base=&bbox=&limit=&offset=.
@@ -18,11 +19,11 @@ import (
 // million incidents start at once and hold no more memory than a page.
 func (s *Server) incidents(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := queryParams(c.QueryString(), append(filterParams, "download", "limit", "offset")...)
+	q, err := request.Query(c.QueryString(), append(request.FilterParams, "download", "limit", "offset")...)
 	if err != nil {
 		return err
 	}
-	f, err := parseFilter(q, d)
+	f, err := request.Filter(q, d)
 	if err != nil {
 		return err
 	}
@@ -61,17 +62,17 @@ func parsePaging(q url.Values) (limit, offset int, err error) {
 	if q.Has("limit") {
 		n, err := strconv.Atoi(q.Get("limit"))
 		if err != nil || n < 1 || n > maxPageSize {
-			return 0, 0, badParam("limit", "limit %s is not a whole number from 1 to %d", strconv.Quote(truncate(q.Get("limit"))), maxPageSize)
+			return 0, 0, request.BadParam("limit", "limit %s is not a whole number from 1 to %d", strconv.Quote(request.Truncate(q.Get("limit"))), maxPageSize)
 		}
 		limit = n
 	}
 	if q.Has("offset") {
 		n, err := strconv.Atoi(q.Get("offset"))
 		if err != nil || n < 0 || n > 1<<30 {
-			return 0, 0, badParam("offset", "offset %s is not a whole number from 0", strconv.Quote(truncate(q.Get("offset"))))
+			return 0, 0, request.BadParam("offset", "offset %s is not a whole number from 0", strconv.Quote(request.Truncate(q.Get("offset"))))
 		}
 		if limit < 0 {
-			return 0, 0, badParam("offset", "offset needs a limit: give limit=N with offset")
+			return 0, 0, request.BadParam("offset", "offset needs a limit: give limit=N with offset")
 		}
 		offset = n
 	}
@@ -95,11 +96,11 @@ func pageURL(c echo.Context, q url.Values, offset int) string {
 // GeoJSON.
 func (s *Server) incidentsCSV(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := queryParams(c.QueryString(), append(filterParams, "download")...)
+	q, err := request.Query(c.QueryString(), append(request.FilterParams, "download")...)
 	if err != nil {
 		return err
 	}
-	f, err := parseFilter(q, d)
+	f, err := request.Filter(q, d)
 	if err != nil {
 		return err
 	}
@@ -114,15 +115,15 @@ func (s *Server) incidentsCSV(c echo.Context) error {
 // from, to, weapon and status choose the incidents each summary counts.
 func (s *Server) bases(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := queryParams(c.QueryString(), append(filterParams, "download")...)
+	q, err := request.Query(c.QueryString(), append(request.FilterParams, "download")...)
 	if err != nil {
 		return err
 	}
-	f, err := parseFilter(q, d)
+	f, err := request.Filter(q, d)
 	if err != nil {
 		return err
 	}
-	bases := selectBases(d, f)
+	bases := d.SelectBases(f)
 	counted := f
 	counted.BBox = nil
 	body, err := export.Bases(bases, d.Summaries(bases, counted))
@@ -132,27 +133,10 @@ func (s *Server) bases(c echo.Context) error {
 	return s.geoJSON(c, d, body, q, downloadName("bases", f, nil))
 }
 
-// selectBases returns the bases named by f.Bases (all when empty) whose point
-// lies in f.BBox.
-func selectBases(d *geo.Dataset, f geo.Filter) []*geo.Base {
-	out := make([]*geo.Base, 0, len(d.Bases))
-	for i := range d.Bases {
-		b := &d.Bases[i]
-		if len(f.Bases) > 0 && !contains(f.Bases, b.ID) {
-			continue
-		}
-		if f.BBox != nil && !geo.InBBox(*f.BBox, b.Point) {
-			continue
-		}
-		out = append(out, b)
-	}
-	return out
-}
-
 // rings answers GET /api/rings.geojson?radii=10,20&base=.
 func (s *Server) rings(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := queryParams(c.QueryString(), "radii", "base", "download")
+	q, err := request.Query(c.QueryString(), "radii", "base", "download")
 	if err != nil {
 		return err
 	}
@@ -160,13 +144,13 @@ func (s *Server) rings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ids, err := parseBaseIDs(q, "base", d)
+	ids, err := request.BaseIDs(q, "base", d)
 	if err != nil {
 		return err
 	}
-	rings, err := geo.RangeRings(selectBases(d, geo.Filter{Bases: ids}), radii)
+	rings, err := geo.RangeRings(d.SelectBases(geo.Filter{Bases: ids}), radii)
 	if err != nil {
-		return badParam("radii", "%v", err)
+		return request.BadParam("radii", "%v", err)
 	}
 	body, err := export.Rings(rings)
 	if err != nil {
@@ -178,11 +162,11 @@ func (s *Server) rings(c echo.Context) error {
 // links answers GET /api/links.geojson with the incident filters.
 func (s *Server) links(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := queryParams(c.QueryString(), append(filterParams, "download")...)
+	q, err := request.Query(c.QueryString(), append(request.FilterParams, "download")...)
 	if err != nil {
 		return err
 	}
-	f, err := parseFilter(q, d)
+	f, err := request.Filter(q, d)
 	if err != nil {
 		return err
 	}
@@ -195,12 +179,12 @@ func (s *Server) links(c echo.Context) error {
 
 // basemap answers GET /api/basemap.geojson: the offline basemap.
 func (s *Server) basemap(c echo.Context) error {
-	q, err := queryParams(c.QueryString(), "download")
+	q, err := request.Query(c.QueryString(), "download")
 	if err != nil {
 		return err
 	}
 	if len(s.opts.Basemap) == 0 {
-		return notFound("this server has no offline basemap")
+		return request.NotFound("this server has no offline basemap")
 	}
 	return s.geoJSON(c, s.store.Dataset(), s.opts.Basemap, q, "basemap.geojson")
 }
@@ -211,7 +195,7 @@ func (s *Server) basemap(c echo.Context) error {
 // last good dataset, and a load balancer must not take it out for a typo in
 // a data file. Monitoring reads "status" and "reload".
 func (s *Server) health(c echo.Context) error {
-	if _, err := queryParams(c.QueryString()); err != nil {
+	if _, err := request.Query(c.QueryString()); err != nil {
 		return err
 	}
 	d, loadedAt := s.store.Snapshot()
@@ -238,13 +222,4 @@ func (s *Server) health(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, body)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

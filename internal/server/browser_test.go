@@ -581,3 +581,30 @@ func TestEmbedDialog(t *testing.T) {
 	}
 	tb.checkClean()
 }
+
+// TestOGCPagesInBrowser opens the OGC API's HTML items and item pages: the
+// small map must draw one marker per feature over the offline basemap, with
+// no console error, CSP violation or request off loopback.
+func TestOGCPagesInBrowser(t *testing.T) {
+	s := offlineServer(t)
+	b := newBrowser(t, s)
+	for _, tc := range []struct {
+		path  string
+		count int
+	}{
+		{"/ogc/collections/incidents/items?f=html&weapon=rocket", len(apiIDs(t, b.server.URL, "weapon=rocket"))},
+		{"/ogc/collections/incidents/items/2023-10-18-ain-al-asad-drones?f=html", 1},
+		{"/ogc/collections/bases/items?f=html&limit=2", 2},
+		{"/ogc/collections/bases/items/al-tanf?f=html", 1},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			tb := b.newTab(t, 1024, 768)
+			tb.run(chromedp.Navigate(tb.base + tc.path))
+			poll[bool](tb, `document.querySelectorAll('#ogc-map path').length > document.querySelectorAll('#ogc-map path.leaflet-interactive').length`, 20*time.Second)
+			if n := eval[int](tb, `document.querySelectorAll('#ogc-map path.leaflet-interactive').length`); n != tc.count {
+				t.Errorf("%d markers, want %d", n, tc.count)
+			}
+			tb.checkClean()
+		})
+	}
+}

@@ -8,29 +8,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"strikemap/internal/ogcapi"
+	"strikemap/internal/request"
 	"strikemap/web/templates"
 )
-
-// Error is an error with the HTTP status and the message a client should see.
-// Param names the query parameter at fault, for a 400.
-type Error struct {
-	Status  int
-	Message string
-	Param   string
-}
-
-func (e *Error) Error() string { return e.Message }
-
-// badParam is a 400 about one query parameter. The message must say what was
-// wrong and what is allowed.
-func badParam(param, format string, args ...any) *Error {
-	return &Error{Status: http.StatusBadRequest, Param: param, Message: fmt.Sprintf(format, args...)}
-}
-
-// notFound is a 404 with a message for the client.
-func notFound(format string, args ...any) *Error {
-	return &Error{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...)}
-}
 
 // apiError is the JSON body of every API error response.
 type apiError struct {
@@ -44,14 +25,15 @@ func isAPI(path string) bool {
 }
 
 // handleError is the one place where errors become responses: JSON for the
-// API, an HTML page in the site's layout for everything else. Errors that are
+// API, an OGC exception for the OGC API unless the client asked for HTML, an
+// HTML page in the site's layout for everything else. Errors that are
 // not the client's are logged and shown as a bare 500.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
 	status, message, param := http.StatusInternalServerError, "internal server error", ""
-	var e *Error
+	var e *request.Error
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &e):
@@ -70,6 +52,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	switch {
 	case c.Request().Method == http.MethodHead:
 		werr = c.NoContent(status)
+	case ogcapi.Owns(c.Request().URL.Path) && !ogcapi.WantsHTML(c.Request()):
+		werr = c.JSON(status, ogcapi.NewException(status, message))
 	case isAPI(c.Request().URL.Path):
 		werr = c.JSON(status, apiError{Error: message, Param: param})
 	default:

@@ -15,12 +15,13 @@ import (
 
 	"strikemap/internal/geo"
 	"strikemap/internal/mapimage"
+	"strikemap/internal/request"
 )
 
 // The parameters of a map view shared by the map page, /embed and the image
 // export: the filters, the layers, the position, and the dataset version
 // the view was made from.
-var viewParams = append(slices.Clone(filterParams), "layers", "map", "sel", "basemap", "v")
+var viewParams = append(slices.Clone(request.FilterParams), "layers", "map", "sel", "basemap", "v")
 
 // The parameters only the image export takes.
 var imageParams = []string{"width", "height", "scale", "title", "legend", "download"}
@@ -37,10 +38,10 @@ func (s *Server) exportMap(c echo.Context) error {
 	format := strings.TrimPrefix(c.Param("format"), "map.")
 	contentType, ok := mapImageTypes[format]
 	if !ok {
-		return notFound("there is no map export %q; use map.svg, map.png or map.pdf", truncate(c.Param("format")))
+		return request.NotFound("there is no map export %q; use map.svg, map.png or map.pdf", request.Truncate(c.Param("format")))
 	}
 	d := s.store.Dataset()
-	q, err := queryParams(c.QueryString(), append(slices.Clone(viewParams), imageParams...)...)
+	q, err := request.Query(c.QueryString(), append(slices.Clone(viewParams), imageParams...)...)
 	if err != nil {
 		return err
 	}
@@ -72,7 +73,7 @@ func (s *Server) exportMap(c echo.Context) error {
 // (default: fit the data), width and height in CSS pixels (default 1200 ×
 // 800), scale (default 1), title and legend.
 func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.Filter, error) {
-	f, err := parseFilter(q, d)
+	f, err := request.Filter(q, d)
 	if err != nil {
 		return mapimage.View{}, f, err
 	}
@@ -87,7 +88,7 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 		return v, f, err
 	}
 	if err := v.Check(); err != nil {
-		return v, f, badParam("scale", "%v", err)
+		return v, f, request.BadParam("scale", "%v", err)
 	}
 	if q.Has("map") {
 		v.Fit = false
@@ -102,7 +103,7 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 	if q.Has("title") {
 		v.Title = truncateRunes(q.Get("title"), 120)
 	}
-	layers, err := parseVocabulary(q, "layers", []string{"bases", "incidents", "rings", "links"})
+	layers, err := request.Vocabulary(q, "layers", []string{"bases", "incidents", "rings", "links"})
 	if err != nil {
 		return v, f, err
 	}
@@ -110,7 +111,7 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 		layers = []string{"bases", "incidents"}
 	}
 	incidents := d.Select(f)
-	all := selectBases(d, geo.Filter{})
+	all := d.SelectBases(geo.Filter{})
 	for _, l := range layers {
 		switch l {
 		case "bases":
@@ -118,14 +119,14 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 		case "incidents":
 			v.Incidents = incidents
 		case "rings":
-			v.Rings, _ = geo.RangeRings(selectBases(d, geo.Filter{Bases: f.Bases}), geo.DefaultRingRadii)
+			v.Rings, _ = geo.RangeRings(d.SelectBases(geo.Filter{Bases: f.Bases}), geo.DefaultRingRadii)
 		case "links":
 			v.Links = d.Links(f)
 		}
 	}
 	v.Caption = caption(d, f, incidents)
 	if want := q.Get("v"); want != "" && want != d.Version {
-		v.Caption += fmt.Sprintf(" · data updated since this map was published (%s)", truncate(want))
+		v.Caption += fmt.Sprintf(" · data updated since this map was published (%s)", request.Truncate(want))
 	}
 	return v, f, nil
 }
@@ -183,18 +184,18 @@ func parseMapPosition(s string) (orb.Point, float64, error) {
 	const want = "give zoom/latitude/longitude, e.g. 7/34.0/41.6, with zoom 0 to 19"
 	parts := strings.Split(s, "/")
 	if len(parts) != 3 {
-		return orb.Point{}, 0, badParam("map", "map %s is not a position; %s", strconv.Quote(truncate(s)), want)
+		return orb.Point{}, 0, request.BadParam("map", "map %s is not a position; %s", strconv.Quote(request.Truncate(s)), want)
 	}
 	var v [3]float64
 	for i, p := range parts {
 		x, err := strconv.ParseFloat(p, 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return orb.Point{}, 0, badParam("map", "map %s is not a position; %s", strconv.Quote(truncate(s)), want)
+			return orb.Point{}, 0, request.BadParam("map", "map %s is not a position; %s", strconv.Quote(request.Truncate(s)), want)
 		}
 		v[i] = x
 	}
 	if v[0] < 0 || v[0] > 19 || v[1] < -85 || v[1] > 85 || v[2] < -180 || v[2] > 180 {
-		return orb.Point{}, 0, badParam("map", "map %s is out of range; %s, latitude within ±85 and longitude within ±180", strconv.Quote(truncate(s)), want)
+		return orb.Point{}, 0, request.BadParam("map", "map %s is out of range; %s, latitude within ±85 and longitude within ±180", strconv.Quote(request.Truncate(s)), want)
 	}
 	return orb.Point{v[2], v[1]}, v[0], nil
 }
@@ -206,7 +207,7 @@ func parseNumber(q url.Values, name string, def, lo, hi float64) (float64, error
 	}
 	x, err := strconv.ParseFloat(q.Get(name), 64)
 	if err != nil || math.IsNaN(x) || !(x >= lo && x <= hi) {
-		return 0, badParam(name, "%s %s is not a number from %v to %v", name, strconv.Quote(truncate(q.Get(name))), lo, hi)
+		return 0, request.BadParam(name, "%s %s is not a number from %v to %v", name, strconv.Quote(request.Truncate(q.Get(name))), lo, hi)
 	}
 	return x, nil
 }

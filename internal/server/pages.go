@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"strikemap/internal/geo"
+	"strikemap/internal/request"
 	"strikemap/web/templates"
 )
 
@@ -71,7 +72,7 @@ func (s *Server) embedPage(c echo.Context) error {
 		return err
 	}
 	if v := q.Get("v"); v != "" && v != d.Version {
-		o.Stale, o.PublishedAs = true, truncate(v)
+		o.Stale, o.PublishedAs = true, request.Truncate(v)
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	title := "Embedded map"

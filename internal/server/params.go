@@ -1,198 +1,28 @@
 package server
 
 import (
-	"fmt"
-	"math"
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
-
-	"github.com/paulmach/orb"
 
 	"strikemap/internal/geo"
+	"strikemap/internal/request"
 )
-
-// maxListItems caps every comma-separated list parameter.
-const maxListItems = 100
-
-// The query parameters that filter incidents.
-var filterParams = []string{"from", "to", "weapon", "status", "base", "bbox"}
-
-// queryParams returns the request's query, or a 400 when it holds a parameter
-// that is not allowed or one given twice.
-func queryParams(raw string, allowed ...string) (url.Values, error) {
-	q, err := url.ParseQuery(raw)
-	if err != nil {
-		return nil, badParam("", "the query string is not valid URL encoding: %v", err)
-	}
-	for name, vals := range q {
-		if !slices.Contains(allowed, name) {
-			return nil, badParam(name, "unknown parameter %q; this endpoint takes: %s", truncate(name), strings.Join(allowed, ", "))
-		}
-		if len(vals) > 1 {
-			return nil, badParam(name, "parameter %s is given %d times; give it once, with a comma-separated list where it takes several values", name, len(vals))
-		}
-	}
-	return q, nil
-}
-
-// parseFilter reads the incident filter parameters. Base ids must exist in d.
-func parseFilter(q url.Values, d *geo.Dataset) (geo.Filter, error) {
-	var f geo.Filter
-	var err error
-	if f.From, err = parseDate(q, "from"); err != nil {
-		return f, err
-	}
-	if f.To, err = parseDate(q, "to"); err != nil {
-		return f, err
-	}
-	if f.From != nil && f.To != nil && *f.From > *f.To {
-		return f, badParam("from", "from %s is after to %s; the range is inclusive, so from must be on or before to", f.From, f.To)
-	}
-	if f.Weapons, err = parseVocabulary(q, "weapon", geo.Weapons); err != nil {
-		return f, err
-	}
-	if f.Statuses, err = parseVocabulary(q, "status", geo.Statuses); err != nil {
-		return f, err
-	}
-	if f.Bases, err = parseBaseIDs(q, "base", d); err != nil {
-		return f, err
-	}
-	if f.BBox, err = parseBBox(q, "bbox"); err != nil {
-		return f, err
-	}
-	return f, nil
-}
-
-func parseDate(q url.Values, name string) (*geo.Date, error) {
-	s := q.Get(name)
-	if s == "" {
-		if q.Has(name) {
-			return nil, badParam(name, "%s is empty; give a date as YYYY-MM-DD or leave it out", name)
-		}
-		return nil, nil
-	}
-	d, err := geo.ParseDate(s)
-	if err != nil {
-		return nil, badParam(name, "%s: %s is not a date; use YYYY-MM-DD, e.g. 2023-10-18", name, strconv.Quote(truncate(s)))
-	}
-	return &d, nil
-}
-
-// parseList splits a comma-separated parameter; it is nil when absent.
-func parseList(q url.Values, name string) ([]string, error) {
-	if !q.Has(name) {
-		return nil, nil
-	}
-	items := strings.Split(q.Get(name), ",")
-	if len(items) > maxListItems {
-		return nil, badParam(name, "%s has %d values; at most %d are allowed", name, len(items), maxListItems)
-	}
-	for i, it := range items {
-		if it == "" {
-			return nil, badParam(name, "%s has an empty value at position %d; separate values with single commas", name, i+1)
-		}
-	}
-	return items, nil
-}
-
-func parseVocabulary[T ~string](q url.Values, name string, allowed []T) ([]T, error) {
-	items, err := parseList(q, name)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, 0, len(items))
-	for _, it := range items {
-		v := T(it)
-		if !slices.Contains(allowed, v) {
-			names := make([]string, len(allowed))
-			for i, a := range allowed {
-				names[i] = string(a)
-			}
-			return nil, badParam(name, "%s %s is not one of %s", name, strconv.Quote(truncate(it)), strings.Join(names, ", "))
-		}
-		if !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	return out, nil
-}
-
-func parseBaseIDs(q url.Values, name string, d *geo.Dataset) ([]string, error) {
-	items, err := parseList(q, name)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, 0, len(items))
-	for _, id := range items {
-		if _, ok := d.Base(id); !ok {
-			return nil, badParam(name, "%s %s is not a known base id; known ids: %s", name, strconv.Quote(truncate(id)), baseIDList(d))
-		}
-		if !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out, nil
-}
-
-// baseIDList names the dataset's base ids for an error message, the first
-// twenty of them when there are more.
-func baseIDList(d *geo.Dataset) string {
-	ids := make([]string, 0, 20)
-	for i, b := range d.Bases {
-		if i == 20 {
-			return strings.Join(ids, ", ") + fmt.Sprintf(" and %d more", len(d.Bases)-20)
-		}
-		ids = append(ids, b.ID)
-	}
-	return strings.Join(ids, ", ")
-}
-
-// parseBBox reads minLon,minLat,maxLon,maxLat in degrees (CRS84). A box whose
-// minLon is greater than its maxLon crosses the antimeridian (RFC 7946 §5.2).
-func parseBBox(q url.Values, name string) (*orb.Bound, error) {
-	if !q.Has(name) {
-		return nil, nil
-	}
-	const want = "give minLon,minLat,maxLon,maxLat in degrees, e.g. 38,32,45,37.5"
-	parts := strings.Split(q.Get(name), ",")
-	if len(parts) != 4 {
-		return nil, badParam(name, "%s has %d numbers; %s", name, len(parts), want)
-	}
-	var v [4]float64
-	for i, p := range parts {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, badParam(name, "%s value %d, %s, is not a finite number; %s", name, i+1, strconv.Quote(truncate(p)), want)
-		}
-		v[i] = x
-	}
-	switch {
-	case v[0] < -180 || v[0] > 180 || v[2] < -180 || v[2] > 180:
-		return nil, badParam(name, "%s longitudes must be within -180..180; %s", name, want)
-	case v[1] < -90 || v[1] > 90 || v[3] < -90 || v[3] > 90:
-		return nil, badParam(name, "%s latitudes must be within -90..90; %s", name, want)
-	case v[1] > v[3]:
-		return nil, badParam(name, "%s minLat %v is greater than maxLat %v; %s", name, v[1], v[3], want)
-	}
-	return &orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
-}
 
 // parseRadii reads a list of ring radii in km.
 func parseRadii(q url.Values, name string) ([]float64, error) {
-	items, err := parseList(q, name)
+	items, err := request.List(q, name)
 	if err != nil || items == nil {
 		return geo.DefaultRingRadii, err
 	}
 	if len(items) > 10 {
-		return nil, badParam(name, "%s has %d values; at most 10 rings per base are allowed", name, len(items))
+		return nil, request.BadParam(name, "%s has %d values; at most 10 rings per base are allowed", name, len(items))
 	}
 	out := make([]float64, 0, len(items))
 	for _, it := range items {
 		r, err := strconv.ParseFloat(it, 64)
 		if err != nil || !(r > 0 && r <= geo.MaxRingRadius) {
-			return nil, badParam(name, "%s %s is not a radius in km; give numbers greater than 0 and at most %v, e.g. 10,20,40", name, strconv.Quote(truncate(it)), geo.MaxRingRadius)
+			return nil, request.BadParam(name, "%s %s is not a radius in km; give numbers greater than 0 and at most %v, e.g. 10,20,40", name, strconv.Quote(request.Truncate(it)), geo.MaxRingRadius)
 		}
 		if !slices.Contains(out, r) {
 			out = append(out, r)
@@ -213,14 +43,5 @@ func parseBool(q url.Values, name string) (bool, error) {
 	case "0", "false":
 		return false, nil
 	}
-	return false, badParam(name, "%s %s is not a flag; use 1 or 0 (true or false)", name, strconv.Quote(truncate(q.Get(name))))
-}
-
-// truncate shortens what a client sent before it is echoed in an error.
-func truncate(s string) string {
-	const n = 64
-	if len(s) <= n {
-		return strings.ToValidUTF8(s, "\uFFFD")
-	}
-	return strings.ToValidUTF8(s[:n], "\uFFFD") + "…"
+	return false, request.BadParam(name, "%s %s is not a flag; use 1 or 0 (true or false)", name, strconv.Quote(request.Truncate(q.Get(name))))
 }

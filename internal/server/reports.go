@@ -8,18 +8,19 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"strikemap/internal/geo"
+	"strikemap/internal/request"
 	"strikemap/web/templates"
 )
 
 // basePage answers GET /bases/:id: the printable report of one base.
 func (s *Server) basePage(c echo.Context) error {
-	if _, err := queryParams(c.QueryString()); err != nil {
+	if _, err := request.Query(c.QueryString()); err != nil {
 		return err
 	}
 	d := s.store.Dataset()
 	b, ok := d.Base(c.Param("id"))
 	if !ok {
-		return notFound("there is no base with the id %q", truncate(c.Param("id")))
+		return request.NotFound("there is no base with the id %q", request.Truncate(c.Param("id")))
 	}
 	f := geo.Filter{Bases: []string{b.ID}}
 	mapPos := fmt.Sprintf("9/%.4f/%.4f", b.Point.Lat(), b.Point.Lon())
@@ -41,13 +42,13 @@ func (s *Server) basePage(c echo.Context) error {
 
 // incidentPage answers GET /incidents/:id: the permalink of one incident.
 func (s *Server) incidentPage(c echo.Context) error {
-	if _, err := queryParams(c.QueryString()); err != nil {
+	if _, err := request.Query(c.QueryString()); err != nil {
 		return err
 	}
 	d := s.store.Dataset()
 	inc, ok := d.Incident(c.Param("id"))
 	if !ok {
-		return notFound("there is no incident with the id %q", truncate(c.Param("id")))
+		return request.NotFound("there is no incident with the id %q", request.Truncate(c.Param("id")))
 	}
 	base, _ := d.Base(inc.Base)
 	mapPos := fmt.Sprintf("9/%.4f/%.4f", inc.Point.Lat(), inc.Point.Lon())

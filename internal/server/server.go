@@ -15,6 +15,7 @@ import (
 
 	"strikemap/internal/geo"
 	"strikemap/internal/mapimage"
+	"strikemap/internal/ogcapi"
 	"strikemap/internal/reload"
 	"strikemap/web/static"
 	"strikemap/web/templates"
@@ -39,6 +40,12 @@ type Options struct {
 	// Reloads, when the data directory is watched, reports the latest reload
 	// for /healthz; nil when the data is fixed (the embedded dataset).
 	Reloads Reloads
+	// BaseURL is the site's public URL (scheme, host, any path prefix), used
+	// for the OGC API's absolute links; empty derives it from each request.
+	BaseURL string
+	// TrustForwarded lets X-Forwarded-Proto and X-Forwarded-Host set the
+	// OGC API's links when BaseURL is empty: only behind a proxy that sets them.
+	TrustForwarded bool
 }
 
 // Reloads reports the outcome of the latest reload of a watched data
@@ -101,9 +108,24 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	get("/api/links.geojson", s.links)
 	get("/api/basemap.geojson", s.basemap)
 	get("/api/export/:format", s.exportMap)
+	ogcapi.Register(e, store, ogcapi.Options{
+		BaseURL: opts.BaseURL, TrustForwarded: opts.TrustForwarded,
+		Page:    func(title string) templates.Page { return s.page(title, s.store.Dataset()) },
+		TileURL: opts.TileURL, TileAttribution: opts.TileAttribution,
+	})
 	staticFiles := echo.MustSubFS(static.FS, ".")
 	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", s.cacheStatic(http.FileServerFS(staticFiles)))))
 	return s, nil
+}
+
+// Routes lists the method and path of every route, e.g. "GET /ogc/api",
+// for tests that compare them with what the docs describe.
+func (s *Server) Routes() []string {
+	var out []string
+	for _, r := range s.echo.Routes() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
 }
 
 // ServeHTTP implements http.Handler.

@@ -1,0 +1,205 @@
+// Package ogcapi serves strikemap's bases and incidents as OGC API – Features
+// Part 1 (Core) under /ogc, so that QGIS, ArcGIS and GDAL read them directly:
+// a landing page, the conformance declaration, an OpenAPI 3.0 definition, the
+// two collections with their items, single features and queryables, each as
+// JSON (GeoJSON for features) and as HTML in the site's layout.
+//
+// Handlers return errors; internal/server's error handler turns them into
+// responses, using Owns, WantsHTML and NewException from this package.
+package ogcapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"strikemap/internal/geo"
+	"strikemap/web/templates"
+)
+
+// Prefix is the path under which the OGC API is served.
+const Prefix = "/ogc"
+
+// Media types of the responses.
+const (
+	typeJSON     = "application/json"
+	typeGeoJSON  = "application/geo+json"
+	typeHTML     = "text/html"
+	typeOpenAPI  = "application/vnd.oai.openapi+json;version=3.0"
+	typeSchema   = "application/schema+json"
+	htmlResponse = "text/html; charset=UTF-8"
+)
+
+// Options configure the OGC API.
+type Options struct {
+	// BaseURL is the public URL of the site's root (scheme, host and any path
+	// prefix, without a trailing slash), e.g. https://example.org/strikemap.
+	// Empty derives it from each request's Host and scheme.
+	BaseURL string
+	// TrustForwarded honours X-Forwarded-Proto and X-Forwarded-Host when
+	// BaseURL is empty. Set it only behind a proxy that sets them: otherwise
+	// any client could choose the host of the links it gets.
+	TrustForwarded bool
+	// Page returns the layout facts of an HTML page with the given title.
+	Page func(title string) templates.Page
+	// TileURL and TileAttribution are the map tiles of the item pages' maps,
+	// as on the site's map page; an empty TileURL shows the offline basemap.
+	TileURL, TileAttribution string
+	// Now is the clock of timeStamp; nil is time.Now.
+	Now func() time.Time
+}
+
+type handler struct {
+	store *geo.Store
+	opts  Options
+	api   apiDefinition
+}
+
+// Register adds the OGC API's routes under Prefix to e.
+func Register(e *echo.Echo, store *geo.Store, opts Options) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
+	h := &handler{store: store, opts: opts, api: loadAPIDefinition()}
+	g := e.Group(Prefix)
+	get := func(path string, fn echo.HandlerFunc) {
+		g.Match([]string{http.MethodGet, http.MethodHead}, path, fn)
+	}
+	get("", h.landing)
+	get("/", h.landing)
+	get("/conformance", h.conformance)
+	get("/api", h.apiDefinition)
+	get("/collections", h.collections)
+	get("/collections/:collectionId", h.collection)
+	get("/collections/:collectionId/queryables", h.queryables)
+	get("/collections/:collectionId/items", h.items)
+	get("/collections/:collectionId/items/:featureId", h.item)
+}
+
+// Owns reports whether path is served by the OGC API.
+func Owns(path string) bool {
+	return path == Prefix || strings.HasPrefix(path, Prefix+"/")
+}
+
+// Exception is the JSON body of an OGC API error response.
+type Exception struct {
+	Code        string `json:"code"`
+	Description string `json:"description"`
+}
+
+// NewException returns the exception for an error response with the given
+// status and message.
+func NewException(status int, message string) Exception {
+	code := "ServerError"
+	switch status {
+	case http.StatusBadRequest:
+		code = "InvalidParameterValue"
+	case http.StatusNotFound:
+		code = "NotFound"
+	case http.StatusMethodNotAllowed:
+		code = "MethodNotAllowed"
+	case http.StatusNotAcceptable:
+		code = "NotAcceptable"
+	}
+	return Exception{Code: code, Description: message}
+}
+
+// Link is a link of the OGC API: every one carries rel, type and title.
+type Link struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+// root returns the absolute URL of the OGC API for r, without a trailing slash.
+func (h *handler) root(r *http.Request) string {
+	if h.opts.BaseURL != "" {
+		return h.opts.BaseURL + Prefix
+	}
+	scheme, host := "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if h.opts.TrustForwarded {
+		if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
+			scheme = p
+		}
+		if fh := firstValue(r.Header.Get("X-Forwarded-Host")); validHost.MatchString(fh) {
+			host = fh
+		}
+	}
+	return scheme + "://" + host + Prefix
+}
+
+// validHost accepts a host name or address with an optional port, and
+// nothing that could break out of a URL.
+var validHost = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$`)
+
+// firstValue is the first of a comma-separated header's values: the one the
+// outermost proxy set.
+func firstValue(h string) string {
+	v, _, _ := strings.Cut(h, ",")
+	return strings.TrimSpace(v)
+}
+
+// href is the absolute URL of path (relative to Prefix) with query q.
+func (h *handler) href(r *http.Request, path string, q url.Values) string {
+	u := h.root(r) + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
+}
+
+// withFormat returns a copy of q with f set to format.
+func withFormat(q url.Values, format string) url.Values {
+	out := make(url.Values, len(q)+1)
+	for k, v := range q {
+		out[k] = v
+	}
+	out.Set("f", format)
+	return out
+}
+
+// writeJSON encodes v and writes it with the given media type.
+func writeJSON(c echo.Context, mediaType string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return writeBody(c, mediaType, b)
+}
+
+func writeBody(c echo.Context, mediaType string, b []byte) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	return c.Blob(http.StatusOK, mediaType, b)
+}
+
+// render renders a templ component into a buffer before writing it, so a
+// failing render becomes an error response rather than half a page.
+func render(c echo.Context, component templ.Component) error {
+	var buf bytes.Buffer
+	if err := component.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	return c.Blob(http.StatusOK, htmlResponse, buf.Bytes())
+}
+
+// htmlLinks converts links for the templates.
+func htmlLinks(links []Link) []templates.OGCLink {
+	out := make([]templates.OGCLink, len(links))
+	for i, l := range links {
+		out[i] = templates.OGCLink{Href: l.Href, Rel: l.Rel, Type: l.Type, Title: l.Title}
+	}
+	return out
+}

@@ -1,0 +1,42 @@
+// The small map of the OGC API's HTML pages: it shows the feature or page of
+// features given in #ogc-map-data (GeoJSON, read by L.geoJSON, never by
+// hand) over the configured tiles or the offline basemap. Text from the data
+// goes into the page with textContent only.
+(function () {
+  'use strict';
+
+  var el = document.getElementById('ogc-map');
+  var data = document.getElementById('ogc-map-data');
+  if (!el || !data || typeof L === 'undefined') { return; }
+  var cfg = JSON.parse(data.textContent);
+
+  var map = L.map(el, { scrollWheelZoom: false });
+  if (cfg.tileUrl) {
+    L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 18 }).addTo(map);
+  } else {
+    fetch('/api/basemap.geojson').then(function (r) { return r.ok ? r.json() : null; }).then(function (fc) {
+      if (fc) {
+        L.geoJSON(fc, { interactive: false, style: { color: '#888', weight: 1, fill: false } }).addTo(map).bringToBack();
+      }
+    }).catch(function () {});
+  }
+
+  var layer = L.geoJSON(cfg.features, {
+    pointToLayer: function (feature, latlng) {
+      return L.circleMarker(latlng, { radius: 7, weight: 2, color: '#b22', fillOpacity: 0.6 });
+    },
+    onEachFeature: function (feature, lyr) {
+      var p = feature.properties || {};
+      var label = document.createElement('span');
+      label.textContent = p.name || (feature.id + (p.date ? ' (' + p.date + ')' : ''));
+      lyr.bindTooltip(label);
+    }
+  }).addTo(map);
+
+  var bounds = layer.getBounds();
+  if (bounds.isValid()) {
+    map.fitBounds(bounds.pad(0.5), { maxZoom: 9 });
+  } else {
+    map.setView([34, 42], 5);
+  }
+}());
