@@ -6,6 +6,7 @@
 //	go run ./cmd/dataset import csv FILE.csv -map 'lat=Lat,...' -into DIR
 //	go run ./cmd/dataset validate DIR
 //	go run ./cmd/dataset stats DIR
+//	go run ./cmd/dataset synth -n 1000000 -seed 1 DIR
 //
 // docs/import.md explains each step.
 package main
@@ -30,6 +31,7 @@ Commands:
   import csv FILE.csv -map MAPPING [-into DIR]  merge a spreadsheet into DIR
   validate DIR                                  check DIR as the server does
   stats DIR                                     count incidents by base, weapon, status, month
+  synth -n N [-seed S] DIR                      write N synthetic incidents, for benchmarks
 
 Run "dataset <command> -h" for a command's flags. docs/import.md has the details.
 `
@@ -59,6 +61,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runValidate(args[1:], stdout, stderr)
 	case "stats":
 		return runStats(args[1:], stdout, stderr)
+	case "synth":
+		return runSynth(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

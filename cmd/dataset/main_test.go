@@ -265,3 +265,26 @@ func TestUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestSynth(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	if code := run([]string{"synth", "-n", "300", "-seed", "4", dir}, &out, &errOut); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	first, _ := os.ReadFile(filepath.Join(dir, "incidents.geojson"))
+	out.Reset()
+	if code := run([]string{"validate", dir}, &out, &errOut); code != exitOK {
+		t.Fatalf("synthetic data does not validate: %s", errOut.String())
+	}
+	if code := run([]string{"synth", "-n", "300", "-seed", "4", dir}, &out, &errOut); code != exitOK {
+		t.Fatal(errOut.String())
+	}
+	again, _ := os.ReadFile(filepath.Join(dir, "incidents.geojson"))
+	if !bytes.Equal(first, again) {
+		t.Error("same seed, different bytes")
+	}
+	if code := run([]string{"synth", "-n", "-5", dir}, &out, &errOut); code != exitUsage {
+		t.Errorf("negative -n: exit %d", code)
+	}
+}
