@@ -16,9 +16,11 @@ type Dataset struct {
 	// the data does, and names the data a map or an export was made from.
 	Version string
 
-	baseByID     map[string]int
-	incidentByID map[string]int
-	index        index
+	baseByID map[string]int
+	// byID lists incident positions in id order, for lookups by binary
+	// search: a tenth of the memory of a map at a million incidents.
+	byID  []int32
+	index index
 }
 
 // newDataset indexes bases and incidents and sorts the incidents by time.
@@ -29,15 +31,16 @@ func newDataset(bases []Base, incidents []Incident, version string) *Dataset {
 		Bases:        bases,
 		Incidents:    incidents,
 		Version:      version,
-		baseByID:     make(map[string]int, len(bases)),
-		incidentByID: make(map[string]int, len(incidents)),
+		baseByID: make(map[string]int, len(bases)),
+		byID:     make([]int32, len(incidents)),
 	}
 	for i, b := range bases {
 		d.baseByID[b.ID] = i
 	}
-	for i, inc := range incidents {
-		d.incidentByID[inc.ID] = i
+	for i := range d.byID {
+		d.byID[i] = int32(i)
 	}
+	slices.SortFunc(d.byID, func(a, b int32) int { return cmp.Compare(incidents[a].ID, incidents[b].ID) })
 	d.index = buildIndex(incidents)
 	return d
 }
@@ -53,11 +56,11 @@ func (d *Dataset) Base(id string) (*Base, bool) {
 
 // Incident returns the incident with the given id.
 func (d *Dataset) Incident(id string) (*Incident, bool) {
-	i, ok := d.incidentByID[id]
+	k, ok := slices.BinarySearchFunc(d.byID, id, func(i int32, id string) int { return cmp.Compare(d.Incidents[i].ID, id) })
 	if !ok {
 		return nil, false
 	}
-	return &d.Incidents[i], true
+	return &d.Incidents[d.byID[k]], true
 }
 
 // Span returns the first and last day covered by any incident; ok is false

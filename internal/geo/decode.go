@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"hash"
@@ -38,71 +37,33 @@ func forEachFeature(file string, r io.Reader, problems *[]Problem, fn func(i int
 	fileProblem := func(format string, args ...any) {
 		*problems = append(*problems, Problem{File: file, Index: -1, Reason: fmt.Sprintf(format, args...)})
 	}
-	br := bufio.NewReaderSize(r, 1<<20)
-	defer io.Copy(io.Discard, br) // hash the rest of the file
-	dec := jsontext.NewDecoder(br, jsontext.AllowDuplicateNames(true))
-	syntax := func(err error) error {
-		var se *jsontext.SyntacticError
-		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			fileProblem("is not valid JSON: %v", err)
-			return nil
-		}
+	defer io.Copy(io.Discard, r) // hash the rest of the file
+	i := 0
+	typ, sawFeatures, err := splitFeatures(r, func(raw []byte) {
+		fn(i, raw)
+		i++
+	})
+	switch {
+	case isReadError(err):
 		return err
-	}
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return syntax(err)
-	}
-	if tok.Kind() != '{' {
-		fileProblem("is not a GeoJSON FeatureCollection: it starts with %s, not an object", tok.Kind())
-		return nil
-	}
-	typ, sawFeatures := "", false
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return syntax(err)
-		}
-		switch name.String() {
-		case "type":
-			v, err := dec.ReadValue()
-			if err != nil {
-				return syntax(err)
-			}
-			_ = json.Unmarshal(v, &typ)
-		case "features":
-			sawFeatures = true
-			if tok, err := dec.ReadToken(); err != nil {
-				return syntax(err)
-			} else if tok.Kind() != '[' {
-				fileProblem("has a features member that is not an array")
-				return nil
-			}
-			for i := 0; dec.PeekKind() != ']'; i++ {
-				raw, err := dec.ReadValue()
-				if err != nil {
-					return syntax(err)
-				}
-				fn(i, raw)
-			}
-			if _, err := dec.ReadToken(); err != nil {
-				return syntax(err)
-			}
-		default:
-			if err := dec.SkipValue(); err != nil {
-				return syntax(err)
-			}
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return syntax(err)
-	}
-	if typ != "FeatureCollection" {
-		fileProblem("has type %q, want a GeoJSON FeatureCollection", typ)
-	} else if !sawFeatures {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		fileProblem("is not valid JSON: it ends before the collection closes")
+	case err != nil:
+		fileProblem("is not a GeoJSON FeatureCollection: %v", err)
+	case typ != "FeatureCollection":
+		fileProblem("has type %q, want a GeoJSON FeatureCollection", truncate(typ))
+	case !sawFeatures:
 		fileProblem("has no features array")
 	}
 	return nil
+}
+
+// readError marks errors from the reader, as opposed to the JSON's shape.
+type readError struct{ error }
+
+func isReadError(err error) bool {
+	var re readError
+	return errors.As(err, &re)
 }
 
 type geometryWire struct {
