@@ -28,11 +28,11 @@ type Dataset struct {
 func newDataset(bases []Base, incidents []Incident, version string) *Dataset {
 	incidents = sortIncidents(incidents)
 	d := &Dataset{
-		Bases:        bases,
-		Incidents:    incidents,
-		Version:      version,
-		baseByID: make(map[string]int, len(bases)),
-		byID:     make([]int32, len(incidents)),
+		Bases:     bases,
+		Incidents: incidents,
+		Version:   version,
+		baseByID:  make(map[string]int, len(bases)),
+		byID:      make([]int32, len(incidents)),
 	}
 	for i, b := range bases {
 		d.baseByID[b.ID] = i
