@@ -219,7 +219,7 @@ func pct(ds []time.Duration, p float64) time.Duration {
 }
 
 func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 }
-func mb(b uint64) float64         { return float64(b) / (1 << 20) }
+func mb(b uint64) float64        { return float64(b) / (1 << 20) }
 
 // status returns a field of /proc/self/status in MB, or "?".
 func status(field string) string {
