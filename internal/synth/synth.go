@@ -160,4 +160,4 @@ func statusRank(s geo.Status) int {
 }
 
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
-func round6(v float64) float64       { return math.Round(v*1e6) / 1e6 }
+func round6(v float64) float64        { return math.Round(v*1e6) / 1e6 }
