@@ -63,7 +63,7 @@ func (ix *Index) AppendClusters(dst []Cluster, bound orb.Bound, zoom int) []Clus
 	// A viewport holds few entries, so a small buffer on the stack saves an
 	// allocation most of the time.
 	var buf [256]int32
-	found := kdRange(l.coords, lonX(minLon), latY(maxLat), lonX(maxLon), latY(minLat), buf[:0])
+	found := kdRange(l.coords, l.splits, lonX(minLon), latY(maxLat), lonX(maxLon), latY(minLat), buf[:0])
 	for _, i := range found {
 		dst = append(dst, ix.entry(l, i))
 	}
@@ -127,7 +127,7 @@ func (ix *Index) eachChild(id int, fn func(l *level, i int32)) error {
 	// Every child lies within the radius of the origin, the entry the
 	// cluster grew from.
 	var buf [256]int32
-	near := kdWithin(l.coords, l.coords[2*pos], l.coords[2*pos+1], ix.opts.radiusAt(zoom-1), buf[:0])
+	near := kdWithin(l.coords, l.splits, l.coords[2*pos], l.coords[2*pos+1], ix.opts.radiusAt(zoom-1), buf[:0])
 	for _, i := range near {
 		if l.parent[i] == int32(id) {
 			fn(l, i)

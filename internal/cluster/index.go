@@ -68,6 +68,7 @@ type Index struct {
 // order: entry i is at (coords[2i], coords[2i+1]) in the unit square.
 type level struct {
 	coords []float64
+	splits []float64 // the KD-tree's split values, from kdSort
 	// num[i] is the number of input points in entry i: 1 for a single point.
 	num []int32
 	// id[i] is the input index of a single point, or the cluster ID.
@@ -138,6 +139,7 @@ type builder struct {
 	order      []int32
 	visited    []bool
 	neighbours []int32
+	near       nearLists
 }
 
 // finish turns the first m entries of the scratch arrays into a level in
@@ -154,7 +156,7 @@ func (b *builder) finish(m int) level {
 	for i := range perm {
 		perm[i] = int32(i)
 	}
-	kdSort(l.coords, perm, 1)
+	l.splits = kdSort(l.coords, perm, 1)
 	for t, i := range perm {
 		l.num[t] = b.num[i]
 		l.id[t] = b.id[i]
@@ -167,6 +169,8 @@ func (b *builder) finish(m int) level {
 // cluster merges the entries of from at zoom z, as supercluster does: in the
 // order from's entries were made, each entry not yet taken takes every
 // untaken neighbour within the radius, if that makes at least MinPoints.
+// The neighbours are searched for first, in KD-tree order, where each search
+// finds the tree nodes the last one left in the cache (see nearLists).
 // It writes the new entries to the scratch arrays and returns their number.
 func (b *builder) cluster(from *level, z int) int {
 	r := b.opts.radiusAt(z)
@@ -175,6 +179,7 @@ func (b *builder) cluster(from *level, z int) int {
 	visited := b.visited[:n]
 	clear(visited)
 	coords, num := from.coords, from.num
+	b.near.find(from, r)
 	m := 0
 	emit := func(x, y float64, count, id int32) {
 		b.coords[2*m], b.coords[2*m+1] = x, y
@@ -187,11 +192,15 @@ func (b *builder) cluster(from *level, z int) int {
 		}
 		visited[p] = true
 		x, y := coords[2*p], coords[2*p+1]
-		b.neighbours = kdWithin(coords, x, y, r, b.neighbours[:0])
+		neighbours, ok := b.near.of(p)
+		if !ok {
+			b.neighbours = kdWithin(coords, from.splits, x, y, r, b.neighbours[:0])
+			neighbours = b.neighbours
+		}
 
 		origin := int64(num[p])
 		total := origin
-		for _, q := range b.neighbours {
+		for _, q := range neighbours {
 			if !visited[q] {
 				total += int64(num[q])
 			}
@@ -199,7 +208,7 @@ func (b *builder) cluster(from *level, z int) int {
 		if total > origin && total >= minPoints {
 			id := p<<5 | int32(z+1)
 			wx, wy := x*float64(origin), y*float64(origin)
-			for _, q := range b.neighbours {
+			for _, q := range neighbours {
 				if visited[q] {
 					continue
 				}
@@ -217,7 +226,7 @@ func (b *builder) cluster(from *level, z int) int {
 		if total > 1 {
 			// Too few to cluster: the neighbours stay apart, and are
 			// done at this zoom.
-			for _, q := range b.neighbours {
+			for _, q := range neighbours {
 				if visited[q] {
 					continue
 				}

@@ -21,26 +21,42 @@ const nodeSize = 64
 const parallelMin = 1 << 16
 
 // kdSort orders coords (interleaved x, y) as a KD-tree, permuting perm along
-// with it, so that perm[i] is where the point now at i was before.
-func kdSort(coords []float64, perm []int32, parallelDepth int) {
-	kdSortRange(coords, perm, 0, len(perm)-1, 0, parallelDepth)
+// with it, so that perm[i] is where the point now at i was before. It returns
+// the tree's split values in breadth-first order (node k's children are
+// 2k+1 and 2k+2): searches read them instead of the medians' coordinates,
+// which would be a cache miss each, deep in the tree.
+func kdSort(coords []float64, perm []int32, parallelDepth int) []float64 {
+	splits := make([]float64, kdNodes(len(perm)))
+	kdSortRange(coords, perm, splits, 0, 0, len(perm)-1, 0, parallelDepth)
+	return splits
 }
 
-func kdSortRange(coords []float64, perm []int32, left, right, axis, parallelDepth int) {
+// kdNodes returns the size of the breadth-first array of split nodes of a
+// tree over n points.
+func kdNodes(n int) int {
+	levels := 0
+	for l := n; l > nodeSize+1; l = l / 2 { // the larger half of a split run
+		levels++
+	}
+	return 1<<levels - 1
+}
+
+func kdSortRange(coords []float64, perm []int32, splits []float64, node, left, right, axis, parallelDepth int) {
 	if right-left <= nodeSize {
 		return
 	}
 	m := (left + right) >> 1
 	kdSelect(coords, perm, m, left, right, axis)
+	splits[node] = coords[2*m+axis]
 	if parallelDepth > 0 && right-left > parallelMin {
 		var wg sync.WaitGroup
-		wg.Go(func() { kdSortRange(coords, perm, left, m-1, 1-axis, parallelDepth-1) })
-		kdSortRange(coords, perm, m+1, right, 1-axis, parallelDepth-1)
+		wg.Go(func() { kdSortRange(coords, perm, splits, 2*node+1, left, m-1, 1-axis, parallelDepth-1) })
+		kdSortRange(coords, perm, splits, 2*node+2, m+1, right, 1-axis, parallelDepth-1)
 		wg.Wait()
 		return
 	}
-	kdSortRange(coords, perm, left, m-1, 1-axis, 0)
-	kdSortRange(coords, perm, m+1, right, 1-axis, 0)
+	kdSortRange(coords, perm, splits, 2*node+1, left, m-1, 1-axis, 0)
+	kdSortRange(coords, perm, splits, 2*node+2, m+1, right, 1-axis, 0)
 }
 
 // kdSelect rearranges [left, right] so that the k-th smallest on axis is at k,
@@ -98,8 +114,9 @@ func kdSwap(coords []float64, perm []int32, i, j int) {
 	coords[2*i+1], coords[2*j+1] = coords[2*j+1], coords[2*i+1]
 }
 
-// kdSpan is a run of the tree still to visit, and the axis it splits on.
-type kdSpan struct{ left, right, axis int32 }
+// kdSpan is a run of the tree still to visit: its node in the breadth-first
+// order and the axis it splits on.
+type kdSpan struct{ left, right, node, axis int32 }
 
 // kdStackSize bounds the traversal stack: each step pops one span and pushes
 // at most two, one level deeper, and a tree over 2^31 points is less than 32
@@ -108,13 +125,21 @@ const kdStackSize = 64
 
 // kdWithin appends to dst the positions of the points within distance r
 // (inclusive) of (qx, qy), in tree order.
-func kdWithin(coords []float64, qx, qy, r float64, dst []int32) []int32 {
+func kdWithin(coords, splits []float64, qx, qy, r float64, dst []int32) []int32 {
+	dst, _ = kdWithinMax(coords, splits, qx, qy, r, math.MaxInt, dst)
+	return dst
+}
+
+// kdWithinMax is kdWithin stopping once it has found more than limit points,
+// for a search that only wants short answers: ok is false if it stopped.
+func kdWithinMax(coords, splits []float64, qx, qy, r float64, limit int, dst []int32) (_ []int32, ok bool) {
 	n := len(coords) / 2
 	if n == 0 {
-		return dst
+		return dst, true
 	}
+	limit += len(dst)
 	var stack [kdStackSize]kdSpan
-	stack[0] = kdSpan{0, int32(n - 1), 0}
+	stack[0] = kdSpan{0, int32(n - 1), 0, 0}
 	sp := 1
 	r2 := r * r
 	for sp > 0 {
@@ -128,38 +153,42 @@ func kdWithin(coords []float64, qx, qy, r float64, dst []int32) []int32 {
 					dst = append(dst, int32(i))
 				}
 			}
+			if len(dst) > limit {
+				return dst, false
+			}
 			continue
 		}
 		m := (left + right) >> 1
-		x, y := coords[2*m], coords[2*m+1]
-		if dx, dy := x-qx, y-qy; dx*dx+dy*dy <= r2 {
-			dst = append(dst, int32(m))
-		}
-		v, q := x, qx
+		v, q := splits[s.node], qx
 		if s.axis == 1 {
-			v, q = y, qy
+			q = qy
+		}
+		if q-r <= v && q+r >= v {
+			if dx, dy := coords[2*m]-qx, coords[2*m+1]-qy; dx*dx+dy*dy <= r2 {
+				dst = append(dst, int32(m))
+			}
 		}
 		if q-r <= v {
-			stack[sp] = kdSpan{s.left, int32(m - 1), 1 - s.axis}
+			stack[sp] = kdSpan{s.left, int32(m - 1), 2*s.node + 1, 1 - s.axis}
 			sp++
 		}
 		if q+r >= v {
-			stack[sp] = kdSpan{int32(m + 1), s.right, 1 - s.axis}
+			stack[sp] = kdSpan{int32(m + 1), s.right, 2*s.node + 2, 1 - s.axis}
 			sp++
 		}
 	}
-	return dst
+	return dst, len(dst) <= limit
 }
 
 // kdRange appends to dst the positions of the points inside the box
 // [minX, maxX] × [minY, maxY] (inclusive), in tree order.
-func kdRange(coords []float64, minX, minY, maxX, maxY float64, dst []int32) []int32 {
+func kdRange(coords, splits []float64, minX, minY, maxX, maxY float64, dst []int32) []int32 {
 	n := len(coords) / 2
 	if n == 0 {
 		return dst
 	}
 	var stack [kdStackSize]kdSpan
-	stack[0] = kdSpan{0, int32(n - 1), 0}
+	stack[0] = kdSpan{0, int32(n - 1), 0, 0}
 	sp := 1
 	for sp > 0 {
 		sp--
@@ -175,20 +204,21 @@ func kdRange(coords []float64, minX, minY, maxX, maxY float64, dst []int32) []in
 			continue
 		}
 		m := (left + right) >> 1
-		x, y := coords[2*m], coords[2*m+1]
-		if x >= minX && x <= maxX && y >= minY && y <= maxY {
-			dst = append(dst, int32(m))
-		}
-		v, lo, hi := x, minX, maxX
+		v, lo, hi := splits[s.node], minX, maxX
 		if s.axis == 1 {
-			v, lo, hi = y, minY, maxY
+			lo, hi = minY, maxY
+		}
+		if lo <= v && hi >= v {
+			if x, y := coords[2*m], coords[2*m+1]; x >= minX && x <= maxX && y >= minY && y <= maxY {
+				dst = append(dst, int32(m))
+			}
 		}
 		if lo <= v {
-			stack[sp] = kdSpan{s.left, int32(m - 1), 1 - s.axis}
+			stack[sp] = kdSpan{s.left, int32(m - 1), 2*s.node + 1, 1 - s.axis}
 			sp++
 		}
 		if hi >= v {
-			stack[sp] = kdSpan{int32(m + 1), s.right, 1 - s.axis}
+			stack[sp] = kdSpan{int32(m + 1), s.right, 2*s.node + 2, 1 - s.axis}
 			sp++
 		}
 	}

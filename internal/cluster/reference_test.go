@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -37,19 +38,47 @@ func newRef(points []orb.Point, opts Options) *refIndex {
 	return r
 }
 
-func refWithin(data []float64, x, y, r float64) []int {
-	var ids []int
+// refGrid finds neighbours by brute force within the cells of a grid of
+// cell size r, so that the reference runs on tens of thousands of points.
+type refGrid struct {
+	data  []float64
+	r     float64
+	cells map[[2]int][]int
+}
+
+func newRefGrid(data []float64, r float64) *refGrid {
+	g := &refGrid{data: data, r: r, cells: map[[2]int][]int{}}
 	for i := 0; i < len(data); i += refStride {
-		dx, dy := data[i]-x, data[i+1]-y
-		if dx*dx+dy*dy <= r*r {
-			ids = append(ids, i/refStride)
+		c := g.cell(data[i], data[i+1])
+		g.cells[c] = append(g.cells[c], i/refStride)
+	}
+	return g
+}
+
+func (g *refGrid) cell(x, y float64) [2]int {
+	return [2]int{int(math.Floor(x / g.r)), int(math.Floor(y / g.r))}
+}
+
+func (g *refGrid) within(x, y float64) []int {
+	var ids []int
+	c := g.cell(x, y)
+	for cx := c[0] - 1; cx <= c[0]+1; cx++ {
+		for cy := c[1] - 1; cy <= c[1]+1; cy++ {
+			for _, id := range g.cells[[2]int{cx, cy}] {
+				dx, dy := g.data[id*refStride]-x, g.data[id*refStride+1]-y
+				if dx*dx+dy*dy <= g.r*g.r {
+					ids = append(ids, id)
+				}
+			}
 		}
 	}
+	slices.Sort(ids)
 	return ids
 }
 
 func (r *refIndex) cluster(data []float64, zoom int) []float64 {
 	radius := r.opts.Radius / (r.opts.Extent * math.Pow(2, float64(zoom)))
+	grid := newRefGrid(data, radius)
 	var next []float64
 	for i := 0; i < len(data); i += refStride {
 		if data[i+refZoom] <= float64(zoom) {
@@ -57,7 +86,7 @@ func (r *refIndex) cluster(data []float64, zoom int) []float64 {
 		}
 		data[i+refZoom] = float64(zoom)
 		x, y := data[i], data[i+1]
-		neighbours := refWithin(data, x, y, radius)
+		neighbours := grid.within(x, y)
 		numOrigin := data[i+refNum]
 		num := numOrigin
 		for _, nb := range neighbours {
