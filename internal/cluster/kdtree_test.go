@@ -10,7 +10,7 @@ import (
 // many duplicates (equal medians are the tricky case for the selection).
 func TestKDTree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
-	const n = 20000
+	const n = parallelMin + 5000 // big enough to sort in parallel
 	coords := make([]float64, 2*n)
 	for i := range coords {
 		coords[i] = float64(rng.IntN(300)) / 300
