@@ -83,7 +83,12 @@ var ErrNoCluster = errors.New("no cluster with this id")
 
 // New clusters points ([lon, lat] degrees) at every zoom from opts.MinZoom
 // to opts.MaxZoom. Latitudes beyond about ±85.05° are clamped to the edge of
-// the Web Mercator square; coordinates must be finite.
+// the Web Mercator square; coordinates must be finite. The Index keeps a copy
+// of points, so Clusters can return single points exactly as given.
+//
+// Which points join which cluster depends on the order of points, as in
+// supercluster: clustering at each zoom takes entries in the order the zoom
+// above made them, starting from the input order.
 func New(points []orb.Point, opts Options) (*Index, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err

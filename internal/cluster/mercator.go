@@ -4,7 +4,8 @@ import "math"
 
 // The projection from [lon, lat] degrees to the Web Mercator unit square
 // [0,1]², x eastward from the antimeridian, y southward from about 85.05°N.
-// It is supercluster's, so that positions match it to the last bit.
+// The formulas are supercluster's, so that the same input gives the same
+// unit-square positions.
 
 // lonX returns the unit-square x of a longitude in degrees.
 func lonX(lon float64) float64 { return lon/360 + 0.5 }
