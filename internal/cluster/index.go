@@ -111,6 +111,7 @@ func New(points []orb.Point, opts Options) (*Index, error) {
 		id:      make([]int32, n),
 		perm:    make([]int32, n),
 		order:   make([]int32, n),
+		src:     make([]int32, n),
 		visited: make([]bool, n),
 	}
 	for i, p := range points {
@@ -126,8 +127,12 @@ func New(points []orb.Point, opts Options) (*Index, error) {
 	ix.levels[top] = b.finish(n)
 	for z := opts.MaxZoom; z >= opts.MinZoom; z-- {
 		from := &ix.levels[z+1-opts.MinZoom]
-		m := b.cluster(from, z)
-		ix.levels[z-opts.MinZoom] = b.finish(m)
+		m, merged := b.cluster(from, z)
+		if merged {
+			ix.levels[z-opts.MinZoom] = b.finish(m)
+		} else {
+			ix.levels[z-opts.MinZoom] = b.share(from)
+		}
 	}
 	return ix, nil
 }
@@ -142,6 +147,7 @@ type builder struct {
 	num, id    []int32
 	perm       []int32
 	order      []int32
+	src        []int32 // the position in the level above of each entry made, or -1
 	visited    []bool
 	neighbours []int32
 	near       nearLists
@@ -171,13 +177,27 @@ func (b *builder) finish(m int) level {
 	return l
 }
 
+// share returns a level with the same entries as from, for a zoom at which
+// nothing merged: it shares from's arrays and tree, and has parents of its
+// own. It leaves in b.order where each entry is.
+func (b *builder) share(from *level) level {
+	l := *from
+	l.parent = make([]int32, len(from.parent))
+	for i := range l.parent {
+		l.parent[i] = -1
+	}
+	copy(b.order, b.src[:len(from.num)])
+	return l
+}
+
 // cluster merges the entries of from at zoom z, as supercluster does: in the
 // order from's entries were made, each entry not yet taken takes every
 // untaken neighbour within the radius, if that makes at least MinPoints.
 // The neighbours are searched for first, in KD-tree order, where each search
 // finds the tree nodes the last one left in the cache (see nearLists).
-// It writes the new entries to the scratch arrays and returns their number.
-func (b *builder) cluster(from *level, z int) int {
+// It writes the new entries to the scratch arrays and returns their number,
+// and whether any merged.
+func (b *builder) cluster(from *level, z int) (m int, merged bool) {
 	r := b.opts.radiusAt(z)
 	minPoints := int64(b.opts.MinPoints)
 	n := len(from.num)
@@ -185,10 +205,9 @@ func (b *builder) cluster(from *level, z int) int {
 	clear(visited)
 	coords, num := from.coords, from.num
 	b.near.find(from, r)
-	m := 0
-	emit := func(x, y float64, count, id int32) {
+	emit := func(src int32, x, y float64, count, id int32) {
 		b.coords[2*m], b.coords[2*m+1] = x, y
-		b.num[m], b.id[m] = count, id
+		b.num[m], b.id[m], b.src[m] = count, id, src
 		m++
 	}
 	for _, p := range b.order[:n] {
@@ -224,10 +243,11 @@ func (b *builder) cluster(from *level, z int) int {
 				from.parent[q] = id
 			}
 			from.parent[p] = id
-			emit(wx/float64(total), wy/float64(total), int32(total), id)
+			emit(-1, wx/float64(total), wy/float64(total), int32(total), id)
+			merged = true
 			continue
 		}
-		emit(x, y, num[p], from.id[p])
+		emit(p, x, y, num[p], from.id[p])
 		if total > 1 {
 			// Too few to cluster: the neighbours stay apart, and are
 			// done at this zoom.
@@ -236,9 +256,9 @@ func (b *builder) cluster(from *level, z int) int {
 					continue
 				}
 				visited[q] = true
-				emit(coords[2*q], coords[2*q+1], num[q], from.id[q])
+				emit(q, coords[2*q], coords[2*q+1], num[q], from.id[q])
 			}
 		}
 	}
-	return m
+	return m, merged
 }

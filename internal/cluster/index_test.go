@@ -64,6 +64,9 @@ var testSets = []struct {
 	{"blobs-1500", blobPoints(1500, 3), nil},
 	{"blobs-800-minpoints-5", blobPoints(800, 4), func(o *Options) { o.MinPoints = 5 }},
 	{"blobs-600-zooms-3-12", blobPoints(600, 5), func(o *Options) { o.MinZoom, o.MaxZoom = 3, 12 }},
+	{"uniform-300-minpoints-3-a", uniformPoints(300, 21), func(o *Options) { o.MinPoints, o.Radius = 3, 300 }},
+	{"uniform-300-minpoints-3-b", uniformPoints(300, 22), func(o *Options) { o.MinPoints, o.Radius = 3, 300 }},
+	{"blobs-300-minpoints-4", blobPoints(300, 23), func(o *Options) { o.MinPoints = 4 }},
 	{"same-point-100", slices.Repeat([]orb.Point{{44.36, 33.31}}, 100), nil},
 	{"antimeridian", []orb.Point{{179.9999, 0}, {-179.9999, 0}, {179.99, 10}, {-179.99, 10.001}, {0, 0}}, nil},
 	{"poles", []orb.Point{{0, 90}, {1, 89}, {0, -90}, {10, -89.5}, {0, 85.06}}, nil},
@@ -315,6 +318,25 @@ func TestBounds(t *testing.T) {
 	} {
 		if got := indexes(tc.bound); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: points %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestSharedLevels checks that a zoom at which nothing merges shares the
+// arrays of the zoom above instead of copying them.
+func TestSharedLevels(t *testing.T) {
+	ix := mustNew(t, []orb.Point{{10, 10}, {10, 10}, {-100, -40}}, DefaultOptions())
+	top := &ix.levels[len(ix.levels)-1]
+	for z := 16; z >= 0; z-- {
+		l := &ix.levels[z]
+		if z < 16 && &l.coords[0] != &ix.levels[16].coords[0] {
+			t.Errorf("zoom %d does not share the arrays of zoom 16", z)
+		}
+		if &l.coords[0] == &top.coords[0] {
+			t.Errorf("zoom %d shares the unclustered points' arrays", z)
+		}
+		if &l.parent[0] == &ix.levels[z+1].parent[0] {
+			t.Errorf("zoom %d shares its parents with zoom %d", z, z+1)
 		}
 	}
 }
