@@ -25,6 +25,7 @@ func WriteIncidents(w io.Writer, d *geo.Dataset, incidents []*geo.Incident) erro
 // the FeatureCollection (RFC 7946 §6.1).
 type Page struct {
 	Paged    bool   // write numberReturned (and next when set)
+	Matched  int    // numberMatched, when 0 or more
 	Next     string // URL of the next page, or ""
 	Previous string // URL of the previous page, or ""
 }
@@ -35,6 +36,10 @@ func WritePage(w io.Writer, d *geo.Dataset, incidents []*geo.Incident, page Page
 	buf := make([]byte, 0, 4096)
 	buf = append(buf, `{"type":"FeatureCollection"`...)
 	if page.Paged {
+		if page.Matched >= 0 {
+			buf = append(buf, `,"numberMatched":`...)
+			buf = strconv.AppendInt(buf, int64(page.Matched), 10)
+		}
 		buf = append(buf, `,"numberReturned":`...)
 		buf = strconv.AppendInt(buf, int64(len(incidents)), 10)
 		if page.Next != "" {
@@ -80,6 +85,12 @@ func WritePage(w io.Writer, d *geo.Dataset, incidents []*geo.Incident, page Page
 		return err
 	}
 	return bw.Flush()
+}
+
+// WriteFeature writes one incident as a GeoJSON Feature, as in WriteIncidents.
+func WriteFeature(w io.Writer, d *geo.Dataset, inc *geo.Incident) error {
+	_, err := w.Write(appendIncident(make([]byte, 0, 1024), d, inc))
+	return err
 }
 
 func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {

@@ -35,9 +35,10 @@ func (s *Server) incidents(c echo.Context) error {
 		return err
 	}
 	matches, more := d.Query(f, offset, limit)
-	var page export.Page
+	page := export.Page{Matched: -1}
 	if limit >= 0 {
 		page.Paged = true
+		page.Matched = d.Count(f)
 		if more {
 			page.Next = pageURL(c, q, offset+limit)
 		}

@@ -63,6 +63,8 @@ type Server struct {
 	assets   string // static.Version(), computed once
 	build    string // a hash of this server's executable, for ETags
 	renderer *mapimage.Renderer
+	// clusterCache holds cluster indexes of recent filters.
+	clusterCache *clusterCache
 }
 
 // New returns the HTTP handler serving the datasets of store. It fails only
@@ -75,7 +77,8 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version(), build: buildHash(), renderer: renderer}
+	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version(), build: buildHash(), renderer: renderer,
+		clusterCache: newClusterCache(3_000_000)}
 	e := s.echo
 	e.HideBanner = true
 	e.HidePort = true
@@ -107,6 +110,8 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	get("/api/rings.geojson", s.rings)
 	get("/api/links.geojson", s.links)
 	get("/api/basemap.geojson", s.basemap)
+	get("/api/clusters.geojson", s.clusters)
+	get("/api/timeline.json", s.timeline)
 	get("/api/export/:format", s.exportMap)
 	ogcapi.Register(e, store, ogcapi.Options{
 		BaseURL: opts.BaseURL, TrustForwarded: opts.TrustForwarded,

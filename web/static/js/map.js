@@ -15,6 +15,12 @@
   var DEFAULT_LAYERS = ['bases', 'incidents'];
   var DEFAULT_VIEW = { lat: 34.2, lon: 41.6, zoom: 6 };
   var PLAY_STEP_MS = 900;
+  // Past POINT_LIMIT matching incidents the map shows server-side clusters
+  // (exact counts), and the list its first LIST_LIMIT rows.
+  var POINT_LIMIT = 5000;
+  var LIST_LIMIT = 500;
+  var CLUSTER_MAX_ZOOM = 16;
+  var mode = 'points';
   // An embed (/embed, in an iframe) is the map alone: no panel, and the
   // iframe's URL is left alone so the host page's history is not touched.
   var panelUI = !cfg.embed;
@@ -173,6 +179,7 @@
     state.lat = c.lat; state.lon = c.lng; state.zoom = map.getZoom();
     writeURL(false);
     drawDownloads();
+    if (mode === 'clusters' && document.body.getAttribute('data-ready') === '1') { drawClusters(); }
   });
 
   // ---- fetching -----------------------------------------------------------
@@ -358,9 +365,14 @@
 
   function drawIncidents(fc) {
     layers.incidents.clearLayers();
-    layers.links.clearLayers();
     markers = {};
     incidentsByID = {};
+    addIncidentMarkers(fc.features);
+  }
+
+  // addIncidentMarkers draws incidents, spreading those that share a point.
+  function addIncidentMarkers(features) {
+    var fc = { features: features };
     var groups = {};
     fc.features.forEach(function (f) {
       var key = f.geometry.coordinates.join(',');
@@ -396,6 +408,49 @@
   function drawLinks(fc) {
     layers.links.clearLayers();
     L.geoJSON(fc, { style: function () { return { className: 'incident-link', weight: 2, dashArray: '4 4' }; } }).addTo(layers.links);
+  }
+
+  // clusterMarker draws a cluster of count incidents; a click zooms to
+  // where it splits.
+  function clusterMarker(f) {
+    var p = f.properties;
+    var size = Math.round(24 + 8 * Math.log10(p.count));
+    var box = el('span', 'cluster-marker', p.count >= 10000 ? Math.round(p.count / 1000) + 'k' : String(p.count));
+    box.setAttribute('data-count', String(p.count));
+    var label = p.count + ' incidents; zoom in to split them';
+    var m = L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
+      icon: L.divIcon({ className: 'cluster-icon', html: box, iconSize: [size, size] }),
+      title: label, alt: label, keyboard: true
+    });
+    m.on('click', function () {
+      map.setView(m.getLatLng(), Math.min(Math.max(p.expansion_zoom, map.getZoom() + 1), 18));
+    });
+    return m;
+  }
+
+  var clusterSeq = 0;
+  // drawClusters asks the server for the clusters in view at this zoom.
+  function drawClusters() {
+    var my = ++clusterSeq;
+    var q = filterQuery(state);
+    var b = map.getBounds();
+    var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
+    q.set('bbox', [west, Math.max(-90, b.getSouth()), east, Math.min(90, b.getNorth())].map(function (v) { return v.toFixed(5); }).join(','));
+    var zoom = map.getZoom();
+    var url = zoom > CLUSTER_MAX_ZOOM ? '/api/incidents.geojson?limit=' + POINT_LIMIT + '&' + q.toString() : '/api/clusters.geojson?zoom=' + zoom + '&' + q.toString();
+    setBusy(true);
+    return getJSON(url).then(function (fc) {
+      if (my !== clusterSeq || mode !== 'clusters') { return; }
+      layers.incidents.clearLayers();
+      markers = {};
+      incidentsByID = {};
+      var singles = [];
+      fc.features.forEach(function (f) {
+        if (f.properties.cluster) { clusterMarker(f).addTo(layers.incidents); } else { singles.push(f); }
+      });
+      addIncidentMarkers(singles);
+      setBusy(false);
+    });
   }
 
   var basesDrawn = {};
@@ -458,7 +513,7 @@
   function drawList(fc) {
     if (!panelUI) { return; }
     var tbody = document.querySelector('#incident-list tbody');
-    var rows = fc.features.slice();
+    var rows = fc.features.slice(0, LIST_LIMIT);
     rows.sort(function (a, b) {
       var c = a.properties.date < b.properties.date ? -1 : a.properties.date > b.properties.date ? 1 : (a.id < b.id ? -1 : 1);
       return sortAscending ? c : -c;
@@ -484,6 +539,13 @@
       tr.appendChild(td);
       frag.appendChild(tr);
     });
+    if (fc.features.length > LIST_LIMIT) {
+      var more = el('tr', 'list-more');
+      var td = el('td', null, 'The first ' + LIST_LIMIT + ' incidents by date; narrow the filters or download the data to see the rest.');
+      td.colSpan = 5;
+      more.appendChild(td);
+      frag.appendChild(more);
+    }
     tbody.replaceChildren(frag);
     var th = document.querySelector('#incident-list th[aria-sort]');
     th.setAttribute('aria-sort', sortAscending ? 'ascending' : 'descending');
@@ -494,8 +556,9 @@
 
   function drawCount(n) {
     if (!panelUI) { return; }
-    var total = allIncidents ? allIncidents.features.length : n;
+    var total = timeline ? timeline.total : n;
     var text = n === total ? n + ' incidents' : n + ' of ' + total + ' incidents';
+    if (mode === 'clusters') { text += ' (clustered on the map)'; }
     if (emptySelection(state)) { text = '0 incidents: tick at least one weapon, status and target'; }
     document.getElementById('incident-count').textContent = text;
   }
@@ -609,7 +672,7 @@
 
   // ---- histogram and play ---------------------------------------------------------
 
-  var allIncidents = null;
+  var timeline = null; // {total, days: [{day, count}]} of the whole dataset
   var DAY = 86400000;
   function dayIndex(d) { return Math.round((Date.parse(d + 'T00:00:00Z') - Date.parse(cfg.first + 'T00:00:00Z')) / DAY); }
   function dayAt(i) { return new Date(Date.parse(cfg.first + 'T00:00:00Z') + i * DAY).toISOString().slice(0, 10); }
@@ -619,9 +682,9 @@
     if (!panelUI) { return; }
     var n = dayIndex(cfg.last) + 1;
     var counts = new Array(n).fill(0);
-    allIncidents.features.forEach(function (f) {
-      var a = dayIndex(f.properties.date), b = dayIndex(f.properties.date_end || f.properties.date);
-      for (var i = Math.max(0, a); i <= Math.min(n - 1, b); i++) { counts[i]++; }
+    timeline.days.forEach(function (d) {
+      var i = dayIndex(d.day);
+      if (i >= 0 && i < n) { counts[i] = d.count; }
     });
     var maxCount = Math.max.apply(null, counts.concat([1]));
     var svg = document.createElementNS(SVGNS, 'svg');
@@ -785,7 +848,8 @@
     if (push !== undefined) { writeURL(push); }
     var q = filterQuery(state).toString();
     var none = emptySelection(state);
-    var incidents = none ? Promise.resolve({ type: 'FeatureCollection', features: [] }) : getJSON('/api/incidents.geojson' + (q ? '?' + q : ''));
+    var incidents = none ? Promise.resolve({ type: 'FeatureCollection', features: [], numberMatched: 0 }) :
+      getJSON('/api/incidents.geojson?limit=' + (POINT_LIMIT + 1) + (q ? '&' + q : ''));
     // Bases are always all drawn; their summaries count what the filters select.
     var bq = filterQuery(state);
     bq.delete('base');
@@ -793,23 +857,31 @@
       if (none) { fc.features.forEach(function (f) { zeroSummary(f.properties); }); }
       return fc;
     });
-    var lq = none ? null : q;
-    var links = lq === null ? Promise.resolve({ type: 'FeatureCollection', features: [] }) : getJSON('/api/links.geojson' + (lq ? '?' + lq : ''));
-    return Promise.all([incidents, bases, links]).then(function (r) {
+    return Promise.all([incidents, bases]).then(function (r) {
       if (my !== seq) { return; }
+      var matched = r[0].numberMatched;
+      mode = matched > POINT_LIMIT ? 'clusters' : 'points';
+      // Links only for a drawable number of incidents.
+      var links = (none || mode === 'clusters') ? Promise.resolve({ type: 'FeatureCollection', features: [] }) : getJSON('/api/links.geojson' + (q ? '?' + q : ''));
+      var drawn = mode === 'clusters' ? drawClusters() : Promise.resolve(drawIncidents(r[0]));
+      return Promise.all([links, drawn]).then(function (more) {
+        r.push(more[0]);
+        return r;
+      });
+    }).then(function (r) {
+      if (!r || my !== seq) { return; }
       lastIncidents = r[0];
-      drawIncidents(r[0]);
       drawBases(r[1]);
       drawLinks(r[2]);
       drawList(r[0]);
-      drawCount(r[0].features.length);
+      drawCount(r[0].numberMatched);
       document.getElementById('map-error') && document.getElementById('map-error').remove();
       if (state.sel && markers[state.sel] && !markers[state.sel].isPopupOpen()) { markers[state.sel].openPopup(); }
       renders++;
       document.body.setAttribute('data-renders', String(renders));
       if (cfg.embed && window.parent !== window) {
         // Tell the host page what the embed shows (e.g. to size or log it).
-        window.parent.postMessage({ type: 'strikemap:rendered', incidents: r[0].features.length, version: cfg.version }, '*');
+        window.parent.postMessage({ type: 'strikemap:rendered', incidents: r[0].numberMatched, version: cfg.version }, '*');
       }
       setBusy(false);
     }).catch(function (err) {
@@ -854,8 +926,8 @@
   applyingLayers = true; applyLayers(); applyingLayers = false;
   getJSON('/api/basemap.geojson').then(drawBasemap).catch(function (err) { showError('Could not load the offline basemap: ' + err.message); });
   getJSON('/api/rings.geojson').then(drawRings).catch(function (err) { showError('Could not load the range rings: ' + err.message); });
-  getJSON('/api/incidents.geojson').then(function (fc) {
-    allIncidents = fc;
+  getJSON('/api/timeline.json').then(function (t) {
+    timeline = t;
     drawHistogram();
     return update();
   }).then(function () {

@@ -1,0 +1,190 @@
+package server
+
+import (
+	"bytes"
+	"container/list"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"golang.org/x/sync/singleflight"
+
+	"strikemap/internal/cluster"
+	"strikemap/internal/export"
+	"strikemap/internal/geo"
+	"strikemap/internal/request"
+)
+
+// clusterCache keeps the cluster indexes of recent filters. An index over a
+// million incidents takes seconds to build and some 300 MB, so the cache is
+// bounded by the points it holds, and concurrent requests for the same
+// filter share one build.
+type clusterCache struct {
+	mu        sync.Mutex
+	maxPoints int
+	points    int
+	order     *list.List // of *clusterEntry, most recent first
+	byKey     map[string]*list.Element
+	builds    singleflight.Group
+}
+
+type clusterEntry struct {
+	key       string
+	index     *cluster.Index
+	incidents []*geo.Incident // PointIndex -> incident
+}
+
+func newClusterCache(maxPoints int) *clusterCache {
+	return &clusterCache{maxPoints: maxPoints, order: list.New(), byKey: make(map[string]*list.Element)}
+}
+
+// get returns the index of the incidents of d matching f, building it once.
+func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterEntry, error) {
+	key = d.Version + "\x00" + key
+	cc.mu.Lock()
+	if el, ok := cc.byKey[key]; ok {
+		cc.order.MoveToFront(el)
+		cc.mu.Unlock()
+		return el.Value.(*clusterEntry), nil
+	}
+	cc.mu.Unlock()
+	v, err, _ := cc.builds.Do(key, func() (any, error) {
+		incidents := d.Select(f)
+		points := make([]orb.Point, len(incidents))
+		for i, inc := range incidents {
+			points[i] = inc.Point
+		}
+		ix, err := cluster.New(points, cluster.DefaultOptions())
+		if err != nil {
+			return nil, err
+		}
+		e := &clusterEntry{key: key, index: ix, incidents: incidents}
+		cc.mu.Lock()
+		defer cc.mu.Unlock()
+		cc.byKey[key] = cc.order.PushFront(e)
+		cc.points += len(points)
+		for cc.points > cc.maxPoints && cc.order.Len() > 1 {
+			old := cc.order.Back().Value.(*clusterEntry)
+			cc.order.Remove(cc.order.Back())
+			delete(cc.byKey, old.key)
+			cc.points -= len(old.incidents)
+		}
+		return e, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*clusterEntry), nil
+}
+
+// clusters answers GET /api/clusters.geojson?bbox=&zoom=&<filters>: the
+// incidents matching the filters, clustered for that zoom with
+// supercluster's method, inside the box. A cluster is a Point with
+// cluster=true, its exact count and the zoom at which it splits; a lone
+// incident is its full feature with cluster=false.
+func (s *Server) clusters(c echo.Context) error {
+	d := s.store.Dataset()
+	q, err := request.Query(c.QueryString(), append(request.FilterParams, "zoom")...)
+	if err != nil {
+		return err
+	}
+	f, err := request.Filter(q, d)
+	if err != nil {
+		return err
+	}
+	zoom := 0
+	if zs := q.Get("zoom"); zs != "" || q.Has("zoom") {
+		z, err := strconv.Atoi(zs)
+		if err != nil || z < 0 || z > 20 {
+			return request.BadParam("zoom", "zoom %s is not a whole number from 0 to 20", strconv.Quote(request.Truncate(zs)))
+		}
+		zoom = z
+	}
+	view := orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
+	if f.BBox != nil {
+		view = *f.BBox
+	}
+	if done, err := s.notModified(c, d, q, "clusters.geojson"); done || err != nil {
+		return err
+	}
+	// The box chooses what is shown, not what is clustered: clusters must
+	// not change as the map pans.
+	whole := f
+	whole.BBox = nil
+	key := url.Values{}
+	for k, v := range q {
+		if k != "bbox" && k != "zoom" {
+			key[k] = v
+		}
+	}
+	entry, err := s.clusterCache.get(d, whole, key.Encode())
+	if err != nil {
+		return err
+	}
+	found := entry.index.Clusters(view, zoom)
+	var buf bytes.Buffer
+	buf.WriteString(`{"type":"FeatureCollection","numberMatched":`)
+	buf.WriteString(strconv.Itoa(entry.index.Len()))
+	buf.WriteString(`,"features":[`)
+	for i, cl := range found {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if !cl.IsCluster() {
+			inc := entry.incidents[cl.PointIndex]
+			if err := export.WriteFeature(&buf, d, inc); err != nil {
+				return err
+			}
+			continue
+		}
+		expansion, err := entry.index.ExpansionZoom(cl.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&buf, `{"type":"Feature","id":"c%d","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{"cluster":true,"cluster_id":%d,"count":%d,"expansion_zoom":%d}}`,
+			cl.ID, fmtCoord(cl.Point[0]), fmtCoord(cl.Point[1]), cl.ID, cl.Count, expansion)
+	}
+	buf.WriteString("]}")
+	return c.Blob(http.StatusOK, geoJSONType, buf.Bytes())
+}
+
+func fmtCoord(v float64) string {
+	return strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
+}
+
+// timeline answers GET /api/timeline.json?<filters>: incidents per day from
+// the first to the last day the matching incidents cover, for histograms
+// that must not download every incident.
+func (s *Server) timeline(c echo.Context) error {
+	d := s.store.Dataset()
+	q, err := request.Query(c.QueryString(), request.FilterParams...)
+	if err != nil {
+		return err
+	}
+	f, err := request.Filter(q, d)
+	if err != nil {
+		return err
+	}
+	if done, err := s.notModified(c, d, q, "timeline.json"); done || err != nil {
+		return err
+	}
+	days := d.PerDay(f)
+	type day struct {
+		Day   string `json:"day"`
+		Count int    `json:"count"`
+	}
+	out := struct {
+		Total int   `json:"total"`
+		Days  []day `json:"days"`
+	}{Days: make([]day, len(days))}
+	out.Total = d.Count(f)
+	for i, dc := range days {
+		out.Days[i] = day{dc.Day.String(), dc.Count}
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,151 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"strikemap/data"
+	"strikemap/internal/geo"
+	"strikemap/internal/request"
+	"strikemap/internal/synth"
+)
+
+// syntheticServer serves n synthetic incidents round the shipped bases.
+func syntheticServer(t *testing.T, n int) *Server {
+	t.Helper()
+	shipped, err := geo.Load(data.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	basesJSON, _ := data.FS.ReadFile("bases.geojson")
+	var buf bytes.Buffer
+	if err := synth.WriteIncidents(&buf, synth.Config{N: n, Seed: 11, Bases: shipped.Bases}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := geo.Parse(basesJSON, buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mustNew(t, geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap})
+}
+
+type clusterFC struct {
+	NumberMatched int `json:"numberMatched"`
+	Features      []struct {
+		ID         string
+		Properties struct {
+			Cluster bool `json:"cluster"`
+			Count   int  `json:"count"`
+		} `json:"properties"`
+	} `json:"features"`
+}
+
+func TestClusterCountsAreExact(t *testing.T) {
+	s := syntheticServer(t, 3000)
+	for _, filter := range []string{"", "weapon=drone", "status=confirmed&from=2020-01-01&to=2022-12-31", "base=ain-al-asad,al-tanf"} {
+		want := s.store.Dataset().Count(mustFilter(t, s, filter))
+		for zoom := 0; zoom <= 18; zoom += 3 {
+			rec := get(t, s, fmt.Sprintf("/api/clusters.geojson?zoom=%d&%s", zoom, filter))
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%s zoom %d: %d %s", filter, zoom, rec.Code, rec.Body)
+			}
+			var fc clusterFC
+			if err := json.Unmarshal(rec.Body.Bytes(), &fc); err != nil {
+				t.Fatal(err)
+			}
+			total := 0
+			for _, f := range fc.Features {
+				if f.Properties.Cluster {
+					total += f.Properties.Count
+				} else {
+					total++
+				}
+			}
+			if total != want || fc.NumberMatched != want {
+				t.Errorf("%q zoom %d: clusters hold %d incidents (numberMatched %d), the filter matches %d", filter, zoom, total, fc.NumberMatched, want)
+			}
+		}
+	}
+	for _, bad := range []string{"zoom=-1", "zoom=21", "zoom=x", "bbox=1,2", "weapon=laser", "limit=5"} {
+		if rec := get(t, s, "/api/clusters.geojson?"+bad); rec.Code != http.StatusBadRequest {
+			t.Errorf("%s: %d", bad, rec.Code)
+		}
+	}
+}
+
+func mustFilter(t *testing.T, s *Server, query string) geo.Filter {
+	t.Helper()
+	rec := get(t, s, "/api/timeline.json?"+query)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%s: %d", query, rec.Code)
+	}
+	var tl struct{ Total int }
+	if err := json.Unmarshal(rec.Body.Bytes(), &tl); err != nil {
+		t.Fatal(err)
+	}
+	// The timeline counts with the same filter code as the clusters: check
+	// it against a brute-force count too.
+	d := s.store.Dataset()
+	n := 0
+	parsed := parseFilterForTest(t, query, d)
+	for i := range d.Incidents {
+		if parsed.Match(&d.Incidents[i]) {
+			n++
+		}
+	}
+	if n != tl.Total {
+		t.Fatalf("%s: timeline total %d, brute force %d", query, tl.Total, n)
+	}
+	return parsed
+}
+
+func parseFilterForTest(t *testing.T, query string, d *geo.Dataset) geo.Filter {
+	t.Helper()
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := request.Filter(q, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestMapPageClustersLargeSets(t *testing.T) {
+	s := syntheticServer(t, 8000)
+	b := newBrowser(t, s)
+	tb := b.newTab(t, 1280, 800)
+	tb.open("/")
+	poll[bool](tb, `document.querySelectorAll('#map .cluster-marker').length > 0`, 20*time.Second)
+	count := eval[string](tb, `document.getElementById('incident-count').textContent`)
+	if count != "8000 incidents (clustered on the map)" {
+		t.Errorf("count reads %q", count)
+	}
+	if rows := eval[int](tb, `document.querySelectorAll('#incident-list tbody tr[data-id]').length`); rows != 500 {
+		t.Errorf("%d list rows, want the first 500", rows)
+	}
+	// A filter small enough to draw brings the points back.
+	tb.run(chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('input[name=base]').forEach(function (i) { i.checked = i.value === 'tower-22'; }); document.getElementById('filters').dispatchEvent(new Event('change'))`))
+	tb.settle()
+	want := apiIDs(t, b.server.URL, "base=tower-22")
+	if len(want) > 5000 || len(want) == 0 {
+		t.Fatalf("tower-22 has %d incidents", len(want))
+	}
+	equalIDs(t, "tower-22 only", tb.markers(), want)
+	// Back to everything, and a click on a cluster zooms in.
+	tb.run(chromedp.Click(chromedp.CSS(`#reset`)))
+	tb.settle()
+	poll[bool](tb, `document.querySelectorAll('#map .cluster-marker').length > 0`, 20*time.Second)
+	before := eval[float64](tb, `Number(new URLSearchParams(location.search).get('map').split('/')[0])`)
+	tb.run(chromedp.Evaluate[chromedp.Void](`document.querySelector('#map .cluster-marker').click()`))
+	poll[bool](tb, fmt.Sprintf(`Number(new URLSearchParams(location.search).get('map').split('/')[0]) > %v`, before), 10*time.Second)
+	tb.checkClean()
+}
