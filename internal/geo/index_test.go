@@ -1,7 +1,6 @@
 package geo_test
 
 import (
-	"bytes"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -31,11 +30,7 @@ func synthetic(t testing.TB, n int) *geo.Dataset {
 		t.Fatal(err)
 	}
 	basesJSON, _ := data.FS.ReadFile("bases.geojson")
-	var buf bytes.Buffer
-	if err := synth.WriteIncidents(&buf, synth.Config{N: n, Seed: 7, Bases: shipped.Bases}); err != nil {
-		t.Fatal(err)
-	}
-	d, err := geo.Parse(basesJSON, buf.Bytes())
+	d, err := synth.Dataset(basesJSON, shipped.Bases, n, 7)
 	if err != nil {
 		t.Fatal(err)
 	}

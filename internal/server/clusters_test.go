@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -25,11 +24,7 @@ func syntheticServer(t *testing.T, n int) *Server {
 		t.Fatal(err)
 	}
 	basesJSON, _ := data.FS.ReadFile("bases.geojson")
-	var buf bytes.Buffer
-	if err := synth.WriteIncidents(&buf, synth.Config{N: n, Seed: 11, Bases: shipped.Bases}); err != nil {
-		t.Fatal(err)
-	}
-	d, err := geo.Parse(basesJSON, buf.Bytes())
+	d, err := synth.Dataset(basesJSON, shipped.Bases, n, 11)
 	if err != nil {
 		t.Fatal(err)
 	}

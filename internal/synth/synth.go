@@ -8,6 +8,7 @@ package synth
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -161,3 +162,13 @@ func statusRank(s geo.Status) int {
 
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 func round6(v float64) float64        { return math.Round(v*1e6) / 1e6 }
+
+// Dataset returns a loaded dataset of the given bases and n synthetic
+// incidents: the shortcut tests and benchmarks use.
+func Dataset(basesJSON []byte, bases []geo.Base, n int, seed uint64) (*geo.Dataset, error) {
+	var buf bytes.Buffer
+	if err := WriteIncidents(&buf, Config{N: n, Seed: seed, Bases: bases}); err != nil {
+		return nil, err
+	}
+	return geo.Parse(basesJSON, buf.Bytes())
+}
