@@ -145,18 +145,19 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	if cfg.DataDir != "" {
 		fsys, source = os.DirFS(cfg.DataDir), cfg.DataDir
 	}
+	loadStart := time.Now()
 	d, err := geo.Load(fsys)
 	if err != nil {
 		return fmt.Errorf("load %s: %w", source, err)
 	}
-	logger.Info("dataset loaded", "source", source, "version", d.Version, "bases", len(d.Bases), "incidents", len(d.Incidents))
+	logger.Info("dataset loaded", "source", source, "version", d.Version, "bases", len(d.Bases), "incidents", len(d.Incidents), "took", time.Since(loadStart).Round(time.Millisecond))
 
 	store := geo.NewStore(d, time.Now())
 	opts := server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap, EmbedAncestors: cfg.EmbedAncestors,
 		BaseURL: cfg.BaseURL, TrustForwarded: cfg.TrustForwarded,
 	}
 	if cfg.DataDir != "" {
-		w, err := reload.Start(cfg.DataDir, store, reload.Options{Logger: logger})
+		w, err := reload.Start(cfg.DataDir, store, reload.Options{Logger: logger, LoadedFrom: loadStart})
 		if err != nil {
 			return err
 		}

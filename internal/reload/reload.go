@@ -38,6 +38,11 @@ type Options struct {
 	Logger *slog.Logger
 	// OnReload, when set, is called after every attempt (for tests).
 	OnReload func(Result)
+	// LoadedFrom, when set, is when the store's dataset started to be read
+	// from dir: Start then reloads only if a data file changed since, so a
+	// large dataset is not read twice at startup. When zero, Start always
+	// reloads once, in case the files changed before watching began.
+	LoadedFrom time.Time
 }
 
 // Watcher reloads a data directory into a store. Its methods are safe for
@@ -77,7 +82,9 @@ func Start(dir string, store *geo.Store, opts Options) (*Watcher, error) {
 		return nil, fmt.Errorf("watch %s: %w", dir, err)
 	}
 	w := &Watcher{dir: dir, store: store, opts: opts, fsw: fsw, done: make(chan struct{})}
-	w.Reload()
+	if opts.LoadedFrom.IsZero() || changedSince(dir, opts.LoadedFrom) {
+		w.Reload()
+	}
 	go w.loop()
 	return w, nil
 }
@@ -160,4 +167,16 @@ func (w *Watcher) Reload() Result {
 		w.opts.OnReload(r)
 	}
 	return r
+}
+
+// changedSince reports whether a data file in dir was modified at or after
+// t (or cannot be read, which a reload will report).
+func changedSince(dir string, t time.Time) bool {
+	for _, name := range []string{geo.BasesFile, geo.IncidentsFile} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || !fi.ModTime().Before(t) {
+			return true
+		}
+	}
+	return false
 }

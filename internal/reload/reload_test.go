@@ -158,3 +158,31 @@ func TestStartMissingDir(t *testing.T) {
 		t.Fatalf("got %v, want an error naming the directory", err)
 	}
 }
+
+// TestStartSkipsTheSecondLoad: with LoadedFrom after the files' last change,
+// Start does not read the dataset again; with a change after it, it does.
+func TestStartSkipsTheSecondLoad(t *testing.T) {
+	dir, _ := dataDir(t)
+	loadedFrom := time.Now().Add(time.Second) // after the files were written
+	d, err := geo.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := reload.Start(dir, geo.NewStore(d, time.Now()), reload.Options{LoadedFrom: loadedFrom})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ran := w.Last(); ran {
+		t.Error("reloaded at start though nothing changed since the load began")
+	}
+	w.Close()
+
+	w, err = reload.Start(dir, geo.NewStore(d, time.Now()), reload.Options{LoadedFrom: time.Now().Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, ran := w.Last(); !ran {
+		t.Error("no reload at start though the files changed after the load began")
+	}
+}

@@ -93,7 +93,9 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		}),
 		s.requestLogger(),
 		s.securityHeaders,
-		middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}),
+		// Level 1: GeoJSON compresses about as well at the fastest level,
+		// at a third of the CPU of the default.
+		middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Level: 1}),
 	)
 
 	get := func(path string, h echo.HandlerFunc) {

@@ -429,6 +429,7 @@
   }
 
   var clusterSeq = 0;
+  var clusterTotal = 0; // the filter's count, from the clusters response
   // drawClusters asks the server for the clusters in view at this zoom.
   function drawClusters() {
     var my = ++clusterSeq;
@@ -441,6 +442,7 @@
     setBusy(true);
     return getJSON(url).then(function (fc) {
       if (my !== clusterSeq || mode !== 'clusters') { return; }
+      if (fc.numberMatched !== undefined) { clusterTotal = fc.numberMatched; }
       layers.incidents.clearLayers();
       markers = {};
       incidentsByID = {};
@@ -859,8 +861,8 @@
     });
     return Promise.all([incidents, bases]).then(function (r) {
       if (my !== seq) { return; }
-      var matched = r[0].numberMatched;
-      mode = matched > POINT_LIMIT ? 'clusters' : 'points';
+      // A page of POINT_LIMIT+1 with a next link means more than can be drawn.
+      mode = (r[0].features.length > POINT_LIMIT || r[0].next) ? 'clusters' : 'points';
       // Links only for a drawable number of incidents.
       var links = (none || mode === 'clusters') ? Promise.resolve({ type: 'FeatureCollection', features: [] }) : getJSON('/api/links.geojson' + (q ? '?' + q : ''));
       var drawn = mode === 'clusters' ? drawClusters() : Promise.resolve(drawIncidents(r[0]));
@@ -874,14 +876,14 @@
       drawBases(r[1]);
       drawLinks(r[2]);
       drawList(r[0]);
-      drawCount(r[0].numberMatched);
+      drawCount(mode === 'clusters' ? clusterTotal : r[0].features.length);
       document.getElementById('map-error') && document.getElementById('map-error').remove();
       if (state.sel && markers[state.sel] && !markers[state.sel].isPopupOpen()) { markers[state.sel].openPopup(); }
       renders++;
       document.body.setAttribute('data-renders', String(renders));
       if (cfg.embed && window.parent !== window) {
         // Tell the host page what the embed shows (e.g. to size or log it).
-        window.parent.postMessage({ type: 'strikemap:rendered', incidents: r[0].numberMatched, version: cfg.version }, '*');
+        window.parent.postMessage({ type: 'strikemap:rendered', incidents: mode === 'clusters' ? clusterTotal : r[0].features.length, version: cfg.version }, '*');
       }
       setBusy(false);
     }).catch(function (err) {
