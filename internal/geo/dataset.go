@@ -3,6 +3,7 @@ package geo
 import (
 	"cmp"
 	"slices"
+	"sync"
 )
 
 // Dataset is a validated, immutable set of bases and incidents. It is safe
@@ -40,8 +41,14 @@ func newDataset(bases []Base, incidents []Incident, version string) *Dataset {
 	for i := range d.byID {
 		d.byID[i] = int32(i)
 	}
-	slices.SortFunc(d.byID, func(a, b int32) int { return cmp.Compare(incidents[a].ID, incidents[b].ID) })
+	// The id order and the query index are independent: build them on two
+	// cores.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		slices.SortFunc(d.byID, func(a, b int32) int { return cmp.Compare(incidents[a].ID, incidents[b].ID) })
+	})
 	d.index = buildIndex(incidents)
+	wg.Wait()
 	return d
 }
 
@@ -79,16 +86,40 @@ func (d *Dataset) Span() (first, last Date, ok bool) {
 
 // sortIncidents orders incidents by Date, DateEnd and ID (ids are unique,
 // so the order is total). It sorts a permutation of small indexes and moves
-// each incident once, rather than swapping the large structs.
+// each incident once, rather than swapping the large structs: first a
+// counting sort by Date (days are few), then each day's run by DateEnd and
+// ID, so strings are compared only within a day.
 func sortIncidents(incidents []Incident) []Incident {
-	order := make([]int32, len(incidents))
-	for i := range order {
-		order[i] = int32(i)
+	if len(incidents) == 0 {
+		return incidents
 	}
-	slices.SortFunc(order, func(i, j int32) int {
-		a, b := &incidents[i], &incidents[j]
-		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.DateEnd, b.DateEnd), cmp.Compare(a.ID, b.ID))
-	})
+	lo, hi := incidents[0].Date, incidents[0].Date
+	for i := range incidents {
+		lo, hi = min(lo, incidents[i].Date), max(hi, incidents[i].Date)
+	}
+	starts := make([]int32, int(hi-lo)+2)
+	for i := range incidents {
+		starts[incidents[i].Date-lo+1]++
+	}
+	for k := 1; k < len(starts); k++ {
+		starts[k] += starts[k-1]
+	}
+	order := make([]int32, len(incidents))
+	next := slices.Clone(starts)
+	for i := range incidents {
+		k := incidents[i].Date - lo
+		order[next[k]] = int32(i)
+		next[k]++
+	}
+	for k := 0; k+1 < len(starts); k++ {
+		run := order[starts[k]:starts[k+1]]
+		if len(run) > 1 {
+			slices.SortFunc(run, func(i, j int32) int {
+				a, b := &incidents[i], &incidents[j]
+				return cmp.Or(cmp.Compare(a.DateEnd, b.DateEnd), cmp.Compare(a.ID, b.ID))
+			})
+		}
+	}
 	sorted := make([]Incident, len(incidents))
 	for k, i := range order {
 		sorted[k] = incidents[i]
