@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"sort"
 	"sync"
 	"testing"
@@ -18,7 +19,7 @@ import (
 
 func BenchmarkBuild(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
-		pts := uniformPoints(n, 42)
+		pts := uniformPoints(benchSize(n), 42)
 		b.Run(fmt.Sprintf("n=%s", short(n)), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := New(pts, DefaultOptions()); err != nil {
@@ -29,8 +30,18 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
+// benchSize shrinks a benchmark's size a hundredfold when
+// STRIKEMAP_BENCH_SMALL is set, as CI does to run each benchmark once as a
+// check that it works.
+func benchSize(n int) int {
+	if os.Getenv("STRIKEMAP_BENCH_SMALL") != "" {
+		return max(1000, n/100)
+	}
+	return n
+}
+
 var million = sync.OnceValue(func() *Index {
-	ix, err := New(uniformPoints(1_000_000, 42), DefaultOptions())
+	ix, err := New(uniformPoints(benchSize(1_000_000), 42), DefaultOptions())
 	if err != nil {
 		panic(err)
 	}

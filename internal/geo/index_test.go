@@ -2,6 +2,7 @@ package geo_test
 
 import (
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 
@@ -96,7 +97,11 @@ func TestQueryAgreesWithBruteForce(t *testing.T) {
 }
 
 func BenchmarkQuery(b *testing.B) {
-	d := synthetic(b, 200000)
+	n := 200000
+	if os.Getenv("STRIKEMAP_BENCH_SMALL") != "" {
+		n = 2000 // CI: run once as a check
+	}
+	d := synthetic(b, n)
 	from, to := date("2020-01-01"), date("2020-06-30")
 	for _, tc := range []struct {
 		name string
