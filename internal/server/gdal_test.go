@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -41,7 +42,7 @@ func TestOGRInfoReadsTheAPI(t *testing.T) {
 				t.Errorf("want geometry %s:\n%s", tc.geometry, text)
 			}
 			m := regexp.MustCompile(`Feature Count: (\d+)`).FindStringSubmatch(text)
-			if m == nil || m[1] != itoa(tc.count) {
+			if m == nil || m[1] != strconv.Itoa(tc.count) {
 				t.Errorf("feature count %v, want %d:\n%s", m, tc.count, text)
 			}
 			if !strings.Contains(text, `ID["EPSG",4326]`) {

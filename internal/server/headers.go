@@ -3,7 +3,6 @@ package server
 import (
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -68,8 +67,6 @@ func tileOrigin(tmpl string) string {
 	}
 	return u.Scheme + "://" + strings.ReplaceAll(u.Host, "x-sub-x", "*")
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // CheckFrameAncestors reports whether s is a usable CSP frame-ancestors
 // source list: space-separated sources such as * or 'self' or
