@@ -4,10 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -17,6 +20,7 @@ import (
 	"strikemap/internal/mapimage"
 	"strikemap/internal/ogcapi"
 	"strikemap/internal/reload"
+	"strikemap/internal/request"
 	"strikemap/web/static"
 	"strikemap/web/templates"
 )
@@ -46,6 +50,23 @@ type Options struct {
 	// TrustForwarded lets X-Forwarded-Proto and X-Forwarded-Host set the
 	// OGC API's links when BaseURL is empty: only behind a proxy that sets them.
 	TrustForwarded bool
+
+	// MaxURLBytes caps the request URI (path and query): longer ones get
+	// 414. 0 means DefaultMaxURLBytes.
+	MaxURLBytes int
+	// RateLimit is how many requests a second one client (IP address) may
+	// make, with bursts of RateBurst; beyond it, 429 with Retry-After. 0
+	// turns rate limiting off. The client's address is the connection's
+	// peer, or with TrustForwarded the X-Forwarded-For address its proxies
+	// (loopback, link-local, private networks) report.
+	RateLimit float64
+	RateBurst int
+	// RateLimitLoopback limits loopback clients too; by default they are
+	// exempt, as a local proxy or health check would be one client.
+	RateLimitLoopback bool
+	// Drawing caps how many map images and CSV files are built at once; 0
+	// means one per CPU.
+	Drawing int
 }
 
 // Reloads reports the outcome of the latest reload of a watched data
@@ -63,6 +84,7 @@ type Server struct {
 	assets   string // static.Version(), computed once
 	build    string // a hash of this server's executable, for ETags
 	renderer *mapimage.Renderer
+	drawing  drawing
 }
 
 // New returns the HTTP handler serving the datasets of store. It fails only
@@ -76,12 +98,27 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version(), build: buildHash(), renderer: renderer}
+	if opts.Drawing <= 0 {
+		opts.Drawing = runtime.GOMAXPROCS(0)
+	}
+	s.drawing = newDrawing(opts.Drawing)
+	if opts.MaxURLBytes <= 0 {
+		opts.MaxURLBytes = DefaultMaxURLBytes
+	}
 	e := s.echo
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.Pre(readOnly)
-	e.Use(
+	// Only a proxy we are told to trust may name the client; otherwise the
+	// client is the connection's peer, whatever headers it sends.
+	e.IPExtractor = echo.ExtractIPDirect()
+	if opts.TrustForwarded {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	// Everything that must see every request, even one refused before
+	// routing (405, 414, 429), runs before the router: recovery, the log,
+	// the security headers, then the limits.
+	e.Pre(
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 				s.log.Error("panic", "uri", c.Request().RequestURI, "err", err, "stack", string(stack))
@@ -90,8 +127,13 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		}),
 		s.requestLogger(),
 		s.securityHeaders,
-		middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}),
+		limitURL(opts.MaxURLBytes),
+		readOnly,
 	)
+	if opts.RateLimit > 0 {
+		e.Pre(rateLimit(opts.RateLimit, opts.RateBurst, opts.RateLimitLoopback))
+	}
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
@@ -113,8 +155,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		Page:    func(title string) templates.Page { return s.page(title, s.store.Dataset()) },
 		TileURL: opts.TileURL, TileAttribution: opts.TileAttribution,
 	})
-	staticFiles := echo.MustSubFS(static.FS, ".")
-	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", s.cacheStatic(http.FileServerFS(staticFiles)))))
+	get("/static/*", s.staticFile)
 	return s, nil
 }
 
@@ -146,17 +187,26 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 	})
 }
 
-// cacheStatic sets Cache-Control on static files: a year and immutable when
-// the URL carries this build's asset version, an hour otherwise.
-func (s *Server) cacheStatic(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cc := "public, max-age=3600"
-		if r.URL.Query().Get("v") == s.assets {
-			cc = "public, max-age=31536000, immutable"
-		}
-		w.Header().Set("Cache-Control", cc)
-		h.ServeHTTP(w, r)
-	})
+// staticFile answers GET /static/{name} from the embedded files, with
+// Cache-Control: a year and immutable when the URL carries this build's
+// asset version, an hour otherwise. Anything but a file (a directory, a
+// path with . or .. elements, an encoded slash) is the site's 404.
+func (s *Server) staticFile(c echo.Context) error {
+	r := c.Request()
+	name := strings.TrimPrefix(r.URL.Path, "/static/")
+	if !fs.ValidPath(name) || name == "." || strings.ContainsAny(name, "\\\x00") || r.URL.RawPath != "" {
+		return request.NotFound("there is no static file %q", request.Truncate(name))
+	}
+	if fi, err := fs.Stat(static.FS, name); err != nil || fi.IsDir() {
+		return request.NotFound("there is no static file %q", request.Truncate(name))
+	}
+	cc := "public, max-age=3600"
+	if c.QueryParams().Get("v") == s.assets {
+		cc = "public, max-age=31536000, immutable"
+	}
+	c.Response().Header().Set("Cache-Control", cc)
+	http.ServeFileFS(c.Response(), r, static.FS, name)
+	return nil
 }
 
 // page returns the layout facts of a page titled title, showing dataset d:
