@@ -72,13 +72,18 @@ type drawing chan struct{}
 
 func newDrawing(n int) drawing { return make(drawing, max(1, n)) }
 
-// acquire waits for a free slot; release must follow a nil error.
+// statusClientClosed is nginx's status for a request whose client left
+// before the answer: no client sees it, and it is not the server's error.
+const statusClientClosed = 499
+
+// acquire waits for a free slot, or until the client leaves; release must
+// follow a nil error.
 func (d drawing) acquire(ctx context.Context) error {
 	select {
 	case d <- struct{}{}:
 		return nil
 	case <-ctx.Done():
-		return &request.Error{Status: http.StatusServiceUnavailable, Message: "the server is busy; try again"}
+		return &request.Error{Status: statusClientClosed, Message: "the client closed the request"}
 	}
 }
 
