@@ -179,7 +179,7 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 		LogResponseSize: true, HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
+				slog.String("method", v.Method), slog.String("uri", truncateURI(v.URI)), slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency), slog.Int64("bytes", v.ResponseSize),
 				slog.String("remote", v.RemoteIP))
 			return nil
@@ -214,6 +214,16 @@ func (s *Server) staticFile(c echo.Context) error {
 // the data it shows.
 func (s *Server) page(title string, d *geo.Dataset) templates.Page {
 	return templates.Page{Title: title, DatasetVersion: d.Version, AssetVersion: s.assets}
+}
+
+// truncateURI keeps a logged URI to 2 KiB: a hostile client may send up to
+// the head limit (64 KiB) in each request line.
+func truncateURI(uri string) string {
+	const n = 2 << 10
+	if len(uri) <= n {
+		return uri
+	}
+	return uri[:n] + "…(" + strconv.Itoa(len(uri)) + " bytes)"
 }
 
 // readOnly refuses every method but GET and HEAD before routing: strikemap
