@@ -36,8 +36,12 @@ type Config struct {
 	EmbedAncestors  string
 	LogFormat       string
 	ShutdownTimeout time.Duration
-	BaseURL         string // public URL of the site, for the OGC API's links; "" derives it per request
-	TrustForwarded  bool   // honour X-Forwarded-Proto and X-Forwarded-Host when BaseURL is ""
+	BaseURL         string  // public URL of the site, for the OGC API's links; "" derives it per request
+	TrustForwarded  bool    // honour X-Forwarded-Proto, -Host and -For when BaseURL is ""
+	MaxURLBytes     int     // longest request URI; longer gets 414
+	RateLimit       float64 // requests a second per client IP; 0 is off
+	RateBurst       int     // burst of RateLimit
+	RateLoopback    bool    // rate-limit loopback clients too
 }
 
 // defaultTiles is OpenStreetMap's standard tile layer, with the attribution
@@ -87,6 +91,26 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		trust = s
 		return nil
 	})
+	maxURL := env("STRIKEMAP_MAX_URL_BYTES", strconv.Itoa(server.DefaultMaxURLBytes))
+	fl.Func("max-url-bytes", fmt.Sprintf("longest request URL (path and query) in bytes; longer ones get 414 (env STRIKEMAP_MAX_URL_BYTES, default %d)", server.DefaultMaxURLBytes), func(s string) error {
+		maxURL = s
+		return nil
+	})
+	rateLimit := env("STRIKEMAP_RATE_LIMIT", "20")
+	fl.Func("rate-limit", "requests a second one client IP may make before it gets 429; 0 turns the limit off (env STRIKEMAP_RATE_LIMIT, default 20)", func(s string) error {
+		rateLimit = s
+		return nil
+	})
+	rateBurst := env("STRIKEMAP_RATE_BURST", "60")
+	fl.Func("rate-burst", "requests one client may make at once above -rate-limit, e.g. a page and its scripts and data (env STRIKEMAP_RATE_BURST, default 60)", func(s string) error {
+		rateBurst = s
+		return nil
+	})
+	rateLoopback := env("STRIKEMAP_RATE_LIMIT_LOOPBACK", "false")
+	fl.BoolFunc("rate-limit-loopback", "rate-limit loopback clients too, which are exempt by default (env STRIKEMAP_RATE_LIMIT_LOOPBACK, default false)", func(s string) error {
+		rateLoopback = s
+		return nil
+	})
 	timeout := env("STRIKEMAP_SHUTDOWN_TIMEOUT", "15s")
 	fl.Func("shutdown-timeout", "how long to let requests finish on SIGINT or SIGTERM (env STRIKEMAP_SHUTDOWN_TIMEOUT, default 15s)", func(s string) error {
 		timeout = s
@@ -110,6 +134,18 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	if cfg.TrustForwarded, err = strconv.ParseBool(trust); err != nil {
 		return cfg, fmt.Errorf("trust-forwarded %q is not true or false", trust)
 	}
+	if cfg.RateLoopback, err = strconv.ParseBool(rateLoopback); err != nil {
+		return cfg, fmt.Errorf("rate-limit-loopback %q is not true or false", rateLoopback)
+	}
+	if cfg.MaxURLBytes, err = strconv.Atoi(maxURL); err != nil || cfg.MaxURLBytes < 1024 || cfg.MaxURLBytes > maxHeaderBytes {
+		return cfg, fmt.Errorf("max-url-bytes %q is not a whole number from 1024 to %d", maxURL, maxHeaderBytes)
+	}
+	if cfg.RateLimit, err = strconv.ParseFloat(rateLimit, 64); err != nil || !(cfg.RateLimit >= 0 && cfg.RateLimit <= 1e6) {
+		return cfg, fmt.Errorf("rate-limit %q is not a number of requests a second from 0 (off) to 1000000", rateLimit)
+	}
+	if cfg.RateBurst, err = strconv.Atoi(rateBurst); err != nil || cfg.RateBurst < 1 || cfg.RateBurst > 1e6 {
+		return cfg, fmt.Errorf("rate-burst %q is not a whole number from 1 to 1000000", rateBurst)
+	}
 	if cfg.BaseURL != "" {
 		u, err := url.Parse(cfg.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
@@ -130,6 +166,10 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	}
 	return cfg, nil
 }
+
+// maxHeaderBytes caps a request's head (request line and headers): beyond
+// it Go's server answers 431 itself and closes the connection.
+const maxHeaderBytes = 64 << 10
 
 // run loads the dataset and serves until ctx ends, then shuts down
 // gracefully. When ready is not nil it receives the listening address.
@@ -155,6 +195,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	store := geo.NewStore(d, time.Now())
 	opts := server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap, EmbedAncestors: cfg.EmbedAncestors,
 		BaseURL: cfg.BaseURL, TrustForwarded: cfg.TrustForwarded,
+		MaxURLBytes: cfg.MaxURLBytes, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, RateLimitLoopback: cfg.RateLoopback,
 	}
 	if cfg.DataDir != "" {
 		w, err := reload.Start(cfg.DataDir, store, reload.Options{Logger: logger, LoadedFrom: loadStart})
@@ -175,8 +216,11 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+		MaxHeaderBytes:    maxHeaderBytes,
+		// "OPTIONS *" reaches the handler, which refuses it like any
+		// method but GET and HEAD, instead of net/http's bare 200.
+		DisableGeneralOptionsHandler: true,
+		ErrorLog:                     slog.NewLogLogger(handler, slog.LevelWarn),
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -335,6 +335,9 @@ func TestRunReloadsUnderLoad(t *testing.T) {
 	}
 	mu.Unlock()
 
+	// A connection the transport dialled but never used is "new" to the
+	// server, which waits up to 5 s before treating it as idle on shutdown.
+	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 	cancel()
 	select {
 	case err := <-done:
@@ -347,6 +350,30 @@ func TestRunReloadsUnderLoad(t *testing.T) {
 	for _, want := range []string{`"msg":"reload failed: still serving the last good dataset"`, `"msg":"dataset reloaded"`} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %s", want)
+		}
+	}
+}
+
+func TestParseConfigLimits(t *testing.T) {
+	cfg, err := parseConfig(nil, func(string) string { return "" }, io.Discard)
+	if err != nil || cfg.MaxURLBytes != 32<<10 || cfg.RateLimit != 20 || cfg.RateBurst != 60 || cfg.RateLoopback {
+		t.Errorf("defaults: %+v %v", cfg, err)
+	}
+	env := map[string]string{"STRIKEMAP_MAX_URL_BYTES": "8192", "STRIKEMAP_RATE_LIMIT": "2.5", "STRIKEMAP_RATE_BURST": "5", "STRIKEMAP_RATE_LIMIT_LOOPBACK": "true"}
+	cfg, err = parseConfig(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil || cfg.MaxURLBytes != 8192 || cfg.RateLimit != 2.5 || cfg.RateBurst != 5 || !cfg.RateLoopback {
+		t.Errorf("from environment: %+v %v", cfg, err)
+	}
+	cfg, err = parseConfig([]string{"-rate-limit", "0", "-rate-limit-loopback=false"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil || cfg.RateLimit != 0 || cfg.RateLoopback {
+		t.Errorf("flags must win: %+v %v", cfg, err)
+	}
+	for _, args := range [][]string{
+		{"-max-url-bytes", "100"}, {"-max-url-bytes", "1e6"}, {"-rate-limit", "-1"}, {"-rate-limit", "NaN"},
+		{"-rate-burst", "0"}, {"-rate-limit-loopback=maybe"},
+	} {
+		if _, err := parseConfig(args, func(string) string { return "" }, io.Discard); err == nil {
+			t.Errorf("%v: accepted", args)
 		}
 	}
 }

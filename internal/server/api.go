@@ -107,11 +107,18 @@ func (s *Server) incidentsCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if done, err := s.notModified(c, d, q, strings.TrimSuffix(downloadName("incidents", f, nil), ".geojson")+".csv"); done || err != nil {
+		return err // a cached file costs nothing to build
+	}
+	if err := s.drawing.acquire(c.Request().Context()); err != nil {
+		return err
+	}
+	defer s.drawing.release()
 	body, err := export.IncidentsCSV(d, d.Select(f))
 	if err != nil {
 		return err
 	}
-	return s.sendData(c, d, body, "text/csv; charset=utf-8", q, strings.TrimSuffix(downloadName("incidents", f, nil), ".geojson")+".csv")
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
 }
 
 // bases answers GET /api/bases.geojson. base and bbox choose the bases;

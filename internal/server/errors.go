@@ -68,7 +68,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 func httpErrorMessage(c echo.Context, he *echo.HTTPError) string {
 	switch he.Code {
 	case http.StatusNotFound:
-		return fmt.Sprintf("there is nothing at %s", c.Request().URL.Path)
+		return fmt.Sprintf("there is nothing at %s", request.Truncate(c.Request().URL.Path))
 	case http.StatusMethodNotAllowed:
 		return fmt.Sprintf("method %s is not allowed: strikemap is read-only, use GET or HEAD", c.Request().Method)
 	}

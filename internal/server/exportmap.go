@@ -53,6 +53,10 @@ func (s *Server) exportMap(c echo.Context) error {
 	if done, err := s.notModified(c, d, q, name); done || err != nil {
 		return err // a cached image costs no drawing
 	}
+	if err := s.drawing.acquire(c.Request().Context()); err != nil {
+		return err
+	}
+	defer s.drawing.release()
 	var buf bytes.Buffer
 	switch format {
 	case "svg":

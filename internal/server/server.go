@@ -4,10 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -17,6 +20,7 @@ import (
 	"strikemap/internal/mapimage"
 	"strikemap/internal/ogcapi"
 	"strikemap/internal/reload"
+	"strikemap/internal/request"
 	"strikemap/web/static"
 	"strikemap/web/templates"
 )
@@ -46,6 +50,23 @@ type Options struct {
 	// TrustForwarded lets X-Forwarded-Proto and X-Forwarded-Host set the
 	// OGC API's links when BaseURL is empty: only behind a proxy that sets them.
 	TrustForwarded bool
+
+	// MaxURLBytes caps the request URI (path and query): longer ones get
+	// 414. 0 means DefaultMaxURLBytes.
+	MaxURLBytes int
+	// RateLimit is how many requests a second one client (IP address) may
+	// make, with bursts of RateBurst; beyond it, 429 with Retry-After. 0
+	// turns rate limiting off. The client's address is the connection's
+	// peer, or with TrustForwarded the X-Forwarded-For address its proxies
+	// (loopback, link-local, private networks) report.
+	RateLimit float64
+	RateBurst int
+	// RateLimitLoopback limits loopback clients too; by default they are
+	// exempt, as a local proxy or health check would be one client.
+	RateLimitLoopback bool
+	// Drawing caps how many map images and CSV files are built at once; 0
+	// means one per CPU.
+	Drawing int
 }
 
 // Reloads reports the outcome of the latest reload of a watched data
@@ -63,6 +84,7 @@ type Server struct {
 	assets   string // static.Version(), computed once
 	build    string // a hash of this server's executable, for ETags
 	renderer *mapimage.Renderer
+	drawing  drawing
 	// clusterCache holds cluster indexes of recent filters.
 	clusterCache *clusterCache
 }
@@ -79,12 +101,27 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	}
 	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version(), build: buildHash(), renderer: renderer,
 		clusterCache: newClusterCache(3_000_000)}
+	if opts.Drawing <= 0 {
+		opts.Drawing = runtime.GOMAXPROCS(0)
+	}
+	s.drawing = newDrawing(opts.Drawing)
+	if opts.MaxURLBytes <= 0 {
+		opts.MaxURLBytes = DefaultMaxURLBytes
+	}
 	e := s.echo
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.Pre(readOnly)
-	e.Use(
+	// Only a proxy we are told to trust may name the client; otherwise the
+	// client is the connection's peer, whatever headers it sends.
+	e.IPExtractor = echo.ExtractIPDirect()
+	if opts.TrustForwarded {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	// Everything that must see every request, even one refused before
+	// routing (405, 414, 429), runs before the router: recovery, the log,
+	// the security headers, then the limits.
+	e.Pre(
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 				s.log.Error("panic", "uri", c.Request().RequestURI, "err", err, "stack", string(stack))
@@ -93,10 +130,15 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		}),
 		s.requestLogger(),
 		s.securityHeaders,
-		// Level 1: GeoJSON compresses about as well at the fastest level,
-		// at a third of the CPU of the default.
-		middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Level: 1}),
+		limitURL(opts.MaxURLBytes),
+		readOnly,
 	)
+	if opts.RateLimit > 0 {
+		e.Pre(rateLimit(opts.RateLimit, opts.RateBurst, opts.RateLimitLoopback))
+	}
+	// Level 1: GeoJSON compresses about as well at the fastest level, at a
+	// third of the CPU of the default.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Level: 1}))
 
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
@@ -120,8 +162,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		Page:    func(title string) templates.Page { return s.page(title, s.store.Dataset()) },
 		TileURL: opts.TileURL, TileAttribution: opts.TileAttribution,
 	})
-	staticFiles := echo.MustSubFS(static.FS, ".")
-	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", s.cacheStatic(http.FileServerFS(staticFiles)))))
+	get("/static/*", s.staticFile)
 	return s, nil
 }
 
@@ -145,7 +186,7 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 		LogResponseSize: true, HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
+				slog.String("method", v.Method), slog.String("uri", truncateURI(v.URI)), slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency), slog.Int64("bytes", v.ResponseSize),
 				slog.String("remote", v.RemoteIP))
 			return nil
@@ -153,17 +194,26 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 	})
 }
 
-// cacheStatic sets Cache-Control on static files: a year and immutable when
-// the URL carries this build's asset version, an hour otherwise.
-func (s *Server) cacheStatic(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cc := "public, max-age=3600"
-		if r.URL.Query().Get("v") == s.assets {
-			cc = "public, max-age=31536000, immutable"
-		}
-		w.Header().Set("Cache-Control", cc)
-		h.ServeHTTP(w, r)
-	})
+// staticFile answers GET /static/{name} from the embedded files, with
+// Cache-Control: a year and immutable when the URL carries this build's
+// asset version, an hour otherwise. Anything but a file (a directory, a
+// path with . or .. elements, an encoded slash) is the site's 404.
+func (s *Server) staticFile(c echo.Context) error {
+	r := c.Request()
+	name := strings.TrimPrefix(r.URL.Path, "/static/")
+	if !fs.ValidPath(name) || name == "." || strings.ContainsAny(name, "\\\x00") || r.URL.RawPath != "" {
+		return request.NotFound("there is no static file %q", request.Truncate(name))
+	}
+	if fi, err := fs.Stat(static.FS, name); err != nil || fi.IsDir() {
+		return request.NotFound("there is no static file %q", request.Truncate(name))
+	}
+	cc := "public, max-age=3600"
+	if c.QueryParams().Get("v") == s.assets {
+		cc = "public, max-age=31536000, immutable"
+	}
+	c.Response().Header().Set("Cache-Control", cc)
+	http.ServeFileFS(c.Response(), r, static.FS, name)
+	return nil
 }
 
 // page returns the layout facts of a page titled title, showing dataset d:
@@ -171,6 +221,16 @@ func (s *Server) cacheStatic(h http.Handler) http.Handler {
 // the data it shows.
 func (s *Server) page(title string, d *geo.Dataset) templates.Page {
 	return templates.Page{Title: title, DatasetVersion: d.Version, AssetVersion: s.assets}
+}
+
+// truncateURI keeps a logged URI to 2 KiB: a hostile client may send up to
+// the head limit (64 KiB) in each request line.
+func truncateURI(uri string) string {
+	const n = 2 << 10
+	if len(uri) <= n {
+		return uri
+	}
+	return uri[:n] + "…(" + strconv.Itoa(len(uri)) + " bytes)"
 }
 
 // readOnly refuses every method but GET and HEAD before routing: strikemap

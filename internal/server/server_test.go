@@ -25,7 +25,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
-func mustNew(t *testing.T, store *geo.Store, opts Options) *Server {
+func mustNew(t testing.TB, store *geo.Store, opts Options) *Server {
 	t.Helper()
 	s, err := New(store, opts)
 	if err != nil {
@@ -35,7 +35,7 @@ func mustNew(t *testing.T, store *geo.Store, opts Options) *Server {
 }
 
 // fixtureServer serves the small dataset of internal/geo/testdata/valid.
-func fixtureServer(t *testing.T) *Server {
+func fixtureServer(t testing.TB) *Server {
 	t.Helper()
 	d, err := geo.Load(os.DirFS("../geo/testdata/valid"))
 	if err != nil {

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"strikemap/data"
+	"strikemap/internal/geo"
+	"strikemap/internal/synth"
+)
+
+// TestSIGTERMUnderLoad starts the server as main does, with a signal
+// context, puts 20 clients in the middle of slow requests (a large GeoJSON
+// stream read slowly, map images queued for drawing), sends the process
+// SIGTERM, and checks that every one of those requests completes with 200
+// and a whole body, and that run returns nil within its shutdown timeout.
+func TestSIGTERMUnderLoad(t *testing.T) {
+	dir := t.TempDir()
+	basesJSON, err := data.FS.ReadFile(geo.BasesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := geo.Parse(basesJSON, []byte(`{"type":"FeatureCollection","features":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var incidents bytes.Buffer
+	const n = 10000
+	if err := synth.WriteIncidents(&incidents, synth.Config{N: n, Seed: 1, Bases: d.Bases}); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{geo.BasesFile: basesJSON, geo.IncidentsFile: incidents.Bytes()} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	const timeout = 20 * time.Second
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	var returned time.Time
+	go func() {
+		defer func() { returned = time.Now() }()
+		done <- run(ctx, Config{Addr: "127.0.0.1:0", DataDir: dir, LogFormat: "json", ShutdownTimeout: timeout}, io.Discard, ready)
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("run ended early: %v", err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not start")
+	}
+
+	const clients = 20
+	var (
+		started, wg sync.WaitGroup
+		mu          sync.Mutex
+		problems    []string
+	)
+	release := make(chan struct{})
+	fail := func(format string, args ...any) {
+		mu.Lock()
+		problems = append(problems, fmt.Sprintf(format, args...))
+		mu.Unlock()
+	}
+	for i := range clients {
+		started.Add(1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{}}
+			stream := i%2 == 0
+			target := "http://" + addr + "/api/incidents.geojson"
+			if !stream {
+				target = fmt.Sprintf("http://%s/api/export/map.png?width=600&height=400&from=2023-10-18&to=2023-11-%02d", addr, 10+i)
+			}
+			req, _ := http.NewRequest(http.MethodGet, target, nil)
+			req.Header.Set("Accept-Encoding", "identity")
+			resp, err := client.Do(func() *http.Request {
+				if !stream {
+					started.Done() // sent: the image is drawn or queued behind the others
+				}
+				return req
+			}())
+			if err != nil {
+				if stream {
+					started.Done()
+				}
+				fail("%s: %v", target, err)
+				return
+			}
+			defer resp.Body.Close()
+			br := bufio.NewReaderSize(resp.Body, 1024)
+			if stream {
+				// Read a little and stop: the handler is now blocked
+				// writing the rest, mid-request, until after SIGTERM.
+				if _, err := br.Peek(1024); err != nil {
+					fail("%s: %v", target, err)
+				}
+				started.Done()
+				<-release
+			}
+			body, err := io.ReadAll(br)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				fail("%s: status %d, err %v", target, resp.StatusCode, err)
+				return
+			}
+			if stream {
+				var fc struct{ Features []json.RawMessage }
+				if err := json.Unmarshal(body, &fc); err != nil || len(fc.Features) != n {
+					fail("%s: %d features of %d, err %v", target, len(fc.Features), n, err)
+				}
+			} else if !bytes.HasPrefix(body, []byte("\x89PNG")) {
+				fail("%s: not a PNG", target)
+			}
+		}()
+	}
+	started.Wait()
+	time.Sleep(200 * time.Millisecond)
+	sent := time.Now()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	<-ctx.Done()
+	// New connections are refused once the listener is closed.
+	time.Sleep(100 * time.Millisecond)
+	if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		resp.Body.Close()
+		t.Errorf("a new request after SIGTERM got %d", resp.StatusCode)
+	}
+	close(release)
+	wg.Wait()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond) // the deferred time stamp
+		took := returned.Sub(sent)
+		t.Logf("run returned %v after SIGTERM", took.Round(time.Millisecond))
+		if took > timeout {
+			t.Errorf("run returned after %v, beyond its shutdown timeout %v", took, timeout)
+		}
+	case <-time.After(timeout + 5*time.Second):
+		t.Fatal("run did not return within the shutdown timeout")
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
