@@ -99,15 +99,14 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version(), build: buildHash(), renderer: renderer,
-		clusterCache: newClusterCache(3_000_000)}
 	if opts.Drawing <= 0 {
 		opts.Drawing = runtime.GOMAXPROCS(0)
 	}
-	s.drawing = newDrawing(opts.Drawing)
 	if opts.MaxURLBytes <= 0 {
 		opts.MaxURLBytes = DefaultMaxURLBytes
 	}
+	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version(), build: buildHash(), renderer: renderer, drawing: newDrawing(opts.Drawing),
+		clusterCache: newClusterCache(3_000_000)}
 	e := s.echo
 	e.HideBanner = true
 	e.HidePort = true
@@ -124,7 +123,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	e.Pre(
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-				s.log.Error("panic", "uri", c.Request().RequestURI, "err", err, "stack", string(stack))
+				s.log.Error("panic", "uri", truncateURI(c.Request().RequestURI), "err", err, "stack", string(stack))
 				return err
 			},
 		}),
