@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,11 +20,7 @@ import (
 // million incidents start at once and hold no more memory than a page.
 func (s *Server) incidents(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := request.Query(c.QueryString(), append(request.FilterParams, "download", "limit", "offset")...)
-	if err != nil {
-		return err
-	}
-	f, err := request.Filter(q, d)
+	q, f, err := filterQuery(c, d, "download", "limit", "offset")
 	if err != nil {
 		return err
 	}
@@ -99,11 +96,7 @@ func pageURL(c echo.Context, q url.Values, offset int) string {
 // GeoJSON.
 func (s *Server) incidentsCSV(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := request.Query(c.QueryString(), append(request.FilterParams, "download")...)
-	if err != nil {
-		return err
-	}
-	f, err := request.Filter(q, d)
+	q, f, err := filterQuery(c, d, "download")
 	if err != nil {
 		return err
 	}
@@ -125,11 +118,7 @@ func (s *Server) incidentsCSV(c echo.Context) error {
 // from, to, weapon and status choose the incidents each summary counts.
 func (s *Server) bases(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := request.Query(c.QueryString(), append(request.FilterParams, "download")...)
-	if err != nil {
-		return err
-	}
-	f, err := request.Filter(q, d)
+	q, f, err := filterQuery(c, d, "download")
 	if err != nil {
 		return err
 	}
@@ -172,11 +161,7 @@ func (s *Server) rings(c echo.Context) error {
 // links answers GET /api/links.geojson with the incident filters.
 func (s *Server) links(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := request.Query(c.QueryString(), append(request.FilterParams, "download")...)
-	if err != nil {
-		return err
-	}
-	f, err := request.Filter(q, d)
+	q, f, err := filterQuery(c, d, "download")
 	if err != nil {
 		return err
 	}
@@ -232,4 +217,15 @@ func (s *Server) health(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, body)
+}
+
+// filterQuery reads the incident filters and the extra parameters an
+// endpoint takes; any other parameter, or one given twice, is a 400.
+func filterQuery(c echo.Context, d *geo.Dataset, extra ...string) (url.Values, geo.Filter, error) {
+	q, err := request.Query(c.QueryString(), slices.Concat(request.FilterParams, extra)...)
+	if err != nil {
+		return nil, geo.Filter{}, err
+	}
+	f, err := request.Filter(q, d)
+	return q, f, err
 }

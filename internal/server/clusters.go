@@ -89,11 +89,7 @@ func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterE
 // incident is its full feature with cluster=false.
 func (s *Server) clusters(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := request.Query(c.QueryString(), append(request.FilterParams, "zoom")...)
-	if err != nil {
-		return err
-	}
-	f, err := request.Filter(q, d)
+	q, f, err := filterQuery(c, d, "zoom")
 	if err != nil {
 		return err
 	}
@@ -162,11 +158,7 @@ func fmtCoord(v float64) string {
 // that must not download every incident.
 func (s *Server) timeline(c echo.Context) error {
 	d := s.store.Dataset()
-	q, err := request.Query(c.QueryString(), request.FilterParams...)
-	if err != nil {
-		return err
-	}
-	f, err := request.Filter(q, d)
+	q, f, err := filterQuery(c, d)
 	if err != nil {
 		return err
 	}
