@@ -35,7 +35,7 @@ func IncidentsCSV(d *geo.Dataset, incidents []*geo.Incident) ([]byte, error) {
 		firstURL := ""
 		for i, s := range inc.Sources {
 			line := s.Publisher + " [" + string(s.Kind)
-			if s.Published != nil {
+			if s.Published.Known() {
 				line += ", " + s.Published.String()
 			}
 			line += "]: " + s.Says
@@ -71,11 +71,12 @@ func deref(s *string) string {
 	return *s
 }
 
-func intCell(n *int) string {
-	if n == nil {
+func intCell(n geo.Number) string {
+	v, ok := n.Get()
+	if !ok {
 		return ""
 	}
-	return strconv.Itoa(*n)
+	return strconv.Itoa(v)
 }
 
 func formatCoord(v float64) string { return strconv.FormatFloat(roundTo(v, precision), 'f', -1, 64) }

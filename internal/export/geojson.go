@@ -111,11 +111,11 @@ func IncidentFeatureProperties(d *geo.Dataset, inc *geo.Incident) IncidentProper
 	p := IncidentProperties{
 		Date:              inc.Date.String(),
 		Weapon:            inc.Weapon,
-		Count:             inc.Count,
+		Count:             inc.Count.Ptr(),
 		Status:            inc.Status,
 		Outcome:           inc.Outcome,
-		Injured:           inc.Injured,
-		Killed:            inc.Killed,
+		Injured:           inc.Injured.Ptr(),
+		Killed:            inc.Killed.Ptr(),
 		ClaimedBy:         nonNil(inc.ClaimedBy),
 		LocationPrecision: inc.LocationPrecision,
 		Sources:           make([]SourceObject, len(inc.Sources)),
@@ -136,7 +136,7 @@ func IncidentFeatureProperties(d *geo.Dataset, inc *geo.Incident) IncidentProper
 		if s.URL != "" {
 			o.URL = ptr(s.URL)
 		}
-		if s.Published != nil {
+		if s.Published.Known() {
 			o.Published = ptr(s.Published.String())
 		}
 		p.Sources[i] = o

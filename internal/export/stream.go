@@ -150,10 +150,10 @@ func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 			b = appendString(b, s.URL)
 		}
 		b = append(b, `,"published":`...)
-		if s.Published == nil {
-			b = append(b, "null"...)
+		if d, ok := s.Published.Get(); ok {
+			b = appendDate(b, d)
 		} else {
-			b = appendDate(b, *s.Published)
+			b = append(b, "null"...)
 		}
 		b = append(b, `,"kind":`...)
 		b = appendString(b, string(s.Kind))
@@ -180,11 +180,12 @@ func round6(v float64) float64 { return math.Round(v*precision) / precision }
 // appendFloat writes v as encoding/json does for the values strikemap has.
 func appendFloat(b []byte, v float64) []byte { return strconv.AppendFloat(b, v, 'f', -1, 64) }
 
-func appendInt(b []byte, n *int) []byte {
-	if n == nil {
+func appendInt(b []byte, n geo.Number) []byte {
+	v, ok := n.Get()
+	if !ok {
 		return append(b, "null"...)
 	}
-	return strconv.AppendInt(b, int64(*n), 10)
+	return strconv.AppendInt(b, int64(v), 10)
 }
 
 func appendStrings(b []byte, ss []string) []byte {

@@ -58,12 +58,12 @@ type Incident struct {
 	Date              Date      // first local day
 	DateEnd           Date      // last local day; equal to Date unless the date is a span
 	Weapon            Weapon
-	Count             *int   // projectiles, nil when unknown
+	Count             Number // projectiles
 	Base              string // target base id, or "" when none
 	Status            Status
 	Outcome           string
-	Injured           *int // nil when unknown; never 0 for unknown
-	Killed            *int // nil when unknown; never 0 for unknown
+	Injured           Number // never 0 for unknown
+	Killed            Number // never 0 for unknown
 	ClaimedBy         []string
 	LocationPrecision Precision
 	Sources           []Source

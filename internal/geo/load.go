@@ -192,8 +192,8 @@ const MaxBaseOffset = 1.0
 func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases map[string]orb.Point) (Incident, bool) {
 	before := len(*f.problems)
 	inc := Incident{
-		ID: f.id, Point: pt, Weapon: Weapon(p.Weapon), Count: p.Count, Status: Status(p.Status),
-		Outcome: p.Outcome, Injured: p.Injured, Killed: p.Killed, ClaimedBy: p.ClaimedBy,
+		ID: f.id, Point: pt, Weapon: Weapon(p.Weapon), Status: Status(p.Status),
+		Outcome: p.Outcome, ClaimedBy: p.ClaimedBy,
 		LocationPrecision: Precision(p.LocationPrecision), Disputed: p.Disputed, Notes: p.Notes,
 	}
 	date, err := ParseDate(p.Date)
@@ -215,15 +215,9 @@ func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases ma
 	if !slices.Contains(Weapons, inc.Weapon) {
 		f.add("weapon", "%q is not one of %s", p.Weapon, oneOf(Weapons))
 	}
-	if p.Count != nil && *p.Count < 1 {
-		f.add("count", "%d is not a positive number of projectiles (use null when unknown)", *p.Count)
-	}
-	if p.Injured != nil && *p.Injured < 0 {
-		f.add("injured", "%d is negative (use null when unknown)", *p.Injured)
-	}
-	if p.Killed != nil && *p.Killed < 0 {
-		f.add("killed", "%d is negative (use null when unknown)", *p.Killed)
-	}
+	inc.Count = f.number("count", p.Count, 1, "is not a positive number of projectiles (use null when unknown)")
+	inc.Injured = f.number("injured", p.Injured, 0, "is negative (use null when unknown)")
+	inc.Killed = f.number("killed", p.Killed, 0, "is negative (use null when unknown)")
 	if p.Base != nil && *p.Base != "" {
 		inc.Base = *p.Base
 		if _, ok := bases[inc.Base]; !ok {
@@ -260,6 +254,21 @@ func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases ma
 	return inc, len(*f.problems) == before
 }
 
+// number checks a count that is at least least, or null.
+func (f *featureProblems) number(field string, n *int, least int, tooSmall string) Number {
+	switch {
+	case n == nil:
+		return Number{}
+	case *n < least:
+		f.add(field, "%d %s", *n, tooSmall)
+	case *n > MaxNumber:
+		f.add(field, "%d is more than %d", *n, MaxNumber)
+	default:
+		return Known(*n)
+	}
+	return Number{}
+}
+
 func (p *incidentProperties) sources(f *featureProblems) []Source {
 	if len(p.Sources) == 0 {
 		f.add("sources", "is empty: every incident needs at least one source")
@@ -283,7 +292,7 @@ func (p *incidentProperties) sources(f *featureProblems) []Source {
 			if err != nil {
 				f.add(field+"published", "%v", err)
 			}
-			src.Published = &d
+			src.Published = SomeDate(d)
 		}
 		if !slices.Contains(SourceKinds, src.Kind) {
 			f.add(field+"kind", "%q is not one of %s", s.Kind, oneOf(SourceKinds))

@@ -58,7 +58,7 @@ func TestLoadValid(t *testing.T) {
 	if inc, _ := d.Incident("i5-nobase"); inc.Base != "" {
 		t.Errorf("null base read as %q", inc.Base)
 	}
-	if inc, _ := d.Incident("i1-alpha-drone"); *inc.Injured != 4 || inc.Killed != nil {
+	if inc, _ := d.Incident("i1-alpha-drone"); inc.Injured != geo.Known(4) || inc.Killed.Known() {
 		t.Errorf("casualties read as injured=%v killed=%v, want 4 and unknown", inc.Injured, inc.Killed)
 	}
 	for i := 1; i < len(d.Incidents); i++ {

@@ -39,7 +39,7 @@ func (k SourceKind) Status() Status {
 type Source struct {
 	Publisher string     // who published it, e.g. "Rudaw" or "CENTCOM (statement quoted by Rudaw)"
 	URL       string     // absolute http(s) URL, or "" when none is known
-	Published *Date      // publication day, when known
+	Published MaybeDate  // publication day, when known
 	Kind      SourceKind // official, media, monitor or claim
 	Says      string     // a one-line paraphrase of what this source states
 }

@@ -64,13 +64,13 @@ func (s *Summary) add(inc *Incident) {
 		d := inc.DateEnd
 		s.LastDate = &d
 	}
-	if inc.Injured != nil {
-		s.Casualties.Injured += *inc.Injured
+	if n, ok := inc.Injured.Get(); ok {
+		s.Casualties.Injured += n
 	} else {
 		s.Casualties.UnknownInjured++
 	}
-	if inc.Killed != nil {
-		s.Casualties.Killed += *inc.Killed
+	if n, ok := inc.Killed.Get(); ok {
+		s.Casualties.Killed += n
 	} else {
 		s.Casualties.UnknownKilled++
 	}

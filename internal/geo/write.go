@@ -75,8 +75,8 @@ type sourceOut struct {
 
 func incidentFeature(inc *Incident) incidentFeatureOut {
 	p := incidentOut{
-		Date: inc.Date.String(), Weapon: inc.Weapon, Count: inc.Count, Status: inc.Status,
-		Outcome: inc.Outcome, Injured: inc.Injured, Killed: inc.Killed,
+		Date: inc.Date.String(), Weapon: inc.Weapon, Count: inc.Count.Ptr(), Status: inc.Status,
+		Outcome: inc.Outcome, Injured: inc.Injured.Ptr(), Killed: inc.Killed.Ptr(),
 		ClaimedBy: nonNil(inc.ClaimedBy), LocationPrecision: inc.LocationPrecision,
 		Sources: make([]sourceOut, len(inc.Sources)), Disputed: nonNil(inc.Disputed), Notes: inc.Notes,
 	}
@@ -90,7 +90,7 @@ func incidentFeature(inc *Incident) incidentFeatureOut {
 	}
 	for i, s := range inc.Sources {
 		p.Sources[i] = sourceOut{Publisher: s.Publisher, URL: s.URL, Kind: s.Kind, Says: s.Says}
-		if s.Published != nil {
+		if s.Published.Known() {
 			pub := s.Published.String()
 			p.Sources[i].Published = &pub
 		}

@@ -81,10 +81,10 @@ func checkBatch(t *testing.T, b *ingest.Batch, wantIncidents map[string]want, wa
 		if inc.Weapon != w.weapon || inc.Base != w.base || inc.LocationPrecision != w.precision {
 			t.Errorf("%s: weapon %s, base %q, precision %s; want %s, %q, %s", id, inc.Weapon, inc.Base, inc.LocationPrecision, w.weapon, w.base, w.precision)
 		}
-		if !reflect.DeepEqual(inc.Killed, w.killed) {
-			t.Errorf("%s: killed %v, want %v", id, deref(inc.Killed), deref(w.killed))
+		if !reflect.DeepEqual(inc.Killed.Ptr(), w.killed) {
+			t.Errorf("%s: killed %v, want %v", id, inc.Killed, deref(w.killed))
 		}
-		if inc.Injured != nil || inc.Count != nil || inc.Status != geo.StatusReported {
+		if inc.Injured.Known() || inc.Count.Known() || inc.Status != geo.StatusReported {
 			t.Errorf("%s: injured %v, count %v, status %s; want unknown, unknown, reported", id, inc.Injured, inc.Count, inc.Status)
 		}
 		if len(inc.ClaimedBy) != len(w.claimedBy) || len(w.claimedBy) > 0 && !reflect.DeepEqual(inc.ClaimedBy, w.claimedBy) {

@@ -189,7 +189,7 @@ func csvIncident(r *row, m Mapping, opts CSVOptions) (inc geo.Incident, field st
 		if err != nil {
 			return fail("source_published", err)
 		}
-		src.Published = &d
+		src.Published = geo.SomeDate(d)
 	}
 	inc.Sources = []geo.Source{src}
 	inc.Status = geo.Status(strings.ToLower(get("status")))

@@ -38,15 +38,15 @@ func parseCoord(s string) (float64, error) {
 }
 
 // parseCount reads a whole number of at least min; "" is unknown (nil).
-func parseCount(s string, min int) (*int, error) {
+func parseCount(s string, min int) (geo.Number, error) {
 	if s == "" {
-		return nil, nil
+		return geo.Number{}, nil
 	}
 	v, err := strconv.Atoi(s)
-	if err != nil || v < min {
-		return nil, fmt.Errorf("%q is not a whole number of at least %d (leave it empty when unknown)", s, min)
+	if err != nil || v < min || v > geo.MaxNumber {
+		return geo.Number{}, fmt.Errorf("%q is not a whole number from %d to %d (leave it empty when unknown)", s, min, geo.MaxNumber)
 	}
-	return &v, nil
+	return geo.Known(v), nil
 }
 
 // splitList splits a semicolon-separated cell, dropping empty items and
