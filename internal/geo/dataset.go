@@ -3,7 +3,6 @@ package geo
 import (
 	"cmp"
 	"slices"
-	"sync"
 )
 
 // Dataset is a validated, immutable set of bases and incidents. It is safe
@@ -24,31 +23,25 @@ type Dataset struct {
 	index index
 }
 
-// newDataset indexes bases and incidents and sorts the incidents by time.
-// The caller has validated them.
-func newDataset(bases []Base, incidents []Incident, version string) *Dataset {
-	incidents = sortIncidents(incidents)
+// newDataset builds a dataset from valid bases and incidents: it sorts
+// the incidents by time, moving each once from the decoders' runs into
+// place, and indexes them; ids are the incidents' ids in id order.
+func newDataset(bases []Base, all *incidentRuns, ids []idEntry, version string) *Dataset {
+	incidents, pos := placeByDate(all)
 	d := &Dataset{
 		Bases:     bases,
 		Incidents: incidents,
 		Version:   version,
 		baseByID:  make(map[string]int, len(bases)),
-		byID:      make([]int32, len(incidents)),
+		byID:      make([]int32, len(ids)),
 	}
 	for i, b := range bases {
 		d.baseByID[b.ID] = i
 	}
-	for i := range d.byID {
-		d.byID[i] = int32(i)
+	for k, e := range ids {
+		d.byID[k] = pos[e.pos]
 	}
-	// The id order and the query index are independent: build them on two
-	// cores.
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		slices.SortFunc(d.byID, func(a, b int32) int { return cmp.Compare(incidents[a].ID, incidents[b].ID) })
-	})
 	d.index = buildIndex(incidents)
-	wg.Wait()
 	return d
 }
 
@@ -84,45 +77,71 @@ func (d *Dataset) Span() (first, last Date, ok bool) {
 	return first, last, true
 }
 
-// sortIncidents orders incidents by Date, DateEnd and ID (ids are unique,
-// so the order is total). It sorts a permutation of small indexes and moves
-// each incident once, rather than swapping the large structs: first a
-// counting sort by Date (days are few), then each day's run by DateEnd and
-// ID, so strings are compared only within a day.
-func sortIncidents(incidents []Incident) []Incident {
-	if len(incidents) == 0 {
-		return incidents
+// placeByDate moves the incidents of all's runs into one slice ordered by
+// Date, DateEnd and ID (ids are unique, so the order is total), emptying
+// the runs as it goes. pos maps each incident's position in file order to
+// its place. A counting sort by Date (days are few) moves each incident
+// once; then each day's run is ordered by DateEnd and ID, so strings are
+// compared only within a day.
+func placeByDate(all *incidentRuns) (incidents []Incident, pos []int32) {
+	if all.n == 0 {
+		return nil, nil
 	}
-	lo, hi := incidents[0].Date, incidents[0].Date
-	for i := range incidents {
-		lo, hi = min(lo, incidents[i].Date), max(hi, incidents[i].Date)
+	lo, hi := all.runs[0][0].Date, all.runs[0][0].Date
+	for _, run := range all.runs {
+		for i := range run {
+			lo, hi = min(lo, run[i].Date), max(hi, run[i].Date)
+		}
 	}
 	starts := make([]int32, int(hi-lo)+2)
-	for i := range incidents {
-		starts[incidents[i].Date-lo+1]++
+	for _, run := range all.runs {
+		for i := range run {
+			starts[run[i].Date-lo+1]++
+		}
 	}
 	for k := 1; k < len(starts); k++ {
 		starts[k] += starts[k-1]
 	}
-	order := make([]int32, len(incidents))
+	incidents = make([]Incident, all.n)
+	pos = make([]int32, all.n)
+	from := make([]int32, all.n) // from[place] is the file position
 	next := slices.Clone(starts)
-	for i := range incidents {
-		k := incidents[i].Date - lo
-		order[next[k]] = int32(i)
-		next[k]++
+	p := int32(0)
+	for r, run := range all.runs {
+		for i := range run {
+			at := next[run[i].Date-lo]
+			next[run[i].Date-lo]++
+			incidents[at] = run[i]
+			pos[p], from[at] = at, p
+			p++
+		}
+		all.runs[r] = nil // let the collector have it
 	}
+	var order []int32
+	var moved []Incident
 	for k := 0; k+1 < len(starts); k++ {
-		run := order[starts[k]:starts[k+1]]
-		if len(run) > 1 {
-			slices.SortFunc(run, func(i, j int32) int {
-				a, b := &incidents[i], &incidents[j]
-				return cmp.Or(cmp.Compare(a.DateEnd, b.DateEnd), cmp.Compare(a.ID, b.ID))
-			})
+		a, b := starts[k], starts[k+1]
+		day := incidents[a:b]
+		if len(day) < 2 || slices.IsSortedFunc(day, compareIncidents) {
+			continue
+		}
+		order = order[:0]
+		for i := a; i < b; i++ {
+			order = append(order, i)
+		}
+		slices.SortFunc(order, func(i, j int32) int { return compareIncidents(incidents[i], incidents[j]) })
+		moved = append(moved[:0], day...)
+		fromDay := slices.Clone(from[a:b])
+		for j, i := range order {
+			incidents[a+int32(j)] = moved[i-a]
+			p := fromDay[i-a]
+			pos[p], from[a+int32(j)] = a+int32(j), p
 		}
 	}
-	sorted := make([]Incident, len(incidents))
-	for k, i := range order {
-		sorted[k] = incidents[i]
-	}
-	return sorted
+	return incidents, pos
+}
+
+// compareIncidents orders incidents by Date, DateEnd and ID.
+func compareIncidents(a, b Incident) int {
+	return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.DateEnd, b.DateEnd), cmp.Compare(a.ID, b.ID))
 }

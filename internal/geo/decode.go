@@ -7,11 +7,8 @@ import (
 	"io"
 	"math"
 	"reflect"
-	"runtime"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -26,44 +23,57 @@ import (
 // strings are interned. orb's geojson package decodes through
 // map[string]any and held the whole file; it stays for writing small files.
 
-// hashReader returns a reader that feeds h with everything read from r, and
-// that the decoders drain to the end, so h covers the whole file.
+// hashReader returns a reader that feeds h with everything read from r.
 func hashReader(r io.Reader, h hash.Hash) io.Reader { return io.TeeReader(r, h) }
 
 // forEachFeature calls fn, in order, with the raw JSON of each element of
-// the file's "features" array. Problems with the file as a whole (not JSON,
-// not a FeatureCollection) are added to problems; an I/O error is returned.
+// a small file's "features" array, on this goroutine. Problems with the file
+// as a whole are added to problems; an I/O error is returned.
 func forEachFeature(file string, r io.Reader, problems *[]Problem, fn func(i int, raw []byte)) error {
-	fileProblem := func(format string, args ...any) {
-		*problems = append(*problems, Problem{File: file, Index: -1, Reason: fmt.Sprintf(format, args...)})
-	}
-	defer io.Copy(io.Discard, r) // hash the rest of the file
 	i := 0
-	typ, sawFeatures, err := splitFeatures(r, func(raw []byte) {
-		fn(i, raw)
-		i++
-	})
-	switch {
-	case isReadError(err):
-		return err
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		fileProblem("is not valid JSON: it ends before the collection closes")
-	case err != nil:
-		fileProblem("is not a GeoJSON FeatureCollection: %v", err)
-	case typ != "FeatureCollection":
-		fileProblem("has type %q, want a GeoJSON FeatureCollection", truncate(typ))
-	case !sawFeatures:
-		fileProblem("has no features array")
+	var s scanner
+	buf := make([]byte, 64<<10)
+	var failed error
+	for failed == nil {
+		n, err := r.Read(buf)
+		if n > 0 {
+			failed = s.scan(buf[:n], func(raw []byte) {
+				fn(i, raw)
+				i++
+			})
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return readError{err}
+		}
 	}
+	if failed == nil {
+		failed = s.finish()
+	}
+	addFileProblem(file, &s, failed, problems)
 	return nil
 }
 
-// readError marks errors from the reader, as opposed to the JSON's shape.
-type readError struct{ error }
-
-func isReadError(err error) bool {
-	var re readError
-	return errors.As(err, &re)
+// addFileProblem adds what is wrong with a file as a whole, if anything,
+// once its scan has ended (failed is the scan's error).
+func addFileProblem(file string, s *scanner, failed error, problems *[]Problem) {
+	fileProblem := func(format string, args ...any) {
+		*problems = append(*problems, Problem{File: file, Index: -1, Reason: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case errors.Is(failed, errUnexpectedEnd) && !s.started:
+		fileProblem("is empty: want a GeoJSON FeatureCollection")
+	case errors.Is(failed, errUnexpectedEnd):
+		fileProblem("is not valid JSON: it ends before the collection closes")
+	case failed != nil:
+		fileProblem("is not a GeoJSON FeatureCollection: %v", failed)
+	case string(s.typ) != "FeatureCollection":
+		fileProblem("has type %q, want a GeoJSON FeatureCollection", truncate(string(s.typ)))
+	case !s.sawFeature:
+		fileProblem("has no features array")
+	}
 }
 
 type geometryWire struct {
@@ -77,8 +87,8 @@ type geometryWire struct {
 // wins as in encoding/json.
 var decodeOptions = json.JoinOptions(json.RejectUnknownMembers(true), jsontext.AllowDuplicateNames(true))
 
-// decodeFeature reads one feature's id, point and properties. It returns
-// false when the feature is too broken to check further.
+// decodeFeature reads one feature's id, point and properties with json v2.
+// It returns false when the feature is too broken to check further.
 func (f *featureProblems) decodeFeature(raw []byte, props any) (orb.Point, bool) {
 	var w struct {
 		Type       string         `json:"type"`
@@ -98,7 +108,24 @@ func (f *featureProblems) decodeFeature(raw []byte, props any) (orb.Point, bool)
 		f.add("type", "%q is not \"Feature\"", truncate(w.Type))
 		return orb.Point{}, false
 	}
-	return f.point(w.Geometry)
+	if w.Geometry == nil {
+		f.add("geometry", "is missing: want a Point")
+		return orb.Point{}, false
+	}
+	var c []float64
+	err := json.Unmarshal(w.Geometry.Coordinates, &c)
+	return f.point(w.Geometry.Type, c, err == nil)
+}
+
+// checkFast checks what the fast decoder read, as decodeFeature checks
+// what json v2 read. The fast decoder read only a string id and a Point.
+func (f *featureProblems) checkFast(ff *fastFeature) (orb.Point, bool) {
+	f.setIDString(ff.id)
+	if ff.typ != "Feature" {
+		f.add("type", "%q is not \"Feature\"", truncate(ff.typ))
+		return orb.Point{}, false
+	}
+	return f.point(ff.geomType, ff.coords[:ff.ncoords], true)
 }
 
 // readID finds the id of a feature that failed to decode, for the message.
@@ -114,10 +141,9 @@ func (f *featureProblems) readID(raw []byte) {
 func (f *featureProblems) setID(raw jsontext.Value) {
 	switch raw.Kind() {
 	case '"':
-		_ = json.Unmarshal(raw, &f.id)
-		if !validID(f.id) {
-			f.add("id", "%q must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit", truncate(f.id))
-		}
+		var id string
+		_ = json.Unmarshal(raw, &id)
+		f.setIDString(id)
 	case 0, 'n':
 		f.add("id", "is missing: every feature needs a stable string id")
 	default:
@@ -125,17 +151,21 @@ func (f *featureProblems) setID(raw jsontext.Value) {
 	}
 }
 
-func (f *featureProblems) point(g *geometryWire) (orb.Point, bool) {
-	if g == nil {
-		f.add("geometry", "is missing: want a Point")
+func (f *featureProblems) setIDString(id string) {
+	f.id = id
+	if !validID(id) {
+		f.add("id", "%q must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit", truncate(id))
+	}
+}
+
+// point checks a geometry's type and coordinates (ok is false when they
+// were not an array of numbers).
+func (f *featureProblems) point(typ string, c []float64, ok bool) (orb.Point, bool) {
+	if typ != "Point" {
+		f.add("geometry", "is a %s, want a Point", truncate(typ))
 		return orb.Point{}, false
 	}
-	if g.Type != "Point" {
-		f.add("geometry", "is a %s, want a Point", truncate(g.Type))
-		return orb.Point{}, false
-	}
-	var c []float64
-	if err := json.Unmarshal(g.Coordinates, &c); err != nil || len(c) < 2 || len(c) > 3 {
+	if !ok || len(c) < 2 || len(c) > 3 {
 		f.add("geometry", "coordinates must be [longitude, latitude]")
 		return orb.Point{}, false
 	}
@@ -259,110 +289,4 @@ func truncate(s string) string {
 		return strings.ToValidUTF8(s, "\uFFFD")
 	}
 	return strings.ToValidUTF8(s[:n], "\uFFFD") + "…"
-}
-
-// readIncidents decodes and checks the incidents in parallel batches, then
-// checks id uniqueness in file order.
-func readIncidents(r io.Reader, bases map[string]orb.Point, problems *[]Problem) ([]Incident, error) {
-	type batch struct {
-		seq, first int
-		raw        []byte
-		ends       []int
-		incidents  []Incident
-		indexes    []int // feature index of each incident
-		ids        []string
-		problems   []Problem
-	}
-	const batchFeatures, batchBytes = 512, 1 << 20
-	jobs := make(chan *batch, 4)
-	done := make(chan *batch, 4)
-	workers := max(1, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			in := newInterner()
-			for b := range jobs {
-				start := 0
-				for k, end := range b.ends {
-					raw := b.raw[start:end]
-					start = end
-					f := featureProblems{file: IncidentsFile, index: b.first + k, problems: &b.problems}
-					var p incidentProperties
-					pt, ok := f.decodeFeature(raw, &p)
-					b.ids = append(b.ids, f.id)
-					if !ok {
-						continue
-					}
-					if inc, ok := p.incident(&f, pt, bases); ok {
-						in.incident(&inc)
-						b.incidents = append(b.incidents, inc)
-						b.indexes = append(b.indexes, b.first+k)
-					}
-				}
-				b.raw, b.ends = nil, nil
-				done <- b
-			}
-		}()
-	}
-	go func() { wg.Wait(); close(done) }()
-
-	var results []*batch
-	collected := make(chan struct{})
-	go func() {
-		for b := range done {
-			results = append(results, b)
-		}
-		close(collected)
-	}()
-
-	cur := &batch{}
-	seq := 0
-	err := forEachFeature(IncidentsFile, r, problems, func(i int, raw []byte) {
-		if len(cur.ends) == 0 {
-			cur.first = i
-		}
-		cur.raw = append(cur.raw, raw...)
-		cur.ends = append(cur.ends, len(cur.raw))
-		if len(cur.ends) >= batchFeatures || len(cur.raw) >= batchBytes {
-			cur.seq = seq
-			seq++
-			jobs <- cur
-			cur = &batch{}
-		}
-	})
-	if len(cur.ends) > 0 {
-		cur.seq = seq
-		jobs <- cur
-	}
-	close(jobs)
-	<-collected
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(results, func(a, b *batch) int { return a.seq - b.seq })
-
-	total := 0
-	for _, b := range results {
-		total += len(b.incidents)
-	}
-	incidents := make([]Incident, 0, total)
-	seen := make(map[string]int, total)
-	for _, b := range results {
-		// Problems in file order, then duplicate ids.
-		*problems = append(*problems, b.problems...)
-		for k, id := range b.ids {
-			if id == "" {
-				continue
-			}
-			if j, dup := seen[id]; dup {
-				*problems = append(*problems, Problem{File: IncidentsFile, Index: b.first + k, ID: id, Field: "id", Reason: fmt.Sprintf("%q is also the id of feature %d: ids must be unique", id, j)})
-				continue
-			}
-			seen[id] = b.first + k
-		}
-		incidents = append(incidents, b.incidents...)
-	}
-	return incidents, nil
 }

@@ -45,7 +45,7 @@ func Parse(basesJSON, incidentsJSON []byte) (*Dataset, error) {
 }
 
 // Read is Parse over readers. The dataset's Version is a hash of every byte
-// of both files.
+// of both files (of incidents.geojson, through a hash of each chunk).
 func Read(basesR, incidentsR io.Reader) (*Dataset, error) {
 	h := sha256.New()
 	var problems []Problem
@@ -54,19 +54,16 @@ func Read(basesR, incidentsR io.Reader) (*Dataset, error) {
 		return nil, fmt.Errorf("read %s: %w", BasesFile, err)
 	}
 	h.Write([]byte{0})
-	points := make(map[string]orb.Point, len(bases))
-	for _, b := range bases {
-		points[b.ID] = b.Point
-	}
-	incidents, err := readIncidents(hashReader(incidentsR, h), points, &problems)
+	all, err := readIncidents(incidentsR, h, bases, &problems)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", IncidentsFile, err)
 	}
+	ids := all.sortIDs(&problems)
 	if len(problems) > 0 {
 		return nil, &ValidationError{Problems: problems}
 	}
 	version := hex.EncodeToString(h.Sum(nil))[:12]
-	return newDataset(bases, incidents, version), nil
+	return newDataset(bases, &all, ids, version), nil
 }
 
 // featureProblems collects the problems of one feature.
@@ -78,7 +75,8 @@ type featureProblems struct {
 }
 
 func (f *featureProblems) add(field, format string, args ...any) {
-	*f.problems = append(*f.problems, Problem{File: f.file, Index: f.index, ID: f.id, Field: field, Reason: fmt.Sprintf(format, args...)})
+	// The id may point into a buffer that the loader reuses: copy it.
+	*f.problems = append(*f.problems, Problem{File: f.file, Index: f.index, ID: strings.Clone(f.id), Field: field, Reason: fmt.Sprintf(format, args...)})
 }
 
 func readBases(r io.Reader, problems *[]Problem) ([]Base, error) {
@@ -189,7 +187,7 @@ var DisputableFields = []string{"date", "weapon", "count", "base", "outcome", "i
 const MaxBaseOffset = 1.0
 
 // incident checks p and turns it into an Incident.
-func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases map[string]orb.Point) (Incident, bool) {
+func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases map[string]orb.Point, k *keeper) (Incident, bool) {
 	before := len(*f.problems)
 	inc := Incident{
 		ID: f.id, Point: pt, Weapon: Weapon(p.Weapon), Status: Status(p.Status),
@@ -243,7 +241,7 @@ func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases ma
 			f.add(fmt.Sprintf("disputed[%d]", i), "%q is not one of %s", d, strings.Join(DisputableFields, ", "))
 		}
 	}
-	inc.Sources = p.sources(f)
+	inc.Sources = p.sources(f, k)
 	if !slices.Contains(Statuses, inc.Status) {
 		f.add("status", "%q is not one of %s", p.Status, oneOf(Statuses))
 	} else if len(inc.Sources) == len(p.Sources) && len(inc.Sources) > 0 {
@@ -269,12 +267,12 @@ func (f *featureProblems) number(field string, n *int, least int, tooSmall strin
 	return Number{}
 }
 
-func (p *incidentProperties) sources(f *featureProblems) []Source {
+func (p *incidentProperties) sources(f *featureProblems, k *keeper) []Source {
 	if len(p.Sources) == 0 {
 		f.add("sources", "is empty: every incident needs at least one source")
 		return nil
 	}
-	sources := make([]Source, 0, len(p.Sources))
+	sources := k.sourceList(len(p.Sources))[:0]
 	for i, s := range p.Sources {
 		field := fmt.Sprintf("sources[%d].", i)
 		before := len(*f.problems)

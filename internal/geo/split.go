@@ -1,174 +1,271 @@
 package geo
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 )
 
-// splitFeatures reads a GeoJSON FeatureCollection and hands each element of
-// its "features" array, as raw bytes, to emit, without decoding it: the
-// parallel workers check each feature's JSON as they decode it. Here only
-// the structure around the features is followed, one byte at a time, which
-// is several times faster than tokenizing everything twice. It returns the
-// collection's "type" member (unquoted, escapes kept) and whether there
-// was a features array.
-func splitFeatures(r io.Reader, emit func(raw []byte)) (typ string, sawFeatures bool, err error) {
-	br := bufio.NewReaderSize(r, 1<<20)
-	var (
-		depth                 int
-		started               bool
-		inString, escaped     bool
-		memberNext            bool // at depth 1, the next string is a member name
-		inName, inType        bool // reading the member name, or the type's value
-		name, typeValue       []byte
-		inFeatures, inFeature bool
-		feature               []byte
-	)
-	for {
-		chunk, rerr := br.ReadSlice('\n')
-		if rerr != nil && !errors.Is(rerr, bufio.ErrBufferFull) && !errors.Is(rerr, io.EOF) {
-			return "", sawFeatures, readError{rerr}
+// A scanner follows the structure of a GeoJSON FeatureCollection and hands
+// out each element of its "features" array as raw bytes, without decoding
+// it: the decoders check each feature's JSON as they read it. Only the
+// structure around and between the features is checked here (brackets,
+// strings, the commas between features); inside a feature, only strings and
+// brackets are followed, to find where it ends.
+//
+// Its whole state is a small value, so a file can be cut into chunks and
+// the chunks scanned in parallel from a guessed state: see chunks.go.
+type scanner struct {
+	depth      int
+	lead, bom  int  // bytes before the collection, and how many were a byte order mark
+	started    bool // the collection's '{' has been read
+	done       bool // the collection's '}' has been read
+	inString   bool
+	escaped    bool // in a string, the previous byte was a backslash
+	memberNext bool // at depth 1, the next string is a member name
+	inName     bool // reading a member name at depth 1
+	inType     bool // reading the value of the "type" member
+	name       []byte
+	typ        []byte
+	typeSeen   bool
+	inFeatures bool // inside the "features" array
+	sawFeature bool // a "features" array was opened
+	elem       byte // in the features array: elemOpen, elemComma or elemValue
+	inFeature  bool
+	partial    []byte // the start of a feature that began in an earlier buffer
+}
+
+// What was last read at depth 2 inside the features array.
+const (
+	elemOpen  = 'o' // its '['
+	elemComma = 'c' // a ',' after a feature
+	elemValue = 'v' // a feature
+)
+
+// betweenFeatures is the state just after a comma that follows a feature:
+// where a file written one feature per line stands at the start of each
+// line. Chunks are scanned speculatively from it.
+func betweenFeatures() scanner {
+	return scanner{depth: 2, started: true, inFeatures: true, sawFeature: true, elem: elemComma, name: []byte("features")}
+}
+
+// isBetweenFeatures reports whether s is exactly the state betweenFeatures
+// returns, so that a chunk scanned from that state was scanned right.
+func (s *scanner) isBetweenFeatures() bool {
+	return s.depth == 2 && s.started && !s.done && !s.inString && !s.escaped && s.inFeatures &&
+		s.elem == elemComma && !s.inFeature && len(s.partial) == 0 && string(s.name) == "features"
+}
+
+// merge takes over what an earlier chunk's scan learnt of the collection
+// that a chunk scanned from betweenFeatures could not know.
+func (s *scanner) merge(earlier *scanner) {
+	if !s.typeSeen {
+		s.typ, s.typeSeen = earlier.typ, earlier.typeSeen
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// scan reads the next bytes of the file and calls emit with each feature
+// that ends in them. A feature lying wholly in buf is passed as a slice of
+// buf; one that began earlier is assembled in s.partial. It returns an
+// error for a structure that is not a FeatureCollection's.
+func (s *scanner) scan(buf []byte, emit func(raw []byte)) error {
+	i, n := 0, len(buf)
+	if s.inFeature {
+		end, closed := s.skipFeature(buf, 0)
+		if !closed {
+			s.partial = append(s.partial, buf...)
+			return nil
 		}
-		start := 0
-		for i := 0; i < len(chunk); i++ {
-			c := chunk[i]
-			if inString && !inName && !inType {
-				// Fast path: jump to the next quote, and look back for
-				// the backslashes that would escape it.
-				for {
-					j := bytes.IndexByte(chunk[i:], '"')
-					if j < 0 {
-						escaped = trailingEscape(chunk[i:], escaped)
-						i = len(chunk) - 1
-						break
-					}
-					p := i + j
-					if !quoteEscaped(chunk[i:p], escaped) {
-						inString, escaped, i = false, false, p
-						break
-					}
-					escaped, i = false, p+1
-					if i >= len(chunk) {
-						i = len(chunk) - 1
-						break
-					}
-				}
+		s.partial = append(s.partial, buf[:end]...)
+		emit(s.partial)
+		s.partial = s.partial[:0]
+		i = end
+	}
+	for i < n {
+		c := buf[i]
+		if s.inString {
+			switch {
+			case s.escaped:
+				s.escaped = false
+			case c == '\\':
+				s.escaped = true
+			case c == '"':
+				s.inString, s.inName, s.inType = false, false, false
+				i++
 				continue
 			}
-			if inString {
-				switch {
-				case escaped:
-					escaped = false
-				case c == '\\':
-					escaped = true
-				case c == '"':
-					inString, inName, inType = false, false, false
+			if s.inName {
+				s.name = append(s.name, c)
+			} else if s.inType {
+				s.typ = append(s.typ, c)
+			}
+			i++
+			continue
+		}
+		if s.done {
+			if !isSpace(c) {
+				return fmt.Errorf("it goes on with %q after the collection closes", c)
+			}
+			i++
+			continue
+		}
+		if !s.started {
+			if s.lead < len(bom) && s.lead == s.bom && c == bom[s.bom] {
+				s.bom++ // a byte order mark, before anything else
+				s.lead++
+				i++
+				continue
+			}
+			if isSpace(c) {
+				s.lead++
+				i++
+				continue
+			}
+			if c != '{' {
+				return fmt.Errorf("it starts with %q, not an object", c)
+			}
+			s.started = true
+		}
+		if s.inFeatures && s.depth == 2 {
+			switch {
+			case isSpace(c):
+			case c == '{':
+				if s.elem == elemValue {
+					return errors.New("two features are not separated by a comma")
+				}
+				s.depth++
+				s.inFeature = true
+				end, closed := s.skipFeature(buf, i+1)
+				if !closed {
+					s.partial = append(s.partial[:0], buf[i:]...)
+					return nil
+				}
+				emit(buf[i:end])
+				i = end
+				continue
+			case c == ',':
+				if s.elem != elemValue {
+					return errors.New("the features array has a comma where a feature should be")
+				}
+				s.elem = elemComma
+			case c == ']':
+				if s.elem == elemComma {
+					return errors.New("the features array ends with a comma")
+				}
+				s.depth--
+				s.inFeatures = false
+			case c == '"':
+				return errors.New("the features array holds a string, not a feature")
+			case c == '[':
+				return errors.New("the features array holds an array, not features")
+			default:
+				return fmt.Errorf("the features array holds %q, not a feature", c)
+			}
+			i++
+			continue
+		}
+		switch c {
+		case '"':
+			s.inString = true
+			if s.depth == 1 {
+				if s.memberNext {
+					s.inName, s.memberNext, s.name = true, false, s.name[:0]
+				} else if string(s.name) == "type" {
+					s.inType, s.typ, s.typeSeen = true, s.typ[:0], true
+				}
+			}
+		case '{', '[':
+			s.depth++
+			switch {
+			case s.depth == 1:
+				s.memberNext = true
+			case s.depth == 2 && c == '[' && string(s.name) == "features":
+				if s.sawFeature {
+					return errors.New("it has two features arrays")
+				}
+				s.inFeatures, s.sawFeature, s.elem = true, true, elemOpen
+			}
+		case '}', ']':
+			s.depth--
+			switch {
+			case s.depth < 0:
+				return errors.New("a bracket closes that was not opened")
+			case s.depth == 0:
+				s.done = true
+			}
+		case ',':
+			if s.depth == 1 {
+				s.memberNext = true
+			}
+		}
+		i++
+	}
+	return nil
+}
+
+// finish checks the state at the end of the file.
+func (s *scanner) finish() error {
+	if !s.done {
+		return errUnexpectedEnd
+	}
+	return nil
+}
+
+var errUnexpectedEnd = errors.New("it ends before the collection closes")
+
+const bom = "\uFEFF" // in UTF-8
+
+// skipFeature reads on from buf[i], inside a feature (depth 3 or more), to
+// the bracket that closes it. It returns the index just after that bracket
+// and true, or len(buf) and false when the feature goes on past buf; the
+// string and depth state is kept in s either way.
+func (s *scanner) skipFeature(buf []byte, i int) (int, bool) {
+	n := len(buf)
+	depth, inString := s.depth, s.inString
+	if s.escaped && i < n {
+		s.escaped = false
+		i++
+	}
+	for i < n {
+		c := buf[i]
+		if inString {
+			// Most of a feature is strings: skip them a byte at a
+			// time, two at a backslash.
+			for i < n {
+				c = buf[i]
+				if c == '\\' {
+					i += 2
 					continue
 				}
-				if inName {
-					name = append(name, c)
-				} else if inType {
-					typeValue = append(typeValue, c)
+				if c == '"' {
+					break
 				}
-				continue
+				i++
 			}
-			if !started {
-				if c == ' ' || c == '\t' || c == '\n' || c == '\r' || (c == 0xEF || c == 0xBB || c == 0xBF) {
-					continue // white space, or a byte order mark
-				}
-				if c != '{' {
-					return "", false, fmt.Errorf("it starts with %q, not an object", c)
-				}
-				started = true
+			if i >= n {
+				s.escaped = i > n
+				s.depth, s.inString = depth, true
+				return n, false
 			}
-			switch c {
-			case '"':
-				inString = true
-				if depth == 2 && inFeatures {
-					return "", true, errors.New("the features array holds a string, not a feature")
-				}
-				if depth == 1 {
-					if memberNext {
-						inName, memberNext, name = true, false, name[:0]
-					} else if string(name) == "type" {
-						inType = true
-					}
-				}
-			case '{', '[':
-				depth++
-				switch {
-				case depth == 1:
-					memberNext = true
-				case depth == 2 && c == '[' && string(name) == "features":
-					inFeatures, sawFeatures = true, true
-				case depth == 3 && inFeatures:
-					if c != '{' {
-						return "", true, errors.New("the features array holds an array, not features")
-					}
-					inFeature, start, feature = true, i, feature[:0]
-				}
-			case '}', ']':
-				depth--
-				switch {
-				case depth < 0:
-					return "", sawFeatures, errors.New("a bracket closes that was not opened")
-				case depth == 2 && inFeature:
-					feature = append(feature, chunk[start:i+1]...)
-					emit(feature)
-					inFeature = false
-				case depth == 1 && inFeatures:
-					inFeatures = false
-				case depth == 0:
-					return string(typeValue), sawFeatures, nil
-				}
-			case ',':
-				if depth == 1 {
-					memberNext = true
-				}
-			default:
-				if depth == 2 && inFeatures && c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-					return "", true, fmt.Errorf("the features array holds %q, not a feature", c)
-				}
+			inString = false
+			i++
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 2 {
+				s.depth, s.inString, s.inFeature, s.elem = 2, false, false, elemValue
+				return i + 1, true
 			}
 		}
-		if inFeature {
-			feature = append(feature, chunk[start:]...)
-		}
-		if errors.Is(rerr, io.EOF) {
-			break
-		}
+		i++
 	}
-	return "", sawFeatures, io.ErrUnexpectedEOF
-}
-
-// quoteEscaped reports whether a quote that follows before (the string's
-// bytes since the last check) is escaped: by an odd number of backslashes
-// right before it, counting escapedBefore when before is all backslashes.
-func quoteEscaped(before []byte, escapedBefore bool) bool {
-	n := 0
-	for k := len(before) - 1; k >= 0 && before[k] == '\\'; k-- {
-		n++
-	}
-	if n == len(before) && escapedBefore {
-		// Every byte since the last check is a backslash, and the one
-		// before them escaped the first: the run is one shorter.
-		return n%2 == 0
-	}
-	return n%2 == 1
-}
-
-// trailingEscape reports whether the string bytes b, read after a state of
-// escapedBefore, end with a backslash that escapes the next byte.
-func trailingEscape(b []byte, escapedBefore bool) bool {
-	n := 0
-	for k := len(b) - 1; k >= 0 && b[k] == '\\'; k-- {
-		n++
-	}
-	if n == len(b) {
-		return (n%2 == 1) != escapedBefore
-	}
-	return n%2 == 1
+	s.depth, s.inString = depth, inString
+	return n, false
 }

@@ -1,14 +1,24 @@
 package geo
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
 )
 
-func TestSplitFeatures(t *testing.T) {
-	long := strings.Repeat(`a\\\"b`, (1<<20)/5) // escapes across the reader's 1 MiB chunks
+// scanAll scans doc in pieces of size bytes, as a file arrives in buffers.
+func scanAll(doc string, size int) (features []string, s scanner, err error) {
+	for i := 0; i < len(doc) && err == nil; i += size {
+		err = s.scan([]byte(doc[i:min(i+size, len(doc))]), func(raw []byte) { features = append(features, string(raw)) })
+	}
+	if err == nil {
+		err = s.finish()
+	}
+	return features, s, err
+}
+
+func TestScanner(t *testing.T) {
+	long := strings.Repeat(`a\\\"b`, (1<<20)/5) // escapes across buffers
 	features := []string{
 		`{"id":"a","p":"x\"y"}`,
 		`{"id":"b","p":"back\\\\","q":[1,{"r":"}]"}]}`,
@@ -16,36 +26,49 @@ func TestSplitFeatures(t *testing.T) {
 		`{"id":"d","p":"\\"}`,
 		`{}`,
 	}
-	for _, layout := range []string{"compact", "pretty"} {
-		doc := `{"bbox":[1,2,3,4],"features":[` + strings.Join(features, ",") + `],"type":"FeatureCollection","name":"x{["}`
-		if layout == "pretty" {
-			doc = "\uFEFF{\n  \"type\" : \"FeatureCollection\",\n  \"features\" : [\n    " + strings.Join(features, ",\n    ") + "\n  ]\n}\n"
-		}
-		var got []string
-		typ, saw, err := splitFeatures(strings.NewReader(doc), func(raw []byte) { got = append(got, string(raw)) })
-		if err != nil || typ != "FeatureCollection" || !saw {
-			t.Fatalf("%s: type %q, features %v, error %v", layout, typ, saw, err)
-		}
-		if len(got) != len(features) {
-			t.Fatalf("%s: %d features, want %d", layout, len(got), len(features))
-		}
-		for i := range features {
-			if got[i] != features[i] {
-				t.Errorf("%s: feature %d is %.60q, want %.60q", layout, i, got[i], features[i])
+	layouts := map[string]string{
+		"compact":  `{"bbox":[1,2,3,4],"features":[` + strings.Join(features, ",") + `],"type":"FeatureCollection","name":"x{["}`,
+		"pretty":   "\uFEFF{\n  \"type\" : \"FeatureCollection\",\n  \"features\" : [\n    " + strings.Join(features, ",\n    ") + "\n  ]\n}\n",
+		"per line": "{\"type\":\"FeatureCollection\",\"features\":[\n" + strings.Join(features, ",\n") + "\n]}\n",
+	}
+	for name, doc := range layouts {
+		for _, size := range []int{1, 2, 3, 7, 64, 1 << 20, len(doc)} {
+			got, s, err := scanAll(doc, size)
+			if err != nil || string(s.typ) != "FeatureCollection" || !s.sawFeature {
+				t.Fatalf("%s in %d-byte buffers: type %q, features %v, error %v", name, size, s.typ, s.sawFeature, err)
 			}
-			if !json.Valid([]byte(got[i])) {
-				t.Errorf("%s: feature %d is not JSON", layout, i)
+			if len(got) != len(features) {
+				t.Fatalf("%s in %d-byte buffers: %d features, want %d", name, size, len(got), len(features))
+			}
+			for i := range features {
+				if got[i] != features[i] {
+					t.Errorf("%s in %d-byte buffers: feature %d is %.60q, want %.60q", name, size, i, got[i], features[i])
+				}
+				if !json.Valid([]byte(got[i])) {
+					t.Errorf("%s: feature %d is not JSON", name, i)
+				}
 			}
 		}
 	}
-	for _, bad := range []string{``, `[]`, `{"features":[`, `{"features":["x"]}`, `{"features":[[1]]}`, `{"features":[1]}`, `{"a":"}`, `{}}`} {
-		_, _, err := splitFeatures(strings.NewReader(bad), func([]byte) {})
-		if err == nil && bad != `{}}` {
-			t.Errorf("%q: no error", bad)
+	for bad, want := range map[string]string{
+		``:                              "ends before",
+		`[]`:                            "starts with",
+		`{"features":[`:                 "ends before",
+		`{"features":["x"]}`:            "holds a string",
+		`{"features":[[1]]}`:            "holds an array",
+		`{"features":[1]}`:              "holds '1'",
+		`{"a":"}`:                       "ends before",
+		`{}}`:                           "after the collection closes",
+		`{"features":[{},,{}]}`:         "comma where a feature",
+		`{"features":[{}{}]}`:           "not separated by a comma",
+		`{"features":[{},]}`:            "ends with a comma",
+		`{"features":[,{}]}`:            "comma where a feature",
+		`{"features":[],"features":[]}`: "two features arrays",
+		`{"features":[]}]`:              "after the collection closes",
+	} {
+		_, _, err := scanAll(bad, 3)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want one saying %q", bad, err, want)
 		}
-	}
-	var buf bytes.Buffer
-	if _, saw, err := splitFeatures(&buf, func([]byte) {}); err == nil || saw {
-		t.Error("empty input accepted")
 	}
 }

@@ -1,0 +1,136 @@
+package geo_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"strikemap/internal/geo"
+	"strikemap/internal/synth"
+)
+
+// layouts returns a FeatureCollection written one feature per line in
+// three other layouts: indented, on one line, and with CRLF line ends and
+// spaces around the commas.
+func layouts(t *testing.T, perLine []byte) map[string][]byte {
+	t.Helper()
+	var indented, compact bytes.Buffer
+	if err := json.Indent(&indented, perLine, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Compact(&compact, perLine); err != nil {
+		t.Fatal(err)
+	}
+	crlf := bytes.ReplaceAll(perLine, []byte("},\n"), []byte("} ,\r\n  "))
+	return map[string][]byte{"per line": perLine, "indented": indented.Bytes(), "one line": compact.Bytes(), "crlf": crlf}
+}
+
+// TestChunkedLoad loads the same data cut into chunks of many sizes, in
+// every layout: the parallel scan guesses where each chunk starts, and
+// whatever it guesses, the dataset must be the one a single chunk gives.
+func TestChunkedLoad(t *testing.T) {
+	basesJSON, err := os.ReadFile("../../data/bases.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := geo.Parse(basesJSON, []byte(`{"type":"FeatureCollection","features":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var perLine bytes.Buffer
+	if err := synth.WriteIncidents(&perLine, synth.Config{N: 3000, Seed: 7, Bases: ref.Bases}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := geo.Parse(basesJSON, perLine.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range layouts(t, perLine.Bytes()) {
+		for _, size := range []int{64, 999, 4096, 100_000} {
+			restore := geo.SetChunkSize(size)
+			got, err := geo.Parse(basesJSON, doc)
+			restore()
+			if err != nil {
+				t.Fatalf("%s in chunks of %d: %v", name, size, err)
+			}
+			if !reflect.DeepEqual(got.Incidents, want.Incidents) || !reflect.DeepEqual(got.ByID(), want.ByID()) {
+				t.Fatalf("%s in chunks of %d: the dataset differs", name, size)
+			}
+		}
+	}
+}
+
+// TestChunkedProblems loads every invalid fixture, in every layout and
+// chunk size: the problems must be those of a single chunk.
+func TestChunkedProblems(t *testing.T) {
+	dirs, _ := filepath.Glob("testdata/invalid/*")
+	validBases, _ := os.ReadFile("testdata/valid/bases.geojson")
+	validIncidents, _ := os.ReadFile("testdata/valid/incidents.geojson")
+	for _, dir := range dirs {
+		basesJSON, err := os.ReadFile(filepath.Join(dir, geo.BasesFile))
+		if err != nil {
+			basesJSON = validBases
+		}
+		incidentsJSON, err := os.ReadFile(filepath.Join(dir, geo.IncidentsFile))
+		if err != nil {
+			incidentsJSON = validIncidents
+		}
+		_, wantErr := geo.Parse(basesJSON, incidentsJSON)
+		var want *geo.ValidationError
+		if !errors.As(wantErr, &want) {
+			t.Fatalf("%s: %v", dir, wantErr)
+		}
+		docs := map[string][]byte{"as is": incidentsJSON}
+		var compact bytes.Buffer
+		if json.Compact(&compact, incidentsJSON) == nil {
+			docs["one line"] = compact.Bytes()
+		}
+		for name, doc := range docs {
+			for _, size := range []int{16, 50, 333} {
+				restore := geo.SetChunkSize(size)
+				_, err := geo.Parse(basesJSON, doc)
+				restore()
+				var got *geo.ValidationError
+				if !errors.As(err, &got) {
+					t.Fatalf("%s, %s in chunks of %d: %v", dir, name, size, err)
+				}
+				if name == "as is" && !reflect.DeepEqual(got.Problems, want.Problems) {
+					t.Errorf("%s in chunks of %d:\n%v\nwant\n%v", dir, size, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestLoadFeatureAcrossChunks puts a feature's long notes across many
+// chunk boundaries, with escapes at the cuts.
+func TestLoadFeatureAcrossChunks(t *testing.T) {
+	basesJSON, _ := os.ReadFile("testdata/valid/bases.geojson")
+	incidentsJSON, _ := os.ReadFile("testdata/valid/incidents.geojson")
+	notes := strings.Repeat(`a \"quoted\" \\ back\\slash }]{[ `, 400)
+	doc := bytes.Replace(incidentsJSON, []byte(`"weapon": "drone",`), []byte(`"weapon": "drone", "notes": "`+notes+`",`), 1)
+	want, err := geo.Parse(basesJSON, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, inc := range want.Incidents {
+		found = found || strings.Contains(inc.Notes, `"quoted" \ back\slash`)
+	}
+	if !found {
+		t.Fatal("the notes were not read")
+	}
+	for _, size := range []int{7, 8, 9, 64, 65} {
+		restore := geo.SetChunkSize(size)
+		got, err := geo.Parse(basesJSON, doc)
+		restore()
+		if err != nil || !reflect.DeepEqual(got.Incidents, want.Incidents) {
+			t.Fatalf("chunks of %d: %v", size, err)
+		}
+	}
+}

@@ -1,0 +1,12 @@
+package geo
+
+// SetChunkSize makes the loader cut files into chunks of n bytes, for
+// tests of the parallel scan; it returns a function that restores it.
+func SetChunkSize(n int) (restore func()) {
+	old := chunkSize
+	chunkSize = n
+	return func() { chunkSize = old }
+}
+
+// ByID exposes the id order, for tests.
+func (d *Dataset) ByID() []int32 { return d.byID }
