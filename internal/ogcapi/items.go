@@ -175,7 +175,7 @@ func (h *handler) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := itemsPage{h: h, c: c, q: q, format: f, collection: ci, limit: iq.limit, offset: iq.offset}
+	p := itemsPage{h: h, c: c, d: d, q: q, format: f, collection: ci, limit: iq.limit, offset: iq.offset}
 	if ci.ID == "bases" {
 		bases := d.SelectBases(iq.filter)
 		lo, hi := p.bounds(len(bases))
@@ -195,6 +195,7 @@ func (h *handler) items(c echo.Context) error {
 type itemsPage struct {
 	h             *handler
 	c             echo.Context
+	d             *geo.Dataset // the snapshot the page shows
 	q             url.Values
 	format        string
 	collection    collectionInfo
@@ -277,7 +278,7 @@ func writeItems[P any](p itemsPage, fc *geojson.FeatureCollectionOf[P], matched 
 			id, _ := f.ID.(string)
 			view.Rows = append(view.Rows, templates.OGCRow{ID: id, Href: p.h.itemHref(p.c.Request(), p.collection.ID, id, formatHTML), Cells: row(f)})
 		}
-		return render(p.c, templates.OGCItemsPage(p.h.opts.Page(p.collection.Title), view))
+		return render(p.c, templates.OGCItemsPage(p.h.opts.Page(p.collection.Title, p.d), view))
 	}
 	fc.ExtraMembers = geojson.Properties{
 		"links":          links,
@@ -384,7 +385,7 @@ func (h *handler) item(c echo.Context) error {
 			return err
 		}
 		view.Links, view.Map = htmlLinks(links), h.mapData(body)
-		return render(c, templates.OGCItemPage(h.opts.Page(view.Title), view))
+		return render(c, templates.OGCItemPage(h.opts.Page(view.Title, d), view))
 	}
 	switch ft := feature.(type) {
 	case *geojson.FeatureOf[export.BaseProperties]:

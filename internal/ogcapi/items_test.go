@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +13,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"strikemap/data"
+	"strikemap/internal/geo"
 	"strikemap/internal/server"
 )
 
@@ -396,5 +400,82 @@ func checkMap(t *testing.T, h http.Handler, doc *goquery.Document, geoJSONType s
 	}
 	if m.Features.Type != geoJSONType || (geoJSONType == "FeatureCollection" && len(m.Features.Features) != n) {
 		t.Errorf("map data %+v, want a %s of %d", m.Features, geoJSONType, n)
+	}
+}
+
+// TestHTMLPagesNameTheirData checks that an HTML page's footer names the
+// version of the data the page shows, even while reloads replace the
+// dataset: the footer must come from the handler's one snapshot, not from a
+// second read of the store.
+func TestHTMLPagesNameTheirData(t *testing.T) {
+	fixture, err := geo.Load(os.DirFS("../geo/testdata/valid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := geo.Load(data.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := geo.NewStore(fixture, time.Now())
+	s := mustNew(t, store, server.Options{})
+	targets := []string{
+		"/ogc?f=html", "/ogc/conformance?f=html", "/ogc/api?f=html",
+		"/ogc/collections?f=html", "/ogc/collections/incidents?f=html", "/ogc/collections/incidents/queryables?f=html",
+		"/ogc/collections/incidents/items?f=html", "/ogc/collections/bases/items?f=html",
+		"/ogc/collections/incidents/items/i1-alpha-drone?f=html", "/ogc/collections/bases/items/alpha?f=html",
+		"/ogc/collections/incidents/items/2023-10-18-harir-drone?f=html", "/ogc/collections/bases/items/harir?f=html",
+	}
+	// page reads a page's footer version and its main content.
+	page := func(target string) (status int, version, main string) {
+		rec := get(t, s, target)
+		doc, err := goquery.NewDocumentFromReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		main, _ = doc.Find("main").Html()
+		return rec.Code, doc.Find("footer.site-footer code").Text(), main
+	}
+	// What each page shows of each dataset, read while it is the only one.
+	want := map[string]map[string]string{} // version -> target -> main
+	for _, d := range []*geo.Dataset{fixture, shipped} {
+		store.Replace(d, time.Now())
+		want[d.Version] = map[string]string{}
+		for _, target := range targets {
+			status, v, main := page(target)
+			if status == http.StatusOK && v != d.Version {
+				t.Errorf("%s: footer names %s while %s is the only dataset", target, v, d.Version)
+			}
+			want[d.Version][target] = main
+		}
+	}
+	// Reloads back and forth, as fast as they come, while the pages are read.
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			store.Replace([]*geo.Dataset{fixture, shipped}[i%2], time.Now())
+			runtime.Gosched()
+		}
+	}()
+	defer func() { close(stop); <-done }()
+	for range 20 {
+		for _, target := range targets {
+			status, v, main := page(target)
+			if status != http.StatusOK {
+				continue // a feature of the other dataset; error pages show no data
+			}
+			shown, ok := want[v]
+			if !ok {
+				t.Fatalf("%s: footer names %q, neither dataset", target, v)
+			}
+			if main != shown[target] {
+				t.Fatalf("%s: the footer names data version %s but the page shows other data", target, v)
+			}
+		}
 	}
 }

@@ -47,8 +47,11 @@ type Options struct {
 	// BaseURL is empty. Set it only behind a proxy that sets them: otherwise
 	// any client could choose the host of the links it gets.
 	TrustForwarded bool
-	// Page returns the layout facts of an HTML page with the given title.
-	Page func(title string) templates.Page
+	// Page returns the layout facts of an HTML page with the given title
+	// that shows dataset d: the handler's one snapshot of the store, so the
+	// footer names the version of the data on the page even when a reload
+	// lands while the page is built.
+	Page func(title string, d *geo.Dataset) templates.Page
 	// TileURL and TileAttribution are the map tiles of the item pages' maps,
 	// as on the site's map page; an empty TileURL shows the offline basemap.
 	TileURL, TileAttribution string

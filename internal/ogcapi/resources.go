@@ -77,7 +77,7 @@ func (h *handler) landing(c echo.Context) error {
 		),
 	}
 	if f == formatHTML {
-		return render(c, templates.OGCLandingPage(h.opts.Page("OGC API"), templates.OGCLanding{
+		return render(c, templates.OGCLandingPage(h.opts.Page("OGC API", h.store.Dataset()), templates.OGCLanding{
 			Title: lp.Title, Description: lp.Description, Links: htmlLinks(lp.Links),
 		}))
 	}
@@ -112,7 +112,7 @@ func (h *handler) conformance(c echo.Context) error {
 		return err
 	}
 	if f == formatHTML {
-		return render(c, templates.OGCConformancePage(h.opts.Page("OGC API conformance"), ConformsTo, htmlLinks(selfLinks(h, c.Request(), "/conformance", f, typeJSON, "the conformance declaration"))))
+		return render(c, templates.OGCConformancePage(h.opts.Page("OGC API conformance", h.store.Dataset()), ConformsTo, htmlLinks(selfLinks(h, c.Request(), "/conformance", f, typeJSON, "the conformance declaration"))))
 	}
 	return writeJSON(c, typeJSON, map[string][]string{"conformsTo": ConformsTo})
 }
@@ -236,7 +236,7 @@ func (h *handler) collections(c echo.Context) error {
 		for i, cd := range doc.Collections {
 			view[i] = htmlCollection(cd)
 		}
-		return render(c, templates.OGCCollectionsPage(h.opts.Page("OGC API collections"), view, htmlLinks(doc.Links)))
+		return render(c, templates.OGCCollectionsPage(h.opts.Page("OGC API collections", d), view, htmlLinks(doc.Links)))
 	}
 	return writeJSON(c, typeJSON, doc)
 }
@@ -255,10 +255,10 @@ func (h *handler) collection(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r := c.Request()
-	cd := h.describe(r, h.store.Dataset(), ci, selfLinks(h, r, "/collections/"+ci.ID, f, typeJSON, ci.Title))
+	r, d := c.Request(), h.store.Dataset()
+	cd := h.describe(r, d, ci, selfLinks(h, r, "/collections/"+ci.ID, f, typeJSON, ci.Title))
 	if f == formatHTML {
-		return render(c, templates.OGCCollectionPage(h.opts.Page(ci.Title), htmlCollection(cd)))
+		return render(c, templates.OGCCollectionPage(h.opts.Page(ci.Title, d), htmlCollection(cd)))
 	}
 	return writeJSON(c, typeJSON, cd)
 }
@@ -321,8 +321,8 @@ func (h *handler) queryables(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r := c.Request()
-	props := queryablesOf(h.store.Dataset(), ci.ID)
+	r, d := c.Request(), h.store.Dataset()
+	props := queryablesOf(d, ci.ID)
 	path := "/collections/" + ci.ID + "/queryables"
 	if f == formatHTML {
 		view := make([]templates.OGCQueryable, 0, len(props))
@@ -332,7 +332,7 @@ func (h *handler) queryables(c echo.Context) error {
 		}
 		links := selfLinks(h, r, path, f, typeSchema, "the queryables")
 		links = append(links, Link{Href: h.href(r, "/collections/"+ci.ID, url.Values{"f": {formatHTML}}), Rel: "collection", Type: typeHTML, Title: ci.Title})
-		return render(c, templates.OGCQueryablesPage(h.opts.Page(ci.Title+" queryables"), ci.Title, view, htmlLinks(links)))
+		return render(c, templates.OGCQueryablesPage(h.opts.Page(ci.Title+" queryables", d), ci.Title, view, htmlLinks(links)))
 	}
 	return writeJSON(c, typeSchema, map[string]any{
 		"$schema":              "https://json-schema.org/draft/2020-12/schema",

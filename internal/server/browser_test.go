@@ -608,3 +608,111 @@ func TestOGCPagesInBrowser(t *testing.T) {
 		})
 	}
 }
+
+// tileServer serves the map page with tiles from tileURL.
+func tileServer(t *testing.T, tileURL string) *Server {
+	t.Helper()
+	d, err := geo.Load(data.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mustNew(t, geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap, TileURL: tileURL, TileAttribution: "test tiles"})
+}
+
+// refusedPort returns a loopback address on which nothing listens, so a
+// connection to it is refused at once: the tile server of an air-gapped
+// network, without a packet leaving the machine.
+func refusedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// TestTileFallbackInBrowser opens the map with a tile server that cannot be
+// reached: the map must switch to the offline basemap by itself, say so in
+// a notice that can be dismissed, and keep its URL saying offline.
+func TestTileFallbackInBrowser(t *testing.T) {
+	dead := refusedPort(t)
+	s := tileServer(t, "http://"+dead+"/{z}/{x}/{y}.png")
+	b := newBrowser(t, s)
+
+	tb := b.newTab(t, 1280, 800)
+	tb.open("/")
+	text := poll[string](tb, `(document.querySelector('.tile-notice [role=status]') || {}).textContent || ''`, 20*time.Second)
+	if text != "Map tiles could not be loaded; showing the offline basemap." {
+		t.Errorf("notice %q", text)
+	}
+	got := eval[map[string]any](tb, `({
+		basemap: new URLSearchParams(location.search).get('basemap'),
+		tiles: document.querySelectorAll('#map .leaflet-tile').length,
+		countries: document.querySelectorAll('#map .bm-country').length,
+		chosen: (document.querySelector('.leaflet-control-layers-base input:checked') || {parentNode: {textContent: ''}}).parentNode.textContent.trim(),
+		notices: document.querySelectorAll('.tile-notice').length,
+	})`)
+	if got["basemap"] != "offline" || got["tiles"].(float64) != 0 || got["countries"].(float64) < 6 || got["chosen"] != "Offline basemap (Natural Earth)" || got["notices"].(float64) != 1 {
+		t.Errorf("after the tiles failed: %v; want basemap=offline in the URL, no tiles, the basemap's countries drawn and chosen in the layer control, one notice", got)
+	}
+	// The notice goes away with its button, and the map keeps the focus.
+	tb.run(chromedp.Click(chromedp.CSS(`.tile-notice-close`)))
+	poll[bool](tb, `!document.querySelector('.tile-notice') && document.activeElement === document.getElementById('map')`, 5*time.Second)
+
+	// The URL reopens the offline map: no tile is asked for, no notice.
+	u, _ := url.Parse(eval[string](tb, `location.href`))
+	again := b.newTab(t, 1280, 800)
+	again.open(u.RequestURI())
+	if n := eval[int](again, `document.querySelectorAll('.tile-notice, #map .leaflet-tile').length`); n != 0 {
+		t.Errorf("reopening %s shows %d tiles or notices", u.RequestURI(), n)
+	}
+
+	// The failed tiles are the only problems: each is logged as a failed
+	// load, and nothing went off this machine.
+	for _, tab := range []*tab{tb, again} {
+		tab.mu.Lock()
+		var rest []string
+		for _, p := range tab.problems {
+			if !strings.Contains(p, dead) {
+				rest = append(rest, p)
+			}
+		}
+		if tab == again && len(rest) != len(tab.problems) {
+			t.Errorf("the reopened offline map asked for tiles: %v", tab.problems)
+		}
+		tab.problems = rest
+		tab.mu.Unlock()
+		tab.checkClean()
+	}
+}
+
+// TestTilesInBrowser checks the other side: tiles that load are kept, with
+// no notice, and the URL keeps the default basemap.
+func TestTilesInBrowser(t *testing.T) {
+	tile := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(onePixelPNG)
+	}))
+	defer tile.Close()
+	s := tileServer(t, tile.URL+"/{z}/{x}/{y}.png")
+	b := newBrowser(t, s)
+	tb := b.newTab(t, 1280, 800)
+	tb.open("/")
+	poll[bool](tb, `document.querySelectorAll('#map .leaflet-tile-loaded').length > 0`, 20*time.Second)
+	got := eval[map[string]any](tb, `({basemap: new URLSearchParams(location.search).get('basemap'), notices: document.querySelectorAll('.tile-notice').length})`)
+	if got["basemap"] != nil || got["notices"].(float64) != 0 {
+		t.Errorf("with working tiles: %v; want the default basemap and no notice", got)
+	}
+	tb.checkClean()
+}
+
+// onePixelPNG is a transparent 1×1 PNG, the tile of TestTilesInBrowser.
+var onePixelPNG = []byte{
+	0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+	0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+	0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+	0x42, 0x60, 0x82,
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,9 +14,13 @@ import (
 	"strikemap/web/templates"
 )
 
-// basePage answers GET /bases/:id: the printable report of one base.
+// basePage answers GET /bases/:id?page=N: the printable report of one base.
+// The summary, the chart and the map cover all the base's incidents; the
+// list shows one page of them, in date order (the API's and the CSV's), so
+// a base with 100,000 incidents is not a page of many megabytes.
 func (s *Server) basePage(c echo.Context) error {
-	if _, err := request.Query(c.QueryString()); err != nil {
+	q, err := request.Query(c.QueryString(), "page")
+	if err != nil {
 		return err
 	}
 	d := s.store.Dataset()
@@ -23,12 +29,38 @@ func (s *Server) basePage(c echo.Context) error {
 		return request.NotFound("there is no base with the id %q", request.Truncate(c.Param("id")))
 	}
 	f := geo.Filter{Bases: []string{b.ID}}
+	total := d.Count(f)
+	pages := max(1, (total+reportPageSize-1)/reportPageSize)
+	page, err := parsePage(q, pages)
+	if err != nil {
+		return err
+	}
+	if page > pages {
+		return request.NotFound("%s has %s on %s; there is no page %d", b.Name, plural(total, "incident"), plural(pages, "page"), page)
+	}
+	offset := (page - 1) * reportPageSize
+	list, more := d.Query(f, offset, reportPageSize)
+	self := "/bases/" + url.PathEscape(b.ID)
+	pageHref := func(n int) string {
+		if n == 1 {
+			return self
+		}
+		return self + "?page=" + strconv.Itoa(n)
+	}
+	paging := templates.ReportPaging{Page: page, Pages: pages, First: offset + 1, Last: offset + len(list), Total: total}
+	if page > 1 {
+		paging.Prev = pageHref(page - 1)
+	}
+	if more {
+		paging.Next = pageHref(page + 1)
+	}
 	mapPos := fmt.Sprintf("9/%.4f/%.4f", b.Point.Lat(), b.Point.Lon())
 	r := templates.BaseReport{
 		Base:      b,
 		Summary:   d.Summaries([]*geo.Base{b}, geo.Filter{})[0],
 		Days:      d.PerDay(f),
-		Incidents: d.Select(f),
+		Incidents: list,
+		Paging:    paging,
 		Radii:     geo.DefaultRingRadii,
 		Query:     url.Values{"base": {b.ID}}.Encode(),
 		MapQuery: url.Values{
@@ -37,7 +69,37 @@ func (s *Server) basePage(c echo.Context) error {
 		}.Encode(),
 		MapLink: "/?" + url.Values{"base": {b.ID}, "map": {mapPos}, "layers": {"bases,incidents,rings"}}.Encode(),
 	}
-	return render(c, http.StatusOK, templates.BasePage(s.page(b.Name, d), r))
+	title := b.Name
+	if page > 1 {
+		title = fmt.Sprintf("%s, incidents page %d of %d", b.Name, page, pages)
+	}
+	return render(c, http.StatusOK, templates.BasePage(s.page(title, d), r))
+}
+
+// reportPageSize is how many incidents a page of a base's report lists.
+const reportPageSize = 200
+
+// parsePage reads page, a page number from 1 (the default). A number past
+// the last page is the caller's 404; anything else that is not a page
+// number is a 400.
+func parsePage(q url.Values, pages int) (int, error) {
+	if !q.Has("page") {
+		return 1, nil
+	}
+	s := q.Get("page")
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || strings.TrimLeft(s, "0123456789") != "" {
+		return 0, request.BadParam("page", "page %s is not a page number; give a whole number from 1 to %d, or leave it out for the first page", strconv.Quote(request.Truncate(s)), pages)
+	}
+	return n, nil
+}
+
+// plural is "1 incident", "12 incidents".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // incidentPage answers GET /incidents/:id: the permalink of one incident.

@@ -4,14 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"image/png"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"strikemap/internal/geo"
 )
 
 func TestExportMap(t *testing.T) {
@@ -276,3 +282,204 @@ func TestEmbedPageAndFraming(t *testing.T) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// TestBasePagePaging walks a base's report page by page: 200 rows a page,
+// the remainder on the last, every incident once and in the API's order,
+// while the summary, the chart and the map cover all of them.
+func TestBasePagePaging(t *testing.T) {
+	s := syntheticServer(t, 8000)
+	d := s.store.Dataset()
+	var base string
+	var total int
+	for _, b := range d.Bases {
+		if n := d.Count(geo.Filter{Bases: []string{b.ID}}); n > total {
+			base, total = b.ID, n
+		}
+	}
+	pages := (total + 199) / 200
+	if pages < 3 || total%200 == 0 {
+		t.Fatalf("base %s has %d incidents; the test needs at least three pages and a partial last one", base, total)
+	}
+	want := apiIDsFrom(t, s, "base="+base)
+	if len(want) != total {
+		t.Fatalf("the API lists %d incidents of %s, Count says %d", len(want), base, total)
+	}
+
+	var first *goquery.Document
+	var got []string
+	seen := map[string]bool{}
+	target, prev := "/bases/"+base, ""
+	for page := 1; target != ""; page++ {
+		if page > pages {
+			t.Fatalf("paging goes past page %d", pages)
+		}
+		rec := get(t, s, target)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", target, rec.Code, rec.Body)
+		}
+		d := doc(t, rec)
+		rows := d.Find("table.incident-table tbody tr")
+		wantRows := 200
+		if page == pages {
+			wantRows = total - 200*(pages-1)
+		}
+		if rows.Length() != wantRows {
+			t.Errorf("%s: %d rows, want %d", target, rows.Length(), wantRows)
+		}
+		rows.Each(func(_ int, r *goquery.Selection) {
+			id := r.AttrOr("data-id", "")
+			if seen[id] {
+				t.Errorf("%s: incident %s again", target, id)
+			}
+			seen[id] = true
+			got = append(got, id)
+		})
+		lo, hi := 200*(page-1)+1, 200*(page-1)+wantRows
+		wantRange := fmt.Sprintf("Incidents %s–%s of %s, oldest first.", groupedInt(lo), groupedInt(hi), groupedInt(total))
+		if text := strings.Join(strings.Fields(d.Find(".list-range").Text()), " "); !strings.HasPrefix(text, wantRange) {
+			t.Errorf("%s: range %q, want it to start %q", target, text, wantRange)
+		}
+		if pageOf := d.Find(".report-paging .page-of").Text(); pageOf != fmt.Sprintf("Page %d of %d", page, pages) {
+			t.Errorf("%s: %q", target, pageOf)
+		}
+		if href := d.Find(`.report-paging a[rel=prev]`).AttrOr("href", ""); href != prev {
+			t.Errorf("%s: previous link %q, want %q", target, href, prev)
+		}
+		for _, want := range []string{"/api/incidents.csv?download=1&base=" + base, "/api/incidents.geojson?download=1&base=" + base} {
+			if d.Find(`.list-range a[href="`+want+`"]`).Length() != 1 {
+				t.Errorf("%s: no link to all the incidents at %s", target, want)
+			}
+		}
+		// The summary, the chart and the map are the whole base's on every page.
+		if first == nil {
+			first = d
+		} else {
+			for _, sel := range []string{"table.counts", ".facts", "svg.timeline-chart", ".report-map"} {
+				a, _ := first.Find(sel).Html()
+				b, _ := d.Find(sel).Html()
+				if a != b {
+					t.Errorf("%s: %s differs from the first page's", target, sel)
+				}
+			}
+		}
+		prev, target = target, d.Find(`.report-paging a[rel=next]`).AttrOr("href", "")
+		if page == pages && target != "" {
+			t.Errorf("the last page links a next page %q", target)
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("the pages list %d incidents, not the API's %d in its order", len(got), len(want))
+	}
+	if got := get(t, s, fmt.Sprintf("/bases/%s?page=%d", base, pages)); got.Code != http.StatusOK || doc(t, got).Find("table.incident-table tbody tr").Length() != total-200*(pages-1) {
+		t.Errorf("page=%d: %d", pages, got.Code)
+	}
+	attacks := 0
+	first.Find("table.counts").First().Find("tbody td").Each(func(_ int, td *goquery.Selection) {
+		n, _ := strconv.Atoi(td.Text())
+		attacks += n
+	})
+	if attacks != total {
+		t.Errorf("the counts by weapon add up to %d, want all %d incidents", attacks, total)
+	}
+	if title := first.Find("head title").Text(); strings.Contains(title, "page") {
+		t.Errorf("page 1 title %q", title)
+	}
+	if rec := get(t, s, "/bases/"+base+"?page=2"); !strings.Contains(doc(t, rec).Find("head title").Text(), fmt.Sprintf("page 2 of %d", pages)) {
+		t.Error("page 2's title does not say the page")
+	}
+
+	for _, tc := range []struct {
+		query  string
+		status int
+	}{
+		{"page=0", http.StatusBadRequest},
+		{"page=-1", http.StatusBadRequest},
+		{"page=abc", http.StatusBadRequest},
+		{"page=", http.StatusBadRequest},
+		{"page=1.5", http.StatusBadRequest},
+		{"page=+2", http.StatusBadRequest},
+		{"page=%202", http.StatusBadRequest},
+		{"page=99999999999999999999999", http.StatusBadRequest},
+		{"page=1&page=2", http.StatusBadRequest},
+		{"pages=2", http.StatusBadRequest},
+		{fmt.Sprintf("page=%d", pages+1), http.StatusNotFound},
+		{"page=1000000", http.StatusNotFound},
+	} {
+		target := "/bases/" + base + "?" + tc.query
+		rec := get(t, s, target)
+		if rec.Code != tc.status {
+			t.Errorf("%s: %d, want %d", target, rec.Code, tc.status)
+			continue
+		}
+		d := doc(t, rec)
+		if !strings.Contains(d.Find("main h1").Text(), strconv.Itoa(tc.status)) || d.Find(".site-header .brand").Length() != 1 {
+			t.Errorf("%s: not an error page in the site's layout", target)
+		}
+		if msg := d.Find("main p").First().Text(); !strings.Contains(msg, "page") {
+			t.Errorf("%s: message %q does not say what was wrong with the page", target, msg)
+		}
+	}
+}
+
+// TestBasePageOnePage checks the list of a base with one page of
+// incidents, and of one with none.
+func TestBasePageOnePage(t *testing.T) {
+	s := shippedServer(t)
+	d := doc(t, get(t, s, "/bases/ain-al-asad"))
+	n := len(apiIDsFrom(t, s, "base=ain-al-asad"))
+	if text := d.Find(".list-range").Text(); !strings.HasPrefix(strings.TrimSpace(text), fmt.Sprintf("All %d incidents, oldest first.", n)) {
+		t.Errorf("range %q", text)
+	}
+	if d.Find(".report-paging").Length() != 0 {
+		t.Error("paging links on a single page")
+	}
+	if rec := get(t, s, "/bases/ain-al-asad?page=1"); rec.Code != http.StatusOK {
+		t.Errorf("page=1: %d", rec.Code)
+	}
+	if rec := get(t, s, "/bases/ain-al-asad?page=2"); rec.Code != http.StatusNotFound {
+		t.Errorf("page=2 of 1: %d", rec.Code)
+	}
+	// One incident.
+	d = doc(t, get(t, fixtureServer(t), "/bases/bravo"))
+	if text := strings.Join(strings.Fields(d.Find(".list-range").Text()), " "); text != "1 incident. Download it as CSV or GeoJSON." {
+		t.Errorf("bravo: %q", text)
+	}
+	// A base without incidents has one, empty, page.
+	basesJSON, err := os.ReadFile("../geo/testdata/valid/bases.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	none, err := geo.Parse(basesJSON, []byte(`{"type":"FeatureCollection","features":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = mustNew(t, geo.NewStore(none, time.Now()), Options{})
+	rec := get(t, s, "/bases/alpha")
+	d = doc(t, rec)
+	if rec.Code != http.StatusOK || d.Find("table.incident-table").Length() != 0 || strings.TrimSpace(d.Find(".list-range").Text()) != "No incidents." {
+		t.Errorf("a base without incidents: %d %q", rec.Code, d.Find(".list-range").Text())
+	}
+	if rec := get(t, s, "/bases/alpha?page=2"); rec.Code != http.StatusNotFound {
+		t.Errorf("page=2 of a base without incidents: %d", rec.Code)
+	}
+}
+
+// TestReportPrintHidesPaging checks that printing a report leaves out the
+// paging links, which mean nothing on paper.
+func TestReportPrintHidesPaging(t *testing.T) {
+	css := get(t, shippedServer(t), "/static/css/site.css").Body.String()
+	_, print, ok := strings.Cut(css, "@media print {")
+	print, _, _ = strings.Cut(print, "}")
+	if !ok || !strings.Contains(print, ".report-paging") {
+		t.Errorf("the print rules do not hide .report-paging: %q", print)
+	}
+}
+
+// groupedInt writes n as the report pages do: 12,345.
+func groupedInt(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

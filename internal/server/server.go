@@ -158,7 +158,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	get("/api/export/:format", s.exportMap)
 	ogcapi.Register(e, store, ogcapi.Options{
 		BaseURL: opts.BaseURL, TrustForwarded: opts.TrustForwarded,
-		Page:    func(title string) templates.Page { return s.page(title, s.store.Dataset()) },
+		Page:    s.page,
 		TileURL: opts.TileURL, TileAttribution: opts.TileAttribution,
 	})
 	get("/static/*", s.staticFile)

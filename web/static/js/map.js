@@ -157,7 +157,11 @@
   if (controls) { L.control.layers(baseLayers, overlayControl, { collapsed: true }).addTo(map); }
 
   function applyLayers() {
-    ((state.basemap === 'tiles' && tiles) ? tiles : offline).addTo(map);
+    // One basemap at a time: the layer control only swaps them when the
+    // user picks one, not when the state changes (back, forward, fallback).
+    var basemap = (state.basemap === 'tiles' && tiles) ? tiles : offline;
+    [tiles, offline].forEach(function (l) { if (l && l !== basemap) { l.remove(); } });
+    basemap.addTo(map);
     OVERLAYS.forEach(function (k) {
       if (state.layers.indexOf(k) >= 0) { layers[k].addTo(map); } else { layers[k].remove(); }
     });
@@ -174,6 +178,54 @@
     state.layers = OVERLAYS.filter(function (k) { return map.hasLayer(layers[k]); });
     writeURL(true);
   });
+  // Tile fallback: on an air-gapped network every tile fails and the map
+  // would stay blank. When a round of tiles has settled (Leaflet's 'load'
+  // fires once each tile has loaded or failed) with errors and not one tile
+  // loaded so far, switch to the offline basemap, once, and say so. Once a
+  // tile has loaded, later errors are the tile server's hiccups, not this.
+  var tileState = { loaded: 0, errors: 0, fellBack: false };
+  if (tiles) {
+    tiles.on('tileload', function () { tileState.loaded++; });
+    tiles.on('tileerror', function () { tileState.errors++; });
+    tiles.on('load', function () {
+      if (tileState.fellBack || tileState.loaded > 0 || tileState.errors === 0) { return; }
+      tileState.fellBack = true;
+      // After the event: Leaflet still uses the layer's map once 'load' returns.
+      setTimeout(function () {
+        if (!map.hasLayer(tiles)) { return; } // the user chose a basemap meanwhile
+        state.basemap = 'offline';
+        applyingLayers = true; applyLayers(); applyingLayers = false;
+        writeURL(false);
+        showTileNotice();
+      }, 0);
+    });
+  }
+
+  // showTileNotice says, on the map, that the tiles failed: a status message
+  // (read out by screen readers) with a button to dismiss it.
+  function showTileNotice() {
+    var notice = L.control({ position: 'topright' });
+    notice.onAdd = function () {
+      var box = el('div', 'tile-notice');
+      box.appendChild(el('p', 'tile-notice-text')).setAttribute('role', 'status');
+      var close = el('button', 'tile-notice-close', '×');
+      close.type = 'button';
+      close.setAttribute('aria-label', 'Dismiss this notice');
+      close.addEventListener('click', function () {
+        notice.remove();
+        map.getContainer().focus();
+      });
+      box.appendChild(close);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    notice.addTo(map);
+    // The text goes in after the live region is in the page, so that it is
+    // announced.
+    notice.getContainer().querySelector('.tile-notice-text').textContent =
+      'Map tiles could not be loaded; showing the offline basemap.';
+  }
+
   map.on('moveend', function () {
     var c = map.getCenter();
     state.lat = c.lat; state.lon = c.lng; state.zoom = map.getZoom();
@@ -915,6 +967,11 @@
   window.addEventListener('popstate', function () {
     stopPlay();
     state = stateFromURL();
+    // The tiles failed and never loaded: an older entry's basemap is offline too.
+    if (tileState.fellBack && !tileState.loaded && state.basemap === 'tiles') {
+      state.basemap = 'offline';
+      writeURL(false);
+    }
     syncForm();
     applyingLayers = true; applyLayers(); applyingLayers = false;
     map.setView([state.lat, state.lon], state.zoom, { animate: false });
