@@ -112,6 +112,9 @@ func readChunks(r io.Reader, pool chunkPool, out chan<- *chunk, stop <-chan stru
 // featureDecoder turns the raw features of one run into results; each
 // worker has its own.
 type featureDecoder interface {
+	// take may decode the feature at the start of rest and return its
+	// length; 0 means it did not, and feature will be called.
+	take(rest []byte, index int, out *decoded) int
 	feature(raw []byte, index int, out *decoded)
 }
 
@@ -143,7 +146,13 @@ func scanFile(file string, r io.Reader, h hash.Hash, newDecoder func() featureDe
 				if c.seq > 0 {
 					s, c.guessed = betweenFeatures(), true
 				}
-				c.err = s.scan(c.buf, func(raw []byte) {
+				c.err = s.scanWith(c.buf, func(rest []byte) int {
+					n := dec.take(rest, c.out.features, &c.out)
+					if n > 0 {
+						c.out.features++
+					}
+					return n
+				}, func(raw []byte) {
 					dec.feature(raw, c.out.features, &c.out)
 					c.out.features++
 				})
@@ -179,7 +188,13 @@ func scanFile(file string, r io.Reader, h hash.Hash, newDecoder func() featureDe
 					// The guess was wrong: scan the chunk again from
 					// the true state.
 					redo := new(decoded)
-					err = state.scan(c.buf, func(raw []byte) {
+					err = state.scanWith(c.buf, func(rest []byte) int {
+						n := serial.take(rest, redo.features, redo)
+						if n > 0 {
+							redo.features++
+						}
+						return n
+					}, func(raw []byte) {
 						serial.feature(raw, redo.features, redo)
 						redo.features++
 					})

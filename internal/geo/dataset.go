@@ -25,23 +25,25 @@ type Dataset struct {
 
 // newDataset builds a dataset from valid bases and incidents: it sorts
 // the incidents by time, moving each once from the decoders' runs into
-// place, and indexes them; ids are the incidents' ids in id order.
-func newDataset(bases []Base, all *incidentRuns, ids []idEntry, version string) *Dataset {
-	incidents, pos := placeByDate(all)
+// place, and indexes them. The incidents' ids in id order are in *ids once
+// sorted is closed (all.sortIDs runs meanwhile, and reads the runs, so
+// they are emptied only after it).
+func newDataset(bases []Base, all *incidentRuns, sorted <-chan struct{}, ids *[]idEntry) *Dataset {
+	incidents, pos := placeByDate(all, sorted)
 	d := &Dataset{
 		Bases:     bases,
 		Incidents: incidents,
-		Version:   version,
 		baseByID:  make(map[string]int, len(bases)),
-		byID:      make([]int32, len(ids)),
 	}
 	for i, b := range bases {
 		d.baseByID[b.ID] = i
 	}
-	for k, e := range ids {
+	d.index = buildIndex(incidents)
+	<-sorted
+	d.byID = make([]int32, len(*ids))
+	for k, e := range *ids {
 		d.byID[k] = pos[e.pos]
 	}
-	d.index = buildIndex(incidents)
 	return d
 }
 
@@ -83,7 +85,7 @@ func (d *Dataset) Span() (first, last Date, ok bool) {
 // its place. A counting sort by Date (days are few) moves each incident
 // once; then each day's run is ordered by DateEnd and ID, so strings are
 // compared only within a day.
-func placeByDate(all *incidentRuns) (incidents []Incident, pos []int32) {
+func placeByDate(all *incidentRuns, sorted <-chan struct{}) (incidents []Incident, pos []int32) {
 	if all.n == 0 {
 		return nil, nil
 	}
@@ -107,7 +109,7 @@ func placeByDate(all *incidentRuns) (incidents []Incident, pos []int32) {
 	from := make([]int32, all.n) // from[place] is the file position
 	next := slices.Clone(starts)
 	p := int32(0)
-	for r, run := range all.runs {
+	for _, run := range all.runs {
 		for i := range run {
 			at := next[run[i].Date-lo]
 			next[run[i].Date-lo]++
@@ -115,21 +117,24 @@ func placeByDate(all *incidentRuns) (incidents []Incident, pos []int32) {
 			pos[p], from[at] = at, p
 			p++
 		}
-		all.runs[r] = nil // let the collector have it
 	}
+	go func() {
+		<-sorted
+		clear(all.runs) // let the collector have them
+	}()
 	var order []int32
 	var moved []Incident
 	for k := 0; k+1 < len(starts); k++ {
 		a, b := starts[k], starts[k+1]
 		day := incidents[a:b]
-		if len(day) < 2 || slices.IsSortedFunc(day, compareIncidents) {
+		if len(day) < 2 || sortedDay(day) {
 			continue
 		}
 		order = order[:0]
 		for i := a; i < b; i++ {
 			order = append(order, i)
 		}
-		slices.SortFunc(order, func(i, j int32) int { return compareIncidents(incidents[i], incidents[j]) })
+		slices.SortFunc(order, func(i, j int32) int { return compareIncidents(&incidents[i], &incidents[j]) })
 		moved = append(moved[:0], day...)
 		fromDay := slices.Clone(from[a:b])
 		for j, i := range order {
@@ -142,6 +147,15 @@ func placeByDate(all *incidentRuns) (incidents []Incident, pos []int32) {
 }
 
 // compareIncidents orders incidents by Date, DateEnd and ID.
-func compareIncidents(a, b Incident) int {
+func compareIncidents(a, b *Incident) int {
 	return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.DateEnd, b.DateEnd), cmp.Compare(a.ID, b.ID))
+}
+
+func sortedDay(day []Incident) bool {
+	for i := 1; i < len(day); i++ {
+		if compareIncidents(&day[i-1], &day[i]) > 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"encoding/binary"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -74,6 +75,11 @@ func (p *fastParser) str() (string, bool) {
 	}
 	i++
 	start, ascii := i, true
+	// Eight bytes at a time while none is a quote, a backslash, a control
+	// character or outside ASCII.
+	for i+8 <= len(b) && plainWord(binary.LittleEndian.Uint64(b[i:])) {
+		i += 8
+	}
 	for ; i < len(b); i++ {
 		c := b[i]
 		if c == '"' {
@@ -232,7 +238,14 @@ func (p *fastParser) members(fn func(name string) (bit uint32, ok bool)) bool {
 // parse reads raw, one feature. It returns false when the feature must be
 // read by json v2 instead.
 func (f *fastFeature) parse(raw []byte) bool {
-	p := fastParser{b: raw}
+	n := f.parseObject(raw)
+	return n > 0 && n == len(raw)
+}
+
+// parseObject reads the feature that starts rest and returns its length,
+// or 0 when it must be read by json v2 instead (or goes on past rest).
+func (f *fastFeature) parseObject(rest []byte) int {
+	p := fastParser{b: rest}
 	props := &f.props
 	*props = incidentProperties{}
 	f.sources, f.published = f.sources[:0], f.published[:0]
@@ -256,10 +269,9 @@ func (f *fastFeature) parse(raw []byte) bool {
 		return bit, ok
 	})
 	if !ok || seen != 15 {
-		return false // json v2 says what is missing
+		return 0 // json v2 says what is missing
 	}
-	p.ws()
-	return p.i == len(raw)
+	return p.i
 }
 
 func (f *fastFeature) geometry(p *fastParser) bool {
@@ -398,4 +410,13 @@ func (f *fastFeature) sourceList(p *fastParser) bool {
 		f.props.Sources = f.sources
 		return p.byte(']')
 	}
+}
+
+// plainWord reports whether none of the eight bytes of w is a quote, a
+// backslash, below 0x20 or above 0x7F (the bit tricks of "Bit Twiddling
+// Hacks": a byte is zero in x exactly when x-0x01 borrows into its top bit).
+func plainWord(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(x uint64) uint64 { return (x - ones) &^ x & highs }
+	return (zero(w^(ones*'"')) | zero(w^(ones*'\\')) | ((w - ones*0x20) &^ w & highs) | w&highs) == 0
 }

@@ -29,6 +29,21 @@ func newIncidentDecoder(bases []Base) *incidentDecoder {
 	return d
 }
 
+// take decodes the feature at the start of rest the fast way, and returns
+// its length, or 0 when it must be scanned and read by feature instead.
+func (d *incidentDecoder) take(rest []byte, index int, out *decoded) int {
+	n := d.fast.parseObject(rest)
+	if n == 0 {
+		return 0
+	}
+	f := featureProblems{file: IncidentsFile, index: index, problems: &out.problems}
+	if pt, ok := f.checkFast(&d.fast); ok {
+		d.add(&f, &d.fast.props, pt, index, out)
+	}
+	return n
+}
+
+// feature decodes one raw feature, the fast way when it can.
 func (d *incidentDecoder) feature(raw []byte, index int, out *decoded) {
 	f := featureProblems{file: IncidentsFile, index: index, problems: &out.problems}
 	var (
@@ -43,10 +58,14 @@ func (d *incidentDecoder) feature(raw []byte, index int, out *decoded) {
 		p = new(incidentProperties)
 		pt, ok = f.decodeFeature(raw, p)
 	}
-	if !ok {
-		return
+	if ok {
+		d.add(&f, p, pt, index, out)
 	}
-	inc, ok := p.incident(&f, pt, d.bases, d.keep)
+}
+
+// add checks a decoded feature's properties and keeps a valid incident.
+func (d *incidentDecoder) add(f *featureProblems, p *incidentProperties, pt orb.Point, index int, out *decoded) {
+	inc, ok := p.incident(f, pt, d.bases, d.keep)
 	if !ok {
 		return
 	}

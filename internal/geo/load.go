@@ -58,12 +58,24 @@ func Read(basesR, incidentsR io.Reader) (*Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", IncidentsFile, err)
 	}
-	ids := all.sortIDs(&problems)
 	if len(problems) > 0 {
+		all.sortIDs(&problems) // to report duplicate ids too
 		return nil, &ValidationError{Problems: problems}
 	}
-	version := hex.EncodeToString(h.Sum(nil))[:12]
-	return newDataset(bases, &all, ids, version), nil
+	// Sorting the ids and building the dataset take a core each.
+	var ids []idEntry
+	var dups []Problem
+	sorted := make(chan struct{})
+	go func() {
+		ids = all.sortIDs(&dups)
+		close(sorted)
+	}()
+	d := newDataset(bases, &all, sorted, &ids)
+	if len(dups) > 0 {
+		return nil, &ValidationError{Problems: dups}
+	}
+	d.Version = hex.EncodeToString(h.Sum(nil))[:12]
+	return d, nil
 }
 
 // featureProblems collects the problems of one feature.
@@ -274,31 +286,31 @@ func (p *incidentProperties) sources(f *featureProblems, k *keeper) []Source {
 	}
 	sources := k.sourceList(len(p.Sources))[:0]
 	for i, s := range p.Sources {
-		field := fmt.Sprintf("sources[%d].", i)
+		field := func(name string) string { return fmt.Sprintf("sources[%d].%s", i, name) }
 		before := len(*f.problems)
 		src := Source{Publisher: s.Publisher, URL: s.URL, Kind: SourceKind(s.Kind), Says: s.Says}
 		if strings.TrimSpace(s.Publisher) == "" {
-			f.add(field+"publisher", "is missing: every source needs a publisher")
+			f.add(field("publisher"), "is missing: every source needs a publisher")
 		}
 		if s.URL != "" {
 			if err := checkHTTPURL(s.URL); err != nil {
-				f.add(field+"url", "%v", err)
+				f.add(field("url"), "%v", err)
 			}
 		}
 		if s.Published != nil {
 			d, err := ParseDate(*s.Published)
 			if err != nil {
-				f.add(field+"published", "%v", err)
+				f.add(field("published"), "%v", err)
 			}
 			src.Published = SomeDate(d)
 		}
 		if !slices.Contains(SourceKinds, src.Kind) {
-			f.add(field+"kind", "%q is not one of %s", s.Kind, oneOf(SourceKinds))
+			f.add(field("kind"), "%q is not one of %s", s.Kind, oneOf(SourceKinds))
 		}
 		if strings.TrimSpace(s.Says) == "" {
-			f.add(field+"says", "is missing: paraphrase in one line what this source states")
+			f.add(field("says"), "is missing: paraphrase in one line what this source states")
 		} else if strings.ContainsAny(s.Says, "\r\n") {
-			f.add(field+"says", "must be one line")
+			f.add(field("says"), "must be one line")
 		}
 		if len(*f.problems) == before {
 			sources = append(sources, src)

@@ -70,6 +70,13 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 // buf; one that began earlier is assembled in s.partial. It returns an
 // error for a structure that is not a FeatureCollection's.
 func (s *scanner) scan(buf []byte, emit func(raw []byte)) error {
+	return s.scanWith(buf, nil, emit)
+}
+
+// scanWith is scan with a decoder that may read a whole feature at the
+// start of the bytes it is given, returning their length (0 when it
+// cannot): those features are not scanned twice, and not emitted.
+func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw []byte)) error {
 	i, n := 0, len(buf)
 	if s.inFeature {
 		end, closed := s.skipFeature(buf, 0)
@@ -133,6 +140,13 @@ func (s *scanner) scan(buf []byte, emit func(raw []byte)) error {
 			case c == '{':
 				if s.elem == elemValue {
 					return errors.New("two features are not separated by a comma")
+				}
+				if take != nil {
+					if n := take(buf[i:]); n > 0 {
+						s.elem = elemValue
+						i += n
+						continue
+					}
 				}
 				s.depth++
 				s.inFeature = true
