@@ -121,13 +121,16 @@ type featureDecoder interface {
 // scanFile streams a FeatureCollection from r, decodes its features in
 // parallel with decoders made by newDecoder, and calls take, in file order,
 // with what each run of features gave and the feature index of the run's
-// first feature; take may keep out's slices. It writes a hash of the file into h. Problems with the
+// first feature, and how many bytes of the file are read up to the end of
+// that run; take must not keep out's slices, which are used again. It writes a hash of the file into h. Problems with the
 // collection itself (not JSON, not a FeatureCollection) are added to
 // problems, the features before them being taken; an error is returned only
 // when r fails.
-func scanFile(file string, r io.Reader, h hash.Hash, newDecoder func() featureDecoder, take func(first int, out *decoded), problems *[]Problem) error {
+func scanFile(file string, r io.Reader, h hash.Hash, newDecoder func() featureDecoder, take func(first int, read int64, out *decoded), problems *[]Problem) error {
 	workers := max(1, runtime.GOMAXPROCS(0))
 	pool := newChunkPool(2*workers + 2)
+	// The decoders' output buffers, back from take.
+	outputs := make(chan decoded, 4*workers+4)
 	jobs := make(chan *chunk, workers)
 	done := make(chan *chunk, 2*workers+2)
 	stop := make(chan struct{})
@@ -139,8 +142,12 @@ func scanFile(file string, r io.Reader, h hash.Hash, newDecoder func() featureDe
 			dec := newDecoder()
 			hint := 0 // valid features in the last chunk
 			for c := range jobs {
-				c.out.incidents = make([]Incident, 0, hint+hint/16+16)
-				c.out.index = make([]int32, 0, hint+hint/16+16)
+				select {
+				case c.out = <-outputs:
+				default:
+					c.out.incidents = make([]Incident, 0, hint+hint/16+16)
+					c.out.index = make([]int32, 0, hint+hint/16+16)
+				}
 				c.sum = sha256.Sum256(c.buf)
 				s := scanner{}
 				if c.seq > 0 {
@@ -167,7 +174,8 @@ func scanFile(file string, r io.Reader, h hash.Hash, newDecoder func() featureDe
 	var (
 		state   scanner
 		serial  = newDecoder()
-		first   int // feature index of the next chunk's first feature
+		first   int   // feature index of the next chunk's first feature
+		read    int64 // bytes of the file taken
 		failed  error
 		pending = map[int]*chunk{}
 		next    int
@@ -205,7 +213,8 @@ func scanFile(file string, r io.Reader, h hash.Hash, newDecoder func() featureDe
 					}
 					state = c.end
 				}
-				take(first, out)
+				read += int64(len(c.buf))
+				take(first, read, out)
 				first += out.features
 				if err != nil {
 					failed = err
@@ -213,6 +222,10 @@ func scanFile(file string, r io.Reader, h hash.Hash, newDecoder func() featureDe
 				}
 			}
 			pool <- c.buf[:0]
+			select {
+			case outputs <- decoded{incidents: c.out.incidents[:0], index: c.out.index[:0]}:
+			default:
+			}
 		}
 	}
 	if err := <-readErr; err != nil {

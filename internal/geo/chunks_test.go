@@ -50,6 +50,21 @@ func TestChunkedLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(want.Incidents) != 3000 {
+		t.Fatalf("%d incidents, want 3000", len(want.Incidents))
+	}
+	// Sorted by date, date end and id, and each found by its id.
+	for i := 1; i < len(want.Incidents); i++ {
+		a, b := &want.Incidents[i-1], &want.Incidents[i]
+		if a.Date > b.Date || a.Date == b.Date && (a.DateEnd > b.DateEnd || a.DateEnd == b.DateEnd && a.ID >= b.ID) {
+			t.Fatalf("incidents %d and %d are out of order: %s %s %s, %s %s %s", i-1, i, a.Date, a.DateEnd, a.ID, b.Date, b.DateEnd, b.ID)
+		}
+	}
+	for i := range want.Incidents {
+		if got, ok := want.Incident(want.Incidents[i].ID); !ok || got != &want.Incidents[i] {
+			t.Fatalf("Incident(%q) does not find incident %d", want.Incidents[i].ID, i)
+		}
+	}
 	for name, doc := range layouts(t, perLine.Bytes()) {
 		for _, size := range []int{64, 999, 4096, 100_000} {
 			restore := geo.SetChunkSize(size)

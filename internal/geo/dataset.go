@@ -23,13 +23,13 @@ type Dataset struct {
 	index index
 }
 
-// newDataset builds a dataset from valid bases and incidents: it sorts
-// the incidents by time, moving each once from the decoders' runs into
-// place, and indexes them. The incidents' ids in id order are in *ids once
-// sorted is closed (all.sortIDs runs meanwhile, and reads the runs, so
-// they are emptied only after it).
-func newDataset(bases []Base, all *incidentRuns, sorted <-chan struct{}, ids *[]idEntry) *Dataset {
-	incidents, pos := placeByDate(all, sorted)
+// newDataset builds a dataset from valid bases and incidents (in file
+// order): it sorts the incidents by time, in place, and indexes them. ids
+// are the incidents' ids, sorted by the time sorted is closed.
+func newDataset(bases []Base, all *fileIncidents, sorted <-chan struct{}, ids []idEntry) *Dataset {
+	incidents := all.incidents
+	pos := dateOrder(incidents)
+	permute(incidents, pos)
 	d := &Dataset{
 		Bases:     bases,
 		Incidents: incidents,
@@ -40,8 +40,8 @@ func newDataset(bases []Base, all *incidentRuns, sorted <-chan struct{}, ids *[]
 	}
 	d.index = buildIndex(incidents)
 	<-sorted
-	d.byID = make([]int32, len(*ids))
-	for k, e := range *ids {
+	d.byID = make([]int32, len(ids))
+	for k, e := range ids {
 		d.byID[k] = pos[e.pos]
 	}
 	return d
@@ -79,71 +79,61 @@ func (d *Dataset) Span() (first, last Date, ok bool) {
 	return first, last, true
 }
 
-// placeByDate moves the incidents of all's runs into one slice ordered by
-// Date, DateEnd and ID (ids are unique, so the order is total), emptying
-// the runs as it goes. pos maps each incident's position in file order to
-// its place. A counting sort by Date (days are few) moves each incident
-// once; then each day's run is ordered by DateEnd and ID, so strings are
-// compared only within a day.
-func placeByDate(all *incidentRuns, sorted <-chan struct{}) (incidents []Incident, pos []int32) {
-	if all.n == 0 {
-		return nil, nil
+// dateOrder returns where each incident goes so that they are ordered by
+// Date, DateEnd and ID (ids are unique, so the order is total): a counting
+// sort by Date (days are few), then each day's run by DateEnd and ID, so
+// strings are compared only within a day. Only positions move.
+func dateOrder(incidents []Incident) (pos []int32) {
+	if len(incidents) == 0 {
+		return nil
 	}
-	lo, hi := all.runs[0][0].Date, all.runs[0][0].Date
-	for _, run := range all.runs {
-		for i := range run {
-			lo, hi = min(lo, run[i].Date), max(hi, run[i].Date)
-		}
+	lo, hi := incidents[0].Date, incidents[0].Date
+	for i := range incidents {
+		lo, hi = min(lo, incidents[i].Date), max(hi, incidents[i].Date)
 	}
 	starts := make([]int32, int(hi-lo)+2)
-	for _, run := range all.runs {
-		for i := range run {
-			starts[run[i].Date-lo+1]++
-		}
+	for i := range incidents {
+		starts[incidents[i].Date-lo+1]++
 	}
 	for k := 1; k < len(starts); k++ {
 		starts[k] += starts[k-1]
 	}
-	incidents = make([]Incident, all.n)
-	pos = make([]int32, all.n)
-	from := make([]int32, all.n) // from[place] is the file position
+	order := make([]int32, len(incidents)) // file positions in date order
 	next := slices.Clone(starts)
-	p := int32(0)
-	for _, run := range all.runs {
-		for i := range run {
-			at := next[run[i].Date-lo]
-			next[run[i].Date-lo]++
-			incidents[at] = run[i]
-			pos[p], from[at] = at, p
-			p++
+	for i := range incidents {
+		k := incidents[i].Date - lo
+		order[next[k]] = int32(i)
+		next[k]++
+	}
+	for k := 0; k+1 < len(starts); k++ {
+		if run := order[starts[k]:starts[k+1]]; len(run) > 1 {
+			slices.SortFunc(run, func(i, j int32) int { return compareIncidents(&incidents[i], &incidents[j]) })
 		}
 	}
-	go func() {
-		<-sorted
-		clear(all.runs) // let the collector have them
-	}()
-	var order []int32
-	var moved []Incident
-	for k := 0; k+1 < len(starts); k++ {
-		a, b := starts[k], starts[k+1]
-		day := incidents[a:b]
-		if len(day) < 2 || sortedDay(day) {
+	pos = make([]int32, len(incidents))
+	for k, i := range order {
+		pos[i] = int32(k)
+	}
+	return pos
+}
+
+// permute moves each incident i to pos[i] in place, following the
+// permutation's cycles: no second copy of the incidents is made.
+func permute(incidents []Incident, pos []int32) {
+	done := make([]uint64, (len(incidents)+63)/64)
+	mark := func(i int32) { done[i/64] |= 1 << (i % 64) }
+	for start := range int32(len(incidents)) {
+		if done[start/64]&(1<<(start%64)) != 0 {
 			continue
 		}
-		order = order[:0]
-		for i := a; i < b; i++ {
-			order = append(order, i)
+		mark(start)
+		carried := incidents[start]
+		for d := pos[start]; d != start; d = pos[d] {
+			mark(d)
+			incidents[d], carried = carried, incidents[d]
 		}
-		slices.SortFunc(order, func(i, j int32) int { return compareIncidents(&incidents[i], &incidents[j]) })
-		moved = append(moved[:0], day...)
-		fromDay := slices.Clone(from[a:b])
-		for j, i := range order {
-			incidents[a+int32(j)] = moved[i-a]
-			p := fromDay[i-a]
-			pos[p], from[a+int32(j)] = a+int32(j), p
-		}
+		incidents[start] = carried
 	}
-	return incidents, pos
 }
 
 // compareIncidents orders incidents by Date, DateEnd and ID.
@@ -151,11 +141,3 @@ func compareIncidents(a, b *Incident) int {
 	return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.DateEnd, b.DateEnd), cmp.Compare(a.ID, b.ID))
 }
 
-func sortedDay(day []Incident) bool {
-	for i := 1; i < len(day); i++ {
-		if compareIncidents(&day[i-1], &day[i]) > 0 {
-			return false
-		}
-	}
-	return true
-}

@@ -74,33 +74,38 @@ func (d *incidentDecoder) add(f *featureProblems, p *incidentProperties, pt orb.
 	out.index = append(out.index, int32(index))
 }
 
-// incidentRuns is the valid incidents of a file in file order, in the runs
-// the decoders made, with each one's feature index.
-type incidentRuns struct {
-	runs  [][]Incident
-	index [][]int32
-	n     int
+// fileIncidents is the valid incidents of a file in file order, with each
+// one's feature index.
+type fileIncidents struct {
+	incidents []Incident
+	index     []int32
 }
 
 // readIncidents decodes and checks every incident feature of r, in
-// parallel, and writes a hash of the file into h.
-func readIncidents(r io.Reader, h hash.Hash, bases []Base, problems *[]Problem) (incidentRuns, error) {
-	var all incidentRuns
-	err := scanFile(IncidentsFile, r, h, func() featureDecoder { return newIncidentDecoder(bases) }, func(first int, out *decoded) {
+// parallel, and writes a hash of the file into h. size is the file's
+// length, or -1 when it is unknown.
+//
+// The incidents are the largest part of a dataset (200 MB for a million),
+// so they are copied once, into a slice sized from the first chunk's
+// features per byte and the file's size, while the decoders' buffers go
+// back to them; the dataset is then sorted in place.
+func readIncidents(r io.Reader, size int64, h hash.Hash, bases []Base, problems *[]Problem) (fileIncidents, error) {
+	var all fileIncidents
+	err := scanFile(IncidentsFile, r, h, func() featureDecoder { return newIncidentDecoder(bases) }, func(first int, read int64, out *decoded) {
 		for _, p := range out.problems {
 			p.Index += first
 			*problems = append(*problems, p)
 		}
-		if len(out.incidents) == 0 {
-			return
+		if all.incidents == nil && size > 0 && read > 0 {
+			features := first + out.features
+			estimate := int(float64(features)*float64(size)/float64(read)*1.02) + 1024
+			all.incidents = make([]Incident, 0, estimate)
+			all.index = make([]int32, 0, estimate)
 		}
-		index := make([]int32, len(out.index))
-		for k, i := range out.index {
-			index[k] = int32(first) + i
+		all.incidents = append(all.incidents, out.incidents...)
+		for _, i := range out.index {
+			all.index = append(all.index, int32(first)+i)
 		}
-		all.runs = append(all.runs, out.incidents)
-		all.index = append(all.index, index)
-		all.n += len(out.incidents)
 	}, problems)
 	return all, err
 }
@@ -112,15 +117,22 @@ type idEntry struct {
 	feature int32 // feature index in the file
 }
 
-// sortIDs sorts the incidents' ids and reports each one that is given
-// twice, at the later feature.
-func (all *incidentRuns) sortIDs(problems *[]Problem) []idEntry {
-	ids := make([]idEntry, 0, all.n)
-	for r, run := range all.runs {
-		for k := range run {
-			ids = append(ids, idEntry{id: run[k].ID, pos: int32(len(ids)), feature: all.index[r][k]})
-		}
+func (all *fileIncidents) idEntries() []idEntry {
+	ids := make([]idEntry, len(all.incidents))
+	for p := range all.incidents {
+		ids[p] = idEntry{id: all.incidents[p].ID, pos: int32(p), feature: all.index[p]}
 	}
+	return ids
+}
+
+// sortIDs reports every id given twice (see sortIDs).
+func (all *fileIncidents) sortIDs(problems *[]Problem) {
+	sortIDs(all.idEntries(), problems)
+}
+
+// sortIDs sorts ids by id and reports each one that is given twice, at
+// the later feature.
+func sortIDs(ids []idEntry, problems *[]Problem) {
 	slices.SortFunc(ids, func(a, b idEntry) int { return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.feature, b.feature)) })
 	var dups []Problem
 	first := 0 // the first entry with the id of entry k
@@ -134,5 +146,4 @@ func (all *incidentRuns) sortIDs(problems *[]Problem) []idEntry {
 	}
 	slices.SortFunc(dups, func(a, b Problem) int { return cmp.Compare(a.Index, b.Index) })
 	*problems = append(*problems, dups...)
-	return ids
 }

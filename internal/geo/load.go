@@ -35,18 +35,28 @@ func Load(fsys fs.FS) (*Dataset, error) {
 		return nil, fmt.Errorf("read %s: %w", IncidentsFile, err)
 	}
 	defer incidents.Close()
-	return Read(bases, incidents)
+	size := int64(-1)
+	if info, err := incidents.Stat(); err == nil && info.Mode().IsRegular() {
+		size = info.Size()
+	}
+	return read(bases, incidents, size)
 }
 
 // Parse validates the contents of bases.geojson and incidents.geojson and
 // returns the dataset, or a *ValidationError listing every problem.
 func Parse(basesJSON, incidentsJSON []byte) (*Dataset, error) {
-	return Read(bytes.NewReader(basesJSON), bytes.NewReader(incidentsJSON))
+	return read(bytes.NewReader(basesJSON), bytes.NewReader(incidentsJSON), int64(len(incidentsJSON)))
 }
 
 // Read is Parse over readers. The dataset's Version is a hash of every byte
 // of both files (of incidents.geojson, through a hash of each chunk).
 func Read(basesR, incidentsR io.Reader) (*Dataset, error) {
+	return read(basesR, incidentsR, -1)
+}
+
+// read is Read knowing the size of the incidents file (-1 when unknown),
+// which lets it size the incidents' memory once.
+func read(basesR, incidentsR io.Reader, size int64) (*Dataset, error) {
 	h := sha256.New()
 	var problems []Problem
 	bases, err := readBases(hashReader(basesR, h), &problems)
@@ -54,7 +64,7 @@ func Read(basesR, incidentsR io.Reader) (*Dataset, error) {
 		return nil, fmt.Errorf("read %s: %w", BasesFile, err)
 	}
 	h.Write([]byte{0})
-	all, err := readIncidents(incidentsR, h, bases, &problems)
+	all, err := readIncidents(incidentsR, size, h, bases, &problems)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", IncidentsFile, err)
 	}
@@ -63,14 +73,14 @@ func Read(basesR, incidentsR io.Reader) (*Dataset, error) {
 		return nil, &ValidationError{Problems: problems}
 	}
 	// Sorting the ids and building the dataset take a core each.
-	var ids []idEntry
+	ids := all.idEntries()
 	var dups []Problem
 	sorted := make(chan struct{})
 	go func() {
-		ids = all.sortIDs(&dups)
+		sortIDs(ids, &dups)
 		close(sorted)
 	}()
-	d := newDataset(bases, &all, sorted, &ids)
+	d := newDataset(bases, &all, sorted, ids)
 	if len(dups) > 0 {
 		return nil, &ValidationError{Problems: dups}
 	}
