@@ -140,4 +140,3 @@ func permute(incidents []Incident, pos []int32) {
 func compareIncidents(a, b *Incident) int {
 	return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.DateEnd, b.DateEnd), cmp.Compare(a.ID, b.ID))
 }
-
