@@ -83,7 +83,7 @@ func TestImportCSV(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "added 3, updated 0, unchanged 0, rejected 3 (kept 12 others, skipped 0 by filters)") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
-	if !strings.Contains(errOut, `attacks.csv:6: weapon: "laser" is not one of drone, rocket, missile, unknown`) {
+	if !strings.Contains(errOut, `attacks.csv:6: Weapon: "laser" is not one of drone, rocket, missile, unknown`) {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 	if code, _, errOut := runCmd(t, "import", "csv", "../../docs/examples/attacks.csv", "-map", "lat=Lat", "-into", dir); code != exitUsage || !strings.Contains(errOut, "lacks lon, date") {

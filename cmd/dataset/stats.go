@@ -67,10 +67,10 @@ func writeStats(w io.Writer, dir string, d *geo.Dataset) error {
 	}
 	var weapons, statuses, months []count
 	for _, wp := range geo.Weapons {
-		weapons = append(weapons, count{string(wp), byWeapon[wp]})
+		weapons = append(weapons, count{wp.String(), byWeapon[wp]})
 	}
 	for _, s := range geo.Statuses {
-		statuses = append(statuses, count{string(s), byStatus[s]})
+		statuses = append(statuses, count{s.String(), byStatus[s]})
 	}
 	for m, n := range byMonth {
 		months = append(months, count{m, n})

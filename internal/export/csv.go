@@ -34,7 +34,7 @@ func IncidentsCSV(d *geo.Dataset, incidents []*geo.Incident) ([]byte, error) {
 		sources := make([]string, len(inc.Sources))
 		firstURL := ""
 		for i, s := range inc.Sources {
-			line := s.Publisher + " [" + string(s.Kind)
+			line := s.Publisher + " [" + s.Kind.String()
 			if s.Published.Known() {
 				line += ", " + s.Published.String()
 			}
@@ -48,9 +48,9 @@ func IncidentsCSV(d *geo.Dataset, incidents []*geo.Incident) ([]byte, error) {
 			sources[i] = line
 		}
 		row := []string{
-			inc.ID, p.Date, deref(p.DateEnd), string(inc.Weapon), intCell(inc.Count), inc.Base, deref(p.BaseName),
-			string(inc.Status), inc.Outcome, intCell(inc.Injured), intCell(inc.Killed), strings.Join(inc.ClaimedBy, "; "),
-			string(inc.LocationPrecision), formatCoord(inc.Point.Lon()), formatCoord(inc.Point.Lat()),
+			inc.ID, p.Date, deref(p.DateEnd), inc.Weapon.String(), intCell(inc.Count), inc.Base, deref(p.BaseName),
+			inc.Status.String(), inc.Outcome, intCell(inc.Injured), intCell(inc.Killed), strings.Join(inc.ClaimedBy, "; "),
+			inc.LocationPrecision.String(), formatCoord(inc.Point.Lon()), formatCoord(inc.Point.Lat()),
 			strings.Join(inc.Disputed, "; "), inc.Notes, strconv.Itoa(len(inc.Sources)), strings.Join(sources, "\n"), firstURL,
 		}
 		for i := range row {

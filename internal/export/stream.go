@@ -109,7 +109,7 @@ func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 		b = append(b, "null"...)
 	}
 	b = append(b, `,"weapon":`...)
-	b = appendString(b, string(inc.Weapon))
+	b = appendString(b, inc.Weapon.String())
 	b = append(b, `,"count":`...)
 	b = appendInt(b, inc.Count)
 	b = append(b, `,"base":`...)
@@ -125,7 +125,7 @@ func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 		}
 	}
 	b = append(b, `,"status":`...)
-	b = appendString(b, string(inc.Status))
+	b = appendString(b, inc.Status.String())
 	b = append(b, `,"outcome":`...)
 	b = appendString(b, inc.Outcome)
 	b = append(b, `,"injured":`...)
@@ -135,7 +135,7 @@ func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 	b = append(b, `,"claimed_by":`...)
 	b = appendStrings(b, inc.ClaimedBy)
 	b = append(b, `,"location_precision":`...)
-	b = appendString(b, string(inc.LocationPrecision))
+	b = appendString(b, inc.LocationPrecision.String())
 	b = append(b, `,"sources":[`...)
 	for i, s := range inc.Sources {
 		if i > 0 {
@@ -156,7 +156,7 @@ func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 			b = append(b, "null"...)
 		}
 		b = append(b, `,"kind":`...)
-		b = appendString(b, string(s.Kind))
+		b = appendString(b, s.Kind.String())
 		b = append(b, `,"says":`...)
 		b = appendString(b, s.Says)
 		b = append(b, '}')

@@ -17,6 +17,8 @@ const (
 // BaseKinds lists every valid BaseKind.
 var BaseKinds = []BaseKind{KindAirBase, KindAirport, KindGarrison, KindOutpost, KindFacility}
 
+func (k BaseKind) String() string { return string(k) }
+
 // Base is a military site that incidents can target.
 type Base struct {
 	ID          string    // stable id, e.g. "ain-al-asad"

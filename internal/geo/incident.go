@@ -6,50 +6,73 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// The data's vocabularies (weapon, status, location precision, source
+// kind) are small numbers, one byte in each incident, written and read as
+// their words (see vocab.go). The zero value of each is no word at all:
+// valid data never holds it.
+
 // Weapon is what an incident's attackers used.
-type Weapon string
+type Weapon uint8
 
 // The weapons.
 const (
-	WeaponDrone   Weapon = "drone"
-	WeaponRocket  Weapon = "rocket"
-	WeaponMissile Weapon = "missile"
-	WeaponUnknown Weapon = "unknown"
+	WeaponDrone Weapon = iota + 1
+	WeaponRocket
+	WeaponMissile
+	WeaponUnknown
 )
+
+var weaponWords = []string{"", "drone", "rocket", "missile", "unknown"}
 
 // Weapons lists every valid Weapon in a stable order.
 var Weapons = []Weapon{WeaponDrone, WeaponRocket, WeaponMissile, WeaponUnknown}
 
+func (w Weapon) String() string                { return word(weaponWords, w) }
+func (w Weapon) MarshalText() ([]byte, error)  { return []byte(w.String()), nil }
+func (w *Weapon) UnmarshalText(b []byte) error { return unmarshalTerm(w, Weapons, b) }
+
 // Status is how well attested an incident is: the strongest level that any of
 // its sources gives.
-type Status string
+type Status uint8
 
 // The statuses, from weakest to strongest.
 const (
-	StatusClaimed   Status = "claimed"
-	StatusReported  Status = "reported"
-	StatusConfirmed Status = "confirmed"
+	StatusClaimed Status = iota + 1
+	StatusReported
+	StatusConfirmed
 )
+
+var statusWords = []string{"", "claimed", "reported", "confirmed"}
 
 // Statuses lists every valid Status from weakest to strongest.
 var Statuses = []Status{StatusClaimed, StatusReported, StatusConfirmed}
+
+func (s Status) String() string                { return word(statusWords, s) }
+func (s Status) MarshalText() ([]byte, error)  { return []byte(s.String()), nil }
+func (s *Status) UnmarshalText(b []byte) error { return unmarshalTerm(s, Statuses, b) }
 
 // rank orders statuses from weakest (0) to strongest.
 func (s Status) rank() int { return slices.Index(Statuses, s) }
 
 // Precision says how exactly an incident's point locates it.
-type Precision string
+type Precision uint8
 
 // The location precisions.
 const (
-	PrecisionBase   Precision = "base"   // the point is the target base's own point
-	PrecisionExact  Precision = "exact"  // the point is where it happened
-	PrecisionNear   Precision = "near"   // within a few km of the point
-	PrecisionRegion Precision = "region" // somewhere in the surrounding region
+	PrecisionBase   Precision = iota + 1 // the point is the target base's own point
+	PrecisionExact                       // the point is where it happened
+	PrecisionNear                        // within a few km of the point
+	PrecisionRegion                      // somewhere in the surrounding region
 )
+
+var precisionWords = []string{"", "base", "exact", "near", "region"}
 
 // Precisions lists every valid Precision.
 var Precisions = []Precision{PrecisionBase, PrecisionExact, PrecisionNear, PrecisionRegion}
+
+func (p Precision) String() string                { return word(precisionWords, p) }
+func (p Precision) MarshalText() ([]byte, error)  { return []byte(p.String()), nil }
+func (p *Precision) UnmarshalText(b []byte) error { return unmarshalTerm(p, Precisions, b) }
 
 // Incident is one attack, however many sources report it.
 type Incident struct {
@@ -57,15 +80,15 @@ type Incident struct {
 	Point             orb.Point // [lon, lat], WGS84 degrees
 	Date              Date      // first local day
 	DateEnd           Date      // last local day; equal to Date unless the date is a span
+	Count             Number    // projectiles
+	Injured           Number    // never 0 for unknown
+	Killed            Number    // never 0 for unknown
 	Weapon            Weapon
-	Count             Number // projectiles
-	Base              string // target base id, or "" when none
 	Status            Status
-	Outcome           string
-	Injured           Number // never 0 for unknown
-	Killed            Number // never 0 for unknown
-	ClaimedBy         []string
 	LocationPrecision Precision
+	Base              string // target base id, or "" when none
+	Outcome           string
+	ClaimedBy         []string
 	Sources           []Source
 	Disputed          []string // names of the properties that sources disagree on
 	Notes             string

@@ -97,8 +97,7 @@ func (k *keeper) strings(list []string, canon func(string) string) []string {
 	return out
 }
 
-// incident moves every string of a valid inc into the keeper's memory, and
-// points its vocabulary at the package's constants. Its sources are
+// incident moves every string of a valid inc into the keeper's memory. Its sources are
 // already in a block (see sourceList).
 func (k *keeper) incident(inc *Incident, baseIDs map[string]string) {
 	inc.ID = k.copy(inc.ID)
@@ -107,9 +106,6 @@ func (k *keeper) incident(inc *Incident, baseIDs map[string]string) {
 	}
 	inc.Outcome = k.intern(inc.Outcome)
 	inc.Notes = k.intern(inc.Notes)
-	inc.Weapon = canonical(Weapons, inc.Weapon)
-	inc.Status = canonical(Statuses, inc.Status)
-	inc.LocationPrecision = canonical(Precisions, inc.LocationPrecision)
 	inc.ClaimedBy = k.strings(inc.ClaimedBy, nil)
 	inc.Disputed = k.strings(inc.Disputed, func(s string) string { return canonical(DisputableFields, s) })
 	for i := range inc.Sources {
@@ -117,7 +113,6 @@ func (k *keeper) incident(inc *Incident, baseIDs map[string]string) {
 		s.Publisher = k.intern(s.Publisher)
 		s.URL = k.intern(s.URL)
 		s.Says = k.intern(s.Says)
-		s.Kind = canonical(SourceKinds, s.Kind)
 	}
 }
 

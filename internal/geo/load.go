@@ -212,9 +212,9 @@ const MaxBaseOffset = 1.0
 func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases map[string]orb.Point, k *keeper) (Incident, bool) {
 	before := len(*f.problems)
 	inc := Incident{
-		ID: f.id, Point: pt, Weapon: Weapon(p.Weapon), Status: Status(p.Status),
+		ID: f.id, Point: pt, Weapon: term(Weapons, p.Weapon), Status: term(Statuses, p.Status),
 		Outcome: p.Outcome, ClaimedBy: p.ClaimedBy,
-		LocationPrecision: Precision(p.LocationPrecision), Disputed: p.Disputed, Notes: p.Notes,
+		LocationPrecision: term(Precisions, p.LocationPrecision), Disputed: p.Disputed, Notes: p.Notes,
 	}
 	date, err := ParseDate(p.Date)
 	if err != nil {
@@ -298,7 +298,7 @@ func (p *incidentProperties) sources(f *featureProblems, k *keeper) []Source {
 	for i, s := range p.Sources {
 		field := func(name string) string { return fmt.Sprintf("sources[%d].%s", i, name) }
 		before := len(*f.problems)
-		src := Source{Publisher: s.Publisher, URL: s.URL, Kind: SourceKind(s.Kind), Says: s.Says}
+		src := Source{Publisher: s.Publisher, URL: s.URL, Kind: term(SourceKinds, s.Kind), Says: s.Says}
 		if strings.TrimSpace(s.Publisher) == "" {
 			f.add(field("publisher"), "is missing: every source needs a publisher")
 		}

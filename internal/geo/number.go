@@ -1,6 +1,9 @@
 package geo
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
 
 // Number is a non-negative count (projectiles, injured, killed) that may be
 // unknown. The zero value is unknown, so an Incident built without a count
@@ -44,25 +47,24 @@ func (n Number) String() string {
 }
 
 // MaybeDate is a Date that may be unknown, such as the publication day of
-// a source. The zero value is unknown.
-type MaybeDate struct {
-	d  Date
-	ok bool
-}
+// a source. The zero value is unknown. It is four bytes: the day with its
+// sign bit flipped, so that zero stands for a day no data can hold.
+type MaybeDate struct{ x int32 }
 
 // SomeDate returns a known MaybeDate.
-func SomeDate(d Date) MaybeDate { return MaybeDate{d, true} }
+func SomeDate(d Date) MaybeDate { return MaybeDate{int32(d) ^ math.MinInt32} }
 
 // Get returns the date and whether it is known.
-func (m MaybeDate) Get() (Date, bool) { return m.d, m.ok }
+func (m MaybeDate) Get() (Date, bool) { return Date(m.x ^ math.MinInt32), m.x != 0 }
 
 // Known reports whether the date is known.
-func (m MaybeDate) Known() bool { return m.ok }
+func (m MaybeDate) Known() bool { return m.x != 0 }
 
 // String is the date as YYYY-MM-DD, or "" when it is unknown.
 func (m MaybeDate) String() string {
-	if !m.ok {
+	d, ok := m.Get()
+	if !ok {
 		return ""
 	}
-	return m.d.String()
+	return d.String()
 }

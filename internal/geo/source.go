@@ -8,20 +8,26 @@ import (
 
 // SourceKind says what kind of voice a source is, which is what decides how
 // well attested an incident is.
-type SourceKind string
+type SourceKind uint8
 
 // The source kinds. A claim comes from the group that says it carried out the
 // attack; media and monitors report; an official source (CENTCOM, the US
 // Department of Defense) confirms.
 const (
-	SourceOfficial SourceKind = "official"
-	SourceMedia    SourceKind = "media"
-	SourceMonitor  SourceKind = "monitor"
-	SourceClaim    SourceKind = "claim"
+	SourceOfficial SourceKind = iota + 1
+	SourceMedia
+	SourceMonitor
+	SourceClaim
 )
+
+var sourceKindWords = []string{"", "official", "media", "monitor", "claim"}
 
 // SourceKinds lists every valid SourceKind in a stable order.
 var SourceKinds = []SourceKind{SourceOfficial, SourceMedia, SourceMonitor, SourceClaim}
+
+func (k SourceKind) String() string                { return word(sourceKindWords, k) }
+func (k SourceKind) MarshalText() ([]byte, error)  { return []byte(k.String()), nil }
+func (k *SourceKind) UnmarshalText(b []byte) error { return unmarshalTerm(k, SourceKinds, b) }
 
 // Status is the attestation level the kind gives an incident: official
 // sources confirm, media and monitors report, claimants claim.
@@ -40,9 +46,9 @@ func (k SourceKind) Status() Status {
 type Source struct {
 	Publisher string     // who published it, e.g. "Rudaw" or "CENTCOM (statement quoted by Rudaw)"
 	URL       string     // absolute http(s) URL, or "" when none is known
+	Says      string     // a one-line paraphrase of what this source states
 	Published MaybeDate  // publication day, when known
 	Kind      SourceKind // official, media, monitor or claim
-	Says      string     // a one-line paraphrase of what this source states
 }
 
 // checkHTTPURL reports whether s is an absolute http or https URL with a host.

@@ -56,15 +56,6 @@ func (e *ValidationError) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// oneOf formats a vocabulary for an error message: "drone, rocket, missile, unknown".
-func oneOf[T ~string](values []T) string {
-	s := make([]string, len(values))
-	for i, v := range values {
-		s[i] = string(v)
-	}
-	return strings.Join(s, ", ")
-}
-
 // validID reports whether s can serve as a stable id in a URL path: 1 to 128
 // ASCII letters, digits, '.', '_' or '-', starting with a letter or digit.
 func validID(s string) bool {

@@ -149,9 +149,8 @@ func csvIncident(r *row, m Mapping, opts CSVOptions) (inc geo.Incident, field st
 		return fail("lon", err)
 	}
 	inc.Point = orb.Point{lon, lat}
-	inc.Weapon = geo.Weapon(strings.ToLower(get("weapon")))
-	if inc.Weapon == "" {
-		inc.Weapon = geo.WeaponUnknown
+	if inc.Weapon, err = term(get("weapon"), geo.Weapons, geo.WeaponUnknown); err != nil {
+		return fail("weapon", err)
 	}
 	if inc.Count, err = parseCount(get("count"), 1); err != nil {
 		return fail("count", err)
@@ -168,8 +167,10 @@ func csvIncident(r *row, m Mapping, opts CSVOptions) (inc geo.Incident, field st
 			inc.Base = b.ID
 		}
 	}
-	inc.LocationPrecision = geo.Precision(strings.ToLower(get("location_precision")))
-	if inc.LocationPrecision == "" {
+	if inc.LocationPrecision, err = term(get("location_precision"), geo.Precisions, 0); err != nil {
+		return fail("location_precision", err)
+	}
+	if inc.LocationPrecision == 0 {
 		inc.LocationPrecision = geo.PrecisionExact
 		for i := range opts.Bases {
 			if b := &opts.Bases[i]; b.ID == inc.Base && geo.AtBase(b, inc.Point) {
@@ -180,9 +181,9 @@ func csvIncident(r *row, m Mapping, opts CSVOptions) (inc geo.Incident, field st
 	inc.Outcome = get("outcome")
 	inc.ClaimedBy = splitList(get("claimed_by"))
 	inc.Notes = get("notes")
-	src := geo.Source{Publisher: get("source_publisher"), URL: get("source_url"), Kind: geo.SourceKind(strings.ToLower(get("source_kind"))), Says: get("source_says")}
-	if src.Kind == "" {
-		src.Kind = geo.SourceMedia
+	src := geo.Source{Publisher: get("source_publisher"), URL: get("source_url"), Says: get("source_says")}
+	if src.Kind, err = term(get("source_kind"), geo.SourceKinds, geo.SourceMedia); err != nil {
+		return fail("source_kind", err)
 	}
 	if s := get("source_published"); s != "" {
 		d, err := parseDay(s)
@@ -192,8 +193,10 @@ func csvIncident(r *row, m Mapping, opts CSVOptions) (inc geo.Incident, field st
 		src.Published = geo.SomeDate(d)
 	}
 	inc.Sources = []geo.Source{src}
-	inc.Status = geo.Status(strings.ToLower(get("status")))
-	if inc.Status == "" {
+	if inc.Status, err = term(get("status"), geo.Statuses, 0); err != nil {
+		return fail("status", err)
+	}
+	if inc.Status == 0 {
 		inc.Status = geo.StrongestStatus(inc.Sources)
 	}
 	inc.ID = get("id")
@@ -204,4 +207,18 @@ func csvIncident(r *row, m Mapping, opts CSVOptions) (inc geo.Incident, field st
 		return fail("id", fmt.Errorf("is empty: every incident needs a stable id"))
 	}
 	return inc, "", nil
+}
+
+// term reads a cell holding a word of vocabulary, in any case; an empty
+// cell gives dflt.
+func term[T geo.Term](cell string, vocabulary []T, dflt T) (T, error) {
+	w := strings.ToLower(strings.TrimSpace(cell))
+	if w == "" {
+		return dflt, nil
+	}
+	t, ok := geo.ParseTerm(vocabulary, w)
+	if !ok {
+		return t, fmt.Errorf("%q is not one of %s", cell, strings.Join(geo.Words(vocabulary), ", "))
+	}
+	return t, nil
 }

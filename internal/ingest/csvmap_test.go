@@ -58,7 +58,7 @@ func TestReadCSVExample(t *testing.T) {
 	}
 	wantRejected := []string{
 		`attacks.csv:5: Lat: is empty: want decimal degrees such as 33.7856`,
-		`attacks.csv:6: weapon: "laser" is not one of drone, rocket, missile, unknown`,
+		`attacks.csv:6: Weapon: "laser" is not one of drone, rocket, missile, unknown`,
 		`attacks.csv:7: Ref: id "AAA-1" is also the id of line 2: ids must be unique`,
 	}
 	if !reflect.DeepEqual(rejected, wantRejected) {

@@ -314,7 +314,7 @@ func incidentRow(f *geojson.FeatureOf[export.IncidentProperties]) []string {
 	if p.BaseName != nil {
 		target = *p.BaseName
 	}
-	return []string{date, string(p.Weapon), string(p.Status), target}
+	return []string{date, p.Weapon.String(), p.Status.String(), target}
 }
 
 // itemHref is the URL of one feature in format f.
@@ -423,22 +423,22 @@ func incidentProperties(p export.IncidentProperties) ([]templates.OGCProperty, [
 	props := []templates.OGCProperty{
 		{Name: "date", Value: p.Date},
 		{Name: "date_end", Value: deref(p.DateEnd)},
-		{Name: "weapon", Value: string(p.Weapon)},
+		{Name: "weapon", Value: p.Weapon.String()},
 		{Name: "count", Value: derefInt(p.Count)},
 		{Name: "base", Value: deref(p.Base)},
 		{Name: "base_name", Value: deref(p.BaseName)},
-		{Name: "status", Value: string(p.Status)},
+		{Name: "status", Value: p.Status.String()},
 		{Name: "outcome", Value: p.Outcome},
 		{Name: "injured", Value: derefInt(p.Injured)},
 		{Name: "killed", Value: derefInt(p.Killed)},
 		{Name: "claimed_by", Value: strings.Join(p.ClaimedBy, ", ")},
-		{Name: "location_precision", Value: string(p.LocationPrecision)},
+		{Name: "location_precision", Value: p.LocationPrecision.String()},
 		{Name: "disputed", Value: strings.Join(p.Disputed, ", ")},
 		{Name: "notes", Value: p.Notes},
 	}
 	sources := make([]templates.OGCSource, len(p.Sources))
 	for i, s := range p.Sources {
-		sources[i] = templates.OGCSource{Publisher: s.Publisher, URL: deref(s.URL), Published: deref(s.Published), Kind: string(s.Kind), Says: s.Says}
+		sources[i] = templates.OGCSource{Publisher: s.Publisher, URL: deref(s.URL), Published: deref(s.Published), Kind: s.Kind.String(), Says: s.Says}
 	}
 	return props, sources
 }

@@ -66,10 +66,10 @@ func TestAPIDefinitionIsValid(t *testing.T) {
 		}
 		return out
 	}
-	if got := enum(param("weapon")); !slices.Equal(got, names(geo.Weapons)) {
+	if got := enum(param("weapon")); !slices.Equal(got, geo.Words(geo.Weapons)) {
 		t.Errorf("weapon enum %v", got)
 	}
-	if got := enum(param("status")); !slices.Equal(got, names(geo.Statuses)) {
+	if got := enum(param("status")); !slices.Equal(got, geo.Words(geo.Statuses)) {
 		t.Errorf("status enum %v", got)
 	}
 	for _, name := range []string{"bbox", "datetime", "offset", "base", "f"} {
@@ -80,14 +80,6 @@ func TestAPIDefinitionIsValid(t *testing.T) {
 	if !slices.Contains(conf.ConformsTo, "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30") {
 		t.Error("oas30 not declared")
 	}
-}
-
-func names[T ~string](vs []T) []string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = string(v)
-	}
-	return out
 }
 
 // TestAPIDefinitionDescribesEveryRoute compares the router's /ogc routes with

@@ -299,13 +299,7 @@ func queryablesOf(d *geo.Dataset, id string) map[string]queryable {
 	}
 }
 
-func names[T ~string](vs []T) []string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = string(v)
-	}
-	return out
-}
+func names[T geo.Term](vs []T) []string { return geo.Words(vs) }
 
 // queryables answers GET /ogc/collections/{collectionId}/queryables.
 func (h *handler) queryables(c echo.Context) error {

@@ -102,22 +102,24 @@ func List(q url.Values, name string) ([]string, error) {
 	return items, nil
 }
 
-// Vocabulary reads a comma-separated list whose values must be in allowed,
-// dropping repeats; it is nil when absent.
-func Vocabulary[T ~string](q url.Values, name string, allowed []T) ([]T, error) {
+// Word is a term of a vocabulary that is not the data's, such as the
+// layers of a map.
+type Word string
+
+func (w Word) String() string { return string(w) }
+
+// Vocabulary reads a comma-separated list of words of allowed, dropping
+// repeats; it is nil when absent.
+func Vocabulary[T geo.Term](q url.Values, name string, allowed []T) ([]T, error) {
 	items, err := List(q, name)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]T, 0, len(items))
 	for _, it := range items {
-		v := T(it)
-		if !slices.Contains(allowed, v) {
-			names := make([]string, len(allowed))
-			for i, a := range allowed {
-				names[i] = string(a)
-			}
-			return nil, BadParam(name, "%s %s is not one of %s", name, strconv.Quote(Truncate(it)), strings.Join(names, ", "))
+		v, ok := geo.ParseTerm(allowed, it)
+		if !ok {
+			return nil, BadParam(name, "%s %s is not one of %s", name, strconv.Quote(Truncate(it)), strings.Join(geo.Words(allowed), ", "))
 		}
 		if !slices.Contains(out, v) {
 			out = append(out, v)

@@ -107,12 +107,12 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 	if q.Has("title") {
 		v.Title = truncateRunes(q.Get("title"), 120)
 	}
-	layers, err := request.Vocabulary(q, "layers", []string{"bases", "incidents", "rings", "links"})
+	layers, err := request.Vocabulary(q, "layers", []request.Word{"bases", "incidents", "rings", "links"})
 	if err != nil {
 		return v, f, err
 	}
 	if !q.Has("layers") {
-		layers = []string{"bases", "incidents"}
+		layers = []request.Word{"bases", "incidents"}
 	}
 	incidents := d.Select(f)
 	all := d.SelectBases(geo.Filter{})

@@ -111,10 +111,4 @@ func downloadName(layer string, f geo.Filter, radii []float64) string {
 	return strings.Join(parts, "_") + ".geojson"
 }
 
-func joinStrings[T ~string](vs []T) string {
-	s := make([]string, len(vs))
-	for i, v := range vs {
-		s[i] = string(v)
-	}
-	return strings.Join(s, "-")
-}
+func joinStrings[T geo.Term](vs []T) string { return strings.Join(geo.Words(vs), "-") }

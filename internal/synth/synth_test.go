@@ -39,19 +39,19 @@ func TestSynthIsValidAndDeterministic(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, inc := range d.Incidents {
-		seen[string(inc.Weapon)] = true
-		seen[string(inc.Status)] = true
+		seen[inc.Weapon.String()] = true
+		seen[inc.Status.String()] = true
 		if n := len(inc.Sources); n < 1 || n > 3 {
 			t.Errorf("%s has %d sources", inc.ID, n)
 		}
 	}
 	for _, w := range geo.Weapons {
-		if !seen[string(w)] {
+		if !seen[w.String()] {
 			t.Errorf("no %s incident", w)
 		}
 	}
 	for _, s := range geo.Statuses {
-		if !seen[string(s)] {
+		if !seen[s.String()] {
 			t.Errorf("no %s incident", s)
 		}
 	}
