@@ -77,7 +77,13 @@ func (p *fastParser) str() (string, bool) {
 	start, ascii := i, true
 	// Eight bytes at a time while none is a quote, a backslash, a control
 	// character or outside ASCII.
-	for i+8 <= len(b) && plainWord(binary.LittleEndian.Uint64(b[i:])) {
+	for i+8 <= len(b) {
+		const ones, highs = 0x0101010101010101, 0x8080808080808080
+		w := binary.LittleEndian.Uint64(b[i:])
+		q, bs := w^(ones*'"'), w^(ones*'\\')
+		if ((q-ones)&^q|(bs-ones)&^bs|(w-ones*0x20)&^w|w)&highs != 0 {
+			break // as plainWord, inlined
+		}
 		i += 8
 	}
 	for ; i < len(b); i++ {

@@ -48,8 +48,9 @@ func Parse(basesJSON, incidentsJSON []byte) (*Dataset, error) {
 	return read(bytes.NewReader(basesJSON), bytes.NewReader(incidentsJSON), int64(len(incidentsJSON)))
 }
 
-// Read is Parse over readers. The dataset's Version is a hash of every byte
-// of both files (of incidents.geojson, through a hash of each chunk).
+// Read is Parse over readers. The dataset's Version is a SHA-256 of
+// bases.geojson and of the xxhash of each chunk of incidents.geojson: it
+// changes whenever a byte of either does.
 func Read(basesR, incidentsR io.Reader) (*Dataset, error) {
 	return read(basesR, incidentsR, -1)
 }
