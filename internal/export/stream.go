@@ -2,10 +2,12 @@ package export
 
 import (
 	"bufio"
+	"encoding/binary"
 	"io"
 	"math"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"strikemap/internal/geo"
 )
@@ -95,7 +97,7 @@ func WriteFeature(w io.Writer, d *geo.Dataset, inc *geo.Incident) error {
 
 func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 	b = append(b, `{"id":`...)
-	b = appendString(b, inc.ID)
+	b = appendWord(b, inc.ID)
 	b = append(b, `,"type":"Feature","geometry":{"type":"Point","coordinates":[`...)
 	b = appendFloat(b, round6(inc.Point[0]))
 	b = append(b, ',')
@@ -109,14 +111,14 @@ func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 		b = append(b, "null"...)
 	}
 	b = append(b, `,"weapon":`...)
-	b = appendString(b, inc.Weapon.String())
+	b = appendWord(b, inc.Weapon.String())
 	b = append(b, `,"count":`...)
 	b = appendInt(b, inc.Count)
 	b = append(b, `,"base":`...)
 	if inc.Base == "" {
 		b = append(b, `null,"base_name":null`...)
 	} else {
-		b = appendString(b, inc.Base)
+		b = appendWord(b, inc.Base)
 		b = append(b, `,"base_name":`...)
 		if base, ok := d.Base(inc.Base); ok {
 			b = appendString(b, base.Name)
@@ -125,7 +127,7 @@ func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 		}
 	}
 	b = append(b, `,"status":`...)
-	b = appendString(b, inc.Status.String())
+	b = appendWord(b, inc.Status.String())
 	b = append(b, `,"outcome":`...)
 	b = appendString(b, inc.Outcome)
 	b = append(b, `,"injured":`...)
@@ -135,7 +137,7 @@ func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 	b = append(b, `,"claimed_by":`...)
 	b = appendStrings(b, inc.ClaimedBy)
 	b = append(b, `,"location_precision":`...)
-	b = appendString(b, inc.LocationPrecision.String())
+	b = appendWord(b, inc.LocationPrecision.String())
 	b = append(b, `,"sources":[`...)
 	for i, s := range inc.Sources {
 		if i > 0 {
@@ -156,7 +158,7 @@ func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 			b = append(b, "null"...)
 		}
 		b = append(b, `,"kind":`...)
-		b = appendString(b, s.Kind.String())
+		b = appendWord(b, s.Kind.String())
 		b = append(b, `,"says":`...)
 		b = appendString(b, s.Says)
 		b = append(b, '}')
@@ -171,7 +173,7 @@ func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 // appendDate writes a quoted YYYY-MM-DD without allocating.
 func appendDate(b []byte, d geo.Date) []byte {
 	b = append(b, '"')
-	b = d.Time().AppendFormat(b, geo.DateLayout)
+	b = d.Append(b)
 	return append(b, '"')
 }
 
@@ -208,6 +210,20 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while none needs escaping or decoding.
+		for i+8 <= len(s) {
+			// plainJSON, inlined: the compiler will not.
+			const ones, highs = 0x0101010101010101, 0x8080808080808080
+			x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+			q, bs, lt, gt, amp := x^(ones*'"'), x^(ones*'\\'), x^(ones*'<'), x^(ones*'>'), x^(ones*'&')
+			if ((q-ones)&^q|(bs-ones)&^bs|(lt-ones)&^lt|(gt-ones)&^gt|(amp-ones)&^amp|(x-ones*0x20)&^x|x)&highs != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
@@ -224,6 +240,10 @@ func appendString(b []byte, s string) []byte {
 				b = append(b, '\\', 'r')
 			case '\t':
 				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
 			default:
 				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 			}
@@ -249,5 +269,30 @@ func appendString(b []byte, s string) []byte {
 		i += size
 	}
 	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// plainJSON reports whether none of the first eight bytes of w needs escaping in
+// a JSON string (a quote, a backslash, a control character, <, > or &) or
+// is outside ASCII. A byte is zero in x exactly when x-0x01 borrows into its
+// top bit ("Bit Twiddling Hacks"); TestPlainJSON checks it byte by byte.
+func plainJSON(w string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(w), 8))
+	q, bs, lt, gt, amp := x^(ones*'"'), x^(ones*'\\'), x^(ones*'<'), x^(ones*'>'), x^(ones*'&')
+	return ((q-ones)&^q|(bs-ones)&^bs|(lt-ones)&^lt|(gt-ones)&^gt|(amp-ones)&^amp|(x-ones*0x20)&^x|x)&highs == 0
+}
+
+// appendWord writes a short string that should need no escaping, such as
+// an id (validation allows only letters, digits, '.', '_' and '-') or a
+// word of a vocabulary, as a JSON string, escaping it after all if it does.
+func appendWord(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return appendString(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
 	return append(b, '"')
 }

@@ -42,8 +42,42 @@ func (d Date) Time() time.Time {
 }
 
 // String formats d as YYYY-MM-DD.
-func (d Date) String() string {
-	return d.Time().Format(DateLayout)
+func (d Date) String() string { return string(d.Append(make([]byte, 0, 10))) }
+
+// Append appends d as YYYY-MM-DD (years 0000 to 9999; others as time
+// formats them).
+func (d Date) Append(b []byte) []byte {
+	y, m, day := civilFromDays(int(d))
+	if y < 0 || y > 9999 {
+		return d.Time().AppendFormat(b, DateLayout)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10))
+}
+
+// civilFromDays is the inverse of daysFromCivil (Howard Hinnant's
+// civil_from_days).
+func civilFromDays(z int) (y, m, d int) {
+	z += 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	if mp < 10 {
+		m = mp + 3
+	} else {
+		m = mp - 9
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
 }
 
 // AddDays returns the day n days after d (before it when n is negative).

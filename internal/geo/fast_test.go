@@ -29,6 +29,17 @@ func TestParseDay(t *testing.T) {
 	}
 	for d := time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2400; d = d.AddDate(0, 0, 1) {
 		check(d.Format(DateLayout))
+		if got := DateOf(d).String(); got != d.Format(DateLayout) {
+			t.Fatalf("Date.String() = %s, want %s", got, d.Format(DateLayout))
+		}
+	}
+	for _, y := range []int{0, 1, 399, 400, 1969, 1970, 9999} {
+		for _, md := range [][2]int{{1, 1}, {2, 28}, {3, 1}, {12, 31}} {
+			d := time.Date(y, time.Month(md[0]), md[1], 0, 0, 0, 0, time.UTC)
+			if got := DateOf(d).String(); got != d.Format(DateLayout) {
+				t.Fatalf("Date.String() = %s, want %s", got, d.Format(DateLayout))
+			}
+		}
 	}
 	for y := 0; y <= 9999; y++ {
 		check(fmt.Sprintf("%04d-02-29", y))
