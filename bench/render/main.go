@@ -1,25 +1,35 @@
 // Command render measures how long strikemap's map page takes to render in
 // headless Chromium: from navigation to the page's data-ready mark (the
-// histogram, the bases and the incidents or clusters drawn).
+// histogram, the bases and the incidents or clusters drawn). With -pans N
+// it then drags the map N times, as a user pans, and measures from each
+// drag's start to the map redrawn for the new view (the page's busy mark
+// cleared), and the main thread's long tasks (over 50 ms) meanwhile.
 //
-//	go run ./bench/render -url http://127.0.0.1:8080/ -runs 3
+//	go run ./bench/render -url http://127.0.0.1:8080/ -runs 3 -pans 20
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
+	"path"
 	"slices"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/profiler"
 	"github.com/chromedp/chromedp"
 )
 
 func main() {
 	target := flag.String("url", "http://127.0.0.1:8080/", "map page URL")
 	runs := flag.Int("runs", 3, "page loads to time")
+	pans := flag.Int("pans", 0, "drags of the map to time after the last load")
+	jsProfile := flag.Bool("profile", false, "print the JavaScript functions that took the most time during the pans")
 	flag.Parse()
 	exe, err := exec.LookPath("chromium")
 	if err != nil {
@@ -54,6 +64,139 @@ func main() {
 		first := time.Since(start)
 		n, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.getElementById('incident-count').textContent`))
 		fmt.Printf("run %d: first render %d ms (%s)\n", i+1, first.Milliseconds(), n)
+		if i == *runs-1 && *pans > 0 {
+			if err := pan(tab, *pans, *jsProfile); err != nil {
+				fmt.Fprintln(os.Stderr, "render:", err)
+				os.Exit(1)
+			}
+		}
 		cancelTab()
+	}
+}
+
+// watch records when the page's busy mark changes, when the map's view
+// lands (the page writes it into the URL on moveend, after any inertia),
+// the longest gap between animation frames, and the main thread's long
+// tasks.
+const watch = `(function () {
+  var w = window.__pan = { log: [], moved: [], long: 0, longest: 0, gap: 0, last: performance.now() };
+  new MutationObserver(function () {
+    w.log.push([document.body.getAttribute('data-busy'), performance.now()]);
+  }).observe(document.body, { attributes: true, attributeFilter: ['data-busy'] });
+  var replace = history.replaceState.bind(history);
+  history.replaceState = function () { w.moved.push(performance.now()); return replace.apply(null, arguments); };
+  new PerformanceObserver(function (list) {
+    list.getEntries().forEach(function (e) { w.long++; w.longest = Math.max(w.longest, e.duration); });
+  }).observe({ type: 'longtask' });
+  (function frame(t) { w.gap = Math.max(w.gap, t - w.last); w.last = t; requestAnimationFrame(frame); })(performance.now());
+  var r = document.getElementById('map').getBoundingClientRect();
+  return [r.left + r.width / 2, r.top + r.height / 2];
+})()`
+
+// redrawn returns, once the page has gone busy and idle again after t0,
+// [drag start to redrawn, view landed to redrawn, longest frame gap] in
+// ms, or null.
+const redrawn = `(function (t0) {
+  var w = window.__pan, busy = false;
+  for (var i = 0; i < w.log.length; i++) {
+    var e = w.log[i];
+    if (e[1] < t0) { continue; }
+    if (e[0] === '1') { busy = true; continue; }
+    if (!busy) { continue; }
+    var moved = w.moved.filter(function (t) { return t >= t0 && t <= e[1]; });
+    return [e[1] - t0, moved.length ? e[1] - moved[moved.length - 1] : -1, w.gap];
+  }
+  return null;
+})(%f)`
+
+// pan drags the map n times, back and forth, and prints the times from
+// each drag's start to the map redrawn.
+func pan(tab context.Context, n int, jsProfile bool) error {
+	center, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](watch))
+	if err != nil {
+		return err
+	}
+	if jsProfile {
+		if _, err := chromedp.Call(tab, profiler.Enable, cdp.Empty{}); err != nil {
+			return err
+		}
+		if _, err := chromedp.Call(tab, profiler.Start, cdp.Empty{}); err != nil {
+			return err
+		}
+		defer func() {
+			res, err := chromedp.Call(tab, profiler.Stop, cdp.Empty{})
+			if err == nil {
+				printProfile(res.Profile)
+			}
+		}()
+	}
+	x, y := center[0], center[1]
+	moves := [][2]float64{{220, 0}, {0, 140}, {-220, 0}, {0, -140}}
+	var total, landed, gaps []float64
+	for i := range n {
+		d := moves[i%len(moves)]
+		t0, err := chromedp.Run(tab, chromedp.Evaluate[float64](`window.__pan.gap = 0; window.__pan.last = performance.now(); performance.now()`))
+		if err != nil {
+			return err
+		}
+		steps := []chromedp.Action[chromedp.Void]{chromedp.MouseEvent(chromedp.MousePressed, x, y, chromedp.ButtonLeft)}
+		for k := 1; k <= 8; k++ {
+			steps = append(steps, chromedp.MouseEvent(chromedp.MouseMoved, x+d[0]*float64(k)/8, y+d[1]*float64(k)/8, chromedp.ButtonLeft, buttons(1)))
+		}
+		steps = append(steps, chromedp.MouseEvent(chromedp.MouseReleased, x+d[0], y+d[1], chromedp.ButtonLeft))
+		if err := chromedp.Do(tab, steps...); err != nil {
+			return err
+		}
+		v, err := chromedp.Run(tab, chromedp.Poll[[]float64](fmt.Sprintf(redrawn, t0),
+			chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(2*time.Millisecond)))
+		if err != nil {
+			return fmt.Errorf("pan %d: %w", i+1, err)
+		}
+		total, landed, gaps = append(total, v[0]), append(landed, v[1]), append(gaps, v[2])
+	}
+	long, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](`[window.__pan.long, window.__pan.longest, document.querySelectorAll('.leaflet-marker-icon').length]`))
+	if err != nil {
+		return err
+	}
+	q := func(v []float64, p float64) float64 {
+		slices.Sort(v)
+		return v[min(len(v)-1, int(p*float64(len(v))))]
+	}
+	fmt.Printf("pans %d: view landed to redrawn p50 %.0f ms, p90 %.0f ms; drag start to redrawn (with Leaflet's inertia) p50 %.0f ms; longest frame gap p50 %.0f ms, max %.0f ms; long tasks %.0f (longest %.0f ms); %.0f markers on the map\n",
+		n, q(landed, 0.5), q(landed, 0.9), q(total, 0.5), q(gaps, 0.5), q(gaps, 1), long[0], long[1], long[2])
+	return nil
+}
+
+// buttons sets which buttons are held during a mouse move.
+func buttons(b int64) chromedp.MouseOption {
+	return func(p *input.DispatchMouseEventParams) { p.Buttons = b }
+}
+
+// printProfile prints the functions with the most self time in a
+// JavaScript CPU profile.
+func printProfile(p *profiler.Profile) {
+	byID := map[int64]*profiler.ProfileNode{}
+	for _, n := range p.Nodes {
+		byID[n.ID] = n
+	}
+	self := map[string]int64{}
+	var total int64
+	for i, id := range p.Samples {
+		if i >= len(p.TimeDeltas) {
+			break
+		}
+		n := byID[id]
+		name := n.CallFrame.FunctionName
+		if name == "" {
+			name = "(anonymous)"
+		}
+		name += " " + path.Base(n.CallFrame.URL) + ":" + fmt.Sprint(n.CallFrame.LineNumber+1)
+		self[name] += p.TimeDeltas[i]
+		total += p.TimeDeltas[i]
+	}
+	names := slices.SortedFunc(maps.Keys(self), func(a, b string) int { return int(self[b] - self[a]) })
+	fmt.Printf("JavaScript profile, %d ms sampled; self time:\n", total/1000)
+	for _, name := range names[:min(len(names), 25)] {
+		fmt.Printf("  %6.1f ms  %s\n", float64(self[name])/1000, name)
 	}
 }

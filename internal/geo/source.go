@@ -82,24 +82,31 @@ func plainHTTPURL(s string) bool {
 			return false
 		}
 	}
-	host := rest
-	if i := strings.IndexAny(rest, "/?"); i >= 0 {
-		host = rest[:i]
-	}
-	if host == "" {
-		return false
-	}
-	for i := 0; i < len(host); i++ {
-		c := host[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+	i := 0
+	for i < len(rest) && rest[i] != '/' && rest[i] != '?' {
+		if !hostByte[rest[i]] {
 			return false
 		}
+		i++
 	}
-	for i := len(host); i < len(rest); i++ {
-		c := rest[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~/?=&+,;:@!$'()*", c) >= 0) {
+	if i == 0 {
+		return false // no host
+	}
+	for ; i < len(rest); i++ {
+		if !pathByte[rest[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// The bytes plainHTTPURL allows in a host name, and after it.
+var hostByte, pathByte = func() (host, path [256]bool) {
+	for c := range 256 {
+		b := byte(c)
+		lowerOrDigit := b >= 'a' && b <= 'z' || b >= '0' && b <= '9'
+		host[c] = lowerOrDigit || b == '.' || b == '-'
+		path[c] = lowerOrDigit || b >= 'A' && b <= 'Z' || strings.IndexByte("-._~/?=&+,;:@!$'()*", b) >= 0
+	}
+	return host, path
+}()

@@ -119,7 +119,11 @@ func TestMapPageClustersLargeSets(t *testing.T) {
 	b := newBrowser(t, s)
 	tb := b.newTab(t, 1280, 800)
 	tb.open("/")
-	poll[bool](tb, `document.querySelectorAll('#map .cluster-marker').length > 0`, 20*time.Second)
+	poll[bool](tb, `document.querySelectorAll('#cluster-keys .cluster-key').length > 0`, 20*time.Second)
+	// Clusters are drawn on a canvas, and listed as buttons.
+	if n := eval[int](tb, `document.querySelectorAll('#map canvas').length`); n == 0 {
+		t.Error("no canvas for the clusters")
+	}
 	count := eval[string](tb, `document.getElementById('incident-count').textContent`)
 	if count != "8000 incidents (clustered on the map)" {
 		t.Errorf("count reads %q", count)
@@ -135,12 +139,27 @@ func TestMapPageClustersLargeSets(t *testing.T) {
 		t.Fatalf("tower-22 has %d incidents", len(want))
 	}
 	equalIDs(t, "tower-22 only", tb.markers(), want)
-	// Back to everything, and a click on a cluster zooms in.
+	// Back to everything: a click on a cluster's circle zooms in...
+	zoom := `Number(new URLSearchParams(location.search).get('map').split('/')[0])`
 	tb.run(chromedp.Click(chromedp.CSS(`#reset`)))
 	tb.settle()
-	poll[bool](tb, `document.querySelectorAll('#map .cluster-marker').length > 0`, 20*time.Second)
-	before := eval[float64](tb, `Number(new URLSearchParams(location.search).get('map').split('/')[0])`)
-	tb.run(chromedp.Evaluate[chromedp.Void](`document.querySelector('#map .cluster-marker').click()`))
-	poll[bool](tb, fmt.Sprintf(`Number(new URLSearchParams(location.search).get('map').split('/')[0]) > %v`, before), 10*time.Second)
+	poll[bool](tb, `document.querySelectorAll('#cluster-keys .cluster-key').length > 0`, 20*time.Second)
+	before := eval[float64](tb, zoom)
+	at := eval[[]float64](tb, `(function () {
+		var b = document.querySelector('#cluster-keys .cluster-key'), r = document.getElementById('map').getBoundingClientRect();
+		return [r.left + Number(b.dataset.x), r.top + Number(b.dataset.y)];
+	})()`)
+	tb.run(chromedp.MouseClickXY(at[0], at[1]))
+	poll[bool](tb, fmt.Sprintf(`%s > %v`, zoom, before), 10*time.Second)
+	tb.settle()
+	// ... and so does the keyboard, through the list of clusters.
+	poll[bool](tb, `document.querySelectorAll('#cluster-keys .cluster-key').length > 0`, 20*time.Second)
+	before = eval[float64](tb, zoom)
+	tb.run(chromedp.Focus(chromedp.CSS(`#cluster-keys .cluster-key`)))
+	if visible := eval[bool](tb, `document.getElementById('cluster-keys').getBoundingClientRect().width > 50`); !visible {
+		t.Error("the list of clusters stays hidden when a button in it has focus")
+	}
+	tb.run(chromedp.KeyEvent("\r"))
+	poll[bool](tb, fmt.Sprintf(`%s > %v`, zoom, before), 10*time.Second)
 	tb.checkClean()
 }
