@@ -83,11 +83,23 @@ func (d *Dataset) Count(f Filter) int {
 	if lo >= hi {
 		return 0
 	}
+	// The runs are disjoint (cells, base lists or one range), so counting
+	// needs no merge into date order.
 	n := 0
-	it := newMerger(d.runs(f, lo, hi))
-	for i, ok := it.next(); ok; i, ok = it.next() {
-		if f.Match(&d.Incidents[i]) {
-			n++
+	runs := d.runs(f, lo, hi)
+	if len(runs) == 1 && len(runs[0]) == 2 && runs[0][1] < 0 {
+		for i := int(runs[0][0]); i < int(-runs[0][1]); i++ {
+			if f.Match(&d.Incidents[i]) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, run := range runs {
+		for _, i := range run {
+			if f.Match(&d.Incidents[i]) {
+				n++
+			}
 		}
 	}
 	return n

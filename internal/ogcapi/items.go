@@ -186,9 +186,12 @@ func (h *handler) items(c echo.Context) error {
 		page := bases[lo:hi]
 		return writeItems(p, export.BaseCollection(page, d.Summaries(page, counted)), len(bases), baseRow)
 	}
-	incidents := d.Select(iq.filter)
-	lo, hi := p.bounds(len(incidents))
-	return writeItems(p, export.IncidentCollection(d, incidents[lo:hi]), len(incidents), incidentRow)
+	// Only the page is read, through the query index; numberMatched is a
+	// count, which reads the matching positions but not the incidents.
+	matched := d.Count(iq.filter)
+	lo, _ := p.bounds(matched)
+	page, _ := d.Query(iq.filter, lo, p.limit)
+	return writeItems(p, export.IncidentCollection(d, page), matched, incidentRow)
 }
 
 // itemsPage is what writing one page of items needs to know.
