@@ -52,12 +52,23 @@ type decoded struct {
 // waits for the decoders rather than filling memory.
 type chunkPool chan []byte
 
+// newChunkPool makes a pool of n buffers, allocated by readChunks when
+// first used: a small file needs one, of its own size.
 func newChunkPool(n int) chunkPool {
 	p := make(chunkPool, n)
 	for range n {
-		p <- make([]byte, 0, chunkSize)
+		p <- make([]byte, 0, 0)
 	}
 	return p
+}
+
+// chunkBytes is the size of the chunk buffers for a file of size bytes
+// (-1: unknown).
+func chunkBytes(size int64) int {
+	if size >= 0 && size < int64(chunkSize) {
+		return int(size) + 1 // one more, to see the end of the file
+	}
+	return chunkSize
 }
 
 // cutPoint is where to end a chunk of buf: just after its last line
@@ -75,9 +86,10 @@ func cutPoint(buf []byte) int {
 	return len(buf)
 }
 
-// readChunks reads r into chunks from pool and sends them, in order, to
-// out, which it closes. It returns r's error, if any.
-func readChunks(r io.Reader, pool chunkPool, out chan<- *chunk, stop <-chan struct{}) error {
+// readChunks reads r into chunks of size bytes at most, in buffers from
+// pool, and sends them, in order, to out, which it closes. It returns r's
+// error, if any.
+func readChunks(r io.Reader, size int, pool chunkPool, out chan<- *chunk, stop <-chan struct{}) error {
 	defer close(out)
 	var carry []byte
 	for seq := 0; ; seq++ {
@@ -86,6 +98,9 @@ func readChunks(r io.Reader, pool chunkPool, out chan<- *chunk, stop <-chan stru
 		case buf = <-pool:
 		case <-stop:
 			return nil
+		}
+		if cap(buf) < size {
+			buf = make([]byte, 0, size)
 		}
 		buf = append(buf[:0], carry...)
 		n, err := io.ReadFull(r, buf[len(buf):cap(buf)])
@@ -130,7 +145,7 @@ type featureDecoder interface {
 // collection itself (not JSON, not a FeatureCollection) are added to
 // problems, the features before them being taken; an error is returned
 // only when r fails.
-func scanFile(file string, r io.Reader, h hash.Hash, newDecoder func() featureDecoder, take func(first int, read int64, out *decoded), problems *[]Problem) error {
+func scanFile(file string, r io.Reader, size int64, h hash.Hash, newDecoder func() featureDecoder, take func(first int, read int64, out *decoded), problems *[]Problem) error {
 	workers := max(1, runtime.GOMAXPROCS(0))
 	pool := newChunkPool(2*workers + 2)
 	// The decoders' output buffers, back from take.
@@ -139,7 +154,7 @@ func scanFile(file string, r io.Reader, h hash.Hash, newDecoder func() featureDe
 	done := make(chan *chunk, 2*workers+2)
 	stop := make(chan struct{})
 	readErr := make(chan error, 1)
-	go func() { readErr <- readChunks(r, pool, jobs, stop) }()
+	go func() { readErr <- readChunks(r, chunkBytes(size), pool, jobs, stop) }()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {

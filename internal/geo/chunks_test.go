@@ -149,3 +149,45 @@ func TestLoadFeatureAcrossChunks(t *testing.T) {
 		}
 	}
 }
+
+// FuzzChunkedParse loads arbitrary incidents files twice, in one chunk and
+// cut into chunks of a few bytes (so that the workers' guesses are wrong in
+// every way a file can make them): the two must give the same dataset, or
+// the same problems.
+func FuzzChunkedParse(f *testing.F) {
+	basesJSON, err := os.ReadFile("testdata/valid/bases.geojson")
+	if err != nil {
+		f.Fatal(err)
+	}
+	valid, _ := os.ReadFile("testdata/valid/incidents.geojson")
+	f.Add(valid, uint8(16))
+	var compact bytes.Buffer
+	_ = json.Compact(&compact, valid)
+	f.Add(compact.Bytes(), uint8(40))
+	f.Add(bytes.ReplaceAll(compact.Bytes(), []byte(`},{"type":"Feature"`), []byte("},\n{\"type\":\"Feature\"")), uint8(7))
+	dirs, _ := filepath.Glob("testdata/invalid/*")
+	for _, dir := range dirs {
+		if b, err := os.ReadFile(filepath.Join(dir, geo.IncidentsFile)); err == nil {
+			f.Add(b, uint8(len(dir)))
+		}
+	}
+	f.Fuzz(func(t *testing.T, incidentsJSON []byte, size uint8) {
+		whole, wholeErr := geo.Parse(basesJSON, incidentsJSON)
+		restore := geo.SetChunkSize(int(size%64) + 2)
+		cut, cutErr := geo.Parse(basesJSON, incidentsJSON)
+		restore()
+		if (wholeErr == nil) != (cutErr == nil) {
+			t.Fatalf("in one chunk: %v; in chunks of %d bytes: %v", wholeErr, int(size%64)+2, cutErr)
+		}
+		if wholeErr != nil {
+			var a, b *geo.ValidationError
+			if !errors.As(wholeErr, &a) || !errors.As(cutErr, &b) || !reflect.DeepEqual(a.Problems, b.Problems) {
+				t.Fatalf("in one chunk:\n%v\nin chunks of %d bytes:\n%v", wholeErr, int(size%64)+2, cutErr)
+			}
+			return
+		}
+		if !reflect.DeepEqual(whole.Incidents, cut.Incidents) || !reflect.DeepEqual(whole.ByID(), cut.ByID()) {
+			t.Fatalf("in chunks of %d bytes the dataset differs", int(size%64)+2)
+		}
+	})
+}

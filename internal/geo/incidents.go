@@ -91,7 +91,7 @@ type fileIncidents struct {
 // back to them; the dataset is then sorted in place.
 func readIncidents(r io.Reader, size int64, h hash.Hash, bases []Base, problems *[]Problem) (fileIncidents, error) {
 	var all fileIncidents
-	err := scanFile(IncidentsFile, r, h, func() featureDecoder { return newIncidentDecoder(bases) }, func(first int, read int64, out *decoded) {
+	err := scanFile(IncidentsFile, r, size, h, func() featureDecoder { return newIncidentDecoder(bases) }, func(first int, read int64, out *decoded) {
 		for _, p := range out.problems {
 			p.Index += first
 			*problems = append(*problems, p)
