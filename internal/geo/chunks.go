@@ -172,16 +172,7 @@ func scanFile(file string, r io.Reader, size int64, h hash.Hash, newDecoder func
 				if c.seq > 0 {
 					s, c.guessed = betweenFeatures(), true
 				}
-				c.err = s.scanWith(c.buf, func(rest []byte) int {
-					n := dec.take(rest, c.out.features, &c.out)
-					if n > 0 {
-						c.out.features++
-					}
-					return n
-				}, func(raw []byte) {
-					dec.feature(raw, c.out.features, &c.out)
-					c.out.features++
-				})
+				c.err = scanInto(&s, c.buf, dec, &c.out)
 				c.end = s
 				hint = len(c.out.incidents)
 				done <- c
@@ -215,16 +206,7 @@ func scanFile(file string, r io.Reader, size int64, h hash.Hash, newDecoder func
 					// The guess was wrong: scan the chunk again from
 					// the true state.
 					redo := new(decoded)
-					err = state.scanWith(c.buf, func(rest []byte) int {
-						n := serial.take(rest, redo.features, redo)
-						if n > 0 {
-							redo.features++
-						}
-						return n
-					}, func(raw []byte) {
-						serial.feature(raw, redo.features, redo)
-						redo.features++
-					})
+					err = scanInto(&state, c.buf, serial, redo)
 					out = redo
 				} else {
 					if c.guessed {
@@ -255,6 +237,20 @@ func scanFile(file string, r io.Reader, size int64, h hash.Hash, newDecoder func
 	}
 	addFileProblem(file, &state, failed, problems)
 	return nil
+}
+
+// scanInto scans buf on from s, decoding its features with dec into out.
+func scanInto(s *scanner, buf []byte, dec featureDecoder, out *decoded) error {
+	return s.scanWith(buf, func(rest []byte) int {
+		n := dec.take(rest, out.features, out)
+		if n > 0 {
+			out.features++
+		}
+		return n
+	}, func(raw []byte) {
+		dec.feature(raw, out.features, out)
+		out.features++
+	})
 }
 
 // readError marks errors from the reader, as opposed to the JSON's shape.
