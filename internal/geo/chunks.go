@@ -57,7 +57,7 @@ type chunkPool chan []byte
 func newChunkPool(n int) chunkPool {
 	p := make(chunkPool, n)
 	for range n {
-		p <- make([]byte, 0, 0)
+		p <- nil
 	}
 	return p
 }
@@ -257,8 +257,3 @@ func scanInto(s *scanner, buf []byte, dec featureDecoder, out *decoded) error {
 type readError struct{ error }
 
 func (e readError) Unwrap() error { return e.error }
-
-func isReadError(err error) bool {
-	var re readError
-	return errors.As(err, &re)
-}

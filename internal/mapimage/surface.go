@@ -31,8 +31,3 @@ type surface interface {
 	path(sub []subpath, st style)
 	text(x, y float64, s string, st textStyle)
 }
-
-// measurer measures text as it will be set.
-type measurer interface {
-	textWidth(s string, st textStyle) float64
-}
