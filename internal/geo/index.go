@@ -79,30 +79,35 @@ func (d *Dataset) Query(f Filter, offset, limit int) (out []*Incident, more bool
 
 // Count returns how many incidents match f, reading as Query does.
 func (d *Dataset) Count(f Filter) int {
+	n := 0
+	d.each(f, func(*Incident) { n++ })
+	return n
+}
+
+// each calls fn with every incident matching f, in no particular order:
+// the runs the index gives are disjoint (cells, base lists or one range),
+// so they need no merge into date order.
+func (d *Dataset) each(f Filter, fn func(*Incident)) {
 	lo, hi := d.dateRange(f)
 	if lo >= hi {
-		return 0
+		return
 	}
-	// The runs are disjoint (cells, base lists or one range), so counting
-	// needs no merge into date order.
-	n := 0
 	runs := d.runs(f, lo, hi)
 	if len(runs) == 1 && len(runs[0]) == 2 && runs[0][1] < 0 {
 		for i := int(runs[0][0]); i < int(-runs[0][1]); i++ {
-			if f.Match(&d.Incidents[i]) {
-				n++
+			if inc := &d.Incidents[i]; f.Match(inc) {
+				fn(inc)
 			}
 		}
-		return n
+		return
 	}
 	for _, run := range runs {
 		for _, i := range run {
-			if f.Match(&d.Incidents[i]) {
-				n++
+			if inc := &d.Incidents[i]; f.Match(inc) {
+				fn(inc)
 			}
 		}
 	}
-	return n
 }
 
 // dateRange returns the positions [lo, hi) of the incidents that can

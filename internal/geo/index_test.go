@@ -3,6 +3,7 @@ package geo_test
 import (
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -22,6 +23,80 @@ func bruteForce(d *geo.Dataset, f geo.Filter) []string {
 		}
 	}
 	return ids
+}
+
+// bruteDays is the definition Timeline must agree with: every day from the
+// first to the last day covered by a match, and how many matches cover it.
+func bruteDays(d *geo.Dataset, f geo.Filter) []geo.DayCount {
+	counts := map[geo.Date]int{}
+	var first, last geo.Date
+	for i := range d.Incidents {
+		inc := &d.Incidents[i]
+		if !f.Match(inc) {
+			continue
+		}
+		if len(counts) == 0 || inc.Date < first {
+			first = inc.Date
+		}
+		if len(counts) == 0 || inc.DateEnd > last {
+			last = inc.DateEnd
+		}
+		for day := inc.Date; day <= inc.DateEnd; day++ {
+			counts[day]++
+		}
+	}
+	if len(counts) == 0 {
+		return nil
+	}
+	var days []geo.DayCount
+	for day := first; day <= last; day++ {
+		days = append(days, geo.DayCount{Day: day, Count: counts[day]})
+	}
+	return days
+}
+
+// bruteSummaries is the definition Summaries must agree with.
+func bruteSummaries(d *geo.Dataset, bases []*geo.Base, f geo.Filter) []geo.Summary {
+	f.Bases = nil
+	out := make([]geo.Summary, len(bases))
+	for k, b := range bases {
+		s := geo.Summary{Base: b.ID, ByWeapon: map[geo.Weapon]int{}, ByStatus: map[geo.Status]int{}}
+		for _, w := range geo.Weapons {
+			s.ByWeapon[w] = 0
+		}
+		for _, st := range geo.Statuses {
+			s.ByStatus[st] = 0
+		}
+		for i := range d.Incidents {
+			inc := &d.Incidents[i]
+			if inc.Base != b.ID || !f.Match(inc) {
+				continue
+			}
+			s.Attacks++
+			s.ByWeapon[inc.Weapon]++
+			s.ByStatus[inc.Status]++
+			if s.FirstDate == nil || inc.Date < *s.FirstDate {
+				day := inc.Date
+				s.FirstDate = &day
+			}
+			if s.LastDate == nil || inc.DateEnd > *s.LastDate {
+				day := inc.DateEnd
+				s.LastDate = &day
+			}
+			if n, ok := inc.Injured.Get(); ok {
+				s.Casualties.Injured += n
+			} else {
+				s.Casualties.UnknownInjured++
+			}
+			if n, ok := inc.Killed.Get(); ok {
+				s.Casualties.Killed += n
+			} else {
+				s.Casualties.UnknownKilled++
+			}
+		}
+		out[k] = s
+	}
+	return out
 }
 
 func synthetic(t testing.TB, n int) *geo.Dataset {
@@ -80,6 +155,15 @@ func TestQueryAgreesWithBruteForce(t *testing.T) {
 		}
 		if n := d.Count(f); n != len(want) {
 			t.Fatalf("filter %d: Count %d, want %d", i, n, len(want))
+		}
+		// The timeline and the base summaries read the index too.
+		days, total := d.Timeline(f)
+		if total != len(want) || !slices.Equal(days, bruteDays(d, f)) {
+			t.Fatalf("filter %d: timeline of %d days, total %d; want %d days, %d", i, len(days), total, len(bruteDays(d, f)), len(want))
+		}
+		bases := d.SelectBases(geo.Filter{})
+		if got, want := d.Summaries(bases, f), bruteSummaries(d, bases, f); !reflect.DeepEqual(got, want) {
+			t.Fatalf("filter %d: summaries\n%+v\nwant\n%+v", i, got, want)
 		}
 		// Pages put back together are the whole result.
 		var paged []string

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -9,6 +10,8 @@ import (
 // with Dataset, so a reload never mixes two versions in one response.
 type Store struct {
 	current atomic.Pointer[loaded]
+	mu      sync.Mutex
+	hooks   []func(*Dataset)
 }
 
 type loaded struct {
@@ -36,7 +39,23 @@ func (s *Store) Snapshot() (*Dataset, time.Time) {
 	return l.data, l.loadedAt
 }
 
-// Replace starts serving d in place of the current dataset.
+// Replace starts serving d in place of the current dataset, and then calls
+// the functions given to OnReplace with it.
 func (s *Store) Replace(d *Dataset, loadedAt time.Time) {
 	s.current.Store(&loaded{data: d, loadedAt: loadedAt})
+	s.mu.Lock()
+	hooks := s.hooks
+	s.mu.Unlock()
+	for _, f := range hooks {
+		f(d)
+	}
+}
+
+// OnReplace calls f with every dataset the store starts serving from now
+// on, such as one reloaded after its files changed. f must return quickly:
+// it runs before Replace returns.
+func (s *Store) OnReplace(f func(*Dataset)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hooks = append(s.hooks, f)
 }

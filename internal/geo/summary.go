@@ -1,5 +1,7 @@
 package geo
 
+import "slices"
+
 // Summary counts the incidents that targeted one base.
 type Summary struct {
 	Base       string
@@ -21,41 +23,41 @@ type Casualties struct {
 
 // Summaries returns one Summary per base, in the order of bases, counting the
 // incidents that match f and target that base. f.Bases is ignored: every
-// base given is summarised.
+// base given is summarised. It reads only each base's incidents in f's
+// date range, through the index.
 func (d *Dataset) Summaries(bases []*Base, f Filter) []Summary {
 	f.Bases = nil
+	lo, hi := d.dateRange(f)
 	out := make([]Summary, len(bases))
-	index := make(map[string]int, len(bases))
 	for i, b := range bases {
-		out[i] = newSummary(b.ID)
-		index[b.ID] = i
-	}
-	for i := range d.Incidents {
-		inc := &d.Incidents[i]
-		j, ok := index[inc.Base]
-		if !ok || !f.Match(inc) {
-			continue
+		var t tally
+		if lo < hi {
+			list := d.index.byBase[b.ID]
+			a, _ := slices.BinarySearch(list, int32(lo))
+			z, _ := slices.BinarySearch(list, int32(hi))
+			for _, p := range list[a:z] {
+				if inc := &d.Incidents[p]; f.Match(inc) {
+					t.add(inc)
+				}
+			}
 		}
-		out[j].add(inc)
+		out[i] = t.summary(b.ID)
 	}
 	return out
 }
 
-func newSummary(base string) Summary {
-	s := Summary{Base: base, ByWeapon: make(map[Weapon]int, len(Weapons)), ByStatus: make(map[Status]int, len(Statuses))}
-	for _, w := range Weapons {
-		s.ByWeapon[w] = 0
-	}
-	for _, st := range Statuses {
-		s.ByStatus[st] = 0
-	}
-	return s
+// tally adds up a Summary in arrays, which are turned into its maps once.
+type tally struct {
+	s        Summary
+	byWeapon [WeaponUnknown + 1]int
+	byStatus [StatusConfirmed + 1]int
 }
 
-func (s *Summary) add(inc *Incident) {
+func (t *tally) add(inc *Incident) {
+	s := &t.s
 	s.Attacks++
-	s.ByWeapon[inc.Weapon]++
-	s.ByStatus[inc.Status]++
+	t.byWeapon[inc.Weapon]++
+	t.byStatus[inc.Status]++
 	if s.FirstDate == nil || inc.Date < *s.FirstDate {
 		d := inc.Date
 		s.FirstDate = &d
@@ -74,4 +76,20 @@ func (s *Summary) add(inc *Incident) {
 	} else {
 		s.Casualties.UnknownKilled++
 	}
+}
+
+// summary is the tally as a Summary of base, with every Weapon and Status
+// a key of its maps.
+func (t *tally) summary(base string) Summary {
+	s := t.s
+	s.Base = base
+	s.ByWeapon = make(map[Weapon]int, len(Weapons))
+	for _, w := range Weapons {
+		s.ByWeapon[w] = t.byWeapon[w]
+	}
+	s.ByStatus = make(map[Status]int, len(Statuses))
+	for _, st := range Statuses {
+		s.ByStatus[st] = t.byStatus[st]
+	}
+	return s
 }

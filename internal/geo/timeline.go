@@ -10,23 +10,32 @@ type DayCount struct {
 // an incident matching f, how many of those incidents cover that day (a
 // span counts on each of its days). It is empty when nothing matches.
 func (d *Dataset) PerDay(f Filter) []DayCount {
-	matched := d.Select(f)
-	if len(matched) == 0 {
-		return nil
-	}
-	first, last := matched[0].Date, matched[0].DateEnd
-	for _, inc := range matched {
-		first = min(first, inc.Date)
-		last = max(last, inc.DateEnd)
-	}
-	days := make([]DayCount, last-first+1)
-	for i := range days {
-		days[i].Day = first + Date(i)
-	}
-	for _, inc := range matched {
-		for day := inc.Date; day <= inc.DateEnd; day++ {
-			days[day-first].Count++
-		}
-	}
+	days, _ := d.Timeline(f)
 	return days
+}
+
+// Timeline is PerDay with the number of incidents matching f, read in one
+// pass over the candidates the index gives, in no particular order.
+func (d *Dataset) Timeline(f Filter) (days []DayCount, total int) {
+	first, last, ok := d.Span()
+	if !ok {
+		return nil, 0
+	}
+	counts := make([]int, last-first+1)
+	lo, hi := last, first // the first and last day covered by a match
+	d.each(f, func(inc *Incident) {
+		total++
+		for day := inc.Date; day <= inc.DateEnd; day++ {
+			counts[day-first]++
+		}
+		lo, hi = min(lo, inc.Date), max(hi, inc.DateEnd)
+	})
+	if total == 0 {
+		return nil, 0
+	}
+	days = make([]DayCount, hi-lo+1)
+	for i := range days {
+		days[i] = DayCount{Day: lo + Date(i), Count: counts[lo-first+Date(i)]}
+	}
+	return days, total
 }

@@ -82,6 +82,24 @@ func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterE
 	return v.(*clusterEntry), nil
 }
 
+// clusterPageMin is how many incidents make the map page draw clusters
+// (its POINT_LIMIT); below it the page never asks for them.
+const clusterPageMin = 5000
+
+// warmClusters builds, in the background, the cluster index of all of d's
+// incidents, which the map page asks for first when d is too large to draw
+// as points. Concurrent requests for it wait for this build.
+func (s *Server) warmClusters(d *geo.Dataset) {
+	if len(d.Incidents) <= clusterPageMin {
+		return
+	}
+	go func() {
+		if _, err := s.clusterCache.get(d, geo.Filter{}, url.Values{}.Encode()); err != nil {
+			s.log.Warn("building the clusters of the whole dataset", "err", err)
+		}
+	}()
+}
+
 // clusters answers GET /api/clusters.geojson?bbox=&zoom=&<filters>: the
 // incidents matching the filters, clustered for that zoom with
 // supercluster's method, inside the box. A cluster is a Point with
@@ -165,7 +183,7 @@ func (s *Server) timeline(c echo.Context) error {
 	if done, err := s.notModified(c, d, q, "timeline.json"); done || err != nil {
 		return err
 	}
-	days := d.PerDay(f)
+	days, total := d.Timeline(f)
 	type day struct {
 		Day   string `json:"day"`
 		Count int    `json:"count"`
@@ -174,7 +192,7 @@ func (s *Server) timeline(c echo.Context) error {
 		Total int   `json:"total"`
 		Days  []day `json:"days"`
 	}{Days: make([]day, len(days))}
-	out.Total = d.Count(f)
+	out.Total = total
 	for i, dc := range days {
 		out.Days[i] = day{dc.Day.String(), dc.Count}
 	}

@@ -163,3 +163,49 @@ func TestMapPageClustersLargeSets(t *testing.T) {
 	poll[bool](tb, fmt.Sprintf(`%s > %v`, zoom, before), 10*time.Second)
 	tb.checkClean()
 }
+
+// cached reports whether the cluster cache holds the index of d's
+// incidents for the filter key.
+func (cc *clusterCache) cached(d *geo.Dataset, key string) bool {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	_, ok := cc.byKey[d.Version+"\x00"+key]
+	return ok
+}
+
+// TestClustersWarmed checks that the clusters of a whole dataset too large
+// to draw are built when it is loaded and when it is reloaded, before any
+// request, and not for one small enough to draw.
+func TestClustersWarmed(t *testing.T) {
+	s := syntheticServer(t, 8000)
+	d := s.store.Dataset()
+	waitFor := func(d *geo.Dataset) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for !s.clusterCache.cached(d, "") {
+			if time.Now().After(deadline) {
+				t.Fatalf("the clusters of dataset %s were not built", d.Version)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitFor(d)
+	basesJSON, _ := data.FS.ReadFile("bases.geojson")
+	again, err := synth.Dataset(basesJSON, d.Bases, 6000, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.store.Replace(again, time.Now())
+	waitFor(again)
+
+	small := mustNew(t, geo.NewStore(again, time.Now()), Options{Basemap: data.Basemap})
+	shipped, err := geo.Load(data.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small.store.Replace(shipped, time.Now())
+	time.Sleep(200 * time.Millisecond)
+	if small.clusterCache.cached(shipped, "") {
+		t.Error("clusters built for a dataset small enough to draw")
+	}
+}

@@ -173,6 +173,10 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.handler = gz(e)
+	// The map page asks for the clusters of the whole dataset first when it
+	// is too large to draw: build them now, not for its first visitor.
+	s.warmClusters(store.Dataset())
+	store.OnReplace(s.warmClusters)
 	return s, nil
 }
 
