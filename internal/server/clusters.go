@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -94,9 +95,12 @@ func (s *Server) warmClusters(d *geo.Dataset) {
 		return
 	}
 	go func() {
+		start := time.Now()
 		if _, err := s.clusterCache.get(d, geo.Filter{}, url.Values{}.Encode()); err != nil {
 			s.log.Warn("building the clusters of the whole dataset", "err", err)
+			return
 		}
+		s.log.Info("clusters built", "version", d.Version, "incidents", len(d.Incidents), "took", time.Since(start).Round(time.Millisecond))
 	}()
 }
 
