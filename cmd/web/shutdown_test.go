@@ -51,17 +51,22 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	defer stop()
 	const timeout = 20 * time.Second
 	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	var returned time.Time
+	// run's error, and when it returned: sent together, so that reading
+	// the time is not a race with writing it.
+	type result struct {
+		err error
+		at  time.Time
+	}
+	done := make(chan result, 1)
 	go func() {
-		defer func() { returned = time.Now() }()
-		done <- run(ctx, Config{Addr: "127.0.0.1:0", DataDir: dir, LogFormat: "json", ShutdownTimeout: timeout}, io.Discard, ready)
+		err := run(ctx, Config{Addr: "127.0.0.1:0", DataDir: dir, LogFormat: "json", ShutdownTimeout: timeout}, io.Discard, ready)
+		done <- result{err, time.Now()}
 	}()
 	var addr string
 	select {
 	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("run ended early: %v", err)
+	case r := <-done:
+		t.Fatalf("run ended early: %v", r.err)
 	case <-time.After(20 * time.Second):
 		t.Fatal("server did not start")
 	}
@@ -146,12 +151,11 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	close(release)
 	wg.Wait()
 	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run: %v", err)
+	case r := <-done:
+		if r.err != nil {
+			t.Errorf("run: %v", r.err)
 		}
-		time.Sleep(10 * time.Millisecond) // the deferred time stamp
-		took := returned.Sub(sent)
+		took := r.at.Sub(sent)
 		t.Logf("run returned %v after SIGTERM", took.Round(time.Millisecond))
 		if took > timeout {
 			t.Errorf("run returned after %v, beyond its shutdown timeout %v", took, timeout)
