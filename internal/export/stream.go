@@ -211,14 +211,7 @@ func appendString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		// Eight bytes at a time while none needs escaping or decoding.
-		for i+8 <= len(s) {
-			// plainJSON, inlined: the compiler will not.
-			const ones, highs = 0x0101010101010101, 0x8080808080808080
-			x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
-			q, bs, lt, gt, amp := x^(ones*'"'), x^(ones*'\\'), x^(ones*'<'), x^(ones*'>'), x^(ones*'&')
-			if ((q-ones)&^q|(bs-ones)&^bs|(lt-ones)&^lt|(gt-ones)&^gt|(amp-ones)&^amp|(x-ones*0x20)&^x|x)&highs != 0 {
-				break
-			}
+		for i+8 <= len(s) && plainJSON(binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))) {
 			i += 8
 		}
 		if i >= len(s) {
@@ -272,13 +265,14 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// plainJSON reports whether none of the first eight bytes of w needs escaping in
-// a JSON string (a quote, a backslash, a control character, <, > or &) or
-// is outside ASCII. A byte is zero in x exactly when x-0x01 borrows into its
-// top bit ("Bit Twiddling Hacks"); TestPlainJSON checks it byte by byte.
-func plainJSON(w string) bool {
+// plainJSON reports whether none of the eight bytes of x (little-endian)
+// needs escaping in a JSON string (a quote, a backslash, a control
+// character, <, > or &) or is outside ASCII. A byte is zero in v exactly
+// when v-0x01 borrows into its top bit ("Bit Twiddling Hacks");
+// TestPlainJSON checks it byte by byte. Small enough for the compiler to
+// inline into appendString's loop.
+func plainJSON(x uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(w), 8))
 	q, bs, lt, gt, amp := x^(ones*'"'), x^(ones*'\\'), x^(ones*'<'), x^(ones*'>'), x^(ones*'&')
 	return ((q-ones)&^q|(bs-ones)&^bs|(lt-ones)&^lt|(gt-ones)&^gt|(amp-ones)&^amp|(x-ones*0x20)&^x|x)&highs == 0
 }

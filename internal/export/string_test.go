@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ func TestPlainJSON(t *testing.T) {
 			for c := 0; c < 256; c++ {
 				w := []byte(strings.Repeat(string(fill), 8))
 				w[pos] = byte(c)
-				if got := plainJSON(string(w)); got != plain(string(w)) {
+				if got := plainJSON(binary.LittleEndian.Uint64(w)); got != plain(string(w)) {
 					t.Fatalf("plainJSON(%q) = %v", w, got)
 				}
 			}

@@ -66,17 +66,13 @@ func (d *Dataset) Incident(id string) (*Incident, bool) {
 }
 
 // Span returns the first and last day covered by any incident; ok is false
-// when there are no incidents.
+// when there are no incidents. The index keeps the last day: the map page
+// and the timeline ask for the span on every request.
 func (d *Dataset) Span() (first, last Date, ok bool) {
 	if len(d.Incidents) == 0 {
 		return 0, 0, false
 	}
-	first = d.Incidents[0].Date
-	last = d.Incidents[0].DateEnd
-	for i := range d.Incidents {
-		last = max(last, d.Incidents[i].DateEnd)
-	}
-	return first, last, true
+	return d.Incidents[0].Date, d.index.lastDay, true
 }
 
 // dateOrder returns where each incident goes so that they are ordered by

@@ -77,13 +77,7 @@ func (p *fastParser) str() (string, bool) {
 	start, ascii := i, true
 	// Eight bytes at a time while none is a quote, a backslash, a control
 	// character or outside ASCII.
-	for i+8 <= len(b) {
-		const ones, highs = 0x0101010101010101, 0x8080808080808080
-		w := binary.LittleEndian.Uint64(b[i:])
-		q, bs := w^(ones*'"'), w^(ones*'\\')
-		if ((q-ones)&^q|(bs-ones)&^bs|(w-ones*0x20)&^w|w)&highs != 0 {
-			break // as plainWord, inlined
-		}
+	for i+8 <= len(b) && plainWord(binary.LittleEndian.Uint64(b[i:])) {
 		i += 8
 	}
 	for ; i < len(b); i++ {
@@ -423,6 +417,6 @@ func (f *fastFeature) sourceList(p *fastParser) bool {
 // Hacks": a byte is zero in x exactly when x-0x01 borrows into its top bit).
 func plainWord(w uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	zero := func(x uint64) uint64 { return (x - ones) &^ x & highs }
-	return (zero(w^(ones*'"')) | zero(w^(ones*'\\')) | ((w - ones*0x20) &^ w & highs) | w&highs) == 0
+	q, bs := w^(ones*'"'), w^(ones*'\\')
+	return ((q-ones)&^q|(bs-ones)&^bs|(w-ones*0x20)&^w|w)&highs == 0
 }

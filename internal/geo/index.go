@@ -16,6 +16,7 @@ import (
 // that merge back into date order.
 type index struct {
 	maxSpan Date               // the longest DateEnd - Date of any incident
+	lastDay Date               // the latest DateEnd of any incident
 	cells   map[cell][]int32   // incidents per grid cell, ascending
 	byBase  map[string][]int32 // incidents per target base, ascending
 }
@@ -36,6 +37,9 @@ func buildIndex(incidents []Incident) index {
 	for i := range incidents {
 		inc := &incidents[i]
 		ix.maxSpan = max(ix.maxSpan, inc.DateEnd-inc.Date)
+		if i == 0 || inc.DateEnd > ix.lastDay {
+			ix.lastDay = inc.DateEnd
+		}
 		c := cellOf(inc.Point)
 		ix.cells[c] = append(ix.cells[c], int32(i))
 		if inc.Base != "" {

@@ -117,6 +117,13 @@ func TestQueryAgreesWithBruteForce(t *testing.T) {
 	d := synthetic(t, 20000)
 	rng := rand.New(rand.NewPCG(1, 2))
 	first, last, _ := d.Span()
+	wantLast := d.Incidents[0].DateEnd
+	for i := range d.Incidents {
+		wantLast = max(wantLast, d.Incidents[i].DateEnd)
+	}
+	if first != d.Incidents[0].Date || last != wantLast {
+		t.Fatalf("Span() = %s..%s, want %s..%s", first, last, d.Incidents[0].Date, wantLast)
+	}
 	randomFilter := func() geo.Filter {
 		var f geo.Filter
 		if rng.IntN(2) == 0 {
