@@ -15,13 +15,13 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Decoding is where loading spends its time: a million incidents are some
-// 800 MB of GeoJSON. The files are streamed with jsontext (the tokenizer of
-// encoding/json/v2, which checks the syntax), features are decoded in
-// parallel into concrete structs with json v2 (about twice as fast as
-// encoding/json here, and it can reject unknown properties), and repeated
-// strings are interned. orb's geojson package decodes through
-// map[string]any and held the whole file; it stays for writing small files.
+// This file is the careful half of decoding a feature: json v2
+// (github.com/go-json-experiment/json) into concrete structs, rejecting
+// unknown properties, and the messages that say what is wrong with a
+// feature and where. The loader's fast half is fastdecode.go, which gives
+// up to this one on anything unusual; chunks.go and split.go find the
+// features in a file. orb's geojson package decoded through map[string]any
+// and held the whole file; it stays for writing small files.
 
 // hashReader returns a reader that feeds h with everything read from r.
 func hashReader(r io.Reader, h hash.Hash) io.Reader { return io.TeeReader(r, h) }

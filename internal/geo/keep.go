@@ -116,13 +116,13 @@ func (k *keeper) incident(inc *Incident, baseIDs map[string]string) {
 	}
 }
 
-// canonical returns the element of vocabulary equal to v (which the caller
-// has validated), so that no copy of v is kept.
-func canonical[T ~string](vocabulary []T, v T) T {
-	for _, w := range vocabulary {
+// canonical returns the element of list equal to v (which the caller has
+// validated), so that no copy of v is kept.
+func canonical(list []string, v string) string {
+	for _, w := range list {
 		if w == v {
 			return w
 		}
 	}
-	return T(strings.Clone(string(v)))
+	return strings.Clone(v)
 }
