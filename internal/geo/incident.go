@@ -27,6 +27,11 @@ var weaponWords = []string{"", "drone", "rocket", "missile", "unknown"}
 // Weapons lists every valid Weapon in a stable order.
 var Weapons = []Weapon{WeaponDrone, WeaponRocket, WeaponMissile, WeaponUnknown}
 
+var weaponLabels = []string{"", "Drone", "Rocket", "Missile", "Unknown weapon"}
+
+// Label is the weapon's name for a reader, in English: "Unknown weapon".
+func (w Weapon) Label() string { return word(weaponLabels, w) }
+
 func (w Weapon) String() string                { return word(weaponWords, w) }
 func (w Weapon) MarshalText() ([]byte, error)  { return []byte(w.String()), nil }
 func (w *Weapon) UnmarshalText(b []byte) error { return unmarshalTerm(w, Weapons, b) }
@@ -46,6 +51,11 @@ var statusWords = []string{"", "claimed", "reported", "confirmed"}
 
 // Statuses lists every valid Status from weakest to strongest.
 var Statuses = []Status{StatusClaimed, StatusReported, StatusConfirmed}
+
+var statusLabels = []string{"", "Claimed", "Reported", "Confirmed"}
+
+// Label is the status's name for a reader, in English: "Confirmed".
+func (s Status) Label() string { return word(statusLabels, s) }
 
 func (s Status) String() string                { return word(statusWords, s) }
 func (s Status) MarshalText() ([]byte, error)  { return []byte(s.String()), nil }

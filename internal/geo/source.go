@@ -25,6 +25,12 @@ var sourceKindWords = []string{"", "official", "media", "monitor", "claim"}
 // SourceKinds lists every valid SourceKind in a stable order.
 var SourceKinds = []SourceKind{SourceOfficial, SourceMedia, SourceMonitor, SourceClaim}
 
+var sourceKindLabels = []string{"", "official", "media", "monitor", "claim"}
+
+// Label is the kind's name for a reader, in English, as it reads beside a
+// publisher's name: "official".
+func (k SourceKind) Label() string { return word(sourceKindLabels, k) }
+
 func (k SourceKind) String() string                { return word(sourceKindWords, k) }
 func (k SourceKind) MarshalText() ([]byte, error)  { return []byte(k.String()), nil }
 func (k *SourceKind) UnmarshalText(b []byte) error { return unmarshalTerm(k, SourceKinds, b) }

@@ -84,7 +84,7 @@ func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterE
 }
 
 // clusterPageMin is how many incidents make the map page draw clusters
-// (its POINT_LIMIT); below it the page never asks for them.
+// (its config's pointLimit); below it the page never asks for them.
 const clusterPageMin = 5000
 
 // warmClusters builds, in the background, the cluster index of all of d's

@@ -3,11 +3,13 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"slices"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
+	"strikemap/internal/cluster"
 	"strikemap/internal/geo"
 	"strikemap/internal/request"
 	"strikemap/web/templates"
@@ -34,9 +36,39 @@ func (s *Server) mapPage(c echo.Context) error {
 	return render(c, http.StatusOK, templates.MapPage(s.page("Map", d), cfg))
 }
 
+// listLimit is the most rows the map page's incident list shows.
+const listLimit = 500
+
+// terms lists a vocabulary with its labels, for the page's script.
+func terms[T interface {
+	geo.Term
+	Label() string
+}](vocabulary []T) []templates.Term {
+	out := make([]templates.Term, len(vocabulary))
+	for i, t := range vocabulary {
+		out[i] = templates.Term{Word: t.String(), Label: t.Label()}
+	}
+	return out
+}
+
+// strongestFirst lists the statuses as the page shows them: confirmed first.
+func strongestFirst() []geo.Status {
+	out := slices.Clone(geo.Statuses)
+	slices.Reverse(out)
+	return out
+}
+
 // mapConfig is what the page's script needs to know.
 func (s *Server) mapConfig(d *geo.Dataset) templates.MapConfig {
-	cfg := templates.MapConfig{TileURL: s.opts.TileURL, Version: d.Version, Bases: make([]templates.BaseOption, len(d.Bases))}
+	cfg := templates.MapConfig{
+		TileURL: s.opts.TileURL, Version: d.Version, Bases: make([]templates.BaseOption, len(d.Bases)),
+		Weapons:        terms(geo.Weapons),
+		Statuses:       terms(strongestFirst()),
+		SourceKinds:    terms(geo.SourceKinds),
+		PointLimit:     clusterPageMin,
+		ListLimit:      listLimit,
+		ClusterMaxZoom: cluster.DefaultOptions().MaxZoom,
+	}
 	if cfg.TileURL != "" {
 		cfg.TileAttribution = s.opts.TileAttribution
 	}

@@ -1,0 +1,172 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// mercatorPx is where a point is in Web Mercator pixels at zoom z (256 px
+// tiles), as Leaflet draws it.
+func mercatorPx(lat, lon, z float64) (x, y float64) {
+	scale := 256 * math.Exp2(z)
+	s := math.Sin(lat * math.Pi / 180)
+	return scale * (lon + 180) / 360, scale * (0.5 - math.Log((1+s)/(1-s))/(4*math.Pi))
+}
+
+// viewParam reads map=z/lat/lon from a URL or query string.
+func viewParam(t *testing.T, what, raw string) (z, lat, lon float64) {
+	t.Helper()
+	if i := strings.IndexByte(raw, '?'); i >= 0 {
+		raw = raw[i+1:]
+	}
+	q, err := url.ParseQuery(strings.ReplaceAll(raw, "&amp;", "&"))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	parts := strings.Split(q.Get("map"), "/")
+	if len(parts) != 3 {
+		t.Fatalf("%s has no map=z/lat/lon: %s", what, raw)
+	}
+	v := make([]float64, 3)
+	for i, p := range parts {
+		if v[i], err = strconv.ParseFloat(p, 64); err != nil {
+			t.Fatalf("%s: map=%s: %v", what, q.Get("map"), err)
+		}
+	}
+	return v[0], v[1], v[2]
+}
+
+// checkURLMatchesView puts each base where the URL's map=z/lat/lon says it
+// is (the view a shared link opens) and compares with where the page drew
+// it: a reader sees the difference as the map jumping. The embed snippet
+// and the image links must name the same view.
+func checkURLMatchesView(tb *tab, what string) {
+	t := tb.t
+	t.Helper()
+	loc := eval[string](tb, `location.search`)
+	z, lat, lon := viewParam(t, what+": the URL", loc)
+	cx, cy := mercatorPx(lat, lon, z)
+	drawn := eval[[]map[string]float64](tb, `(function () {
+		var m = document.getElementById('map').getBoundingClientRect();
+		return Array.from(document.querySelectorAll('#map .base-marker')).map(function (e) {
+			var r = e.getBoundingClientRect();
+			return {x: r.left + r.width / 2 - m.left, y: r.top + r.height / 2 - m.top, w: m.width, h: m.height};
+		});
+	})()`)
+	if len(drawn) == 0 {
+		t.Fatalf("%s: no base marker", what)
+	}
+	ids := eval[[]string](tb, `Array.from(document.querySelectorAll('#map .base-marker')).map(e => e.dataset.id)`)
+	for i, id := range ids {
+		blat, blon := basePoint(t, tb.base, id)
+		bx, by := mercatorPx(blat, blon, z)
+		wantX, wantY := drawn[i]["w"]/2+bx-cx, drawn[i]["h"]/2+by-cy
+		if dx, dy := drawn[i]["x"]-wantX, drawn[i]["y"]-wantY; math.Hypot(dx, dy) > 2 {
+			t.Errorf("%s: base %s is drawn at (%.0f, %.0f); the URL's map=%v/%v/%v puts it at (%.0f, %.0f)",
+				what, id, drawn[i]["x"], drawn[i]["y"], z, lat, lon, wantX, wantY)
+			break
+		}
+	}
+	links := map[string]string{
+		"the PNG download":   eval[string](tb, `document.getElementById('export-png').getAttribute('href') || ''`),
+		"the SVG download":   eval[string](tb, `document.getElementById('export-svg').getAttribute('href') || ''`),
+		"the embed snippet":  "",
+		"the embed's image":  "",
+		"the embed's opener": "",
+	}
+	// A script click: on a phone the button is in the closed drawer.
+	tb.run(chromedp.Evaluate[chromedp.Void](`document.getElementById('embed-open').click()`))
+	code := eval[string](tb, `document.getElementById('embed-code').value`)
+	if i := strings.Index(code, `src="`); i >= 0 {
+		links["the embed snippet"] = code[i+5 : i+5+strings.IndexByte(code[i+5:], '"')]
+	}
+	links["the embed's image"] = eval[string](tb, `document.getElementById('embed-image').getAttribute('href') || ''`)
+	links["the embed's opener"] = eval[string](tb, `document.getElementById('embed-preview').getAttribute('href') || ''`)
+	tb.run(chromedp.Evaluate[chromedp.Void](`document.getElementById('embed-dialog').close()`))
+	for name, href := range links {
+		lz, llat, llon := viewParam(t, what+": "+name, href)
+		if lz != z || llat != lat || llon != lon {
+			t.Errorf("%s: %s names map=%v/%v/%v, the URL map=%v/%v/%v", what, name, lz, llat, llon, z, lat, lon)
+		}
+	}
+}
+
+// basePoint asks the API where a base is.
+func basePoint(t *testing.T, base, id string) (lat, lon float64) {
+	t.Helper()
+	var fc struct {
+		Features []struct {
+			Geometry struct{ Coordinates [2]float64 }
+		}
+	}
+	getJSONInto(t, base+"/api/bases.geojson?base="+id, &fc)
+	if len(fc.Features) != 1 {
+		t.Fatalf("base %s: %d features", id, len(fc.Features))
+	}
+	return fc.Features[0].Geometry.Coordinates[1], fc.Features[0].Geometry.Coordinates[0]
+}
+
+func getJSONInto(t *testing.T, u string, v any) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %s", u, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("%s: %v", u, err)
+	}
+}
+
+// waitStill waits until the URL has changed from before and the map has
+// stopped moving: no animation, and the markers where they were a poll ago.
+func waitStill(tb *tab, before string) {
+	tb.t.Helper()
+	poll[bool](tb, fmt.Sprintf(`(function () {
+		var pos = Array.from(document.querySelectorAll('#map .base-marker')).map(function (e) { var r = e.getBoundingClientRect(); return r.left + ',' + r.top; }).join(' ');
+		var still = location.search !== %q && !document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim') && pos === window.__lastPos;
+		window.__lastPos = pos;
+		return still;
+	})()`, before), 10*time.Second)
+	tb.settle()
+}
+
+// TestURLMatchesViewInBrowser: the URL, the embed snippet and the image
+// links describe exactly the view on screen, on load (with and without a
+// view in the URL, with one the map must snap), after a zoom and a pan, at
+// desktop and phone width.
+func TestURLMatchesViewInBrowser(t *testing.T) {
+	s := offlineServer(t)
+	b := newBrowser(t, s)
+	for _, size := range [][2]int64{{1280, 800}, {375, 740}} {
+		for _, path := range []string{"/", "/?map=6.5/33.9/42.1", "/?weapon=drone&map=8/33.8/42.4"} {
+			t.Run(fmt.Sprintf("%dx%d %s", size[0], size[1], path), func(t *testing.T) {
+				tb := b.newTab(t, size[0], size[1])
+				tb.open(path)
+				checkURLMatchesView(tb, "on load")
+				before := eval[string](tb, `location.search`)
+				tb.run(chromedp.Click(chromedp.CSS(`.leaflet-control-zoom-in`)))
+				waitStill(tb, before)
+				checkURLMatchesView(tb, "after zooming in")
+				before = eval[string](tb, `location.search`)
+				tb.run(chromedp.Focus(chromedp.CSS(`#map`)), chromedp.KeyEvent(kb.ArrowLeft), chromedp.KeyEvent(kb.ArrowUp))
+				waitStill(tb, before)
+				checkURLMatchesView(tb, "after panning")
+				tb.checkClean()
+			})
+		}
+	}
+}

@@ -1,0 +1,257 @@
+// strikemap's map page: wires the modules together. Data arrives as
+// GeoJSON from the server's API and goes into the page with textContent and
+// DOM nodes only (never innerHTML), so a strict Content-Security-Policy
+// holds and text from the data cannot become markup. The page's whole
+// state lives in its URL; the server's vocabulary and thresholds arrive in
+// the config.
+import { getJSON } from './api.js';
+import { t } from './messages.js';
+import { el } from './dom.js';
+import { parseState, defaultState, filterQuery, pageQuery, emptySelection, isDate } from './state.js';
+import { labels } from './text.js';
+import { createMap, applyLayers, drawIncidents, drawClusters, drawBases, drawLinks, drawRings, drawBasemap } from './layers.js';
+import { createTimeline } from './timeline.js';
+import { createList } from './list.js';
+import { createEmbed } from './embed.js';
+
+const cfg = JSON.parse(document.getElementById('map-config').textContent);
+
+// app is the page: its state and the parts that read and change it.
+const app = {
+  cfg,
+  labels: labels(cfg),
+  state: parseState(location.search, cfg),
+  // An embed (/embed, in an iframe) is the map alone: no panel, and the
+  // iframe's URL is left alone so the host page's history is not touched.
+  panelUI: !cfg.embed,
+  mode: 'points',
+  applyingLayers: false
+};
+
+const form = document.getElementById('filters');
+const panel = document.getElementById('panel');
+const toggle = document.getElementById('filters-toggle');
+
+// syncView makes the state's view the map's: the URL, the embed code and
+// the image links then describe exactly what is shown, whatever Leaflet did
+// to the asked view (framing the bases, snapping the zoom).
+function syncView() {
+  const c = app.map.getCenter();
+  app.state.lat = c.lat; app.state.lon = c.lng; app.state.zoom = app.map.getZoom();
+}
+
+app.writeURL = function (push) {
+  if (!app.panelUI) { return; }
+  const url = location.pathname + '?' + pageQuery(app.state, cfg).toString();
+  if (url === location.pathname + location.search) { return; }
+  if (push) { history.pushState(null, '', url); } else { history.replaceState(null, '', url); }
+};
+app.setBusy = (b) => document.body.setAttribute('data-busy', b ? '1' : '0');
+app.isFiltered = () => filterQuery(app.state, cfg).toString() !== '';
+
+const map = createMap(app);
+syncView();
+const timeline = createTimeline(app);
+const list = createList(app);
+const embed = createEmbed(app);
+
+map.on('moveend', () => {
+  syncView();
+  app.writeURL(false);
+  embed.drawDownloads();
+  if (app.mode === 'clusters' && document.body.getAttribute('data-ready') === '1') { drawClusters(app); }
+});
+
+// ---- the form ----------------------------------------------------------
+
+function checked(name) {
+  return Array.from(form.querySelectorAll('input[name="' + name + '"]')).filter((i) => i.checked).map((i) => i.value);
+}
+
+app.syncForm = function () {
+  if (!app.panelUI) { return; }
+  const s = app.state;
+  document.getElementById('filter-from').value = s.from;
+  document.getElementById('filter-to').value = s.to;
+  form.querySelectorAll('input[name=weapon]').forEach((i) => { i.checked = s.weapons.includes(i.value); });
+  form.querySelectorAll('input[name=status]').forEach((i) => { i.checked = s.statuses.includes(i.value); });
+  form.querySelectorAll('input[name=base]').forEach((i) => { i.checked = s.bases.includes(i.value); });
+};
+
+function onFilterChange(e) {
+  timeline.stop();
+  if (e.target.id === 'play-accumulate') { return; }
+  const s = app.state;
+  const from = document.getElementById('filter-from').value;
+  const to = document.getElementById('filter-to').value;
+  if (isDate(from)) { s.from = from < cfg.first ? cfg.first : from; }
+  if (isDate(to)) { s.to = to > cfg.last ? cfg.last : to; }
+  if (s.from > s.to) {
+    if (e.target.id === 'filter-from') { s.to = s.from; } else { s.from = s.to; }
+  }
+  s.weapons = checked('weapon');
+  s.statuses = checked('status');
+  s.bases = checked('base');
+  app.syncForm();
+  app.update(true);
+}
+
+function resetFilters() {
+  timeline.stop();
+  const d = defaultState(cfg);
+  Object.assign(app.state, { from: d.from, to: d.to, weapons: d.weapons, statuses: d.statuses, bases: d.bases });
+  app.syncForm();
+  app.update(true);
+}
+
+function closeDrawerOnPhone() {
+  if (panel && panel.classList.contains('open')) {
+    panel.classList.remove('open');
+    toggle.setAttribute('aria-expanded', 'false');
+  }
+}
+
+app.onlyBase = function (id) {
+  app.state.bases = [id];
+  app.syncForm();
+  app.update(true);
+};
+
+app.focusIncident = function (id, push) {
+  const m = app.markers[id];
+  if (!m) { return; }
+  if (!app.state.layers.includes('incidents')) {
+    app.state.layers.push('incidents');
+    applyLayers(app);
+  }
+  closeDrawerOnPhone();
+  map.setView(m.getLatLng(), Math.max(map.getZoom(), 9), { animate: false });
+  app.state.sel = id;
+  m.openPopup();
+  app.writeURL(push);
+};
+
+if (app.panelUI) {
+  form.addEventListener('change', onFilterChange);
+  form.addEventListener('submit', (e) => e.preventDefault());
+  document.getElementById('reset').addEventListener('click', resetFilters);
+  toggle.addEventListener('click', () => {
+    const open = !panel.classList.contains('open');
+    panel.classList.toggle('open', open);
+    toggle.setAttribute('aria-expanded', String(open));
+    if (open) { panel.querySelector('input, button').focus(); }
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && panel.classList.contains('open')) { closeDrawerOnPhone(); toggle.focus(); }
+  });
+}
+
+// ---- update cycle -------------------------------------------------------
+
+let seq = 0;
+let renders = 0;
+let total = null; // incidents in the whole dataset, from the timeline
+
+// zeroSummary empties a base's counts, for a filter that selects nothing.
+function zeroSummary(p) {
+  p.attacks = p.injured = p.killed = p.incidents_injured_unknown = p.incidents_killed_unknown = 0;
+  p.first_attack = p.last_attack = null;
+  Object.keys(p.by_weapon).forEach((k) => { p.by_weapon[k] = 0; });
+  Object.keys(p.by_status).forEach((k) => { p.by_status[k] = 0; });
+}
+
+function showError(msg) {
+  let box = document.getElementById('map-error');
+  if (!box) {
+    box = el('p', 'map-error');
+    box.id = 'map-error';
+    box.setAttribute('role', 'alert');
+    (panel || document.getElementById('map')).prepend(box);
+  }
+  box.textContent = msg;
+}
+
+// update fetches what the state selects and redraws; responses to an older
+// state are dropped, so fast clicks never show a stale mix.
+app.update = function (push) {
+  const my = ++seq;
+  const state = app.state;
+  app.setBusy(true);
+  timeline.mark();
+  embed.drawDownloads();
+  if (push !== undefined) { app.writeURL(push); }
+  const q = filterQuery(state, cfg).toString();
+  const none = emptySelection(state);
+  const incidents = none ? Promise.resolve({ type: 'FeatureCollection', features: [], numberMatched: 0 }) :
+    getJSON('/api/incidents.geojson?limit=' + (cfg.pointLimit + 1) + (q ? '&' + q : ''));
+  // Bases are always all drawn; their summaries count what the filters select.
+  const bq = filterQuery(state, cfg);
+  bq.delete('base');
+  const bases = getJSON('/api/bases.geojson' + (!none && bq.toString() ? '?' + bq.toString() : '')).then((fc) => {
+    if (none) { fc.features.forEach((f) => zeroSummary(f.properties)); }
+    return fc;
+  });
+  return Promise.all([incidents, bases]).then((r) => {
+    if (my !== seq) { return null; }
+    // A page of pointLimit+1 with a next link means more than can be drawn.
+    app.mode = (r[0].features.length > cfg.pointLimit || r[0].next) ? 'clusters' : 'points';
+    // Links only for a drawable number of incidents.
+    const links = (none || app.mode === 'clusters') ? Promise.resolve({ type: 'FeatureCollection', features: [] }) : getJSON('/api/links.geojson' + (q ? '?' + q : ''));
+    const drawn = app.mode === 'clusters' ? drawClusters(app) : Promise.resolve(drawIncidents(app, r[0]));
+    return Promise.all([links, drawn]).then((more) => r.concat([more[0]]));
+  }).then((r) => {
+    if (!r || my !== seq) { return; }
+    const [inc, bfc, lfc] = r;
+    drawBases(app, bfc);
+    drawLinks(app, lfc);
+    list.draw(inc);
+    const n = app.mode === 'clusters' ? app.clusterTotal : inc.features.length;
+    list.drawCount(n, total === null ? n : total);
+    const err = document.getElementById('map-error');
+    if (err) { err.remove(); }
+    const sel = app.markers[state.sel];
+    if (state.sel && sel && !sel.isPopupOpen()) { sel.openPopup(); }
+    renders++;
+    document.body.setAttribute('data-renders', String(renders));
+    if (cfg.embed && window.parent !== window) {
+      // Tell the host page what the embed shows (e.g. to size or log it).
+      window.parent.postMessage({ type: 'strikemap:rendered', incidents: n, version: cfg.version }, '*');
+    }
+    app.setBusy(false);
+  }).catch((err) => {
+    if (my !== seq) { return; }
+    showError(t('load-failed', { error: err.message }));
+    app.setBusy(false);
+  });
+};
+
+window.addEventListener('popstate', () => {
+  timeline.stop();
+  app.state = parseState(location.search, cfg);
+  // The tiles failed and never loaded: an older entry's basemap is offline too.
+  if (app.tileState.fellBack && !app.tileState.loaded && app.state.basemap === 'tiles') {
+    app.state.basemap = 'offline';
+    app.writeURL(false);
+  }
+  app.syncForm();
+  applyLayers(app);
+  map.setView([app.state.lat, app.state.lon], app.state.zoom, { animate: false });
+  syncView();
+  if (!app.state.sel) { map.closePopup(); }
+  app.update();
+});
+
+// ---- start ----------------------------------------------------------------
+
+app.syncForm();
+applyLayers(app);
+getJSON('/api/basemap.geojson').then((fc) => drawBasemap(app, fc)).catch((err) => showError(t('basemap-failed', { error: err.message })));
+getJSON('/api/rings.geojson').then((fc) => drawRings(app, fc)).catch((err) => showError(t('rings-failed', { error: err.message })));
+getJSON('/api/timeline.json').then((tl) => {
+  total = tl.total;
+  timeline.draw(tl);
+  return app.update();
+}).then(() => {
+  app.writeURL(false);
+  document.body.setAttribute('data-ready', '1');
+});

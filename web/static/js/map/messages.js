@@ -1,0 +1,106 @@
+// Every user-visible string of the map page's script, in one catalog.
+// Vocabulary labels (weapons, statuses, source kinds) come from the server's
+// config instead. A translation is another catalog with the same keys and a
+// locale (and dir: 'rtl' for Arabic or Kurdish): setLocale swaps both, and
+// no other module changes.
+
+const en = {
+  locale: 'en',
+  dir: 'ltr',
+  messages: {
+    'open-in-strikemap': 'Open in strikemap ↗',
+    'basemap-attribution': 'Basemap: Natural Earth',
+    'data-attribution': 'Data: strikemap, sources on each incident',
+    'layer.tiles': 'Map tiles',
+    'layer.offline': 'Offline basemap (Natural Earth)',
+    'layer.bases': 'Bases',
+    'layer.incidents': 'Incidents',
+    'layer.rings': 'Range rings',
+    'layer.links': 'Incident links',
+    'tiles-failed': 'Map tiles could not be loaded; showing the offline basemap.',
+    'dismiss-notice': 'Dismiss this notice',
+    'date-span': '{from} to {to}',
+    'unknown-number': 'unknown',
+    'times': '{weapon} × {count}',
+    'no-known-base': 'no known base',
+    'incident-title': '{weapon} attack on {target}',
+    'field.date': 'Date',
+    'field.weapon': 'Weapon',
+    'field.target': 'Target',
+    'field.outcome': 'Outcome',
+    'field.injured': 'Injured',
+    'field.killed': 'Killed',
+    'field.status': 'Status',
+    'field.claimed-by': 'Claimed by',
+    'field.confirmed-by': 'Confirmed by',
+    'field.disputed': 'Disputed',
+    'located': '{target} (located {precision})',
+    'sources': 'Sources ({count})',
+    'permalink': 'Permalink and printable page',
+    'aliases': 'Also: {aliases}',
+    'field.attacks': 'Attacks',
+    'with-filters': '{count} (with the current filters)',
+    'field.by-weapon': 'By weapon',
+    'field.by-status': 'By status',
+    'term-count': '{label} {count}',
+    'none': 'none',
+    'field.first-attack': 'First attack',
+    'field.last-attack': 'Last attack',
+    'known-with-unknown': '{count} known ({unknown} attacks with no figure)',
+    'field.codes': 'Codes',
+    'field.location': 'Location',
+    'location-of': '{lat}, {lon} — ',
+    'only-this-base': 'Show only attacks on this base',
+    'base-report': 'Report on this base',
+    'incident-marker': '{date}: {status} {weapon} attack on {target}',
+    'clusters-on-map': 'Clusters on the map',
+    'cluster-tooltip': '{count} incidents; zoom in to split them',
+    'cluster-button': '{count} incidents near {lat}, {lon}: zoom in',
+    'base-marker': '{name}: {count} attacks',
+    'ring-radius': '{km} km',
+    'disputed-suffix': '{status} · disputed',
+    'show': 'Show',
+    'show-label': 'Show the {date} {weapon} attack on {target} on the map',
+    'list-more': 'The first {limit} incidents by date; narrow the filters or download the data to see the rest.',
+    'sort-date-asc': 'Date ▲',
+    'sort-date-desc': 'Date ▼',
+    'count-all': '{count} incidents',
+    'count-some': '{count} of {total} incidents',
+    'count-clustered': ' (clustered on the map)',
+    'count-none': '0 incidents: tick at least one weapon, status and target',
+    'downloads-none': 'Nothing is selected, so there is nothing to download: tick at least one weapon, status and target.',
+    'embed-title-default': 'strikemap map',
+    'copied': 'Copied.',
+    'histogram-label': 'Incidents per day from {first} to {last}; the busiest day has {max}',
+    'day-count-one': '{day}: {count} incident',
+    'day-count': '{day}: {count} incidents',
+    'play': '▶ Play',
+    'pause': '❚❚ Pause',
+    'load-failed': 'Could not load the data: {error}',
+    'basemap-failed': 'Could not load the offline basemap: {error}',
+    'rings-failed': 'Could not load the range rings: {error}',
+    'http-error': 'HTTP {status} for {url}'
+  }
+};
+
+let current = en;
+
+// setLocale makes a catalog the one t reads (missing keys fall back to English).
+export function setLocale(catalog) { current = catalog; }
+export function locale() { return current.locale; }
+export function dir() { return current.dir; }
+
+// fmtNumber writes a count with the locale's digit grouping: 12,345.
+export function fmtNumber(n) { return new Intl.NumberFormat(current.locale).format(n); }
+
+// t returns the message key with {name} replaced by params.name; numbers
+// are formatted with fmtNumber, everything else with String.
+export function t(key, params) {
+  const text = (current.messages && current.messages[key]) || en.messages[key];
+  if (text === undefined) { throw new Error('no message ' + key); }
+  return text.replace(/\{(\w+)\}/g, (m, name) => {
+    if (!params || !(name in params)) { return m; }
+    const v = params[name];
+    return typeof v === 'number' ? fmtNumber(v) : String(v);
+  });
+}
