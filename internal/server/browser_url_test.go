@@ -170,3 +170,54 @@ func TestURLMatchesViewInBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestNothingTickedInBrowser: unticking every weapon (or status, or
+// target) selects nothing, and every part of the page says so: no marker, a
+// count of 0, and no link that answers 400 — each download, image and embed
+// link either works or is disabled, with a note saying why.
+func TestNothingTickedInBrowser(t *testing.T) {
+	s := offlineServer(t)
+	b := newBrowser(t, s)
+	for _, group := range []string{"weapon", "status", "base"} {
+		t.Run(group, func(t *testing.T) {
+			tb := b.newTab(t, 1280, 800)
+			tb.open("/")
+			n := eval[int](tb, `document.querySelectorAll('input[name=`+group+`]').length`)
+			for range n {
+				tb.run(chromedp.Click(chromedp.CSS(`input[name=` + group + `]:checked`)))
+				tb.settle()
+			}
+			if m := tb.markers(); len(m) != 0 {
+				t.Errorf("nothing ticked, yet %d markers", len(m))
+			}
+			if count := eval[string](tb, `document.getElementById('incident-count').textContent`); !strings.HasPrefix(count, "0 incidents") {
+				t.Errorf("count reads %q", count)
+			}
+			tb.run(chromedp.Evaluate[chromedp.Void](`document.getElementById('embed-open').click()`))
+			links := eval[[]map[string]string](tb, `Array.from(document.querySelectorAll('.downloads a, #embed-dialog a')).map(a => ({id: a.id, href: a.href, disabled: a.getAttribute('aria-disabled') || ''}))`)
+			note := eval[string](tb, `(function () { var n = document.getElementById('downloads-none'); return n && !n.hidden && n.getBoundingClientRect().height > 0 ? n.textContent : ''; })()`)
+			disabled := 0
+			for _, l := range links {
+				if l["href"] == "" {
+					disabled++
+					if l["disabled"] != "true" {
+						t.Errorf("%s has no href but does not say it is disabled", l["id"])
+					}
+					continue
+				}
+				resp, err := http.Get(l["href"])
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("%s: %s answers %s", l["id"], l["href"], resp.Status)
+				}
+			}
+			if disabled > 0 && !strings.Contains(note, "Nothing is selected") {
+				t.Errorf("%d links are disabled and the page does not say why (note %q)", disabled, note)
+			}
+			tb.checkClean()
+		})
+	}
+}
