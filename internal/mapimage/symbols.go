@@ -70,7 +70,7 @@ func place(shape []pt, x, y, size float64) []pt {
 }
 
 // offsets spreads n symbols that share a point around it, as the page
-// does (web/static/js/map.js), so each stays visible.
+// does (web/static/js/map/layers.js), so each stays visible.
 func offsets(n int, aroundBase bool) []pt {
 	if n == 1 && !aroundBase {
 		return []pt{{0, 0}}

@@ -125,7 +125,7 @@ func TestMapPageClustersLargeSets(t *testing.T) {
 		t.Error("no canvas for the clusters")
 	}
 	count := eval[string](tb, `document.getElementById('incident-count').textContent`)
-	if count != "8000 incidents (clustered on the map)" {
+	if count != "8,000 incidents (clustered on the map)" {
 		t.Errorf("count reads %q", count)
 	}
 	if rows := eval[int](tb, `document.querySelectorAll('#incident-list tbody tr[data-id]').length`); rows != 500 {

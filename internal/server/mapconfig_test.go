@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"net/http"
 	"slices"
 	"testing"
 
@@ -67,5 +68,20 @@ func checkTerms[T interface {
 	}
 	if !slices.Equal(sortTerms(got), sortTerms(want)) {
 		t.Errorf("config's %s %v, want geo's %v", what, got, want)
+	}
+}
+
+// TestMapModulesRevalidate: the page's modules import each other by plain
+// relative URLs, which carry no asset version, so they must not be cached
+// unchecked: a new main.js must never run with an old state.js.
+func TestMapModulesRevalidate(t *testing.T) {
+	s := offlineServer(t)
+	rec := get(t, s, "/static/js/map/state.js")
+	etag := rec.Header().Get("ETag")
+	if rec.Code != http.StatusOK || rec.Header().Get("Cache-Control") != "no-cache" || etag == "" {
+		t.Fatalf("state.js: %d, Cache-Control %q, ETag %q", rec.Code, rec.Header().Get("Cache-Control"), etag)
+	}
+	if rec := get(t, s, "/static/js/map/state.js", "If-None-Match", etag); rec.Code != http.StatusNotModified {
+		t.Errorf("state.js with If-None-Match %s: %d, want 304", etag, rec.Code)
 	}
 }

@@ -224,8 +224,14 @@ func (s *Server) staticFile(c echo.Context) error {
 	cc := "public, max-age=3600"
 	if c.QueryParams().Get("v") == s.assets {
 		cc = "public, max-age=31536000, immutable"
+	} else if strings.HasPrefix(name, "js/") {
+		// The page's ES modules import each other by plain relative URLs,
+		// with no version: a browser must revalidate them (a 304 by the
+		// ETag), or a new main.js could run with an hour-old module.
+		cc = "no-cache"
 	}
 	c.Response().Header().Set("Cache-Control", cc)
+	c.Response().Header().Set("ETag", `"`+s.assets+`"`)
 	http.ServeFileFS(c.Response(), r, static.FS, name)
 	return nil
 }
