@@ -10,8 +10,6 @@ import (
 	"strikemap/internal/geo"
 )
 
-var weaponLabel = map[geo.Weapon]string{geo.WeaponDrone: "Drone", geo.WeaponRocket: "Rocket", geo.WeaponMissile: "Missile", geo.WeaponUnknown: "Unknown weapon"}
-
 // draw paints the whole view onto s, back to front.
 func (r *Renderer) draw(s surface, v *View) {
 	vp := newViewport(v)
@@ -133,7 +131,7 @@ func (r *Renderer) drawIncidents(s surface, vp viewport, incidents []*geo.Incide
 		for i, inc := range group {
 			x, y := vp.px(inc.Point)
 			x, y = x+offs[i].x, y+offs[i].y
-			title := fmt.Sprintf("%s %s attack (%s), %s", inc.Date, strings.ToLower(weaponLabel[inc.Weapon]), inc.Status, inc.ID)
+			title := fmt.Sprintf("%s %s attack (%s), %s", inc.Date, strings.ToLower(inc.Weapon.Label()), inc.Status, inc.ID)
 			s.group("incident", inc.ID, title)
 			drawSymbol(s, x, y, 20, inc.Weapon, inc.Status, len(inc.Disputed) > 0)
 			s.end()
