@@ -6,6 +6,11 @@
 // One drawing function paints onto a small surface interface; a hand-written
 // SVG surface keeps the SVG semantic (a group with an id and a title per
 // incident, no embedded fonts or style elements, so it holds under a strict
-// Content-Security-Policy), and a github.com/tdewolff/canvas surface renders
+// Content-Security-Policy; each text held to its length in Go, so it fits
+// its box in any font), and a github.com/tdewolff/canvas surface renders
 // PNG and PDF with the Go fonts embedded in the binary.
+//
+// Everything is placed before it is drawn: the title and caption wrap, the
+// legend and scale bar take a free place, and each base's label goes where
+// it covers no mark, label or part of the frame, or is left out.
 package mapimage

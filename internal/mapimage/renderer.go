@@ -70,7 +70,7 @@ func (r *Renderer) SVG(w io.Writer, v View) error {
 	if err := v.Check(); err != nil {
 		return err
 	}
-	s := newSVGSurface(v.Width, v.Height, v.Title)
+	s := newSVGSurface(v.Width, v.Height, v.Title, r.textWidth)
 	r.draw(s, &v)
 	_, err := w.Write(s.bytes())
 	return err

@@ -3,6 +3,7 @@ package mapimage
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -10,17 +11,29 @@ import (
 	"strikemap/internal/geo"
 )
 
-// draw paints the whole view onto s, back to front.
+// draw paints the whole view onto s, back to front. Everything is placed
+// first: the marks, then the frame (title, legend, scale bar,
+// attribution) within the image, then each base's label where it covers
+// no mark, no other label and no part of the frame.
 func (r *Renderer) draw(s surface, v *View) {
-	vp := newViewport(v)
-	rect := func(x, y, w, h float64) []subpath {
-		return []subpath{{pts: []pt{{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}}, closed: true}}
+	vp := r.viewport(v)
+	marks := placeMarks(vp, v)
+	bins := densityBins(vp, v)
+	var rows []legendRow
+	if v.Legend {
+		rows = legendRows(v, marks, bins)
 	}
+	fr := r.layoutFrame(v, rows, &vp)
+	labels := r.placeLabels(vp, v, marks, fr)
+
 	s.group("background", "", "")
-	s.path(rect(0, 0, v.Width, v.Height), style{fill: colSea})
+	s.path(box{0, 0, v.Width, v.Height}.rect(), style{fill: colSea})
 	s.end()
 
 	r.drawBasemap(s, vp)
+	if v.Density != nil {
+		drawDensity(s, bins)
+	}
 
 	s.group("rings", "", "")
 	for _, ring := range v.Rings {
@@ -33,31 +46,24 @@ func (r *Renderer) draw(s surface, v *View) {
 	}
 	s.end()
 
-	// Labels go right of the ring of incidents drawn round a base.
-	around := map[orb.Point]int{}
-	for _, inc := range v.Incidents {
-		around[inc.Point]++
-	}
-	label := textStyle{size: 12, bold: true, colour: colBase}
+	r.drawMarks(s, marks)
+
+	// Bases and their labels go over the marks, as on the map page.
 	s.group("bases", "", "")
-	for _, b := range v.Bases {
+	for i, b := range v.Bases {
 		x, y := vp.px(b.Point)
 		s.group("base", b.ID, b.Name)
 		s.path([]subpath{{pts: place(baseSquare, x, y, 18), closed: true}}, style{fill: colBase, stroke: colWhite, width: 1})
 		s.path([]subpath{{pts: place(baseStar, x, y, 18), closed: true}}, style{fill: colWhite})
-		lx := x + 12
-		if n := around[b.Point]; n > 0 {
-			lx = x + ringRadius(n) + 14
+		if l := labels[i]; l.ok {
+			s.path(l.box.rect(), style{fill: colWhite, fillOpacity: 0.85, stroke: colBase, width: 0.75})
+			s.text(l.box.x0+labelPad, l.baseline, b.Name, labelStyle)
 		}
-		w := r.textWidth(b.Name, label) * 1.1 // room for a wider fallback font in SVG viewers
-		s.path(rect(lx, y-8, w+8, 16), style{fill: colWhite, fillOpacity: 0.85, stroke: colBase, width: 0.75})
-		s.text(lx+4, y+4.5, b.Name, label)
 		s.end()
 	}
 	s.end()
 
-	r.drawIncidents(s, vp, v.Incidents)
-	r.drawFrame(s, vp, v)
+	r.drawFrame(s, v, fr)
 }
 
 func toPixels(vp viewport, ls []orb.Point) []pt {
@@ -108,19 +114,63 @@ func (r *Renderer) drawBasemap(s surface, vp viewport) {
 	s.end()
 }
 
-// drawIncidents paints each incident's symbol, spread around shared points.
-func (r *Renderer) drawIncidents(s surface, vp viewport, incidents []*geo.Incident) {
+// mark is an incident's symbol or a cluster's circle, where it is drawn.
+type mark struct {
+	x, y  float64
+	inc   *geo.Incident // a lone incident, drawn as its symbol
+	count int           // a cluster of count incidents, when inc is nil
+}
+
+// box is the part of the image the mark covers.
+func (m mark) box() box {
+	if m.inc == nil {
+		return centred(m.x, m.y, clusterRadius(m.count)+1)
+	}
+	if len(m.inc.Disputed) > 0 {
+		return centred(m.x, m.y, 20*0.62+0.75)
+	}
+	return centred(m.x, m.y, 10)
+}
+
+// clusterRadius is the radius of a cluster's circle, as on the map page.
+func clusterRadius(count int) float64 {
+	return math.Round(12 + 4*math.Log10(float64(count)))
+}
+
+// clusterText is the count written in a cluster's circle, as on the map
+// page: 12k for 12,345.
+func clusterText(count int) string {
+	if count >= 10000 {
+		return fmt.Sprintf("%dk", int(math.Round(float64(count)/1000)))
+	}
+	return fmt.Sprint(count)
+}
+
+// placeMarks places the view's incidents, each at its place or spread
+// round a point that several share, as the page does; or its clusters.
+func placeMarks(vp viewport, v *View) []mark {
+	var out []mark
+	if v.Clusters != nil {
+		for _, c := range v.Clusters {
+			x, y := vp.px(c.Point)
+			if c.Count == 1 && c.Incident != nil {
+				out = append(out, mark{x: x, y: y, inc: c.Incident, count: 1})
+			} else {
+				out = append(out, mark{x: x, y: y, count: c.Count})
+			}
+		}
+		return out
+	}
 	type key struct{ x, y float64 }
 	groups := map[key][]*geo.Incident{}
 	var order []key
-	for _, inc := range incidents {
+	for _, inc := range v.Incidents {
 		k := key{inc.Point[0], inc.Point[1]}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
 		groups[k] = append(groups[k], inc)
 	}
-	s.group("incidents", "", "")
 	for _, k := range order {
 		group := groups[k]
 		aroundBase := false
@@ -130,14 +180,168 @@ func (r *Renderer) drawIncidents(s surface, vp viewport, incidents []*geo.Incide
 		offs := offsets(len(group), aroundBase)
 		for i, inc := range group {
 			x, y := vp.px(inc.Point)
-			x, y = x+offs[i].x, y+offs[i].y
-			title := fmt.Sprintf("%s %s attack (%s), %s", inc.Date, strings.ToLower(inc.Weapon.Label()), inc.Status, inc.ID)
-			s.group("incident", inc.ID, title)
-			drawSymbol(s, x, y, 20, inc.Weapon, inc.Status, len(inc.Disputed) > 0)
-			s.end()
+			out = append(out, mark{x: x + offs[i].x, y: y + offs[i].y, inc: inc, count: 1})
 		}
 	}
+	return out
+}
+
+// drawMarks paints the incidents' symbols and the clusters' circles.
+func (r *Renderer) drawMarks(s surface, marks []mark) {
+	s.group("incidents", "", "")
+	for _, m := range marks {
+		if m.inc == nil {
+			rad := clusterRadius(m.count)
+			s.group("cluster", "", fmt.Sprintf("%d incidents", m.count))
+			s.path([]subpath{{pts: circlePoints(m.x, m.y, rad, 0, 2*math.Pi, 48), closed: true}}, style{fill: colCluster, fillOpacity: 0.85, stroke: colWhite, width: 2})
+			s.text(m.x, m.y+4, clusterText(m.count), clusterStyle)
+			s.end()
+			continue
+		}
+		inc := m.inc
+		title := fmt.Sprintf("%s %s attack (%s), %s", inc.Date, strings.ToLower(inc.Weapon.Label()), inc.Status, inc.ID)
+		s.group("incident", inc.ID, title)
+		drawSymbol(s, m.x, m.y, 20, inc.Weapon, inc.Status, len(inc.Disputed) > 0)
+		s.end()
+	}
 	s.end()
+}
+
+var (
+	labelStyle   = textStyle{size: 12, bold: true, colour: colBase}
+	clusterStyle = textStyle{size: 11, bold: true, colour: colWhite, anchor: "middle"}
+)
+
+const (
+	labelPad    = 4.0  // between a label's box and its text
+	labelHeight = 16.0 // of a label's box
+)
+
+// label is where a base's name goes; ok is false when no place was free.
+type label struct {
+	box      box
+	baseline float64
+	ok       bool
+}
+
+// placeLabels finds each base a place for its label, inside the image and
+// clear of the marks, the bases, the frame and the labels placed before
+// it: right of the base (past the incidents spread round it), left, above,
+// below, then the same moved up or down or shifted into the image, but
+// never away from the base. Bases outside the image get no label. Bases
+// with more incidents round them choose first. A label with no free place
+// is left out; the base keeps its name as its title.
+func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayout) []label {
+	out := make([]label, len(v.Bases))
+	if len(v.Bases) == 0 {
+		return out
+	}
+	img := box{0, 0, v.Width, v.Height}.pad(-2)
+	obs := newObstacles(v.Width, v.Height)
+	for _, m := range marks {
+		if b := m.box(); b.overlaps(img) {
+			obs.add(b)
+		}
+	}
+	at := make([]pt, len(v.Bases))
+	for i, b := range v.Bases {
+		x, y := vp.px(b.Point)
+		at[i] = pt{x, y}
+		obs.add(centred(x, y, 9.5))
+	}
+	for _, b := range fr.boxes() {
+		obs.add(b.pad(2))
+	}
+	around := map[orb.Point]int{}
+	if v.Clusters == nil {
+		for _, inc := range v.Incidents {
+			around[inc.Point]++
+		}
+	}
+	order := make([]int, len(v.Bases))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return around[v.Bases[b].Point] - around[v.Bases[a].Point] })
+	m := r.face(labelStyle).Metrics()
+	for _, i := range order {
+		b := v.Bases[i]
+		x, y := vp.px(b.Point)
+		w := r.textWidth(b.Name, labelStyle) + 2*labelPad
+		dx, dy := 13.0, 12.0
+		if n := around[b.Point]; n > 0 {
+			dx, dy = ringRadius(n)+14, ringRadius(n)+12
+		}
+		if !(centred(x, y, 9)).inside(img) {
+			continue // a base outside the image is not named in it
+		}
+		for _, c := range labelCandidates(x, y, w, dx, dy, img) {
+			// A label shifted in stays beside its base, or it would name
+			// another place.
+			if !c.inside(img) || distance(c, x, y) > math.Max(dx, dy)+labelHeight || nearer(c, x, y, at, i) || obs.hits(c) {
+				continue
+			}
+			out[i] = label{box: c, baseline: c.y0 + (labelHeight+m.Ascent-m.Descent)/2, ok: true}
+			obs.add(c)
+			break
+		}
+	}
+	return out
+}
+
+// distance returns how far (x, y) is from the nearest point of b.
+func distance(b box, x, y float64) float64 {
+	dx := math.Max(0, math.Max(b.x0-x, x-b.x1))
+	dy := math.Max(0, math.Max(b.y0-y, y-b.y1))
+	return math.Hypot(dx, dy)
+}
+
+// nearer reports whether a base other than bases[self] is nearer to the
+// label box b than (x, y), bases[self]'s place: a label there would seem
+// to name the other base.
+func nearer(b box, x, y float64, bases []pt, self int) bool {
+	d := distance(b, x, y)
+	for i, p := range bases {
+		if i != self && distance(b, p.x, p.y) < d {
+			return true
+		}
+	}
+	return false
+}
+
+// labelCandidates lists the boxes a label w wide may take round a base at
+// (x, y), best first; dx and dy keep it clear of the base's own marks.
+func labelCandidates(x, y, w, dx, dy float64, img box) []box {
+	const h = labelHeight
+	at := func(x0, y0 float64) box { return box{x0, y0, x0 + w, y0 + h} }
+	var out []box
+	for _, shift := range []float64{0, -h - 2, h + 2, -2 * (h + 2), 2 * (h + 2)} {
+		out = append(out,
+			at(x+dx, y-h/2+shift),
+			at(x-dx-w, y-h/2+shift))
+		if shift == 0 {
+			out = append(out, at(x-w/2, y-dy-h), at(x-w/2, y+dy))
+		}
+	}
+	// Near an edge: the same places, shifted into the image.
+	n := len(out)
+	for _, c := range out[:n] {
+		in := c
+		if in.x0 < img.x0 {
+			in = at(img.x0, c.y0)
+		} else if in.x1 > img.x1 {
+			in = at(img.x1-w, c.y0)
+		}
+		if in.y0 < img.y0 {
+			in = at(in.x0, img.y0)
+		} else if in.y1 > img.y1 {
+			in = at(in.x0, img.y1-h)
+		}
+		if in != c {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // drawSymbol paints the page's symbol: filled for confirmed, lower half
@@ -162,107 +366,6 @@ func drawSymbol(s surface, x, y, size float64, w geo.Weapon, st geo.Status, disp
 }
 
 // drawFrame paints the title, caption, legend, scale bar and attribution.
-func (r *Renderer) drawFrame(s surface, vp viewport, v *View) {
-	title := textStyle{size: 18, bold: true, colour: colText}
-	small := textStyle{size: 11, colour: colMuted}
-	s.group("title", "", "")
-	if v.Title != "" || v.Caption != "" {
-		w := math.Max(r.textWidth(v.Title, title), r.textWidth(v.Caption, small)) + 20
-		h := 14.0
-		if v.Title != "" {
-			h += 22
-		}
-		if v.Caption != "" {
-			h += 16
-		}
-		s.path([]subpath{{pts: []pt{{10, 10}, {10 + w, 10}, {10 + w, 10 + h}, {10, 10 + h}}, closed: true}}, style{fill: colWhite, fillOpacity: 0.92, stroke: colBorder, width: 0.75})
-		y := 10.0 + 8
-		if v.Title != "" {
-			y += 17
-			s.text(20, y, v.Title, title)
-		}
-		if v.Caption != "" {
-			y += 17
-			s.text(20, y, v.Caption, small)
-		}
-	}
-	s.end()
-
-	if v.Legend {
-		r.drawLegend(s, v)
-	}
-	r.drawScaleBar(s, vp, v)
-
-	attribution := "Data: strikemap"
-	if v.Version != "" {
-		attribution += " (dataset " + v.Version + ")"
-	}
-	attribution += ", sources on each incident · Basemap: Natural Earth"
-	s.group("attribution", "", "")
-	w := r.textWidth(attribution, small)
-	s.path([]subpath{{pts: []pt{{v.Width - w - 12, v.Height - 18}, {v.Width, v.Height - 18}, {v.Width, v.Height}, {v.Width - w - 12, v.Height}}, closed: true}}, style{fill: colWhite, fillOpacity: 0.85})
-	s.text(v.Width-6, v.Height-5, attribution, textStyle{size: 11, colour: colMuted, anchor: "end"})
-	s.end()
-}
-
-func (r *Renderer) drawLegend(s surface, v *View) {
-	entries := []struct {
-		weapon geo.Weapon
-		status geo.Status
-		text   string
-	}{
-		{geo.WeaponDrone, geo.StatusConfirmed, "Drone"},
-		{geo.WeaponRocket, geo.StatusConfirmed, "Rocket"},
-		{geo.WeaponMissile, geo.StatusConfirmed, "Missile"},
-		{geo.WeaponUnknown, geo.StatusConfirmed, "Unknown weapon"},
-		{geo.WeaponUnknown, geo.StatusConfirmed, "Filled: confirmed (official)"},
-		{geo.WeaponUnknown, geo.StatusReported, "Half: reported (media, monitor)"},
-		{geo.WeaponUnknown, geo.StatusClaimed, "Hollow: claimed only"},
-	}
-	st := textStyle{size: 11, colour: colText}
-	width := 0.0
-	for _, e := range entries {
-		width = math.Max(width, r.textWidth(e.text, st))
-	}
-	width = math.Max(width, r.textWidth("Red ring: sources disagree", st)) + 44
-	rowH := 17.0
-	h := rowH*float64(len(entries)+2) + 12
-	x0, y0 := 10.0, v.Height-h-26
-	s.group("legend", "", "Legend")
-	s.path([]subpath{{pts: []pt{{x0, y0}, {x0 + width, y0}, {x0 + width, y0 + h}, {x0, y0 + h}}, closed: true}}, style{fill: colWhite, fillOpacity: 0.92, stroke: colBorder, width: 0.75})
-	y := y0 + 6 + rowH/2
-	cx := x0 + 16
-	s.path([]subpath{{pts: place(baseSquare, cx, y, 14), closed: true}}, style{fill: colBase, stroke: colWhite, width: 1})
-	s.path([]subpath{{pts: place(baseStar, cx, y, 14), closed: true}}, style{fill: colWhite})
-	s.text(cx+14, y+4, "Base", st)
-	for _, e := range entries {
-		y += rowH
-		drawSymbol(s, cx, y, 14, e.weapon, e.status, false)
-		s.text(cx+14, y+4, e.text, st)
-	}
-	y += rowH
-	s.path([]subpath{{pts: circlePoints(cx, y, 7, 0, 2*math.Pi, 24), closed: true}}, style{stroke: colDisputed, width: 1.5})
-	s.text(cx+14, y+4, "Red ring: sources disagree", st)
-	s.end()
-}
-
-// drawScaleBar paints a bar of a round number of kilometres, about 100 px.
-func (r *Renderer) drawScaleBar(s surface, vp viewport, v *View) {
-	lat := 0.0
-	// The latitude at the image's centre: invert y through Mercator.
-	const half = math.Pi * orb.EarthRadius
-	my := half - vp.cy/vp.worldPx*2*half
-	lat = (2*math.Atan(math.Exp(my/orb.EarthRadius)) - math.Pi/2) * 180 / math.Pi
-	mpp := vp.metresPerPixel(lat)
-	km := niceNumber(100 * mpp / 1000)
-	px := km * 1000 / mpp
-	x0, y0 := v.Width-px-16, v.Height-34.0
-	s.group("scale", "", fmt.Sprintf("Scale bar: %s km", formatKm(km)))
-	s.path([]subpath{{pts: []pt{{x0 - 4, y0 - 14}, {x0 + px + 8, y0 - 14}, {x0 + px + 8, y0 + 6}, {x0 - 4, y0 + 6}}, closed: true}}, style{fill: colWhite, fillOpacity: 0.85})
-	s.path([]subpath{{pts: []pt{{x0, y0 - 5}, {x0, y0}, {x0 + px, y0}, {x0 + px, y0 - 5}}}}, style{stroke: colText, width: 1.5})
-	s.text(x0+px/2, y0-3, formatKm(km)+" km", textStyle{size: 10, colour: colText, anchor: "middle"})
-	s.end()
-}
 
 // niceNumber rounds x down to 1, 2 or 5 times a power of ten.
 func niceNumber(x float64) float64 {

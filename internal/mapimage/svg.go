@@ -9,14 +9,28 @@ import (
 
 // svgSurface writes plain SVG: presentation attributes only, no <style> and
 // no embedded fonts, so it displays under a strict Content-Security-Policy.
+//
+// The viewer sets the text in whatever font of the stack it has, and few
+// have Go, the font the boxes round the text are measured with. So each
+// <text> carries its length in Go (textLength, with
+// lengthAdjust="spacingAndGlyphs"): a wider or narrower fallback is
+// stretched to that length, and the text fits its box in any font. An
+// embedded font would need a <style> element and a data: URL, which the
+// site's Content-Security-Policy (default-src 'self') blocks; measuring by
+// the widest fallback cannot know which fonts a viewer has.
 type svgSurface struct {
-	buf bytes.Buffer
+	buf     bytes.Buffer
+	measure func(string, textStyle) float64
 }
 
-func newSVGSurface(w, h float64, title string) *svgSurface {
-	s := &svgSurface{}
+// fontStack is the SVG's font-family: Go, then sans-serif fonts of similar
+// width.
+const fontStack = "Go, 'DejaVu Sans', Verdana, 'Liberation Sans', Arial, sans-serif"
+
+func newSVGSurface(w, h float64, title string, measure func(string, textStyle) float64) *svgSurface {
+	s := &svgSurface{measure: measure}
 	s.buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	s.buf.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="` + num(w) + `" height="` + num(h) + `" viewBox="0 0 ` + num(w) + " " + num(h) + `" font-family="Go, 'DejaVu Sans', Arial, sans-serif" role="img">`)
+	s.buf.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="` + num(w) + `" height="` + num(h) + `" viewBox="0 0 ` + num(w) + " " + num(h) + `" font-family="` + fontStack + `" role="img">`)
 	if title != "" {
 		s.buf.WriteString("<title>")
 		xml.EscapeText(&s.buf, []byte(title))
@@ -104,6 +118,8 @@ func (s *svgSurface) text(x, y float64, str string, st textStyle) {
 	if st.anchor != "" && st.anchor != "start" {
 		s.attr("text-anchor", st.anchor)
 	}
+	s.attr("textLength", num(s.measure(str, st)))
+	s.attr("lengthAdjust", "spacingAndGlyphs")
 	s.buf.WriteString(">")
 	xml.EscapeText(&s.buf, []byte(str))
 	s.buf.WriteString("</text>")

@@ -24,6 +24,7 @@ const (
 	colText     = "#1b1f24"
 	colMuted    = "#4a5360"
 	colDisputed = "#dc2626"
+	colCluster  = "#0b57d0"
 	colWhite    = "#ffffff"
 )
 

@@ -40,6 +40,54 @@ type View struct {
 	Incidents []*geo.Incident
 	Rings     []geo.RangeRing
 	Links     []geo.IncidentLink
+
+	// Clusters, when not nil, are drawn instead of Incidents: what the map
+	// page draws past a few thousand incidents, a circle per cluster sized
+	// by its count with the count written in it.
+	Clusters []Cluster
+	// Density, when not nil, is drawn as a layer of hexagons under the
+	// marks, each shaded by the sum of the counts of the points in it.
+	Density []Cluster
+}
+
+// Cluster is a number of incidents drawn as one mark at Point ([lon, lat]).
+// A cluster of one with its Incident is drawn as that incident's symbol.
+type Cluster struct {
+	Point    orb.Point
+	Count    int
+	Incident *geo.Incident
+}
+
+// Frame returns the centre and zoom v is drawn at: its own, or with Fit
+// those that frame its data in the part of the image the title, legend and
+// attribution leave free.
+func (r *Renderer) Frame(v View) (orb.Point, float64) {
+	if !v.Fit {
+		return v.Center, v.Zoom
+	}
+	vp := r.viewport(&v)
+	const half = math.Pi * orb.EarthRadius
+	m := orb.Point{vp.cx/vp.worldPx*2*half - half, half - vp.cy/vp.worldPx*2*half}
+	return project.Mercator.ToWGS84(m), math.Log2(vp.worldPx / 256)
+}
+
+// Bound returns the [lon, lat] bound of what v shows, with pad pixels more
+// on each side.
+func (r *Renderer) Bound(v View, pad float64) orb.Bound {
+	vp := r.viewport(&v)
+	const half = math.Pi * orb.EarthRadius
+	at := func(x, y float64) orb.Point {
+		wx, wy := x+vp.cx-vp.width/2, y+vp.cy-vp.height/2
+		wy = math.Max(0, math.Min(vp.worldPx, wy))
+		m := orb.Point{wx/vp.worldPx*2*half - half, half - wy/vp.worldPx*2*half}
+		return project.Mercator.ToWGS84(m)
+	}
+	nw, se := at(-pad, -pad), at(v.Width+pad, v.Height+pad)
+	b := orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
+	if b.Max[0]-b.Min[0] >= 360 {
+		b.Min[0], b.Max[0] = -180, 180
+	}
+	return b
 }
 
 // Check reports whether the view's size is one this package will draw.
@@ -64,11 +112,19 @@ type viewport struct {
 	cx, cy        float64 // the center in world pixels
 }
 
+// newViewport returns v's viewport, a fitted view framing its data in the
+// image less fixed margins.
 func newViewport(v *View) viewport {
+	return newViewportIn(v, box{fitLeft, fitTop, v.Width - fitRight, v.Height - fitBottom})
+}
+
+// newViewportIn returns v's viewport, a fitted view framing its data in
+// free, a part of the image.
+func newViewportIn(v *View, free box) viewport {
 	vp := viewport{width: v.Width, height: v.Height}
 	center, zoom := v.Center, v.Zoom
 	if v.Fit {
-		center, zoom = fit(v)
+		center, zoom = fit(v, free)
 	}
 	vp.worldPx = 256 * math.Pow(2, zoom)
 	vp.cx, vp.cy = vp.world(center)
@@ -93,15 +149,15 @@ func (vp viewport) metresPerPixel(lat float64) float64 {
 	return 2 * math.Pi * orb.EarthRadius * math.Cos(lat*math.Pi/180) / vp.worldPx
 }
 
-// The part of the image a fitted map frames its data in, leaving room for
-// the title (top), the legend (bottom left) and the labels (right).
+// The margins a fitted map leaves when it is not told where the frame is:
+// room for the title (top), the legend (bottom left) and the labels (right).
 const (
 	fitLeft, fitTop, fitRight, fitBottom = 250.0, 90.0, 190.0, 50.0
 )
 
 // fit chooses the center and zoom that frame every base, incident and ring
-// inside the image less its margins.
-func fit(v *View) (orb.Point, float64) {
+// inside free, or a third of the image if free is smaller.
+func fit(v *View, free box) (orb.Point, float64) {
 	var b orb.Bound
 	first := true
 	add := func(p orb.Point) {
@@ -116,6 +172,9 @@ func fit(v *View) (orb.Point, float64) {
 	for _, inc := range v.Incidents {
 		add(inc.Point)
 	}
+	for _, c := range v.Clusters {
+		add(c.Point)
+	}
 	for _, r := range v.Rings {
 		for _, p := range r.Polygon[0] {
 			add(p)
@@ -127,25 +186,22 @@ func fit(v *View) (orb.Point, float64) {
 	vp := viewport{worldPx: 256}
 	x0, y0 := vp.world(orb.Point{b.Min[0], b.Max[1]})
 	x1, y1 := vp.world(orb.Point{b.Max[0], b.Min[1]})
-	availW := math.Max(v.Width-fitLeft-fitRight, v.Width/3)
-	availH := math.Max(v.Height-fitTop-fitBottom, v.Height/3)
-	zoom := math.Log2(math.Min(availW/math.Max(x1-x0, 1e-9), availH/math.Max(y1-y0, 1e-9)))
+	if free.w() < v.Width/3 {
+		free.x0, free.x1 = v.Width/3, 2*v.Width/3
+	}
+	if free.h() < v.Height/3 {
+		free.y0, free.y1 = v.Height/3, 2*v.Height/3
+	}
+	zoom := math.Log2(math.Min(free.w()/math.Max(x1-x0, 1e-9), free.h()/math.Max(y1-y0, 1e-9)))
 	zoom = math.Max(1, math.Min(10, zoom))
 	k := math.Pow(2, zoom)
 	// The data's centre goes to the centre of the free rectangle; the image
 	// centre sits that far from it.
-	dx := (fitLeft - fitRight) / 2 * boolFloat(v.Width-fitLeft-fitRight > v.Width/3)
-	dy := (fitTop - fitBottom) / 2 * boolFloat(v.Height-fitTop-fitBottom > v.Height/3)
+	dx := (free.x0+free.x1)/2 - v.Width/2
+	dy := (free.y0+free.y1)/2 - v.Height/2
 	cx := (x0+x1)/2 - dx/k
 	cy := (y0+y1)/2 - dy/k
 	const half = math.Pi * orb.EarthRadius
 	m := orb.Point{cx/256*2*half - half, half - cy/256*2*half}
 	return project.Mercator.ToWGS84(m), zoom
-}
-
-func boolFloat(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
 }
