@@ -151,7 +151,11 @@ func clusterText(count int) string {
 func placeMarks(vp viewport, v *View) []mark {
 	var out []mark
 	if v.Clusters != nil {
-		for _, c := range v.Clusters {
+		// The largest first, so that a small cluster beside a large one
+		// is drawn over it and stays readable.
+		clusters := slices.Clone(v.Clusters)
+		slices.SortStableFunc(clusters, func(a, b Cluster) int { return b.Count - a.Count })
+		for _, c := range clusters {
 			x, y := vp.px(c.Point)
 			if c.Count == 1 && c.Incident != nil {
 				out = append(out, mark{x: x, y: y, inc: c.Incident, count: 1})

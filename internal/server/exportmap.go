@@ -107,7 +107,7 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 	if q.Has("title") {
 		v.Title = truncateRunes(q.Get("title"), 120)
 	}
-	layers, err := request.Vocabulary(q, "layers", []request.Word{"bases", "incidents", "rings", "links"})
+	layers, err := request.Vocabulary(q, "layers", []request.Word{"bases", "incidents", "rings", "links", "density"})
 	if err != nil {
 		return v, f, err
 	}
@@ -115,6 +115,10 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 		layers = []request.Word{"bases", "incidents"}
 	}
 	incidents := d.Select(f)
+	// Past clusterPageMin incidents the map page draws clusters and no
+	// links; so does the image, or it would take minutes and weigh
+	// hundreds of megabytes.
+	many := len(incidents) > clusterPageMin
 	all := d.SelectBases(geo.Filter{})
 	for _, l := range layers {
 		switch l {
@@ -125,14 +129,93 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 		case "rings":
 			v.Rings, _ = geo.RangeRings(d.SelectBases(geo.Filter{Bases: f.Bases}), geo.DefaultRingRadii)
 		case "links":
-			v.Links = d.Links(f)
+			if !many {
+				v.Links = d.Links(f)
+			}
 		}
 	}
-	v.Caption = caption(d, f, incidents)
+	density := slices.Contains(layers, "density")
+	shown := ""
+	switch {
+	case many && (v.Incidents != nil || density):
+		if err := s.aggregate(&v, d, f, q, incidents, density); err != nil {
+			return v, f, err
+		}
+		shown = ", shown as clusters"
+		if v.Clusters == nil {
+			shown = ", shown as density"
+		} else if density {
+			shown = ", shown as clusters over their density"
+		}
+	case density:
+		v.Density = make([]mapimage.Cluster, len(incidents))
+		for i, inc := range incidents {
+			v.Density[i] = mapimage.Cluster{Point: inc.Point, Count: 1}
+		}
+		if v.Incidents == nil {
+			shown = ", shown as density"
+		}
+	}
+	v.Caption = caption(d, f, incidents) + shown
 	if want := q.Get("v"); want != "" && want != d.Version {
 		v.Caption += fmt.Sprintf(" · data updated since this map was published (%s)", request.Truncate(want))
 	}
 	return v, f, nil
+}
+
+// aggregate draws incidents, too many to draw one by one, as the map page
+// does: the clusters of the server's cluster index at the view's zoom, and
+// with density, the index's clusters three zooms deeper (a few pixels
+// apart) counted in hexagons. The view is framed first, so that the
+// clusters are those of the zoom it is drawn at.
+func (s *Server) aggregate(v *mapimage.View, d *geo.Dataset, f geo.Filter, q url.Values, incidents []*geo.Incident, density bool) error {
+	showIncidents := v.Incidents != nil
+	if v.Fit {
+		// Framing needs only the incidents' bound: its two corners stand
+		// for them.
+		b := incidents[0].Point.Bound()
+		for _, inc := range incidents {
+			b = b.Extend(inc.Point)
+		}
+		fit := *v
+		fit.Incidents = nil
+		fit.Clusters = []mapimage.Cluster{{Point: b.Min, Count: 2}, {Point: b.Max, Count: 2}}
+		v.Center, v.Zoom = s.renderer.Frame(fit)
+		v.Fit = false
+	}
+	v.Incidents = nil
+	// The key is the clusters endpoint's for the same filter, so that the
+	// index built for the map page (or at start, for the whole dataset) is
+	// the one used here.
+	key := url.Values{}
+	for _, p := range request.FilterParams {
+		if vals, ok := q[p]; ok {
+			key[p] = vals
+		}
+	}
+	entry, err := s.clusterCache.get(d, f, key.Encode())
+	if err != nil {
+		return err
+	}
+	zoom := int(math.Floor(v.Zoom))
+	bound := s.renderer.Bound(*v, 40)
+	if showIncidents {
+		v.Clusters = []mapimage.Cluster{}
+		for _, cl := range entry.index.Clusters(bound, zoom) {
+			c := mapimage.Cluster{Point: cl.Point, Count: cl.Count}
+			if !cl.IsCluster() {
+				c.Incident = entry.incidents[cl.PointIndex]
+			}
+			v.Clusters = append(v.Clusters, c)
+		}
+	}
+	if density {
+		v.Density = []mapimage.Cluster{}
+		for _, cl := range entry.index.Clusters(bound, zoom+3) {
+			v.Density = append(v.Density, mapimage.Cluster{Point: cl.Point, Count: cl.Count})
+		}
+	}
+	return nil
 }
 
 // caption says what a map shows: the date range (the filter's, or the
