@@ -46,7 +46,7 @@ func (r *Renderer) draw(s surface, v *View) {
 	}
 	s.end()
 
-	r.drawMarks(s, marks)
+	r.drawMarks(s, vp, marks)
 
 	// Bases and their labels go over the marks, as on the map page.
 	s.group("bases", "", "")
@@ -191,14 +191,17 @@ func placeMarks(vp viewport, v *View) []mark {
 }
 
 // drawMarks paints the incidents' symbols and the clusters' circles.
-func (r *Renderer) drawMarks(s surface, marks []mark) {
+func (r *Renderer) drawMarks(s surface, vp viewport, marks []mark) {
 	s.group("incidents", "", "")
 	for _, m := range marks {
 		if m.inc == nil {
 			rad := clusterRadius(m.count)
 			s.group("cluster", "", fmt.Sprintf("%d incidents", m.count))
 			s.path([]subpath{{pts: circlePoints(m.x, m.y, rad, 0, 2*math.Pi, 48), closed: true}}, style{fill: colCluster, fillOpacity: 0.85, stroke: colWhite, width: 2})
-			s.text(m.x, m.y+4, clusterText(m.count), clusterStyle)
+			// A cluster at the image's edge keeps its count inside.
+			text := clusterText(m.count)
+			half := r.textWidth(text, clusterStyle)/2 + 1
+			s.text(math.Max(half, math.Min(m.x, vp.width-half)), math.Max(14, math.Min(m.y+4, vp.height-4)), text, clusterStyle)
 			s.end()
 			continue
 		}
@@ -229,8 +232,8 @@ type label struct {
 }
 
 // placeLabels finds each base a place for its label, inside the image and
-// clear of the marks, the bases, the frame and the labels placed before
-// it: right of the base (past the incidents spread round it), left, above,
+// clear of the marks (a cluster's count), the bases, the frame and the
+// labels placed before it: right of the base (past the incidents spread round it), left, above,
 // below, then the same moved up or down or shifted into the image, but
 // never away from the base. Bases outside the image get no label. Bases
 // with more incidents round them choose first. A label with no free place
@@ -243,7 +246,14 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 	img := box{0, 0, v.Width, v.Height}.pad(-2)
 	obs := newObstacles(v.Width, v.Height)
 	for _, m := range marks {
-		if b := m.box(); b.overlaps(img) {
+		b := m.box()
+		if m.inc == nil {
+			// A label may cover the rim of a cluster's circle, or at 200,000
+			// incidents no base would be named, but never its count.
+			w := r.textWidth(clusterText(m.count), clusterStyle)
+			b = box{m.x - w/2 - 2, m.y - 8, m.x + w/2 + 2, m.y + 8}
+		}
+		if b.overlaps(img) {
 			obs.add(b)
 		}
 	}

@@ -198,7 +198,7 @@ func (s *Server) aggregate(v *mapimage.View, d *geo.Dataset, f geo.Filter, q url
 		return err
 	}
 	zoom := int(math.Floor(v.Zoom))
-	bound := s.renderer.Bound(*v, 40)
+	bound := s.renderer.Bound(*v, 0)
 	if showIncidents {
 		v.Clusters = []mapimage.Cluster{}
 		for _, cl := range entry.index.Clusters(bound, zoom) {
