@@ -197,7 +197,10 @@ func (r *Renderer) drawMarks(s surface, vp viewport, marks []mark) {
 		if m.inc == nil {
 			rad := clusterRadius(m.count)
 			s.group("cluster", "", fmt.Sprintf("%d incidents", m.count))
-			s.path([]subpath{{pts: circlePoints(m.x, m.y, rad, 0, 2*math.Pi, 48), closed: true}}, style{fill: colCluster, fillOpacity: 0.85, stroke: colWhite, width: 2})
+			// A white disc under a blue one, as the page's white rim: two
+			// fills rasterize several times faster than a stroke.
+			s.path([]subpath{{pts: circlePoints(m.x, m.y, rad+1, 0, 2*math.Pi, 40), closed: true}}, style{fill: colWhite})
+			s.path([]subpath{{pts: circlePoints(m.x, m.y, rad-1, 0, 2*math.Pi, 40), closed: true}}, style{fill: colCluster, fillOpacity: 0.85})
 			// A cluster at the image's edge keeps its count inside.
 			text := clusterText(m.count)
 			half := r.textWidth(text, clusterStyle)/2 + 1

@@ -191,6 +191,10 @@ func BenchmarkExportMap(b *testing.B) {
 		d = syntheticDataset(b, n)
 	}
 	s := mustNew(b, geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap})
+	// The cluster index is built once, as at a server's start.
+	if rec := serve(s, "/api/export/map.svg?width=200&height=200"); rec.Code != 200 {
+		b.Fatalf("%d %s", rec.Code, rec.Body)
+	}
 	for _, format := range []string{"svg", "png", "pdf"} {
 		for _, layers := range []string{"bases,incidents", "bases,density"} {
 			b.Run(format+"/"+layers, func(b *testing.B) {
