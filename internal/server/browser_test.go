@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	goruntime "runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -33,38 +34,120 @@ import (
 // router on a loopback port, with no tile server: the page must work with
 // no network at all.
 
-// browser is one headless Chromium shared by the subtests of a test.
+// browser is the site under test, served on a loopback port, and the one
+// headless Chromium that every test of the package shares.
 type browser struct {
 	ctx    context.Context
 	server *httptest.Server
 }
 
+// newBrowser serves s on a loopback port for the tabs of b. The Chromium
+// behind it starts with the first test that needs it and stops in TestMain;
+// each tab lives in a browser context of its own, so no cookie, storage or
+// cache passes from one test to another.
 func newBrowser(t *testing.T, s http.Handler) *browser {
 	t.Helper()
 	exe := testenv.Program(t, "STRIKEMAP_BROWSER_TESTS", "chromium", "chromium-browser", "google-chrome")
-	ts := httptest.NewServer(s)
-	t.Cleanup(ts.Close)
-	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 800),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	if err := chromedp.Do(ctx); err != nil {
-		cancel()
-		cancelAlloc()
+	ctx, err := chromium.start(exe)
+	if err != nil {
 		t.Fatalf("start %s: %v", exe, err)
 	}
-	t.Cleanup(func() { cancel(); cancelAlloc() })
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
 	return &browser{ctx: ctx, server: ts}
+}
+
+// chromium is the package's one headless Chromium, started on first use.
+var chromium sharedChromium
+
+type sharedChromium struct {
+	once    sync.Once
+	ctx     context.Context
+	err     error
+	dir     string // its profile, removed by stop
+	cancel  func()
+	started bool
+}
+
+func (c *sharedChromium) start(exe string) (context.Context, error) {
+	c.once.Do(func() {
+		c.dir, c.err = os.MkdirTemp("", "strikemap-chromium-")
+		if c.err != nil {
+			return
+		}
+		opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
+			chromedp.ExecPath(exe),
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("no-first-run", true),
+			chromedp.UserDataDir(c.dir),
+			chromedp.WindowSize(1280, 800),
+		)
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(allocCtx)
+		c.ctx, c.cancel, c.started = ctx, func() { cancel(); cancelAlloc() }, true
+		c.err = chromedp.Do(ctx)
+	})
+	return c.ctx, c.err
+}
+
+// stop closes Chromium if a test started it.
+func (c *sharedChromium) stop() {
+	if c.started {
+		c.cancel()
+	}
+	if c.dir != "" {
+		os.RemoveAll(c.dir)
+	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	chromium.stop()
+	os.Exit(code)
+}
+
+// tabSlots caps the tabs that load pages at once: more than the machine
+// has cores only makes each slower, until the slowest times out. A test
+// holds one slot from its first tab to its end, shared with its subtests,
+// so that a test never waits for a slot that its own parent holds.
+var tabSlots = struct {
+	sync.Mutex
+	free chan struct{}
+	held map[string]bool // names of the tests holding a slot
+}{free: make(chan struct{}, max(2, goruntime.GOMAXPROCS(0))), held: map[string]bool{}}
+
+// takeSlot waits for a tab slot for t, unless t or a test above it holds one.
+func takeSlot(t *testing.T) {
+	t.Helper()
+	tabSlots.Lock()
+	name := t.Name()
+	for {
+		if tabSlots.held[name] {
+			tabSlots.Unlock()
+			return
+		}
+		i := strings.LastIndexByte(name, '/')
+		if i < 0 {
+			break
+		}
+		name = name[:i]
+	}
+	tabSlots.Unlock()
+	tabSlots.free <- struct{}{}
+	tabSlots.Lock()
+	tabSlots.held[t.Name()] = true
+	tabSlots.Unlock()
+	t.Cleanup(func() {
+		tabSlots.Lock()
+		delete(tabSlots.held, t.Name())
+		tabSlots.Unlock()
+		<-tabSlots.free
+	})
 }
 
 // tab is one page with everything it logged.
@@ -79,10 +162,13 @@ type tab struct {
 // cspProbe records Content-Security-Policy violations before any page script runs.
 const cspProbe = `window.__csp = []; document.addEventListener('securitypolicyviolation', function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });`
 
+// newTab opens a tab of width×height CSS pixels in a new browser context,
+// closed with the test. On failure the test's log names a screenshot of it.
 func (b *browser) newTab(t *testing.T, width, height int64) *tab {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(b.ctx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	takeSlot(t)
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
 	tb := &tab{ctx: ctx, t: t, base: b.server.URL}
 	err := chromedp.Listen(ctx, func(ev any) {
 		tb.mu.Lock()
@@ -267,6 +353,7 @@ func setField(id, value string) chromedp.Action[chromedp.Void] {
 }
 
 func TestMapPageInBrowser(t *testing.T) {
+	t.Parallel()
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	all := apiIDs(t, b.server.URL, "")
@@ -275,6 +362,7 @@ func TestMapPageInBrowser(t *testing.T) {
 	}
 
 	t.Run("loads everything with no error and no outside request", func(t *testing.T) {
+		t.Parallel()
 		tb := b.newTab(t, 1280, 800)
 		tb.open("/")
 		equalIDs(t, "all", tb.markers(), all)
@@ -301,6 +389,7 @@ func TestMapPageInBrowser(t *testing.T) {
 	})
 
 	t.Run("filters change the map exactly as the API says", func(t *testing.T) {
+		t.Parallel()
 		tb := b.newTab(t, 1280, 800)
 		tb.open("/")
 		steps := []struct {
@@ -346,6 +435,7 @@ func TestMapPageInBrowser(t *testing.T) {
 	})
 
 	t.Run("play steps through the days", func(t *testing.T) {
+		t.Parallel()
 		tb := b.newTab(t, 1280, 800)
 		tb.open("/?from=2023-10-18&to=2023-10-21")
 		tb.run(chromedp.Click(chromedp.CSS(`#play`)))
@@ -368,6 +458,7 @@ func TestMapPageInBrowser(t *testing.T) {
 	})
 
 	t.Run("a popup shows the sources", func(t *testing.T) {
+		t.Parallel()
 		tb := b.newTab(t, 1280, 800)
 		tb.open("/")
 		id := "2023-10-18-harir-drone"
@@ -402,6 +493,7 @@ func TestMapPageInBrowser(t *testing.T) {
 	})
 
 	t.Run("the URL round-trips the state and history works", func(t *testing.T) {
+		t.Parallel()
 		tb := b.newTab(t, 1280, 800)
 		tb.open("/")
 		tb.run(
@@ -456,6 +548,7 @@ func TestMapPageInBrowser(t *testing.T) {
 	})
 
 	t.Run("a list row focuses its incident", func(t *testing.T) {
+		t.Parallel()
 		tb := b.newTab(t, 1280, 800)
 		tb.open("/")
 		id := "2023-10-23-al-tanf-drones"
@@ -473,6 +566,7 @@ func TestMapPageInBrowser(t *testing.T) {
 	})
 
 	t.Run("the layout holds at phone width", func(t *testing.T) {
+		t.Parallel()
 		tb := b.newTab(t, 375, 740)
 		tb.open("/")
 		m := eval[map[string]float64](tb, `(function () {
@@ -500,6 +594,7 @@ func TestMapPageInBrowser(t *testing.T) {
 }
 
 func TestEmbedInBrowser(t *testing.T) {
+	t.Parallel()
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	drones := apiIDs(t, b.server.URL, "weapon=drone")
@@ -542,6 +637,7 @@ func TestEmbedInBrowser(t *testing.T) {
 }
 
 func TestEmbedDialog(t *testing.T) {
+	t.Parallel()
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	tb := b.newTab(t, 1280, 800)
@@ -586,6 +682,7 @@ func TestEmbedDialog(t *testing.T) {
 // small map must draw one marker per feature over the offline basemap, with
 // no console error, CSP violation or request off loopback.
 func TestOGCPagesInBrowser(t *testing.T) {
+	t.Parallel()
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	for _, tc := range []struct {
@@ -598,6 +695,7 @@ func TestOGCPagesInBrowser(t *testing.T) {
 		{"/ogc/collections/bases/items/al-tanf?f=html", 1},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
+			t.Parallel()
 			tb := b.newTab(t, 1024, 768)
 			tb.run(chromedp.Navigate(tb.base + tc.path))
 			poll[bool](tb, `document.querySelectorAll('#ogc-map path').length > document.querySelectorAll('#ogc-map path.leaflet-interactive').length`, 20*time.Second)
@@ -637,6 +735,7 @@ func refusedPort(t *testing.T) string {
 // reached: the map must switch to the offline basemap by itself, say so in
 // a notice that can be dismissed, and keep its URL saying offline.
 func TestTileFallbackInBrowser(t *testing.T) {
+	t.Parallel()
 	dead := refusedPort(t)
 	s := tileServer(t, "http://"+dead+"/{z}/{x}/{y}.png")
 	b := newBrowser(t, s)
@@ -691,6 +790,7 @@ func TestTileFallbackInBrowser(t *testing.T) {
 // TestTilesInBrowser checks the other side: tiles that load are kept, with
 // no notice, and the URL keeps the default basemap.
 func TestTilesInBrowser(t *testing.T) {
+	t.Parallel()
 	tile := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/png")
 		w.Write(onePixelPNG)

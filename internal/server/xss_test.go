@@ -114,6 +114,7 @@ func asValidation(err error, ve **geo.ValidationError) bool {
 // may run, and no CSP violation may occur (one would mean markup from the
 // data reached the page, stopped only by the policy).
 func TestXSSInBrowser(t *testing.T) {
+	t.Parallel()
 	bases, incidents := xssDataset(t)
 	d, err := geo.Parse(bases, incidents)
 	if err != nil {
@@ -149,6 +150,7 @@ func TestXSSInBrowser(t *testing.T) {
 		{"/embed?legend=" + url.QueryEscape(xss("embed.legend")), "document.readyState === 'complete'", ""},
 	} {
 		t.Run(tc.path[:min(len(tc.path), 40)], func(t *testing.T) {
+			t.Parallel()
 			tb := b.newTab(t, 1280, 800)
 			tb.run(chromedp.Navigate(tb.base + tc.path))
 			poll[bool](tb, tc.ready, 20*time.Second)
