@@ -94,7 +94,9 @@ func (s *Server) warmClusters(d *geo.Dataset) {
 	if len(d.Incidents) <= clusterPageMin {
 		return
 	}
+	s.warming.Add(1)
 	go func() {
+		defer s.warming.Done()
 		start := time.Now()
 		if _, err := s.clusterCache.get(d, geo.Filter{}, url.Values{}.Encode()); err != nil {
 			s.log.Warn("building the clusters of the whole dataset", "err", err)

@@ -115,6 +115,7 @@ func parseFilterForTest(t *testing.T, query string, d *geo.Dataset) geo.Filter {
 }
 
 func TestMapPageClustersLargeSets(t *testing.T) {
+	t.Parallel()
 	s := syntheticServer(t, 8000)
 	b := newBrowser(t, s)
 	tb := b.newTab(t, 1280, 800)
@@ -175,28 +176,29 @@ func (cc *clusterCache) cached(d *geo.Dataset, key string) bool {
 
 // TestClustersWarmed checks that the clusters of a whole dataset too large
 // to draw are built when it is loaded and when it is reloaded, before any
-// request, and not for one small enough to draw.
+// request, and not for one small enough to draw. It waits for the builds
+// warmClusters started, not for a while.
 func TestClustersWarmed(t *testing.T) {
+	t.Parallel()
 	s := syntheticServer(t, 8000)
 	d := s.store.Dataset()
-	waitFor := func(d *geo.Dataset) {
+	built := func(s *Server, d *geo.Dataset) bool {
 		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for !s.clusterCache.cached(d, "") {
-			if time.Now().After(deadline) {
-				t.Fatalf("the clusters of dataset %s were not built", d.Version)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		s.warming.Wait()
+		return s.clusterCache.cached(d, "")
 	}
-	waitFor(d)
+	if !built(s, d) {
+		t.Fatalf("the clusters of dataset %s were not built at start", d.Version)
+	}
 	basesJSON, _ := data.FS.ReadFile("bases.geojson")
 	again, err := synth.Dataset(basesJSON, d.Bases, 6000, 12)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.store.Replace(again, time.Now())
-	waitFor(again)
+	if !built(s, again) {
+		t.Fatalf("the clusters of the reloaded dataset %s were not built", again.Version)
+	}
 
 	small := mustNew(t, geo.NewStore(again, time.Now()), Options{Basemap: data.Basemap})
 	shipped, err := geo.Load(data.FS)
@@ -204,8 +206,7 @@ func TestClustersWarmed(t *testing.T) {
 		t.Fatal(err)
 	}
 	small.store.Replace(shipped, time.Now())
-	time.Sleep(200 * time.Millisecond)
-	if small.clusterCache.cached(shipped, "") {
+	if built(small, shipped) {
 		t.Error("clusters built for a dataset small enough to draw")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -90,6 +91,8 @@ type Server struct {
 	drawing  drawing
 	// clusterCache holds cluster indexes of recent filters.
 	clusterCache *clusterCache
+	// warming counts the builds warmClusters has under way, for tests.
+	warming sync.WaitGroup
 }
 
 // New returns the HTTP handler serving the datasets of store. It fails only
