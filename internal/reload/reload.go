@@ -38,6 +38,9 @@ type Options struct {
 	Logger *slog.Logger
 	// OnReload, when set, is called after every attempt (for tests).
 	OnReload func(Result)
+	// OnChange, when set, is called with every change seen in the
+	// directory and whether it will cause a reload (for tests).
+	OnChange func(name string, reloads bool)
 	// LoadedFrom, when set, is when the store's dataset started to be read
 	// from dir: Start then reloads only if a data file changed since, so a
 	// large dataset is not read twice at startup. When zero, Start always
@@ -119,8 +122,12 @@ func (w *Watcher) loop() {
 				return
 			}
 			// A bare chmod (touch, some backup tools) changes no content.
-			if isDataFile(ev.Name) && ev.Op != fsnotify.Chmod {
+			reloads := isDataFile(ev.Name) && ev.Op != fsnotify.Chmod
+			if reloads {
 				timer.Reset(w.opts.Debounce)
+			}
+			if w.opts.OnChange != nil {
+				w.opts.OnChange(ev.Name, reloads)
 			}
 		case err, ok := <-w.fsw.Errors:
 			if !ok {

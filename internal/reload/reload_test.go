@@ -125,14 +125,26 @@ func TestWatcherGoodBadGood(t *testing.T) {
 	}
 }
 
+// TestWatcherIgnoresOtherFiles writes a file beside the data files: the
+// watcher sees it and does not reload for it. It then writes a data file,
+// which does reload, so the test ends on an event rather than a wait.
 func TestWatcherIgnoresOtherFiles(t *testing.T) {
-	dir, _ := dataDir(t)
+	dir, incidents := dataDir(t)
 	d, err := geo.Load(os.DirFS(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
+	type change struct {
+		name    string
+		reloads bool
+	}
+	changes := make(chan change, 64)
 	got := &results{c: make(chan reload.Result, 16)}
-	w, err := reload.Start(dir, geo.NewStore(d, time.Now()), reload.Options{Debounce: 20 * time.Millisecond, OnReload: func(r reload.Result) { got.c <- r }})
+	w, err := reload.Start(dir, geo.NewStore(d, time.Now()), reload.Options{
+		Debounce: 20 * time.Millisecond,
+		OnReload: func(r reload.Result) { got.c <- r },
+		OnChange: func(name string, reloads bool) { changes <- change{filepath.Base(name), reloads} },
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,10 +153,32 @@ func TestWatcherIgnoresOtherFiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case r := <-got.c:
-		t.Errorf("reloaded for an unrelated file: %+v", r)
-	case <-time.After(300 * time.Millisecond):
+	replace(t, dir, geo.IncidentsFile, incidents)
+	// Every change up to the data file's: only the data file reloads.
+	seenNotes := false
+	for {
+		var c change
+		select {
+		case c = <-changes:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the change of the data file not seen within 10s")
+		}
+		if c.name == geo.IncidentsFile {
+			if !c.reloads {
+				t.Errorf("the change of %s does not reload", c.name)
+			}
+			break
+		}
+		seenNotes = seenNotes || c.name == "notes.txt"
+		if c.reloads {
+			t.Errorf("the change of %s reloads", c.name)
+		}
+	}
+	if !seenNotes {
+		t.Error("the watcher never saw notes.txt")
+	}
+	if r := got.next(t); r.Err != nil {
+		t.Errorf("reload for the data file: %v", r.Err)
 	}
 }
 
