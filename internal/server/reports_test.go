@@ -464,17 +464,6 @@ func TestBasePageOnePage(t *testing.T) {
 	}
 }
 
-// TestReportPrintHidesPaging checks that printing a report leaves out the
-// paging links, which mean nothing on paper.
-func TestReportPrintHidesPaging(t *testing.T) {
-	css := get(t, shippedServer(t), "/static/css/site.css").Body.String()
-	_, print, ok := strings.Cut(css, "@media print {")
-	print, _, _ = strings.Cut(print, "}")
-	if !ok || !strings.Contains(print, ".report-paging") {
-		t.Errorf("the print rules do not hide .report-paging: %q", print)
-	}
-}
-
 // groupedInt writes n as the report pages do: 12,345.
 func groupedInt(n int) string {
 	s := strconv.Itoa(n)
