@@ -153,6 +153,7 @@ func takeSlot(t *testing.T) {
 // tab is one page with everything it logged.
 type tab struct {
 	ctx      context.Context
+	tabCtx   context.Context // ctx without its deadline, for the screenshot of a failure
 	t        *testing.T
 	base     string
 	mu       sync.Mutex
@@ -167,9 +168,9 @@ const cspProbe = `window.__csp = []; document.addEventListener('securitypolicyvi
 func (b *browser) newTab(t *testing.T, width, height int64) *tab {
 	t.Helper()
 	takeSlot(t)
-	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	tb := &tab{ctx: ctx, t: t, base: b.server.URL}
+	tabCtx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	ctx, cancelTimeout := context.WithTimeout(tabCtx, 3*time.Minute)
+	tb := &tab{ctx: ctx, tabCtx: tabCtx, t: t, base: b.server.URL}
 	err := chromedp.Listen(ctx, func(ev any) {
 		tb.mu.Lock()
 		defer tb.mu.Unlock()
@@ -237,7 +238,9 @@ func isLoopback(host string) bool {
 
 // screenshot saves the page as testdata/failures/TEST.png.
 func (tb *tab) screenshot() {
-	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	ctx, cancel := context.WithTimeout(tb.tabCtx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		tb.t.Logf("no screenshot: %v", err)
 		return
