@@ -82,16 +82,52 @@ func TestParseConfig(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink safe for the server's goroutines.
+// syncBuffer is a log sink safe for the server's goroutines, which a test
+// can wait on for a line.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu   sync.Mutex
+	b    bytes.Buffer
+	grew chan struct{} // closed by the next Write, when someone waits
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.grew != nil {
+		close(s.grew)
+		s.grew = nil
+	}
 	return s.b.Write(p)
+}
+
+// count returns how many times the log holds text.
+func (s *syncBuffer) count(text string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Count(s.b.String(), text)
+}
+
+// waitCount waits until the log holds text n times, for up to a minute.
+func (s *syncBuffer) waitCount(t *testing.T, text string, n int) {
+	t.Helper()
+	timeout := time.After(time.Minute)
+	for {
+		s.mu.Lock()
+		if strings.Count(s.b.String(), text) >= n {
+			s.mu.Unlock()
+			return
+		}
+		if s.grew == nil {
+			s.grew = make(chan struct{})
+		}
+		grew := s.grew
+		s.mu.Unlock()
+		select {
+		case <-grew:
+		case <-timeout:
+			t.Fatalf("waited a minute for the log to hold %s %d times:\n%s", text, n, s.String())
+		}
+	}
 }
 
 func (s *syncBuffer) String() string {
@@ -246,19 +282,15 @@ func TestRunReloadsUnderLoad(t *testing.T) {
 		}
 		return h
 	}
-	waitFor := func(what string, ok func(health) bool) health {
+	// The watcher logs each reload once /healthz can report it.
+	const (
+		failedMsg   = `"msg":"reload failed: still serving the last good dataset"`
+		reloadedMsg = `"msg":"dataset reloaded"`
+	)
+	afterLog := func(msg string, n int) health {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			h := healthz()
-			if ok(h) {
-				return h
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("waited 10s for %s; /healthz says %+v", what, h)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		logs.waitCount(t, msg, n)
+		return healthz()
 	}
 
 	first := healthz()
@@ -275,6 +307,30 @@ func TestRunReloadsUnderLoad(t *testing.T) {
 		versions = map[string]int{}
 	)
 	stop := make(chan struct{})
+	progress := make(chan struct{}, 1) // a response was counted
+	// waitServed waits until clients have had n responses of version v.
+	waitServed := func(v string, n int) {
+		t.Helper()
+		timeout := time.After(time.Minute)
+		for {
+			mu.Lock()
+			got := versions[v]
+			mu.Unlock()
+			if got >= n {
+				return
+			}
+			select {
+			case <-progress:
+			case <-timeout:
+				t.Fatalf("waited a minute for %d responses of version %s; got %d", n, v, got)
+			}
+		}
+	}
+	served := func(v string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		return versions[v]
+	}
 	for range 8 {
 		wg.Add(1)
 		go func() {
@@ -299,6 +355,10 @@ func TestRunReloadsUnderLoad(t *testing.T) {
 				hasMarker := bytes.Contains(body, []byte(marker))
 				mu.Lock()
 				versions[v]++
+				select {
+				case progress <- struct{}{}:
+				default:
+				}
 				switch {
 				case err != nil || resp.StatusCode != http.StatusOK:
 					failures = append(failures, fmt.Sprintf("status %d, err %v", resp.StatusCode, err))
@@ -310,19 +370,22 @@ func TestRunReloadsUnderLoad(t *testing.T) {
 		}()
 	}
 
-	time.Sleep(100 * time.Millisecond)
+	// Clients are served before, between and after the edits.
+	waitServed(v1, 8)
+	n := logs.count(failedMsg)
 	write(bad)
-	h := waitFor("the failed reload", func(h health) bool { return h.Reload != nil && !h.Reload.OK })
+	h := afterLog(failedMsg, n+1)
 	if h.Status != "degraded" || h.Dataset.Version != v1 || !strings.Contains(h.Reload.Error, `weapon "rockets"`) || h.Reload.At == "" {
 		t.Errorf("after a bad edit /healthz says %+v", h)
 	}
-	time.Sleep(100 * time.Millisecond)
+	waitServed(v1, served(v1)+8)
+	n = logs.count(reloadedMsg)
 	write(edited)
-	h = waitFor("the good reload", func(h health) bool { return h.Dataset.Version != v1 })
-	if h.Status != "ok" || !h.Reload.OK || h.Reload.Error != "" || h.Dataset.LoadedAt < first.Dataset.LoadedAt {
+	h = afterLog(reloadedMsg, n+1)
+	if h.Dataset.Version == v1 || h.Status != "ok" || !h.Reload.OK || h.Reload.Error != "" || h.Dataset.LoadedAt < first.Dataset.LoadedAt {
 		t.Errorf("after a good edit /healthz says %+v", h)
 	}
-	time.Sleep(100 * time.Millisecond)
+	waitServed(h.Dataset.Version, 8)
 	close(stop)
 	wg.Wait()
 
@@ -347,7 +410,7 @@ func TestRunReloadsUnderLoad(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("server did not shut down")
 	}
-	for _, want := range []string{`"msg":"reload failed: still serving the last good dataset"`, `"msg":"dataset reloaded"`} {
+	for _, want := range []string{failedMsg, reloadedMsg} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %s", want)
 		}

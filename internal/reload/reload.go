@@ -161,15 +161,21 @@ func (w *Watcher) Reload() Result {
 	switch {
 	case err != nil:
 		r.Err = fmt.Errorf("load %s: %w", w.dir, err)
-		w.opts.Logger.Error("reload failed: still serving the last good dataset", "dir", w.dir, "version", current.Version, "err", r.Err)
 	case d.Version != current.Version:
 		w.store.Replace(d, r.At)
 		r.Version = d.Version
-		w.opts.Logger.Info("dataset reloaded", "dir", w.dir, "version", d.Version, "previous", current.Version, "bases", len(d.Bases), "incidents", len(d.Incidents))
 	}
 	w.mu.Lock()
 	w.last, w.ran = r, true
 	w.mu.Unlock()
+	// Logged once Last reports it, so that a reader of the log finds the
+	// same in /healthz.
+	switch {
+	case err != nil:
+		w.opts.Logger.Error("reload failed: still serving the last good dataset", "dir", w.dir, "version", current.Version, "err", r.Err)
+	case d.Version != current.Version:
+		w.opts.Logger.Info("dataset reloaded", "dir", w.dir, "version", d.Version, "previous", current.Version, "bases", len(d.Bases), "incidents", len(d.Incidents))
+	}
 	if w.opts.OnReload != nil {
 		w.opts.OnReload(r)
 	}
