@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -22,10 +24,14 @@ import (
 )
 
 // TestSIGTERMUnderLoad starts the server as main does, with a signal
-// context, puts 20 clients in the middle of slow requests (a large GeoJSON
-// stream read slowly, map images queued for drawing), sends the process
+// context, puts 20 clients in the middle of slow requests (16 large GeoJSON
+// streams read slowly, 4 map images queued for drawing), sends the process
 // SIGTERM, and checks that every one of those requests completes with 200
-// and a whole body, and that run returns nil within its shutdown timeout.
+// and a whole body, and that run returns nil, its shutdown finished within
+// its timeout. The timeout is generous: drawing the images takes seconds on
+// a busy machine, and much more under the race detector; the test waits for
+// events (requests sent and accepted, the listener closed), never for a
+// while.
 func TestSIGTERMUnderLoad(t *testing.T) {
 	dir := t.TempDir()
 	basesJSON, err := data.FS.ReadFile(geo.BasesFile)
@@ -49,7 +55,7 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	const timeout = 20 * time.Second
+	const timeout = 3 * time.Minute
 	ready := make(chan string, 1)
 	// run's error, and when it returned: sent together, so that reading
 	// the time is not a race with writing it.
@@ -88,23 +94,27 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{}}
-			stream := i%2 == 0
+			client := &http.Client{Timeout: timeout, Transport: &http.Transport{}}
+			stream := i%5 != 0
 			target := "http://" + addr + "/api/incidents.geojson"
 			if !stream {
-				target = fmt.Sprintf("http://%s/api/export/map.png?width=600&height=400&from=2023-10-18&to=2023-11-%02d", addr, 10+i)
+				target = fmt.Sprintf("http://%s/api/export/map.png?width=300&height=200&from=2023-10-18&to=2023-10-%02d", addr, 20+i/5)
 			}
 			req, _ := http.NewRequest(http.MethodGet, target, nil)
 			req.Header.Set("Accept-Encoding", "identity")
-			resp, err := client.Do(func() *http.Request {
-				if !stream {
-					started.Done() // sent: the image is drawn or queued behind the others
-				}
-				return req
-			}())
+			var once sync.Once
+			if !stream {
+				// Sent: the image will be drawn or queued behind the others.
+				req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+					WroteRequest: func(httptrace.WroteRequestInfo) { once.Do(started.Done) },
+				}))
+			}
+			resp, err := client.Do(req)
 			if err != nil {
 				if stream {
 					started.Done()
+				} else {
+					once.Do(started.Done)
 				}
 				fail("%s: %v", target, err)
 				return
@@ -136,14 +146,33 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		}()
 	}
 	started.Wait()
-	time.Sleep(200 * time.Millisecond)
+	// The server accepts connections in the order they were made: once it
+	// answers a new one, it has accepted every request above, and Shutdown
+	// waits for them.
+	probe := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	if resp, err := probe.Get("http://" + addr + "/healthz"); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
 	sent := time.Now()
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	<-ctx.Done()
-	// New connections are refused once the listener is closed.
-	time.Sleep(100 * time.Millisecond)
+	// New connections are refused once the listener is closed, which
+	// Shutdown does first.
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the listener still accepts connections 30s after SIGTERM")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
 		resp.Body.Close()
 		t.Errorf("a new request after SIGTERM got %d", resp.StatusCode)
@@ -155,11 +184,7 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		if r.err != nil {
 			t.Errorf("run: %v", r.err)
 		}
-		took := r.at.Sub(sent)
-		t.Logf("run returned %v after SIGTERM", took.Round(time.Millisecond))
-		if took > timeout {
-			t.Errorf("run returned after %v, beyond its shutdown timeout %v", took, timeout)
-		}
+		t.Logf("run returned %v after SIGTERM", r.at.Sub(sent).Round(time.Millisecond))
 	case <-time.After(timeout + 5*time.Second):
 		t.Fatal("run did not return within the shutdown timeout")
 	}
