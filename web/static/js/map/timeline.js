@@ -150,7 +150,9 @@ export function createTimeline(app) {
     if (!h || !svg) { return; }
     const cur = r || range();
     const i = binIndex(h, cur.from), j = binIndex(h, cur.to);
-    bars.forEach((b, k) => { b.setAttribute('class', k >= i && k <= j ? 'bar in-range' : 'bar out-of-range'); });
+    // While play runs, the bars of its frame stand out from the rest of the range.
+    const fi = app.frame ? binIndex(h, dayNum(app.frame.from)) : i, fj = app.frame ? binIndex(h, dayNum(app.frame.to)) : j;
+    bars.forEach((b, k) => { b.setAttribute('class', k < i || k > j ? 'bar out-of-range' : k < fi || k > fj ? 'bar in-range dim' : 'bar in-range'); });
     const [x0, x1] = xRange(h, cur.from, cur.to);
     sel.setAttribute('x', String(x0)); sel.setAttribute('width', String(x1 - x0));
     handles[0].setAttribute('x', String(Math.max(0, x0 - 1)));
