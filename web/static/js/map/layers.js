@@ -265,7 +265,7 @@ function clearClusterKeys(app) { app.clusterKeys.replaceChildren(); }
 export function drawClusters(app) {
   const { cfg, map } = app;
   const my = ++app.clusterSeq;
-  const q = filterQuery(app.state, cfg);
+  const q = filterQuery(app.shown(), cfg);
   const b = map.getBounds();
   const west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
   q.set('bbox', [west, Math.max(-90, b.getSouth()), east, Math.min(90, b.getNorth())].map((v) => v.toFixed(5)).join(','));

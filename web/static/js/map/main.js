@@ -46,6 +46,10 @@ app.writeURL = function (push) {
   if (url === location.pathname + location.search) { return; }
   if (push) { history.pushState(null, '', url); } else { history.replaceState(null, '', url); }
 };
+// shown is the state the map draws: the state itself, or, while play runs
+// or is paused, the state with play's frame for dates.
+app.frame = null;
+app.shown = () => (app.frame ? { ...app.state, from: app.frame.from, to: app.frame.to } : app.state);
 app.setBusy = (b) => document.body.setAttribute('data-busy', b ? '1' : '0');
 app.isFiltered = () => filterQuery(app.state, cfg).toString() !== '';
 
@@ -79,8 +83,9 @@ app.syncForm = function () {
 };
 
 function onFilterChange(e) {
+  // Play's own options change play in place.
+  if (e.target.closest('.play-options')) { timeline.optionsChanged(e); return; }
   timeline.stop();
-  if (e.target.id === 'play-accumulate') { return; }
   const s = app.state;
   const from = document.getElementById('filter-from').value;
   const to = document.getElementById('filter-to').value;
@@ -175,7 +180,7 @@ function showError(msg) {
 // state are dropped, so fast clicks never show a stale mix.
 app.update = function (push) {
   const my = ++seq;
-  const state = app.state;
+  const state = app.shown();
   app.setBusy(true);
   timeline.mark();
   embed.drawDownloads();
