@@ -100,3 +100,74 @@ func busiestBase(d *geo.Dataset) string {
 	}
 	return id
 }
+
+// timelineProbe measures the report's visible timeline chart: its bars'
+// rendered widths, its heading, and whether any two axis labels overlap.
+const timelineProbe = `(function () {
+	var svg = Array.from(document.querySelectorAll('svg.timeline-chart')).find(function (s) { return getComputedStyle(s).display !== 'none'; });
+	if (!svg) { return null; }
+	var widths = Array.from(svg.querySelectorAll('rect.bar')).map(function (r) { return r.getBoundingClientRect().width; });
+	var labels = Array.from(svg.querySelectorAll('text.tick')).map(function (t) { return t.getBoundingClientRect(); });
+	var overlaps = 0;
+	for (var i = 0; i < labels.length; i++) {
+		for (var j = i + 1; j < labels.length; j++) {
+			var a = labels[i], b = labels[j];
+			if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) { overlaps++; }
+		}
+	}
+	var box = svg.getBoundingClientRect();
+	return {bars: widths.length, narrowest: Math.min.apply(null, widths), heading: document.querySelector('h2.timeline-title, .report h2:nth-of-type(2)').innerText.trim(),
+		bin: svg.dataset.bin || '', labels: labels.length, overlaps: overlaps, fontPx: Math.min.apply(null, labels.map(function (l) { return l.height; })),
+		width: box.width};
+})()`
+
+// TestReportTimelineReadable opens the report of a base attacked over
+// eleven years, and of one attacked over five days, at desktop and phone
+// widths: every bar must be at least 3 px wide, the heading must name the
+// bin the bars count, and the time axis must carry labels that do not
+// overlap.
+func TestReportTimelineReadable(t *testing.T) {
+	b := newBrowser(t, offlineServer(t))
+	busy := httptest.NewServer(syntheticServer(t, 8000))
+	t.Cleanup(busy.Close)
+	busiest := busiestBase(busy.Config.Handler.(*Server).store.Dataset())
+	for _, tc := range []struct {
+		url   string
+		width int64
+		bin   string
+	}{
+		{busy.URL + "/bases/" + busiest, 1280, "month"},
+		{busy.URL + "/bases/" + busiest, 375, "quarter"},
+		{busy.URL + "/bases/" + busiest, 320, "quarter"},
+		{b.server.URL + "/bases/ain-al-asad", 1280, "day"},
+		{b.server.URL + "/bases/ain-al-asad", 320, "day"},
+	} {
+		t.Run(fmt.Sprintf("%s at %d", tc.url[strings.LastIndex(tc.url, "/")+1:], tc.width), func(t *testing.T) {
+			tb := b.newTab(t, tc.width, 800)
+			tb.run(chromedp.Navigate(tc.url))
+			poll[bool](tb, `document.readyState === 'complete'`, 20*time.Second)
+			m := eval[*struct {
+				Bars, Labels, Overlaps int
+				Narrowest, FontPx      float64
+				Heading, Bin           string
+				Width                  float64
+			}](tb, timelineProbe)
+			if m == nil {
+				t.Fatal("no timeline chart is shown")
+			}
+			if m.Narrowest < 3 {
+				t.Errorf("%d bars, the narrowest %.2f px wide; want every bar at least 3 px", m.Bars, m.Narrowest)
+			}
+			if m.Bin != tc.bin || m.Heading != "Attacks per "+tc.bin {
+				t.Errorf("the chart counts per %q under the heading %q; want per %s", m.Bin, m.Heading, tc.bin)
+			}
+			if m.Labels < 4 || m.Overlaps > 0 || m.FontPx < 9 {
+				t.Errorf("%d axis labels, %d overlapping, %.1f px high; want at least 4 (two counts, two dates), none overlapping, at least 9 px", m.Labels, m.Overlaps, m.FontPx)
+			}
+			if m.Width > float64(tc.width) {
+				t.Errorf("the chart is %.0f px wide in a %d px screen", m.Width, tc.width)
+			}
+			tb.checkClean()
+		})
+	}
+}

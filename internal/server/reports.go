@@ -58,7 +58,7 @@ func (s *Server) basePage(c echo.Context) error {
 	r := templates.BaseReport{
 		Base:      b,
 		Summary:   d.Summaries([]*geo.Base{b}, geo.Filter{})[0],
-		Days:      d.PerDay(f),
+		Timeline:  templates.NewTimeline(d.Select(f)),
 		Incidents: list,
 		Paging:    paging,
 		Radii:     geo.DefaultRingRadii,
