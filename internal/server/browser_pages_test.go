@@ -1,12 +1,14 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"strikemap/internal/geo"
@@ -166,6 +168,47 @@ func TestReportTimelineReadable(t *testing.T) {
 			}
 			if m.Width > float64(tc.width) {
 				t.Errorf("the chart is %.0f px wide in a %d px screen", m.Width, tc.width)
+			}
+			tb.checkClean()
+		})
+	}
+}
+
+// TestIncidentPageInBrowser opens an incident's page at desktop and phone
+// widths: its own symbol must sit, ringed, at the centre of the map drawn
+// round it, and Copy must put the absolute permalink on the clipboard.
+func TestIncidentPageInBrowser(t *testing.T) {
+	b := newBrowser(t, offlineServer(t))
+	const id = "2023-10-23-al-tanf-drones"
+	for _, width := range []int64{1280, 375} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			tb := b.newTab(t, width, 800)
+			tb.run(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+				for _, name := range []string{"clipboard-read", "clipboard-write"} {
+					if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+						Permission: &cdpbrowser.PermissionDescriptor{Name: name}, Setting: cdpbrowser.PermissionSettingGranted, Origin: tb.base,
+					}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}))
+			tb.run(chromedp.Navigate(tb.base + "/incidents/" + id))
+			poll[bool](tb, `document.readyState === 'complete' && document.querySelector('.incident-map img').complete`, 20*time.Second)
+			m := eval[map[string]float64](tb, `(function () {
+				var img = document.querySelector('.incident-map img'), pin = document.querySelector('.incident-pin .sym');
+				if (!img || !pin) { return {}; }
+				var a = img.getBoundingClientRect(), p = pin.getBoundingClientRect();
+				return {loaded: img.naturalWidth, dx: (p.left + p.right) / 2 - (a.left + a.right) / 2, dy: (p.top + p.bottom) / 2 - (a.top + a.bottom) / 2, size: p.width};
+			})()`)
+			if m["loaded"] == 0 || m["dx"] < -1 || m["dx"] > 1 || m["dy"] < -1 || m["dy"] > 1 || m["size"] < 16 {
+				t.Errorf("the incident's symbol is %.1f px, %.1f, %.1f px from the centre of its map (image %v px wide); want it at the centre, at least 16 px", m["size"], m["dx"], m["dy"], m["loaded"])
+			}
+			tb.run(chromedp.Click(chromedp.CSS(`#permalink-copy`)))
+			status := poll[string](tb, `document.getElementById('permalink-status').textContent`, 5*time.Second)
+			copied := value(tb, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
+			if want := tb.base + "/incidents/" + id; status != "Copied" || copied != want {
+				t.Errorf("Copy says %q and put %q on the clipboard; want %q", status, copied, want)
 			}
 			tb.checkClean()
 		})
