@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"strikemap/internal/geo"
+	"strikemap/internal/request"
 	"strikemap/web/templates"
 )
 
@@ -125,33 +125,7 @@ type Link struct {
 
 // root returns the absolute URL of the OGC API for r, without a trailing slash.
 func (h *handler) root(r *http.Request) string {
-	if h.opts.BaseURL != "" {
-		return h.opts.BaseURL + Prefix
-	}
-	scheme, host := "http", r.Host
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if h.opts.TrustForwarded {
-		if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
-			scheme = p
-		}
-		if fh := firstValue(r.Header.Get("X-Forwarded-Host")); validHost.MatchString(fh) {
-			host = fh
-		}
-	}
-	return scheme + "://" + host + Prefix
-}
-
-// validHost accepts a host name or address with an optional port, and
-// nothing that could break out of a URL.
-var validHost = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$`)
-
-// firstValue is the first of a comma-separated header's values: the one the
-// outermost proxy set.
-func firstValue(h string) string {
-	v, _, _ := strings.Cut(h, ",")
-	return strings.TrimSpace(v)
+	return request.PublicURL(r, h.opts.BaseURL, h.opts.TrustForwarded) + Prefix
 }
 
 // href is the absolute URL of path (relative to Prefix) with query q.

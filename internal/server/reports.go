@@ -58,7 +58,7 @@ func (s *Server) basePage(c echo.Context) error {
 	r := templates.BaseReport{
 		Base:      b,
 		Summary:   d.Summaries([]*geo.Base{b}, geo.Filter{})[0],
-		Days:      d.PerDay(f),
+		Timeline:  templates.NewTimeline(d.Select(f)),
 		Incidents: list,
 		Paging:    paging,
 		Radii:     geo.DefaultRingRadii,
@@ -113,16 +113,19 @@ func (s *Server) incidentPage(c echo.Context) error {
 		return request.NotFound("there is no incident with the id %q", request.Truncate(c.Param("id")))
 	}
 	base, _ := d.Base(inc.Base)
-	mapPos := fmt.Sprintf("9/%.4f/%.4f", inc.Point.Lat(), inc.Point.Lon())
-	filter := url.Values{"from": {inc.Date.String()}, "to": {inc.DateEnd.String()}}
+	// The map is centred on the incident, which the page draws over it,
+	// ringed; the image holds the bases and, dashed, the line to its target.
+	mapPos := fmt.Sprintf("9/%.5f/%.5f", inc.Point.Lat(), inc.Point.Lon())
+	mapQuery := url.Values{"layers": {"bases,links"}, "map": {mapPos}, "width": {"640"}, "height": {"420"}, "legend": {"0"}, "title": {""}, "v": {d.Version},
+		"from": {inc.Date.String()}, "to": {inc.DateEnd.String()}, "weapon": {inc.Weapon.String()}, "status": {inc.Status.String()}}
 	if inc.Base != "" {
-		filter.Set("base", inc.Base)
-	}
-	mapQuery := url.Values{"layers": {"bases,incidents,links"}, "map": {mapPos}, "width": {"640"}, "height": {"420"}, "legend": {"0"}, "title": {""}, "v": {d.Version}}
-	for k, v := range filter {
-		mapQuery[k] = v
+		mapQuery.Set("base", inc.Base)
 	}
 	link := url.Values{"sel": {inc.ID}, "map": {mapPos}}
-	r := templates.IncidentReport{Incident: inc, Base: base, MapQuery: mapQuery.Encode(), MapLink: "/?" + link.Encode()}
-	return render(c, http.StatusOK, templates.IncidentPage(s.page(inc.ID, d), r))
+	self := "/incidents/" + url.PathEscape(inc.ID)
+	r := templates.IncidentReport{Incident: inc, Base: base, MapQuery: mapQuery.Encode(), MapLink: "/?" + link.Encode(),
+		Permalink: request.PublicURL(c.Request(), s.opts.BaseURL, s.opts.TrustForwarded) + self}
+	p := s.page(templates.IncidentTitle(inc, base), d)
+	p.Scripts = append(p.Scripts, "js/permalink.js")
+	return render(c, http.StatusOK, templates.IncidentPage(p, r))
 }

@@ -155,11 +155,11 @@ func TestBasePage(t *testing.T) {
 	if counts["Drone"] != "2" || counts["Rocket"] != "3" || counts["Confirmed"] != "1" || counts["Claimed"] != "1" {
 		t.Errorf("counts %v", counts)
 	}
-	bars := d.Find("svg.timeline-chart rect.bar")
+	bars := d.Find("svg.timeline-wide rect.bar")
 	if bars.Length() != 5 { // 18 to 22 October
 		t.Errorf("%d bars, want one a day from 18 to 22 October", bars.Length())
 	}
-	if first := bars.First().Find("title").Text(); first != "2023-10-18: 2" {
+	if first := bars.First().Find("title").Text(); first != "2023-10-18: 2 attacks" {
 		t.Errorf("first bar %q", first)
 	}
 	img, _ := d.Find(".report-map img").Attr("src")
