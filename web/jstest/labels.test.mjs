@@ -87,3 +87,19 @@ test('many labels among many marks: none overlaps a mark or another label', () =
     placed.slice(i + 1).forEach((q) => assert.ok(!intersects(p.box, q.box)));
   });
 });
+
+test('a label crowded out near its point tries the farther gaps, then its other points', () => {
+  // A base ringed by incidents: no side is free at 12 px, one is at 32.
+  const ring = [[0, -20], [20, 0], [0, 20], [-20, 0], [14, -14], [14, 14], [-14, 14], [-14, -14]]
+    .map(([dx, dy]) => box(200 + dx - 9, 150 + dy - 9, 200 + dx + 9, 150 + dy + 9));
+  const c = { id: 'ain', x: 200, y: 150, w: 80, h: 16, gap: 12 };
+  assert.equal(placeLabels([c], ring, view).length, 0);
+  const [p] = placeLabels([Object.assign({ gaps: [12, 32] }, c)], ring, view);
+  assert.equal(p.anchor, 'right');
+  assert.equal(p.box.minX, 232);
+  ring.forEach((m) => assert.ok(!intersects(p.box, m)));
+
+  // A country's name whose best point is off screen goes to the next one.
+  const [q] = placeLabels([{ id: 'iraq', x: -50, y: 100, w: 60, h: 14, anchors: ['center'], at: [{ x: 900, y: 100 }, { x: 300, y: 200 }] }], [], view);
+  assert.deepEqual([q.x, q.y], [300, 200]);
+});

@@ -80,13 +80,15 @@ export class GridIndex {
 // priority: the first placed wins a contested spot) and returns those that
 // found room, each as { id, anchor, box }.
 //
-// A candidate is { id, x, y, w, h, gap, anchors, mark }: the point in
-// pixels, the label's size, its distance from the point, the anchors to try
-// in order (default SIDES) and, optionally, the box of a mark drawn with
-// the label (a town's dot), which must find room too or the candidate is
-// dropped. marks are the boxes no label may cover. view { width, height,
-// margin } is the map's size: a label must lie wholly inside it, margin
-// pixels clear of its edges.
+// A candidate is { id, x, y, w, h, gap, gaps, anchors, at, mark }: the
+// point in pixels, the label's size, its distance from the point (or gaps,
+// the distances to try in turn, nearest first), the anchors to try in order
+// (default SIDES), optionally at, other points the label may go to instead
+// (a country's name: [{ x, y }, ...], tried after x, y) and, optionally, the
+// box of a mark drawn with the label (a town's dot), which must find room
+// too or the candidate is dropped. marks are the boxes no label may cover.
+// view { width, height, margin } is the map's size: a label must lie wholly
+// inside it, margin pixels clear of its edges.
 export function placeLabels(candidates, marks, view) {
   const grid = new GridIndex();
   marks.forEach((m) => grid.insert(m));
@@ -95,14 +97,27 @@ export function placeLabels(candidates, marks, view) {
   const placed = [];
   for (const c of candidates) {
     if (c.mark && grid.collides(c.mark)) { continue; }
-    for (const anchor of c.anchors || SIDES) {
-      const box = labelBox(c.x, c.y, c.w, c.h, c.gap || 0, anchor);
-      if (!inside(box) || grid.collides(box) || (c.mark && intersects(box, c.mark))) { continue; }
-      grid.insert(box);
+    const found = tryPlaces(c, (box) => inside(box) && !grid.collides(box) && !(c.mark && intersects(box, c.mark)));
+    if (found) {
+      grid.insert(found.box);
       if (c.mark) { grid.insert(c.mark); }
-      placed.push({ id: c.id, anchor, box });
-      break;
+      placed.push(Object.assign({ id: c.id }, found));
     }
   }
   return placed;
+}
+
+// tryPlaces returns the first { anchor, box, x, y } of c's points, gaps and
+// anchors, in that order of nesting, that fits.
+function tryPlaces(c, fits) {
+  const points = [{ x: c.x, y: c.y }].concat(c.at || []);
+  for (const p of points) {
+    for (const gap of c.gaps || [c.gap || 0]) {
+      for (const anchor of c.anchors || SIDES) {
+        const box = labelBox(p.x, p.y, c.w, c.h, gap, anchor);
+        if (fits(box)) { return { anchor, box, x: p.x, y: p.y }; }
+      }
+    }
+  }
+  return null;
 }
