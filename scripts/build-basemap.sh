@@ -72,7 +72,7 @@ cd "$REPO_ROOT"
 go run ./cmd/basemap \
   -countries "$TMP/countries-10m.json" \
   -rivers "$TMP/world_50m.json" \
-  -land "$TMP/land-50m.json" -land-bbox 26,22,58,44 -outer-tolerance 0.04 \
+  -land "$TMP/land-50m.json" -land-bbox 14,12,70,50 -outer-tolerance 0.06 -land-precision 3 \
   -places "$TMP/cities.pbf" -min-population 20000 \
   -bbox 34,28,50,40 -tolerance 0.01 -precision 5 \
   -out "$OUT"

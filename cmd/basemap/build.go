@@ -70,7 +70,7 @@ func Build(cfg Config) (*geojson.FeatureCollection, Stats, error) {
 		fc.Append(f)
 	}
 	if cfg.Land != "" {
-		f, err := buildBorders(topo, topo.Objects[cfg.CountryObj], land, cfg.Precision)
+		f, err := buildBorders(topo, topo.Objects[cfg.CountryObj], land, cfg.landPrecision())
 		if err != nil {
 			return nil, st, fmt.Errorf("%s: borders: %w", cfg.Countries, err)
 		}

@@ -41,7 +41,7 @@ func buildLand(cfg Config, bound orb.Bound) (*geojson.Feature, error) {
 		default:
 			mp = toMultiPolygon(g)
 		}
-		mp = cleanMultiPolygon(clip.MultiPolygon(bound, mp), cfg.Precision)
+		mp = cleanMultiPolygon(clip.MultiPolygon(bound, mp), cfg.landPrecision())
 		if len(mp) == 0 {
 			return nil, fmt.Errorf("%s: no land inside the land bbox", cfg.Land)
 		}

@@ -42,9 +42,20 @@ type Config struct {
 	OuterTolerance float64    // tolerance for the land and for borders wholly outside BBox
 	MinPopulation  int        // places with fewer inhabitants are left out, unless a capital
 	Precision      int        // decimal places kept in coordinates
+	LandPrecision  int        // decimal places kept in the land's and the borders' coordinates (0: Precision)
 	CountryObj     string     // TopoJSON object holding countries
 	RiverObj       string     // TopoJSON object holding rivers
 	LandObj        string     // TopoJSON object holding the land
+}
+
+// landPrecision is the decimal places kept in the land and the borders:
+// drawn as a backdrop and as lines, they need not match the countries'
+// fills to the metre.
+func (c Config) landPrecision() int {
+	if c.LandPrecision > 0 {
+		return c.LandPrecision
+	}
+	return c.Precision
 }
 
 func main() {
@@ -62,6 +73,7 @@ func main() {
 	flag.IntVar(&cfg.MinPopulation, "min-population", 20000, "places with fewer inhabitants are left out, unless a national or province capital")
 	flag.Float64Var(&cfg.Tolerance, "tolerance", 0.01, "Douglas-Peucker tolerance in degrees (0 disables); halved for countries until no ring crosses itself")
 	flag.IntVar(&cfg.Precision, "precision", 5, "decimal places kept in coordinates")
+	flag.IntVar(&cfg.LandPrecision, "land-precision", 0, "decimal places kept in the land's and the borders' coordinates (default: -precision)")
 	flag.StringVar(&cfg.CountryObj, "countries-object", "countries", "TopoJSON object name holding countries")
 	flag.StringVar(&cfg.RiverObj, "rivers-object", "rivers", "TopoJSON object name holding rivers")
 	flag.StringVar(&cfg.LandObj, "land-object", "land", "TopoJSON object name holding the land")

@@ -328,7 +328,7 @@ export function drawRings(app, fc) {
 // land and the countries are filled, the borders drawn as lines of their
 // own, so a clip edge never looks like a border.
 const BASEMAP_STYLE = {
-  land: { className: 'bm-land', weight: 0.8 },
+  land: { className: 'bm-land', stroke: false },
   country: { className: 'bm-country', stroke: false },
   border: { className: 'bm-border', weight: 1, fill: false },
   river: { className: 'bm-river', weight: 1.5, fill: false }

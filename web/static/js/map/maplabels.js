@@ -190,8 +190,12 @@ export function createMapLabels(app) {
     line.style.transform = 'rotate(' + Math.atan2(dy, dx) + 'rad)';
   }
 
+  // schedule places the labels once the current task is done: the
+  // thousands of layeradd events of one redraw make one placement. (Not
+  // requestAnimationFrame: a tab in the background gets no frames, and its
+  // labels would wait until it is shown.)
   function schedule() {
-    if (!frame) { frame = requestAnimationFrame(update); }
+    if (!frame) { frame = 1; queueMicrotask(update); }
   }
 
   // During a zoom animation the labels would stay put while the map
