@@ -83,7 +83,7 @@ export function createMapLabels(app) {
   }
 
   // marks are the boxes no label may cover: every incident and base marker
-  // and cluster drawn, and the map's controls.
+  // and cluster drawn, and the map's controls and the date written on it.
   function marks() {
     const out = [];
     const add = (layer) => {
@@ -103,7 +103,7 @@ export function createMapLabels(app) {
     add(app.layers.incidents);
     add(app.layers.bases);
     const c = map.getContainer().getBoundingClientRect();
-    map.getContainer().querySelectorAll('.leaflet-control').forEach((e) => {
+    map.getContainer().querySelectorAll('.leaflet-control, .map-date').forEach((e) => {
       const r = e.getBoundingClientRect();
       if (r.width && r.height) { out.push({ minX: r.left - c.left, minY: r.top - c.top, maxX: r.right - c.left, maxY: r.bottom - c.top }); }
     });
