@@ -10,8 +10,10 @@ import "embed"
 //go:embed bases.geojson incidents.geojson
 var FS embed.FS
 
-// Basemap is the offline basemap: country borders and rivers of the region,
-// derived from Natural Earth (docs/basemap.md says how).
+// Basemap is the offline basemap: land, country borders, rivers, country
+// label points and towns of the region, from Natural Earth and GeoNames
+// (docs/basemap.md says how). Its top-level "attribution" member is the
+// credit line to show with it.
 //
 //go:embed basemap.geojson
 var Basemap []byte

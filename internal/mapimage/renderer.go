@@ -25,12 +25,13 @@ type Renderer struct {
 }
 
 type basemapFeature struct {
-	layer string // country, river
+	layer string // land, country, border, river (points are for labels)
 	geom  orb.Geometry
 }
 
 // New loads the Go fonts and parses the basemap GeoJSON (features with a
-// "layer" property of "country" or "river").
+// "layer" property: land, country, border and river are drawn;
+// country-label and place points are there for labels, not drawn yet).
 func New(basemapJSON []byte) (*Renderer, error) {
 	fonts := canvas.NewFontFamily("Go")
 	if err := fonts.LoadFont(goregular.TTF, 0, canvas.FontRegular); err != nil {

@@ -74,10 +74,14 @@ func toPixels(vp viewport, ls []orb.Point) []pt {
 	return out
 }
 
-// drawBasemap paints the countries, then the rivers, of the offline basemap.
+// drawBasemap paints the land, the countries, the borders, then the rivers,
+// of the offline basemap. The land reaches past the countries, so a wide
+// view shows the neighbours' land and not sea; the countries are filled
+// only and the borders drawn as lines of their own, so the edge of the box
+// the countries are clipped to is never drawn as a border.
 func (r *Renderer) drawBasemap(s surface, vp viewport) {
 	s.group("basemap", "", "")
-	for _, layer := range []string{"country", "river"} {
+	for _, layer := range []string{"land", "country", "border", "river"} {
 		for _, f := range r.basemap {
 			if f.layer != layer {
 				continue
@@ -104,9 +108,12 @@ func (r *Renderer) drawBasemap(s surface, vp viewport) {
 			if len(sub) == 0 {
 				continue
 			}
-			if layer == "country" {
-				s.path(sub, style{fill: colLand, stroke: colBorder, width: 1})
-			} else {
+			switch layer {
+			case "land", "country":
+				s.path(sub, style{fill: colLand})
+			case "border":
+				s.path(sub, style{stroke: colBorder, width: 1})
+			default:
 				s.path(sub, style{stroke: colRiver, width: 1.5})
 			}
 		}

@@ -305,9 +305,9 @@ export function drawBases(app, fc) {
     const label = t('base-marker', { name: f.properties.name, count: f.properties.attacks });
     const m = L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
       icon: L.divIcon({ className: 'base-icon', html: icon, iconSize: [18, 18], iconAnchor: [9, 9] }),
-      title: label, alt: label, keyboard: true, zIndexOffset: -100
+      title: label, alt: label, keyboard: true, zIndexOffset: -100,
+      labelText: f.properties.name // drawn by maplabels.js, clear of the marks
     });
-    m.bindTooltip(el('span', 'base-label', f.properties.name), { permanent: true, direction: 'right', offset: [12, 0], className: 'base-tooltip' });
     m.bindPopup(() => basePopup(app, f), { maxWidth: 340, maxHeight: 380 });
     m.addTo(app.layers.bases);
   });
@@ -324,13 +324,32 @@ export function drawRings(app, fc) {
   }).addTo(app.layers.rings);
 }
 
+// BASEMAP_STYLE styles the offline basemap's layers (docs/basemap.md): the
+// land and the countries are filled, the borders drawn as lines of their
+// own, so a clip edge never looks like a border.
+const BASEMAP_STYLE = {
+  land: { className: 'bm-land', stroke: false },
+  country: { className: 'bm-country', stroke: false },
+  border: { className: 'bm-border', weight: 1, fill: false },
+  river: { className: 'bm-river', weight: 1.5, fill: false }
+};
+
+// drawBasemap draws the offline basemap's shapes; its country names and
+// towns go to the labels (maplabels.js), and its credit line, which names
+// every source it was built from, to the attribution.
 export function drawBasemap(app, fc) {
   L.geoJSON(fc, {
     pane: 'basemap',
     interactive: false,
-    style: (f) => (f.properties.layer === 'river'
-      ? { className: 'bm-river', weight: 1.5, interactive: false }
-      : { className: 'bm-country', weight: 1, interactive: false }),
-    pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 3, className: 'bm-city', interactive: false })
+    filter: (f) => f.properties.layer in BASEMAP_STYLE,
+    style: (f) => Object.assign({ interactive: false }, BASEMAP_STYLE[f.properties.layer])
   }).addTo(app.offline);
+  if (fc.attribution) {
+    const before = app.offline.getAttribution();
+    app.offline.getAttribution = () => fc.attribution;
+    if (app.map.hasLayer(app.offline)) {
+      app.map.attributionControl.removeAttribution(before).addAttribution(fc.attribution);
+    }
+  }
+  app.mapLabels.setBasemap(fc);
 }

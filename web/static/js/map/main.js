@@ -13,6 +13,7 @@ import { createMap, applyLayers, drawIncidents, drawClusters, drawBases, drawLin
 import { createTimeline } from './timeline.js';
 import { createList } from './list.js';
 import { createEmbed } from './embed.js';
+import { createMapLabels } from './maplabels.js';
 
 const cfg = JSON.parse(document.getElementById('map-config').textContent);
 
@@ -54,6 +55,7 @@ app.setBusy = (b) => document.body.setAttribute('data-busy', b ? '1' : '0');
 app.isFiltered = () => filterQuery(app.state, cfg).toString() !== '';
 
 const map = createMap(app);
+app.mapLabels = createMapLabels(app);
 syncView();
 const timeline = createTimeline(app);
 const list = createList(app);

@@ -1,0 +1,105 @@
+// node --test web/jstest: the label placement of web/static/js/map/labels.js.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { labelBox, intersects, GridIndex, placeLabels, SIDES } from '../static/js/map/labels.js';
+
+const box = (minX, minY, maxX, maxY) => ({ minX, minY, maxX, maxY });
+const view = { width: 400, height: 300 };
+
+test('labelBox puts the label on each side of its point, gap pixels away', () => {
+  assert.deepEqual(labelBox(100, 100, 40, 10, 5, 'right'), box(105, 95, 145, 105));
+  assert.deepEqual(labelBox(100, 100, 40, 10, 5, 'left'), box(55, 95, 95, 105));
+  assert.deepEqual(labelBox(100, 100, 40, 10, 5, 'above'), box(80, 85, 120, 95));
+  assert.deepEqual(labelBox(100, 100, 40, 10, 5, 'below'), box(80, 105, 120, 115));
+  assert.deepEqual(labelBox(100, 100, 40, 10, 5, 'center'), box(80, 95, 120, 105));
+  for (const a of SIDES) {
+    assert.ok(!intersects(labelBox(100, 100, 40, 10, 5, a), box(97, 97, 103, 103)), a + ' covers its own point');
+  }
+  assert.throws(() => labelBox(0, 0, 1, 1, 0, 'north'));
+});
+
+test('intersects: overlapping boxes do, touching ones do not', () => {
+  assert.ok(intersects(box(0, 0, 10, 10), box(5, 5, 15, 15)));
+  assert.ok(intersects(box(0, 0, 10, 10), box(2, 2, 3, 3)));
+  assert.ok(!intersects(box(0, 0, 10, 10), box(10, 0, 20, 10)));
+  assert.ok(!intersects(box(0, 0, 10, 10), box(0, 11, 10, 20)));
+});
+
+test('GridIndex finds a box across cells and negative coordinates', () => {
+  const g = new GridIndex(16);
+  g.insert(box(-40, -40, 100, -30));
+  assert.ok(g.collides(box(90, -35, 95, -31)));
+  assert.ok(g.collides(box(-50, -50, -39, -39)));
+  assert.ok(!g.collides(box(-50, -50, -41, -41)));
+  assert.ok(!g.collides(box(0, 0, 500, 500)));
+});
+
+test('a label moves to another side rather than cover a mark', () => {
+  // Ain al-Asad's label would cover a rocket marker to the right of the base.
+  const marks = [box(191, 91, 209, 109), box(215, 92, 231, 108)];
+  const [p] = placeLabels([{ id: 'ain', x: 200, y: 100, w: 90, h: 16, gap: 12 }], marks, view);
+  assert.equal(p.anchor, 'left');
+  marks.forEach((m) => assert.ok(!intersects(p.box, m)));
+});
+
+test('the first candidate wins; the second goes elsewhere or is dropped', () => {
+  const cands = [
+    { id: 'harir', x: 100, y: 100, w: 80, h: 16, gap: 10 },
+    { id: 'erbil', x: 100, y: 110, w: 80, h: 16, gap: 10 }
+  ];
+  const placed = placeLabels(cands, [], view);
+  assert.deepEqual(placed.map((p) => p.id), ['harir', 'erbil']);
+  assert.equal(placed[0].anchor, 'right');
+  assert.notEqual(placed[1].anchor, 'right');
+  assert.ok(!intersects(placed[0].box, placed[1].box));
+  // With no room at all, the later one is dropped.
+  const crowded = placeLabels(cands, [], { width: 200, height: 140 });
+  crowded.forEach((a, i) => crowded.slice(i + 1).forEach((b) => assert.ok(!intersects(a.box, b.box))));
+});
+
+test('labels stay inside the view, clear of the margin', () => {
+  const placed = placeLabels([{ id: 'edge', x: 390, y: 150, w: 60, h: 14, gap: 8 }], [], { width: 400, height: 300, margin: 4 });
+  assert.equal(placed[0].anchor, 'left');
+  assert.equal(placeLabels([{ id: 'wide', x: 200, y: 150, w: 500, h: 14, gap: 8, anchors: ['center'] }], [], view).length, 0);
+});
+
+test("a town whose dot would cover a mark is dropped, label and all", () => {
+  const dot = box(97, 97, 103, 103);
+  const placed = placeLabels([{ id: 'town', x: 100, y: 100, w: 40, h: 12, gap: 6, mark: dot }], [box(95, 95, 105, 105)], view);
+  assert.equal(placed.length, 0);
+  // A later label may not cover a placed town's dot.
+  const two = placeLabels([
+    { id: 'town', x: 100, y: 100, w: 40, h: 12, gap: 6, mark: dot },
+    { id: 'country', x: 100, y: 100, w: 80, h: 14, anchors: ['center'] }
+  ], [], view);
+  assert.deepEqual(two.map((p) => p.id), ['town']);
+});
+
+test('many labels among many marks: none overlaps a mark or another label', () => {
+  let seed = 7;
+  const rnd = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+  const marks = Array.from({ length: 600 }, () => { const x = rnd() * 1200, y = rnd() * 800; return box(x - 9, y - 9, x + 9, y + 9); });
+  const cands = Array.from({ length: 300 }, (_, i) => ({ id: i, x: rnd() * 1200, y: rnd() * 800, w: 30 + rnd() * 80, h: 14, gap: 6 }));
+  const placed = placeLabels(cands, marks, { width: 1200, height: 800 });
+  assert.ok(placed.length > 20, placed.length + ' placed');
+  placed.forEach((p, i) => {
+    marks.forEach((m) => assert.ok(!intersects(p.box, m)));
+    placed.slice(i + 1).forEach((q) => assert.ok(!intersects(p.box, q.box)));
+  });
+});
+
+test('a label crowded out near its point tries the farther gaps, then its other points', () => {
+  // A base ringed by incidents: no side is free at 12 px, one is at 32.
+  const ring = [[0, -20], [20, 0], [0, 20], [-20, 0], [14, -14], [14, 14], [-14, 14], [-14, -14]]
+    .map(([dx, dy]) => box(200 + dx - 9, 150 + dy - 9, 200 + dx + 9, 150 + dy + 9));
+  const c = { id: 'ain', x: 200, y: 150, w: 80, h: 16, gap: 12 };
+  assert.equal(placeLabels([c], ring, view).length, 0);
+  const [p] = placeLabels([Object.assign({ gaps: [12, 32] }, c)], ring, view);
+  assert.equal(p.anchor, 'right');
+  assert.equal(p.box.minX, 232);
+  ring.forEach((m) => assert.ok(!intersects(p.box, m)));
+
+  // A country's name whose best point is off screen goes to the next one.
+  const [q] = placeLabels([{ id: 'iraq', x: -50, y: 100, w: 60, h: 14, anchors: ['center'], at: [{ x: 900, y: 100 }, { x: 300, y: 200 }] }], [], view);
+  assert.deepEqual([q.x, q.y], [300, 200]);
+});

@@ -1,0 +1,123 @@
+// Label placement: which labels to draw and on which side of their point,
+// so that no label covers a mark (an incident, a cluster, a base) or
+// another label. Pure: it works on boxes in pixels and knows nothing of
+// Leaflet or the DOM, so node --test runs it (web/jstest/labels.test.js).
+//
+// A box is { minX, minY, maxX, maxY } in pixels, y down, as rbush has them.
+// Collisions are found with a uniform grid of cells: the labels and marks
+// of one map view are at most a few thousand boxes of similar size, for
+// which a grid is as fast as an R-tree, with no library to vendor
+// (bench/labels/bench.mjs times both; docs/basemap.md has the figures).
+
+// SIDES are the positions tried for a label beside a point mark, in order
+// of preference (as cartographers rank them: right of the point first).
+export const SIDES = ['right', 'left', 'above', 'below', 'above-right', 'below-right', 'above-left', 'below-left'];
+
+// labelBox returns the box of a w×h label for the point (x, y) at anchor:
+// one of SIDES, gap pixels clear of the point, or 'center' on it.
+export function labelBox(x, y, w, h, gap, anchor) {
+  let minX, minY;
+  switch (anchor) {
+    case 'right': minX = x + gap; minY = y - h / 2; break;
+    case 'left': minX = x - gap - w; minY = y - h / 2; break;
+    case 'above': minX = x - w / 2; minY = y - gap - h; break;
+    case 'below': minX = x - w / 2; minY = y + gap; break;
+    case 'above-right': minX = x + gap * 0.7; minY = y - gap * 0.7 - h; break;
+    case 'below-right': minX = x + gap * 0.7; minY = y + gap * 0.7; break;
+    case 'above-left': minX = x - gap * 0.7 - w; minY = y - gap * 0.7 - h; break;
+    case 'below-left': minX = x - gap * 0.7 - w; minY = y + gap * 0.7; break;
+    case 'center': minX = x - w / 2; minY = y - h / 2; break;
+    default: throw new Error('unknown anchor ' + anchor);
+  }
+  return { minX, minY, maxX: minX + w, maxY: minY + h };
+}
+
+// intersects says whether two boxes overlap; boxes that only touch do not.
+export function intersects(a, b) {
+  return a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY;
+}
+
+// key numbers a cell; a map view is far less than 2^20 cells across.
+const key = (i, j) => (i + 0x80000) * 0x100000 + (j + 0x80000);
+
+// GridIndex holds boxes in square cells of cell pixels and says whether a
+// box overlaps any of them.
+export class GridIndex {
+  constructor(cell = 64) {
+    this.cell = cell;
+    this.cells = new Map();
+  }
+
+  range(b) {
+    const c = this.cell;
+    return [Math.floor(b.minX / c), Math.floor(b.minY / c), Math.floor(b.maxX / c), Math.floor(b.maxY / c)];
+  }
+
+  insert(b) {
+    const [x0, y0, x1, y1] = this.range(b);
+    for (let i = x0; i <= x1; i++) {
+      for (let j = y0; j <= y1; j++) {
+        const k = key(i, j);
+        const list = this.cells.get(k);
+        if (list) { list.push(b); } else { this.cells.set(k, [b]); }
+      }
+    }
+  }
+
+  collides(b) {
+    const [x0, y0, x1, y1] = this.range(b);
+    for (let i = x0; i <= x1; i++) {
+      for (let j = y0; j <= y1; j++) {
+        const list = this.cells.get(key(i, j));
+        if (list && list.some((o) => intersects(o, b))) { return true; }
+      }
+    }
+    return false;
+  }
+}
+
+// placeLabels places candidates in the order given (the order is the
+// priority: the first placed wins a contested spot) and returns those that
+// found room, each as { id, anchor, box }.
+//
+// A candidate is { id, x, y, w, h, gap, gaps, anchors, at, mark }: the
+// point in pixels, the label's size, its distance from the point (or gaps,
+// the distances to try in turn, nearest first), the anchors to try in order
+// (default SIDES), optionally at, other points the label may go to instead
+// (a country's name: [{ x, y }, ...], tried after x, y) and, optionally, the
+// box of a mark drawn with the label (a town's dot), which must find room
+// too or the candidate is dropped. marks are the boxes no label may cover.
+// view { width, height, margin } is the map's size: a label must lie wholly
+// inside it, margin pixels clear of its edges.
+export function placeLabels(candidates, marks, view) {
+  const grid = new GridIndex();
+  marks.forEach((m) => grid.insert(m));
+  const margin = view.margin || 0;
+  const inside = (b) => b.minX >= margin && b.minY >= margin && b.maxX <= view.width - margin && b.maxY <= view.height - margin;
+  const placed = [];
+  for (const c of candidates) {
+    if (c.mark && grid.collides(c.mark)) { continue; }
+    const found = tryPlaces(c, (box) => inside(box) && !grid.collides(box) && !(c.mark && intersects(box, c.mark)));
+    if (found) {
+      grid.insert(found.box);
+      if (c.mark) { grid.insert(c.mark); }
+      placed.push(Object.assign({ id: c.id }, found));
+    }
+  }
+  return placed;
+}
+
+// tryPlaces returns the first { anchor, box, x, y } of c's points, gaps and
+// anchors, in that order of nesting, that fits.
+function tryPlaces(c, fits) {
+  const points = [{ x: c.x, y: c.y }].concat(c.at || []);
+  for (const p of points) {
+    for (const gap of c.gaps || [c.gap || 0]) {
+      for (const anchor of c.anchors || SIDES) {
+        const box = labelBox(p.x, p.y, c.w, c.h, gap, anchor);
+        if (fits(box)) { return { anchor, box, x: p.x, y: p.y }; }
+      }
+    }
+  }
+  return null;
+}

@@ -1,0 +1,207 @@
+// The map's text: base names always, and on the offline basemap the
+// country names and the towns, placed by labels.js's collision pass so that
+// no label covers an incident, a cluster, a base or another label. Labels
+// are plain elements in their own pane (above the marks, below popups),
+// placed again whenever the view or what is drawn changes.
+import { placeLabels, SIDES } from './labels.js';
+import { el } from './dom.js';
+
+const L = window.L;
+
+const MARGIN = 2; // pixels kept clear of the map's edges
+const DOT = 6; // a town's dot, pixels
+const CAPITAL_DOT = 8;
+const PAD = 2; // pixels kept between a label and anything else
+const NEAR = 12; // a base label's distance from its point; farther ones get a leader line
+const BASE_RADIUS = 9; // half a base marker
+
+// createMapLabels makes the labels pane and returns the labels' controller:
+// setBasemap(fc) hands it the offline basemap's label points and towns.
+export function createMapLabels(app) {
+  const map = app.map;
+  const pane = map.createPane('labels');
+  pane.classList.add('pane-labels');
+  let countries = [];
+  let places = [];
+  const bases = new Map(); // marker -> label element
+  let frame = 0;
+
+  // label makes a hidden label element in the pane and measures it once:
+  // its size does not change with the view.
+  function label(cls, text) {
+    const e = el('span', 'map-label ' + cls, text);
+    pane.appendChild(e);
+    return e;
+  }
+  function measure(items) {
+    const paneHidden = pane.hidden;
+    pane.hidden = false;
+    items.forEach((it) => { it.el.hidden = false; });
+    items.forEach((it) => { it.w = it.el.offsetWidth + 2 * PAD; it.h = it.el.offsetHeight + PAD; });
+    items.forEach((it) => { it.el.hidden = true; if (it.dot) { it.dot.hidden = true; } });
+    pane.hidden = paneHidden;
+  }
+
+  function setBasemap(fc) {
+    countries.concat(places).forEach((it) => { it.el.remove(); if (it.dot) { it.dot.remove(); } });
+    countries = []; places = [];
+    fc.features.forEach((f) => {
+      const p = f.properties;
+      if (p.layer === 'country-label') {
+        // A MultiPoint: the best point first, then where else the name may go.
+        const pts = f.geometry.type === 'MultiPoint' ? f.geometry.coordinates : [f.geometry.coordinates];
+        countries.push({ latlngs: pts.map((c) => L.latLng(c[1], c[0])), minzoom: p.minzoom, el: label('map-label-country', p.name) });
+      } else if (p.layer === 'place') {
+        // National capitals stand out; province seats a little.
+        const cls = p.capital === 'country' ? ' map-label-capital' : p.capital === 'province' ? ' map-label-seat' : '';
+        const dot = el('span', 'map-label-dot' + cls);
+        pane.appendChild(dot);
+        places.push({ latlng: L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]), minzoom: p.minzoom, size: p.capital === 'country' ? CAPITAL_DOT : DOT, el: label('map-label-place' + cls, p.name), dot });
+      }
+    });
+    // Countries by zoom, big ones first; towns keep the file's order (by
+    // zoom, capitals, then population: docs/basemap.md).
+    countries.sort((a, b) => a.minzoom - b.minzoom);
+    measure(countries.concat(places));
+    schedule();
+  }
+
+  // baseLabel returns the label element of a base's marker, made the first
+  // time it is asked for.
+  function baseLabel(m) {
+    let it = bases.get(m);
+    if (!it) {
+      const e = label('map-label-base base-tooltip', '');
+      e.appendChild(el('span', 'base-label', m.options.labelText));
+      it = { el: e, leader: el('span', 'map-label-leader') };
+      it.leader.hidden = true;
+      pane.appendChild(it.leader);
+      bases.set(m, it);
+      measure([it]);
+    }
+    return it;
+  }
+
+  // marks are the boxes no label may cover: every incident and base marker
+  // and cluster drawn, and the map's controls and the date written on it.
+  function marks() {
+    const out = [];
+    const add = (layer) => {
+      if (!map.hasLayer(layer)) { return; }
+      layer.eachLayer((m) => {
+        const p = map.latLngToContainerPoint(m.getLatLng());
+        if (m instanceof L.Marker) {
+          const o = m.options.icon.options;
+          const [w, h] = o.iconSize, [ax, ay] = o.iconAnchor || [w / 2, h / 2];
+          out.push({ minX: p.x - ax, minY: p.y - ay, maxX: p.x - ax + w, maxY: p.y - ay + h });
+        } else if (m instanceof L.CircleMarker) {
+          const r = m.getRadius() + (m.options.weight || 0);
+          out.push({ minX: p.x - r, minY: p.y - r, maxX: p.x + r, maxY: p.y + r });
+        }
+      });
+    };
+    add(app.layers.incidents);
+    add(app.layers.bases);
+    const c = map.getContainer().getBoundingClientRect();
+    map.getContainer().querySelectorAll('.leaflet-control, .map-date').forEach((e) => {
+      const r = e.getBoundingClientRect();
+      if (r.width && r.height) { out.push({ minX: r.left - c.left, minY: r.top - c.top, maxX: r.right - c.left, maxY: r.bottom - c.top }); }
+    });
+    return out;
+  }
+
+  function update() {
+    frame = 0;
+    const size = map.getSize();
+    const zoom = map.getZoom();
+    const view = { width: size.x, height: size.y, margin: MARGIN };
+    const inView = (p, pad) => p.x > -pad && p.y > -pad && p.x < size.x + pad && p.y < size.y + pad;
+    const cands = [];
+    const items = [];
+    const push = (it, c) => { c.id = items.length; items.push(it); cands.push(c); };
+
+    const live = new Set();
+    if (map.hasLayer(app.layers.bases)) {
+      app.layers.bases.eachLayer((m) => {
+        if (!m.options.labelText) { return; }
+        live.add(m);
+        const it = baseLabel(m);
+        const p = map.latLngToContainerPoint(m.getLatLng());
+        // Farther out when incidents ring the base.
+        push(it, { x: p.x, y: p.y, w: it.w, h: it.h, gaps: [NEAR, 32], anchors: SIDES });
+      });
+    }
+    bases.forEach((it, m) => { if (!live.has(m)) { it.el.remove(); it.leader.remove(); bases.delete(m); } });
+
+    if (map.hasLayer(app.offline)) {
+      countries.forEach((it) => {
+        if (it.minzoom > zoom) { return; }
+        const pts = it.latlngs.map((ll) => map.latLngToContainerPoint(ll)).filter((p) => inView(p, 0));
+        if (pts.length) { push(it, { x: pts[0].x, y: pts[0].y, at: pts.slice(1), w: it.w, h: it.h, gap: 2, anchors: ['center', 'above', 'below'] }); }
+      });
+      places.forEach((it) => {
+        if (it.minzoom > zoom) { return; }
+        const p = map.latLngToContainerPoint(it.latlng);
+        if (!inView(p, 0)) { return; }
+        const r = it.size / 2;
+        push(it, { x: p.x, y: p.y, w: it.w, h: it.h, gap: r + 3, anchors: SIDES.slice(0, 4), mark: { minX: p.x - r, minY: p.y - r, maxX: p.x + r, maxY: p.y + r } });
+      });
+    }
+
+    const placed = placeLabels(cands, marks(), view);
+    const shown = new Set();
+    placed.forEach((pl) => {
+      const it = items[pl.id];
+      const c = cands[pl.id];
+      shown.add(it);
+      it.el.hidden = false;
+      it.el.setAttribute('data-anchor', pl.anchor);
+      L.DomUtil.setPosition(it.el, map.containerPointToLayerPoint([pl.box.minX + PAD, pl.box.minY + PAD / 2]));
+      if (it.dot) {
+        it.dot.hidden = false;
+        L.DomUtil.setPosition(it.dot, map.containerPointToLayerPoint([c.mark.minX, c.mark.minY]));
+      }
+      if (it.leader) { drawLeader(it.leader, c, pl.box); }
+    });
+    countries.concat(places, Array.from(bases.values())).forEach((it) => {
+      if (!shown.has(it)) {
+        it.el.hidden = true;
+        if (it.dot) { it.dot.hidden = true; }
+        if (it.leader) { it.leader.hidden = true; }
+      }
+    });
+    pane.hidden = false;
+  }
+
+  // drawLeader joins a base to its label when the label had to go past
+  // the incidents around it: a thin line from the marker's edge to the
+  // nearest point of the label.
+  function drawLeader(line, c, box) {
+    const tx = Math.min(Math.max(c.x, box.minX + PAD), box.maxX - PAD);
+    const ty = Math.min(Math.max(c.y, box.minY + PAD / 2), box.maxY - PAD / 2);
+    const dx = tx - c.x, dy = ty - c.y;
+    const len = Math.hypot(dx, dy) - BASE_RADIUS;
+    if (Math.hypot(dx, dy) <= NEAR + PAD + 2 || len <= 0) { line.hidden = true; return; }
+    const start = map.containerPointToLayerPoint([c.x + dx / Math.hypot(dx, dy) * BASE_RADIUS, c.y + dy / Math.hypot(dx, dy) * BASE_RADIUS]);
+    line.hidden = false;
+    line.style.left = start.x + 'px';
+    line.style.top = start.y + 'px';
+    line.style.width = len + 'px';
+    line.style.transform = 'rotate(' + Math.atan2(dy, dx) + 'rad)';
+  }
+
+  // schedule places the labels once the current task is done: the
+  // thousands of layeradd events of one redraw make one placement. (Not
+  // requestAnimationFrame: a tab in the background gets no frames, and its
+  // labels would wait until it is shown.)
+  function schedule() {
+    if (!frame) { frame = 1; queueMicrotask(update); }
+  }
+
+  // During a zoom animation the labels would stay put while the map
+  // scales: hide them until the new view is placed.
+  map.on('zoomstart', () => { pane.hidden = true; });
+  map.on('zoomend moveend resize layeradd layerremove', schedule);
+  schedule();
+  return { setBasemap, update: schedule };
+}
