@@ -648,7 +648,7 @@ func TestEmbedDialog(t *testing.T) {
 	tb.run(chromedp.Click(chromedp.CSS(`#embed-open`)), chromedp.WaitVisible(chromedp.CSS(`#embed-dialog`)))
 	tb.run(chromedp.Click(chromedp.CSS(`input[name=embed-size][value="600x400"]`)))
 	code := eval[string](tb, `document.getElementById('embed-code').value`)
-	m := regexp.MustCompile(`^<iframe src="([^"]+)" width="600" height="400" title="Attacks on US bases in Iraq and Syria" loading="lazy" style="border:0" allowfullscreen></iframe>$`).FindStringSubmatch(code)
+	m := regexp.MustCompile(`^<iframe src="([^"]+)" width="600" height="400" title="Attacks on US bases in Iraq and Syria" loading="lazy" style="border:0;max-width:100%" allowfullscreen></iframe>$`).FindStringSubmatch(code)
 	if m == nil {
 		t.Fatalf("snippet %q", code)
 	}
