@@ -477,7 +477,7 @@ func TestMapPageInBrowser(t *testing.T) {
 			}
 		}
 		fields := eval[map[string]string](tb, `Object.fromEntries(Array.from(document.querySelectorAll('.incident-popup dt')).map(dt => [dt.textContent, dt.nextElementSibling.textContent]))`)
-		for k, want := range map[string]string{"Killed": "unknown", "Injured": "0", "Disputed": "injured, claimed_by", "Status": "Confirmed", "Claimed by": "Islamic Resistance in Iraq; Tashkil al-Waritheen", "Confirmed by": "CENTCOM (statement quoted by Rudaw)"} {
+		for k, want := range map[string]string{"Killed": "unknown", "Injured": "0", "Disputed": "injured, who claimed it", "Status": "Confirmed", "Claimed by": "Islamic Resistance in Iraq; Tashkil al-Waritheen", "Confirmed by": "CENTCOM (statement quoted by Rudaw)"} {
 			if fields[k] != want {
 				t.Errorf("popup %s = %q, want %q (all: %v)", k, fields[k], want, fields)
 			}
