@@ -93,6 +93,8 @@ type Server struct {
 	clusterCache *clusterCache
 	// warming counts the builds warmClusters has under way, for tests.
 	warming sync.WaitGroup
+	// countries names the basemap's countries by ISO code, for the tagline.
+	countries map[string]string
 }
 
 // New returns the HTTP handler serving the datasets of store. It fails only
@@ -112,7 +114,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		opts.MaxURLBytes = DefaultMaxURLBytes
 	}
 	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version(), build: buildHash(), renderer: renderer, drawing: newDrawing(opts.Drawing),
-		clusterCache: newClusterCache(3_000_000)}
+		clusterCache: newClusterCache(3_000_000), countries: countryNames(opts.Basemap)}
 	e := s.echo
 	e.HideBanner = true
 	e.HidePort = true

@@ -1,7 +1,52 @@
 // The embed dialog (the iframe snippet of the current view) and the
-// download and image links, which all follow the state.
-import { t } from './messages.js';
-import { filterQuery, viewQuery, emptySelection } from './state.js';
+// download and image links, which all follow the state; and, on /embed,
+// what the embed says about itself: its caption, its legend and (with
+// height=auto) its height, posted to the host page.
+import { t, fmtDayRange } from './messages.js';
+import { filterQuery, viewQuery, emptySelection, sameSet, words, baseIDs } from './state.js';
+
+// HOST_SCRIPT is the host page's one line: it sets the height of the
+// iframes of strikemap's origin that ask for it (static/js/embed-host.js).
+const HOST_SCRIPT = '/static/js/embed-host.js';
+
+// captionText says what an embed shows: the dates, the filters that narrow
+// the data, the count and the dataset version, in the catalog's words.
+export function captionText(s, cfg, count) {
+  const sep = t('list-sep');
+  const label = (terms, chosen) => terms.filter((x) => chosen.includes(x.word)).map((x) => x.label).join(sep);
+  const parts = [fmtDayRange(s.from, s.to)];
+  if (emptySelection(s)) {
+    parts.push(t('caption.nothing'));
+  } else {
+    if (!sameSet(s.weapons, words(cfg.weapons))) { parts.push(t('caption.weapons', { list: label(cfg.weapons, s.weapons) })); }
+    if (!sameSet(s.statuses, words(cfg.statuses))) { parts.push(t('caption.statuses', { list: label(cfg.statuses, s.statuses) })); }
+    if (!sameSet(s.bases, baseIDs(cfg))) {
+      const names = cfg.bases.filter((b) => s.bases.includes(b.id)).map((b) => b.name);
+      parts.push(names.length <= 3 ? t('caption.targets', { list: names.join(sep) }) : t('caption.targets-some', { count: names.length, total: cfg.bases.length }));
+    }
+  }
+  parts.push(count === 1 ? t('caption.count-one') : t('count-all', { count }));
+  parts.push(t('caption.version', { version: cfg.version }));
+  return parts.join(t('caption-sep'));
+}
+
+// snippet is the HTML an embed dialog offers for src at a size ("WxH", or
+// "auto": the column's width and the height the embed asks for). Every
+// size keeps to the host's column (max-width: 100%), so none overflows a
+// phone.
+export function snippet(src, size, title, origin) {
+  const attr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  if (size === 'auto') {
+    const u = new URL(src);
+    u.searchParams.set('height', 'auto');
+    return '<iframe src="' + attr(u.href) + '" width="100%" height="500" title="' + attr(title) +
+      '" loading="lazy" style="border:0;width:100%;max-width:100%" allowfullscreen data-strikemap-height="auto"></iframe>' +
+      '<script src="' + attr(origin + HOST_SCRIPT) + '" async></script>';
+  }
+  const wh = size.split('x');
+  return '<iframe src="' + attr(src) + '" width="' + attr(wh[0]) + '" height="' + attr(wh[1]) +
+    '" title="' + attr(title) + '" loading="lazy" style="border:0;max-width:100%" allowfullscreen></iframe>';
+}
 
 // DATA_LINKS are the links whose content the filters choose.
 const DATA_LINKS = ['download-incidents', 'download-csv', 'download-bases', 'export-png', 'export-svg', 'export-pdf', 'embed-image'];
@@ -76,20 +121,56 @@ export function createEmbed(app) {
   function drawCode() {
     const dialog = document.getElementById('embed-dialog');
     if (!dialog || !dialog.open) { return; }
-    const size = (dialog.querySelector('input[name=embed-size]:checked') || {}).value || '800x500';
-    const wh = size.split('x');
+    const size = (dialog.querySelector('input[name=embed-size]:checked') || {}).value || 'auto';
     const src = embedURL();
-    const attr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
     const title = document.getElementById('embed-title-text').value.trim() || t('embed-title-default');
-    document.getElementById('embed-code').value = '<iframe src="' + attr(src) + '" width="' + attr(wh[0]) + '" height="' + attr(wh[1]) +
-      '" title="' + attr(title) + '" loading="lazy" style="border:0" allowfullscreen></iframe>';
+    document.getElementById('embed-code').value = snippet(src, size, title, location.origin);
     document.getElementById('embed-preview').href = src;
     if (emptySelection(app.state)) { setLink('embed-image', null); return; }
+    const wh = size === 'auto' ? ['1200', '800'] : size.split('x');
     const iq = imageQuery();
     iq.set('width', wh[0] === '100%' ? '1200' : wh[0]);
     iq.set('height', wh[1]);
     if (title) { iq.set('title', title); }
     setLink('embed-image', '/api/export/map.png?' + iq.toString());
+  }
+
+  // drawEmbed, on /embed, writes the caption and shows in the legend only
+  // what the map shows; features are the drawn incidents (none when the
+  // map draws clusters).
+  function drawEmbed(count, features) {
+    if (!cfg.embed) { return; }
+    const s = app.state;
+    const caption = document.getElementById('embed-caption');
+    if (caption) { caption.textContent = captionText(s, cfg, count); }
+    const legend = document.getElementById('embed-legend');
+    if (legend) {
+      const incidents = s.layers.includes('incidents') && count > 0;
+      legend.querySelectorAll('[data-weapon]').forEach((li) => { li.hidden = !incidents || !s.weapons.includes(li.dataset.weapon); });
+      legend.querySelectorAll('[data-status]').forEach((li) => { li.hidden = !incidents || !s.statuses.includes(li.dataset.status); });
+      legend.querySelectorAll('[data-layer]').forEach((li) => { li.hidden = !s.layers.includes(li.dataset.layer); });
+      const disputed = app.mode === 'clusters' || features.some((f) => f.properties.disputed.length);
+      legend.querySelectorAll('[data-disputed]').forEach((li) => { li.hidden = !incidents || !disputed; });
+    }
+    postHeight();
+    if (window.parent !== window) {
+      // Tell the host page what the embed shows (e.g. to log it).
+      window.parent.postMessage({ type: 'strikemap:rendered', incidents: count, version: cfg.version }, '*');
+    }
+  }
+
+  // postHeight tells the host page (embed-host.js) the height the embed
+  // needs, with height=auto: the page is then as tall as its content.
+  let posted = 0;
+  function postHeight() {
+    if (!cfg.embed || window.parent === window || !document.body.classList.contains('auto-height')) { return; }
+    const h = Math.ceil(document.body.getBoundingClientRect().height);
+    if (h === posted) { return; }
+    posted = h;
+    window.parent.postMessage({ type: 'strikemap:height', height: h }, '*');
+  }
+  if (cfg.embed && window.ResizeObserver) {
+    new ResizeObserver(postHeight).observe(document.body);
   }
 
   if (app.panelUI) {
@@ -113,5 +194,5 @@ export function createEmbed(app) {
       }
     });
   }
-  return { drawDownloads };
+  return { drawDownloads, drawEmbed };
 }

@@ -151,6 +151,9 @@ if (app.panelUI) {
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && panel.classList.contains('open')) { closeDrawerOnPhone(); toggle.focus(); }
   });
+  // The drawer's own close button, and a tap on the map beside it, close it.
+  document.getElementById('drawer-close').addEventListener('click', () => { closeDrawerOnPhone(); toggle.focus(); });
+  document.getElementById('map').addEventListener('pointerdown', closeDrawerOnPhone, true);
 }
 
 // ---- update cycle -------------------------------------------------------
@@ -220,10 +223,7 @@ app.update = function (push) {
     if (state.sel && sel && !sel.isPopupOpen()) { sel.openPopup(); }
     renders++;
     document.body.setAttribute('data-renders', String(renders));
-    if (cfg.embed && window.parent !== window) {
-      // Tell the host page what the embed shows (e.g. to size or log it).
-      window.parent.postMessage({ type: 'strikemap:rendered', incidents: n, version: cfg.version }, '*');
-    }
+    embed.drawEmbed(n, inc.features);
     app.setBusy(false);
   }).catch((err) => {
     if (my !== seq) { return; }

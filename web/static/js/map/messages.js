@@ -34,6 +34,17 @@ const en = {
     'field.claimed-by': 'Claimed by',
     'field.confirmed-by': 'Confirmed by',
     'field.disputed': 'Disputed',
+    // The incident properties sources may disagree on (geo.DisputableFields).
+    'disputed.date': 'date',
+    'disputed.weapon': 'weapon',
+    'disputed.count': 'how many',
+    'disputed.base': 'target',
+    'disputed.outcome': 'outcome',
+    'disputed.injured': 'injured',
+    'disputed.killed': 'killed',
+    'disputed.claimed_by': 'who claimed it',
+    'disputed.location': 'location',
+    'list-sep': ', ',
     'located': '{target} (located {precision})',
     'sources': 'Sources ({count})',
     'permalink': 'Permalink and printable page',
@@ -70,6 +81,14 @@ const en = {
     'count-none': '0 incidents: tick at least one weapon, status and target',
     'downloads-none': 'Nothing is selected, so there is nothing to download: tick at least one weapon, status and target.',
     'embed-title-default': 'strikemap map',
+    'caption-sep': ' · ',
+    'caption.weapons': 'weapon: {list}',
+    'caption.statuses': 'status: {list}',
+    'caption.targets': 'target: {list}',
+    'caption.targets-some': '{count} of {total} targets',
+    'caption.nothing': 'nothing selected',
+    'caption.count-one': '1 incident',
+    'caption.version': 'data version {version}',
     'copied': 'Copied.',
     'histogram-label': 'Incidents per {unit} from {first} to {last}; the busiest {unit} has {max}. Drag across it, or set the dates below, to choose a range.',
     'unit.day': 'day',
@@ -100,6 +119,17 @@ export function dir() { return current.dir; }
 
 // fmtNumber writes a count with the locale's digit grouping: 12,345.
 export function fmtNumber(n) { return new Intl.NumberFormat(current.locale).format(n); }
+
+// fmtDayRange writes a span of days (YYYY-MM-DD, inclusive) the locale's
+// way: "Oct 18, 2023 – Jan 28, 2024".
+export function fmtDayRange(from, to) {
+  const f = new Intl.DateTimeFormat(current.locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const d = (s) => new Date(s + 'T00:00:00Z');
+  return from === to ? f.format(d(from)) : f.formatRange(d(from), d(to));
+}
+
+// has reports whether the catalog (or English) has a message key.
+export function has(key) { return Boolean((current.messages && current.messages[key]) || en.messages[key]); }
 
 // t returns the message key with {name} replaced by params.name; numbers
 // are formatted with fmtNumber, everything else with String.

@@ -1,6 +1,6 @@
 // The popups of incidents and bases, built as DOM nodes from the data.
 import { el, safeURL } from './dom.js';
-import { t, fmtNumber } from './messages.js';
+import { t, has, fmtNumber } from './messages.js';
 import { fmtDate, fmtCount, targetText, weaponText } from './text.js';
 
 function row(dl, term, value) {
@@ -17,6 +17,12 @@ function pageLink(app, href, text) {
   a.href = href;
   if (app.cfg.embed) { a.target = '_blank'; a.rel = 'noopener'; }
   return a;
+}
+
+// disputedText names the properties sources disagree on in words, not as
+// the data's field names (claimed_by is "who claimed it").
+export function disputedText(fields) {
+  return fields.map((k) => (has('disputed.' + k) ? t('disputed.' + k) : k)).join(t('list-sep'));
 }
 
 export function incidentPopup(app, f) {
@@ -38,7 +44,7 @@ export function incidentPopup(app, f) {
   const officials = p.sources.filter((s) => s.kind === 'official').map((s) => s.publisher);
   if (officials.length) { row(dl, t('field.confirmed-by'), officials.join('; ')); }
   if (p.disputed.length) {
-    row(dl, t('field.disputed'), p.disputed.join(', ')).className = 'disputed-fields';
+    row(dl, t('field.disputed'), disputedText(p.disputed)).className = 'disputed-fields';
   }
   box.appendChild(dl);
   box.appendChild(el('h4', null, t('sources', { count: p.sources.length })));
