@@ -13,7 +13,8 @@ type Filter struct {
 	// [Date, DateEnd] overlaps [From, To]. Nil means unbounded.
 	From, To *Date
 	// Weapons, Statuses and Bases keep incidents whose value is in the list;
-	// an empty list keeps all.
+	// an empty list keeps all. NoBase in Bases keeps the incidents with no
+	// known target base.
 	Weapons  []Weapon
 	Statuses []Status
 	Bases    []string
@@ -23,6 +24,10 @@ type Filter struct {
 	// (RFC 7946 §5.2). Nil keeps all.
 	BBox *orb.Bound
 }
+
+// NoBase is the Base of an incident with no known target, and the word for
+// such incidents in Filter.Bases. No base id can be empty.
+const NoBase = ""
 
 // Match reports whether inc passes every condition of f.
 func (f *Filter) Match(inc *Incident) bool {

@@ -96,7 +96,7 @@ type Incident struct {
 	Weapon            Weapon
 	Status            Status
 	LocationPrecision Precision
-	Base              string // target base id, or "" when none
+	Base              string // target base id, or NoBase ("") when none
 	Outcome           string
 	ClaimedBy         []string
 	Sources           []Source

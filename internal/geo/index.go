@@ -18,7 +18,7 @@ type index struct {
 	maxSpan Date               // the longest DateEnd - Date of any incident
 	lastDay Date               // the latest DateEnd of any incident
 	cells   map[cell][]int32   // incidents per grid cell, ascending
-	byBase  map[string][]int32 // incidents per target base, ascending
+	byBase  map[string][]int32 // incidents per target base (NoBase too), ascending
 }
 
 // cellSize is the grid's cell, in degrees: small enough that a city-sized
@@ -42,9 +42,7 @@ func buildIndex(incidents []Incident) index {
 		}
 		c := cellOf(inc.Point)
 		ix.cells[c] = append(ix.cells[c], int32(i))
-		if inc.Base != "" {
-			ix.byBase[inc.Base] = append(ix.byBase[inc.Base], int32(i))
-		}
+		ix.byBase[inc.Base] = append(ix.byBase[inc.Base], int32(i)) // NoBase too
 	}
 	return ix
 }
@@ -54,31 +52,7 @@ func buildIndex(incidents []Incident) index {
 // true when further matches follow. It reads only the incidents in the
 // filter's date range and, with a box or bases, only those cells or lists.
 func (d *Dataset) Query(f Filter, offset, limit int) (out []*Incident, more bool) {
-	lo, hi := d.dateRange(f)
-	if lo >= hi {
-		return nil, false
-	}
-	runs := d.runs(f, lo, hi)
-	it := newMerger(runs)
-	skipped := 0
-	for {
-		i, ok := it.next()
-		if !ok {
-			return out, false
-		}
-		inc := &d.Incidents[i]
-		if !f.Match(inc) {
-			continue
-		}
-		if skipped < offset {
-			skipped++
-			continue
-		}
-		if limit >= 0 && len(out) == limit {
-			return out, true
-		}
-		out = append(out, inc)
-	}
+	return d.QueryOrder(f, ByDate, offset, limit)
 }
 
 // Count returns how many incidents match f, reading as Query does.
@@ -135,11 +109,7 @@ func (d *Dataset) dateRange(f Filter) (lo, hi int) {
 func (d *Dataset) runs(f Filter, lo, hi int) [][]int32 {
 	var best [][]int32
 	bestN := hi - lo
-	clip := func(list []int32) []int32 {
-		a, _ := slices.BinarySearch(list, int32(lo))
-		b, _ := slices.BinarySearch(list, int32(hi))
-		return list[a:b]
-	}
+	clip := func(list []int32) []int32 { return clipRun(list, lo, hi) }
 	if len(f.Bases) > 0 {
 		var runs [][]int32
 		n := 0
@@ -201,25 +171,39 @@ func (d *Dataset) cellRuns(b orb.Bound, clip func([]int32) []int32, limit int) (
 // the merger recognises it by its negative second element.
 func rangeRun(lo, hi int) []int32 { return []int32{int32(lo), int32(-hi)} }
 
-// merger yields the positions of several ascending runs in ascending order
-// (a k-way merge over a heap of run heads).
+// walker yields positions of the dataset's incidents, one at a time.
+type walker interface{ next() (int, bool) }
+
+// merger yields the positions of several ascending runs in ascending order,
+// or in descending order when desc is set (a k-way merge over a heap of run
+// heads, walking each run from its end when descending).
 type merger struct {
 	runs [][]int32
 	h    []runHead
-	// seq is set for the single whole-range run [seqNext, seqEnd).
+	desc bool
+	// seq is set for the single whole-range run [lo, hi): next walks from
+	// seqNext to seqEnd, up or down.
 	seq             bool
 	seqNext, seqEnd int
 }
 
 type runHead struct{ run, pos int }
 
-func newMerger(runs [][]int32) *merger {
+func newMerger(runs [][]int32, desc bool) *merger {
 	if len(runs) == 1 && len(runs[0]) == 2 && runs[0][1] < 0 {
-		return &merger{seq: true, seqNext: int(runs[0][0]), seqEnd: int(-runs[0][1])}
+		lo, hi := int(runs[0][0]), int(-runs[0][1])
+		if desc {
+			return &merger{seq: true, desc: true, seqNext: hi - 1, seqEnd: lo - 1}
+		}
+		return &merger{seq: true, seqNext: lo, seqEnd: hi}
 	}
-	m := &merger{runs: runs, h: make([]runHead, 0, len(runs))}
+	m := &merger{runs: runs, h: make([]runHead, 0, len(runs)), desc: desc}
 	for r := range runs {
-		m.h = append(m.h, runHead{run: r})
+		pos := 0
+		if desc {
+			pos = len(runs[r]) - 1
+		}
+		m.h = append(m.h, runHead{run: r, pos: pos})
 	}
 	heap.Init(m)
 	return m
@@ -227,19 +211,28 @@ func newMerger(runs [][]int32) *merger {
 
 func (m *merger) next() (int, bool) {
 	if m.seq {
-		if m.seqNext >= m.seqEnd {
+		if m.seqNext == m.seqEnd {
 			return 0, false
 		}
-		m.seqNext++
-		return m.seqNext - 1, true
+		i := m.seqNext
+		if m.desc {
+			m.seqNext--
+		} else {
+			m.seqNext++
+		}
+		return i, true
 	}
 	if len(m.h) == 0 {
 		return 0, false
 	}
 	top := &m.h[0]
 	v := m.runs[top.run][top.pos]
-	top.pos++
-	if top.pos == len(m.runs[top.run]) {
+	if m.desc {
+		top.pos--
+	} else {
+		top.pos++
+	}
+	if top.pos < 0 || top.pos == len(m.runs[top.run]) {
 		heap.Pop(m)
 	} else {
 		heap.Fix(m, 0)
@@ -249,7 +242,11 @@ func (m *merger) next() (int, bool) {
 
 func (m *merger) Len() int { return len(m.h) }
 func (m *merger) Less(i, j int) bool {
-	return m.runs[m.h[i].run][m.h[i].pos] < m.runs[m.h[j].run][m.h[j].pos]
+	a, b := m.runs[m.h[i].run][m.h[i].pos], m.runs[m.h[j].run][m.h[j].pos]
+	if m.desc {
+		return a > b
+	}
+	return a < b
 }
 func (m *merger) Swap(i, j int) { m.h[i], m.h[j] = m.h[j], m.h[i] }
 func (m *merger) Push(x any)    { m.h = append(m.h, x.(runHead)) }
@@ -257,4 +254,49 @@ func (m *merger) Pop() any {
 	x := m.h[len(m.h)-1]
 	m.h = m.h[:len(m.h)-1]
 	return x
+}
+
+// chain yields the positions of runs one run after another, or, when desc
+// is set, the runs in reverse order each from its end.
+type chain struct {
+	runs [][]int32
+	desc bool
+	run  int // the run being walked
+	pos  int // the next position in it
+}
+
+func newChain(runs [][]int32, desc bool) *chain {
+	c := &chain{runs: runs, desc: desc}
+	if desc {
+		c.run = len(runs) - 1
+		if c.run >= 0 {
+			c.pos = len(runs[c.run]) - 1
+		}
+	}
+	return c
+}
+
+func (c *chain) next() (int, bool) {
+	if c.desc {
+		for c.run >= 0 && c.pos < 0 {
+			c.run--
+			if c.run >= 0 {
+				c.pos = len(c.runs[c.run]) - 1
+			}
+		}
+		if c.run < 0 {
+			return 0, false
+		}
+		c.pos--
+		return int(c.runs[c.run][c.pos+1]), true
+	}
+	for c.run < len(c.runs) && c.pos == len(c.runs[c.run]) {
+		c.run++
+		c.pos = 0
+	}
+	if c.run == len(c.runs) {
+		return 0, false
+	}
+	c.pos++
+	return int(c.runs[c.run][c.pos-1]), true
 }

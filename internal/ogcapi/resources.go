@@ -295,7 +295,7 @@ func queryablesOf(d *geo.Dataset, id string) map[string]queryable {
 		"date":     {Title: "Date", Description: "The incident's first local day (date_end is its last); filter with datetime, which matches when the days overlap.", Type: "string", Format: "date", Role: "primary-instant"},
 		"weapon":   {Title: "Weapon", Description: "What the attackers used; filter with weapon=a,b.", Type: "string", Enum: geo.Words(geo.Weapons)},
 		"status":   {Title: "Status", Description: "How well attested the incident is; filter with status=a,b.", Type: "string", Enum: geo.Words(geo.Statuses)},
-		"base":     {Title: "Target base", Description: "The id of the targeted base; filter with base=a,b.", Type: "string", Enum: ids},
+		"base":     {Title: "Target base", Description: "The id of the targeted base; filter with base=a,b, and - for no known base.", Type: "string", Enum: ids},
 	}
 }
 

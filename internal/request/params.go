@@ -128,8 +128,14 @@ func Vocabulary[T geo.Term](q url.Values, name string, allowed []T) ([]T, error)
 	return out, nil
 }
 
+// NoBaseWord stands for the incidents with no known target base in a list
+// of base ids (base=harir,-). A base id starts with a letter or a digit, so
+// none can be "-".
+const NoBaseWord = "-"
+
 // BaseIDs reads a comma-separated list of base ids that must exist in d,
-// dropping repeats; it is nil when absent.
+// dropping repeats; NoBaseWord in it becomes geo.NoBase. It is nil when
+// absent.
 func BaseIDs(q url.Values, name string, d *geo.Dataset) ([]string, error) {
 	items, err := List(q, name)
 	if err != nil {
@@ -137,8 +143,10 @@ func BaseIDs(q url.Values, name string, d *geo.Dataset) ([]string, error) {
 	}
 	out := make([]string, 0, len(items))
 	for _, id := range items {
-		if _, ok := d.Base(id); !ok {
-			return nil, BadParam(name, "%s %s is not a known base id; known ids: %s", name, strconv.Quote(Truncate(id)), baseIDList(d))
+		if id == NoBaseWord {
+			id = geo.NoBase
+		} else if _, ok := d.Base(id); !ok {
+			return nil, BadParam(name, "%s %s is not a known base id; known ids: %s, or %s for incidents with no known base", name, strconv.Quote(Truncate(id)), baseIDList(d), NoBaseWord)
 		}
 		if !slices.Contains(out, id) {
 			out = append(out, id)
@@ -158,6 +166,19 @@ func baseIDList(d *geo.Dataset) string {
 		ids = append(ids, b.ID)
 	}
 	return strings.Join(ids, ", ")
+}
+
+// Order reads a sort order (date, -date, base, -base); it is geo.ByDate
+// when absent.
+func Order(q url.Values, name string) (geo.Order, error) {
+	if !q.Has(name) {
+		return geo.ByDate, nil
+	}
+	o, ok := geo.ParseTerm(geo.Orders, q.Get(name))
+	if !ok {
+		return geo.ByDate, BadParam(name, "%s %s is not one of %s (a leading - reverses the order)", name, strconv.Quote(Truncate(q.Get(name))), strings.Join(geo.Words(geo.Orders), ", "))
+	}
+	return o, nil
 }
 
 // BBox reads minLon,minLat,maxLon,maxLat in degrees (CRS84). A box whose

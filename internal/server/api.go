@@ -15,12 +15,18 @@ import (
 	"strikemap/internal/request"
 )
 
-// incidents answers GET /api/incidents.geojson?from=&to=&weapon=&status=&base=&bbox=&limit=&offset=.
+// incidents answers GET /api/incidents.geojson?from=&to=&weapon=&status=&base=&bbox=&sort=&limit=&offset=.
 // Without limit the whole filtered set streams as it is written, so even a
-// million incidents start at once and hold no more memory than a page.
+// million incidents start at once and hold no more memory than a page. sort
+// orders the whole filtered set before it is cut into pages, so the first
+// page of sort=-date holds the newest incidents.
 func (s *Server) incidents(c echo.Context) error {
 	d := s.store.Dataset()
-	q, f, err := filterQuery(c, d, "download", "limit", "offset")
+	q, f, err := filterQuery(c, d, "download", "sort", "limit", "offset", "count")
+	if err != nil {
+		return err
+	}
+	order, err := request.Order(q, "sort")
 	if err != nil {
 		return err
 	}
@@ -28,14 +34,21 @@ func (s *Server) incidents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	count, err := parseBool(q, "count")
+	if err != nil {
+		return err
+	}
 	if done, err := s.notModified(c, d, q, downloadName("incidents", f, nil)); done || err != nil {
 		return err
 	}
-	matches, more := d.Query(f, offset, limit)
-	// No numberMatched here: counting reads every match, which would make
-	// a page of 1,000 cost as much as the whole set. /api/timeline.json
-	// and /api/clusters.geojson count, and so does the OGC API.
+	matches, more := d.QueryOrder(f, order, offset, limit)
+	// numberMatched only when asked (count=1): counting reads every match,
+	// which would make a page of 1,000 cost as much as the whole set. The
+	// map page's list asks, once per page, to say "1–500 of 200,000".
 	page := export.Page{Matched: -1}
+	if count {
+		page.Matched = d.Count(f)
+	}
 	if limit >= 0 {
 		page.Paged = true
 		if more {

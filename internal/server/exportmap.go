@@ -247,6 +247,10 @@ func caption(d *geo.Dataset, f geo.Filter, incidents []*geo.Incident) string {
 	if len(f.Bases) > 0 {
 		names := make([]string, len(f.Bases))
 		for i, id := range f.Bases {
+			if id == geo.NoBase {
+				names[i] = "no known base"
+				continue
+			}
 			b, _ := d.Base(id)
 			names[i] = b.Name
 		}

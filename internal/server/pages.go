@@ -89,6 +89,9 @@ func (s *Server) mapConfig(d *geo.Dataset) templates.MapConfig {
 		bound = bound.Extend(b.Point)
 	}
 	cfg.Bounds = [4]float64{bound.Min.Lon(), bound.Min.Lat(), bound.Max.Lon(), bound.Max.Lat()}
+	if d.Count(geo.Filter{Bases: []string{geo.NoBase}}) > 0 {
+		cfg.NoBase = request.NoBaseWord
+	}
 	return cfg
 }
 

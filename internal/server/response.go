@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -96,7 +97,11 @@ func downloadName(layer string, f geo.Filter, radii []float64) string {
 		parts = append(parts, joinStrings(f.Statuses))
 	}
 	if len(f.Bases) > 0 {
-		parts = append(parts, strings.Join(f.Bases, "-"))
+		ids := slices.Clone(f.Bases)
+		if k := slices.Index(ids, geo.NoBase); k >= 0 {
+			ids[k] = "nobase"
+		}
+		parts = append(parts, strings.Join(ids, "-"))
 	}
 	if f.BBox != nil {
 		parts = append(parts, "bbox")

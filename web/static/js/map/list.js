@@ -1,57 +1,143 @@
 // The incident list (the keyboard and screen-reader way through the data)
-// and the count above it.
+// and the count above it. The list is a page of the server's answer: the
+// server sorts the whole filtered set (sort=date, -date, base, -base) and
+// the list pages through it, so the newest incident of 200,000 is one click
+// away. By default it holds only what the map shows (the view's bbox), and
+// follows the map as it moves.
 import { el, symbol } from './dom.js';
 import { t } from './messages.js';
-import { emptySelection } from './state.js';
+import { getJSON } from './api.js';
+import { emptySelection, filterQuery } from './state.js';
 import { fmtDate, targetText, weaponText } from './text.js';
+
+// nextSort is the order a click on a column's header asks for: its
+// ascending order first, then the reverse.
+export function nextSort(current, column) {
+  return current === column ? '-' + column : column;
+}
+
+// pageRange says which rows a page holds: "1–500 of 6,000".
+export function pageRange(offset, returned, matched, inView) {
+  if (matched === 0) { return t(inView ? 'list-none-in-view' : 'list-none'); }
+  return t(inView ? 'list-range-in-view' : 'list-range', { first: offset + 1, last: offset + returned, total: matched });
+}
+
+// viewBBox is the map's view as the API's bbox, clamped to the world.
+export function viewBBox(map) {
+  const b = map.getBounds();
+  return [Math.max(-180, b.getWest()), Math.max(-90, b.getSouth()), Math.min(180, b.getEast()), Math.min(90, b.getNorth())]
+    .map((v) => v.toFixed(5)).join(',');
+}
 
 export function createList(app) {
   const { cfg } = app;
-  let sortAscending = true;
-  let last = null;
+  let sort = 'date';
+  let offset = 0;
+  let seq = 0;
+  let held = false; // a move of the map the list made itself
+  const inView = () => document.getElementById('list-in-view').checked;
 
-  function draw(fc) {
-    if (!app.panelUI) { return; }
-    last = fc;
+  function drawRows(fc) {
     const Lb = app.labels;
     const tbody = document.querySelector('#incident-list tbody');
-    const rows = fc.features.slice(0, cfg.listLimit);
-    rows.sort((a, b) => {
-      const c = a.properties.date < b.properties.date ? -1 : a.properties.date > b.properties.date ? 1 : (a.id < b.id ? -1 : 1);
-      return sortAscending ? c : -c;
-    });
     const frag = document.createDocumentFragment();
-    rows.forEach((f) => {
+    fc.features.forEach((f) => {
       const p = f.properties;
       const tr = el('tr');
       tr.setAttribute('data-id', f.id);
-      tr.appendChild(el('td', 'nowrap', fmtDate(p)));
-      tr.appendChild(el('td', null, targetText(p)));
-      const w = el('td', 'nowrap');
-      w.appendChild(symbol(p.weapon, p.status, false));
-      w.appendChild(document.createTextNode(' ' + weaponText(Lb, p)));
+      const date = el('td', 'list-date');
+      date.appendChild(el('span', 'nowrap', p.date));
+      if (p.date_end) {
+        // "to 2023-10-20", the date kept whole (a browser may break a
+        // squeezed line after a hyphen) and the words of the message free.
+        const end = el('span', 'date-end');
+        const [before, after] = t('date-to', { date: '\u0001' }).split('\u0001');
+        end.append(before, el('span', 'nowrap', p.date_end), after || '');
+        date.appendChild(end);
+      }
+      tr.appendChild(date);
+      tr.appendChild(el('td', 'list-target', targetText(p)));
+      const w = el('td', 'list-attack');
+      // The symbol keeps to the first word, and the rest wraps where it
+      // has spaces: "Unknown weapon × 3" on one line would widen the
+      // column past the panel.
+      const text = weaponText(Lb, p);
+      const cut = text.indexOf(' ') < 0 ? text.length : text.indexOf(' ');
+      const weapon = el('span', 'list-weapon');
+      const first = el('span', 'nowrap');
+      first.append(symbol(p.weapon, p.status, false), ' ' + text.slice(0, cut));
+      weapon.append(first, text.slice(cut));
+      w.appendChild(weapon);
+      w.appendChild(el('span', 'status st-' + p.status, p.disputed.length ? t('disputed-suffix', { status: Lb.status[p.status] }) : Lb.status[p.status]));
       tr.appendChild(w);
-      tr.appendChild(el('td', 'status st-' + p.status, p.disputed.length ? t('disputed-suffix', { status: Lb.status[p.status] }) : Lb.status[p.status]));
-      const td = el('td');
+      const td = el('td', 'list-show');
       const btn = el('button', 'focus-incident', t('show'));
       btn.type = 'button';
       btn.setAttribute('aria-label', t('show-label', { date: fmtDate(p), weapon: Lb.weapon[p.weapon].toLowerCase(), target: targetText(p) }));
-      btn.addEventListener('click', () => app.focusIncident(f.id, true));
+      btn.addEventListener('click', () => app.focusIncident(f.id, true, f));
       td.appendChild(btn);
       tr.appendChild(td);
       frag.appendChild(tr);
     });
-    if (fc.features.length > cfg.listLimit) {
-      const more = el('tr', 'list-more');
-      const td = el('td', null, t('list-more', { limit: cfg.listLimit }));
-      td.colSpan = 5;
-      more.appendChild(td);
-      frag.appendChild(more);
-    }
     tbody.replaceChildren(frag);
-    const th = document.querySelector('#incident-list th[aria-sort]');
-    th.setAttribute('aria-sort', sortAscending ? 'ascending' : 'descending');
-    document.getElementById('sort-date').textContent = t(sortAscending ? 'sort-date-asc' : 'sort-date-desc');
+  }
+
+  function drawSort() {
+    [['date', 'sort-date'], ['base', 'sort-base']].forEach(([column, id]) => {
+      const button = document.getElementById(id);
+      const th = button.closest('th');
+      const on = sort.replace('-', '') === column;
+      if (on) { th.setAttribute('aria-sort', sort[0] === '-' ? 'descending' : 'ascending'); } else { th.removeAttribute('aria-sort'); }
+      button.textContent = t('sort.' + column + (on ? (sort[0] === '-' ? '.desc' : '.asc') : ''));
+    });
+  }
+
+  function drawPaging(returned, matched) {
+    document.getElementById('list-prev').disabled = offset === 0;
+    document.getElementById('list-next').disabled = offset + returned >= matched;
+    document.getElementById('list-range').textContent = pageRange(offset, returned, matched, inView());
+  }
+
+  // load asks the server for the list's page and draws it.
+  function load() {
+    if (!app.panelUI) { return Promise.resolve(); }
+    const my = ++seq;
+    drawSort();
+    const shown = app.shown ? app.shown() : app.state; // play's frame, while it plays
+    if (emptySelection(shown)) {
+      drawRows({ features: [] });
+      drawPaging(0, 0);
+      return Promise.resolve();
+    }
+    const q = filterQuery(shown, cfg);
+    if (inView()) { q.set('bbox', viewBBox(app.map)); }
+    q.set('sort', sort);
+    q.set('limit', String(cfg.listLimit));
+    if (offset > 0) { q.set('offset', String(offset)); }
+    q.set('count', '1');
+    app.setBusy(true, 'list');
+    return getJSON('/api/incidents.geojson?' + q.toString()).then((fc) => {
+      if (my !== seq) { return; }
+      drawRows(fc);
+      drawPaging(fc.features.length, fc.numberMatched);
+      app.setBusy(false, 'list');
+    }).catch((err) => {
+      if (my !== seq) { return; }
+      app.showError(t('load-failed', { error: err.message }));
+      app.setBusy(false, 'list');
+    });
+  }
+
+  // refresh starts the list again from its first page: the filters changed.
+  function refresh() {
+    offset = 0;
+    return load();
+  }
+
+  // moved follows the map, unless the list itself moved it (Show): the row
+  // the reader chose stays where it is.
+  function moved() {
+    if (!held && inView()) { refresh(); }
   }
 
   function drawCount(n, total) {
@@ -63,10 +149,17 @@ export function createList(app) {
   }
 
   if (app.panelUI) {
-    document.getElementById('sort-date').addEventListener('click', () => {
-      sortAscending = !sortAscending;
-      if (last) { draw(last); }
-    });
+    document.getElementById('sort-date').addEventListener('click', () => { sort = nextSort(sort, 'date'); refresh(); });
+    document.getElementById('sort-base').addEventListener('click', () => { sort = nextSort(sort, 'base'); refresh(); });
+    document.getElementById('list-in-view').addEventListener('change', refresh);
+    document.getElementById('list-prev').addEventListener('click', () => { offset = Math.max(0, offset - cfg.listLimit); load(); });
+    document.getElementById('list-next').addEventListener('click', () => { offset += cfg.listLimit; load(); });
   }
-  return { draw, drawCount };
+  // quietly runs fn (a move of the map) without the list following it.
+  function quietly(fn) {
+    held = true;
+    try { fn(); } finally { held = false; }
+  }
+
+  return { refresh, moved, quietly, drawCount };
 }

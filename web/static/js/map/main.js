@@ -14,6 +14,9 @@ import { createTimeline } from './timeline.js';
 import { createList } from './list.js';
 import { createEmbed } from './embed.js';
 import { createMapLabels } from './maplabels.js';
+import { incidentPopup } from './popups.js';
+
+const L = window.L;
 
 const cfg = JSON.parse(document.getElementById('map-config').textContent);
 
@@ -51,7 +54,13 @@ app.writeURL = function (push) {
 // or is paused, the state with play's frame for dates.
 app.frame = null;
 app.shown = () => (app.frame ? { ...app.state, from: app.frame.from, to: app.frame.to } : app.state);
-app.setBusy = (b) => document.body.setAttribute('data-busy', b ? '1' : '0');
+// busy is what is loading: the map ('map') and the list ('list') load
+// apart, and the page is settled when neither is.
+const busy = { map: false, list: false };
+app.setBusy = (b, part = 'map') => {
+  busy[part] = b;
+  document.body.setAttribute('data-busy', busy.map || busy.list ? '1' : '0');
+};
 app.isFiltered = () => filterQuery(app.state, cfg).toString() !== '';
 
 const map = createMap(app);
@@ -65,7 +74,9 @@ map.on('moveend', () => {
   syncView();
   app.writeURL(false);
   embed.drawDownloads();
-  if (app.mode === 'clusters' && document.body.getAttribute('data-ready') === '1') { drawClusters(app); }
+  if (document.body.getAttribute('data-ready') !== '1') { return; }
+  if (app.mode === 'clusters') { drawClusters(app); }
+  list.moved();
 });
 
 // ---- the form ----------------------------------------------------------
@@ -124,17 +135,27 @@ app.onlyBase = function (id) {
   app.update(true);
 };
 
-app.focusIncident = function (id, push) {
+// focusIncident zooms to an incident and opens it. f, the incident's
+// feature, is for when it has no marker of its own: in cluster mode it may
+// be inside a cluster, so its popup opens on its own at its place.
+app.focusIncident = function (id, push, f) {
   const m = app.markers[id];
-  if (!m) { return; }
+  if (!m && !f) { return; }
   if (!app.state.layers.includes('incidents')) {
     app.state.layers.push('incidents');
     applyLayers(app);
   }
   closeDrawerOnPhone();
-  map.setView(m.getLatLng(), Math.max(map.getZoom(), 9), { animate: false });
+  const at = m ? m.getLatLng() : L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+  list.quietly(() => map.setView(at, Math.max(map.getZoom(), 9), { animate: false }));
   app.state.sel = id;
-  m.openPopup();
+  if (m) {
+    m.openPopup();
+  } else {
+    const popup = L.popup({ maxWidth: 360, minWidth: 260, maxHeight: 380, autoPanPadding: [20, 20] })
+      .setLatLng(at).setContent(incidentPopup(app, f)).openOn(map);
+    popup.on('remove', () => { if (app.state.sel === id) { app.state.sel = ''; app.writeURL(true); } });
+  }
   app.writeURL(push);
 };
 
@@ -170,6 +191,7 @@ function zeroSummary(p) {
   Object.keys(p.by_status).forEach((k) => { p.by_status[k] = 0; });
 }
 
+app.showError = showError;
 function showError(msg) {
   let box = document.getElementById('map-error');
   if (!box) {
@@ -214,13 +236,13 @@ app.update = function (push) {
     const [inc, bfc, lfc] = r;
     drawBases(app, bfc);
     drawLinks(app, lfc);
-    list.draw(inc);
     const n = app.mode === 'clusters' ? app.clusterTotal : inc.features.length;
     list.drawCount(n, total === null ? n : total);
     const err = document.getElementById('map-error');
     if (err) { err.remove(); }
     const sel = app.markers[state.sel];
     if (state.sel && sel && !sel.isPopupOpen()) { sel.openPopup(); }
+    list.refresh();
     renders++;
     document.body.setAttribute('data-renders', String(renders));
     embed.drawEmbed(n, inc.features);

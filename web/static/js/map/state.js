@@ -9,7 +9,11 @@ export const DEFAULT_VIEW = { lat: 34.2, lon: 41.6, zoom: 6 };
 export const MAX_ZOOM = 19;
 
 export const words = (terms) => terms.map((t) => t.word);
-export const baseIDs = (cfg) => cfg.bases.map((b) => b.id);
+// baseIDs are the target choices: the bases' ids, and cfg.noBase (the
+// API's word for the incidents with no known base) when the data has such
+// incidents. All of them ticked is no base filter at all; unticking one
+// base keeps every other choice, no known base included.
+export const baseIDs = (cfg) => cfg.bases.map((b) => b.id).concat(cfg.noBase ? [cfg.noBase] : []);
 
 export function defaultState(cfg) {
   return {
