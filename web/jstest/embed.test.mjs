@@ -24,6 +24,12 @@ test('the caption says the dates, what narrows the data, the count and the versi
   assert.equal(captionText(s, cfg, 1), 'Oct 18, 2023 · weapon: Rocket · target: Alpha, Bravo · 1 incident · data version abc123');
   s.bases = ['a', 'b', 'c', 'd'];
   assert.match(captionText(s, cfg, 12345), / · 4 of 5 targets · 12,345 incidents · /);
+  // "No known base" is a target like the others: the caption names it.
+  const withNone = { ...cfg, noBase: '-' };
+  s.bases = ['a', '-'];
+  assert.match(captionText(s, withNone, 7), / · target: Alpha, no known base · 7 incidents · /);
+  s.bases = ['a', 'b', 'c', 'd', 'e'];
+  assert.match(captionText(s, withNone, 7), / · 5 of 6 targets · 7 incidents · /);
   s.statuses = [];
   assert.match(captionText(s, cfg, 0), / · nothing selected · 0 incidents · /);
 });

@@ -21,8 +21,11 @@ export function captionText(s, cfg, count) {
     if (!sameSet(s.weapons, words(cfg.weapons))) { parts.push(t('caption.weapons', { list: label(cfg.weapons, s.weapons) })); }
     if (!sameSet(s.statuses, words(cfg.statuses))) { parts.push(t('caption.statuses', { list: label(cfg.statuses, s.statuses) })); }
     if (!sameSet(s.bases, baseIDs(cfg))) {
+      // The targets in the order the panel lists them, "no known base" last.
       const names = cfg.bases.filter((b) => s.bases.includes(b.id)).map((b) => b.name);
-      parts.push(names.length <= 3 ? t('caption.targets', { list: names.join(sep) }) : t('caption.targets-some', { count: names.length, total: cfg.bases.length }));
+      if (cfg.noBase && s.bases.includes(cfg.noBase)) { names.push(t('no-known-base')); }
+      const total = baseIDs(cfg).length;
+      parts.push(names.length <= 3 ? t('caption.targets', { list: names.join(sep) }) : t('caption.targets-some', { count: names.length, total }));
     }
   }
   parts.push(count === 1 ? t('caption.count-one') : t('count-all', { count }));
