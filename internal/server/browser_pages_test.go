@@ -187,6 +187,8 @@ func TestIncidentPageInBrowser(t *testing.T) {
 				for _, name := range []string{"clipboard-read", "clipboard-write"} {
 					if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
 						Permission: &cdpbrowser.PermissionDescriptor{Name: name}, Setting: cdpbrowser.PermissionSettingGranted, Origin: tb.base,
+						// Each tab has a browser context of its own: the grant is for it.
+						BrowserContextID: chromedp.FromContext(ctx).BrowserContextID,
 					}); err != nil {
 						return err
 					}

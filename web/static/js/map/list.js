@@ -35,7 +35,8 @@ export function createList(app) {
   let offset = 0;
   let seq = 0;
   let held = false; // a move of the map the list made itself
-  const inView = () => document.getElementById('list-in-view').checked;
+  // An embed has no list, and so no such box: nothing to follow there.
+  const inView = () => { const box = document.getElementById('list-in-view'); return !!box && box.checked; };
 
   function drawRows(fc) {
     const Lb = app.labels;
