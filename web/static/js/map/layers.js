@@ -36,10 +36,7 @@ export function createMap(app) {
     open.addTo(map);
   }
 
-  map.createPane('basemap');
-  map.getPane('basemap').classList.add('pane-basemap');
-  map.createPane('rings');
-  map.getPane('rings').classList.add('pane-rings');
+  createPanes(map);
 
   app.offline = L.layerGroup();
   app.offline.getAttribution = () => t('basemap-attribution');
@@ -69,11 +66,29 @@ export function createMap(app) {
   app.clusterKeys.id = 'cluster-keys';
   app.clusterKeys.setAttribute('aria-label', t('clusters-on-map'));
   document.getElementById('map').insertAdjacentElement('afterend', app.clusterKeys);
-  app.clusterRenderer = L.canvas({ padding: 0.5 });
+  app.clusterRenderer = L.canvas({ pane: 'clusters', padding: 0.5 });
   app.markers = {}; // incident id -> marker
   app.clusterTotal = 0; // the filter's count, from the clusters response
   app.clusterSeq = 0;
   return map;
+}
+
+// PANES stack what the map draws, whatever basemap is chosen: the basemap
+// (tiles are Leaflet's tilePane, 200) < density < rings < links <
+// clusters < incidents (Leaflet's markerPane, 600) < bases < their labels
+// (Leaflet's tooltipPane, 650) < popups (700). A pane with no z-index of its
+// own takes Leaflet's 400 and, coming later in the page, paints over the
+// overlay pane: the offline basemap hid the clusters' canvas and the links.
+// Each pane's paths get a renderer (SVG, or the clusters' canvas) of their
+// own inside it.
+export const PANES = { basemap: 210, density: 300, rings: 350, links: 360, clusters: 450, spider: 590, bases: 620 };
+
+function createPanes(map) {
+  Object.keys(PANES).forEach((name) => {
+    const pane = map.createPane(name);
+    pane.classList.add('pane-' + name);
+    pane.style.zIndex = String(PANES[name]);
+  });
 }
 
 // applyLayers shows the state's basemap and overlays. One basemap at a
@@ -203,7 +218,7 @@ function addIncidentMarkers(app, features) {
 
 export function drawLinks(app, fc) {
   app.layers.links.clearLayers();
-  L.geoJSON(fc, { style: () => ({ className: 'incident-link', weight: 2, dashArray: '4 4' }) }).addTo(app.layers.links);
+  L.geoJSON(fc, { pane: 'links', style: () => ({ className: 'incident-link', weight: 2, dashArray: '4 4' }) }).addTo(app.layers.links);
 }
 
 // Clusters are drawn on one canvas: hundreds of DOM markers, each its own
@@ -305,7 +320,7 @@ export function drawBases(app, fc) {
     const label = t('base-marker', { name: f.properties.name, count: f.properties.attacks });
     const m = L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
       icon: L.divIcon({ className: 'base-icon', html: icon, iconSize: [18, 18], iconAnchor: [9, 9] }),
-      title: label, alt: label, keyboard: true, zIndexOffset: -100,
+      title: label, alt: label, keyboard: true, pane: 'bases',
       labelText: f.properties.name // drawn by maplabels.js, clear of the marks
     });
     m.bindPopup(() => basePopup(app, f), { maxWidth: 340, maxHeight: 380 });
