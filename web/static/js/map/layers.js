@@ -86,12 +86,13 @@ export function createMap(app) {
 // PANES stack what the map draws, whatever basemap is chosen: the basemap
 // (tiles are Leaflet's tilePane, 200) < density < rings < links <
 // clusters < incidents (Leaflet's markerPane, 600) < bases < their labels
-// (Leaflet's tooltipPane, 650) < popups (700). A pane with no z-index of its
+// (Leaflet's tooltipPane, 650) < a stack's incidents fanned out on a
+// click (fan, so that no base label covers one) < popups (700). A pane with no z-index of its
 // own takes Leaflet's 400 and, coming later in the page, paints over the
 // overlay pane: the offline basemap hid the clusters' canvas and the links.
 // Each pane's paths get a renderer (SVG, or the clusters' canvas) of their
 // own inside it.
-export const PANES = { basemap: 210, density: 300, rings: 350, links: 360, clusters: 450, spider: 590, bases: 620 };
+export const PANES = { basemap: 210, density: 300, rings: 350, links: 360, clusters: 450, spider: 590, bases: 620, fan: 660 };
 
 function createPanes(map) {
   Object.keys(PANES).forEach((name) => {
@@ -187,11 +188,11 @@ function incidentIcon(app, f, dx, dy) {
 }
 
 // incidentMarker is an incident's marker at its place, with its popup.
-function incidentMarker(app, f, keyboard) {
+function incidentMarker(app, f, keyboard, pane) {
   const Lb = app.labels, p = f.properties;
   const label = t('incident-marker', { date: fmtDate(p), status: Lb.status[p.status].toLowerCase(), weapon: Lb.weapon[p.weapon].toLowerCase(), target: targetText(p) });
   const m = L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
-    icon: incidentIcon(app, f, 0, 0), title: label, alt: label, keyboard: keyboard !== false, riseOnHover: true
+    icon: incidentIcon(app, f, 0, 0), title: label, alt: label, keyboard: keyboard !== false, riseOnHover: true, pane: pane || 'markerPane'
   });
   m.bindPopup(() => incidentPopup(app, f), { maxWidth: 360, minWidth: 260, maxHeight: 380, autoPanPadding: [20, 20] });
   m.on('popupopen', () => { if (app.state.sel !== f.id) { app.state.sel = f.id; app.writeURL(true); } });
@@ -275,7 +276,7 @@ function stackMarker(app, group, keyboard) {
     title: label, alt: label, keyboard: keyboard !== false, riseOnHover: true
   });
   stack.members = group.map((f) => {
-    const m = incidentMarker(app, f, true);
+    const m = incidentMarker(app, f, true, 'fan');
     m.stack = stack;
     // Opening one (from the list, the URL or back) fans its stack out first.
     m.openPopup = function () {
