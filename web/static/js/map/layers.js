@@ -168,6 +168,7 @@ function showTileNotice(map) {
 }
 
 export function drawIncidents(app, fc) {
+  if (app.fan) { app.fan.legs.remove(); }
   app.fan = null;
   app.layers.incidents.clearLayers();
   clearClusterKeys(app);
@@ -313,7 +314,9 @@ function fanOut(app, stack) {
     L.polyline([stack.getLatLng(), map.layerPointToLatLng(at.add([dx, dy]))], { pane: 'spider', className: 'fan-leg', weight: 1.5, interactive: false }).addTo(legs);
   });
   app.layers.incidents.removeLayer(stack);
-  legs.addTo(app.layers.incidents);
+  // On the map itself: the incidents' layer holds markers alone (the
+  // label placement reads their positions).
+  legs.addTo(app.map);
   stack.members.forEach((m) => m.addTo(app.layers.incidents));
   app.fan = { stack, legs };
 }
@@ -323,7 +326,7 @@ export function foldFan(app) {
   if (!fan) { return; }
   app.fan = null;
   fan.stack.members.forEach((m) => { m.closePopup(); app.layers.incidents.removeLayer(m); });
-  app.layers.incidents.removeLayer(fan.legs);
+  fan.legs.remove();
   // Unless the layer was redrawn meanwhile, the stack comes back.
   if (fan.stack.members.every((m) => app.markers[m.incident.id] === m)) { fan.stack.addTo(app.layers.incidents); }
 }
@@ -432,6 +435,7 @@ export function drawClusters(app) {
   return getJSON(url).then((fc) => {
     if (my !== app.clusterSeq || app.mode !== 'clusters') { return; }
     if (fc.numberMatched !== undefined) { app.clusterTotal = fc.numberMatched; }
+    if (app.fan) { app.fan.legs.remove(); }
     app.fan = null;
     app.layers.incidents.clearLayers();
     clearClusterKeys(app);
