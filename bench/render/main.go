@@ -3,9 +3,12 @@
 // histogram, the bases and the incidents or clusters drawn). With -pans N
 // it then drags the map N times, as a user pans, and measures from each
 // drag's start to the map redrawn for the new view (the page's busy mark
-// cleared), and the main thread's long tasks (over 50 ms) meanwhile.
+// cleared), and the main thread's long tasks (over 50 ms) meanwhile. With
+// -filters N it then unticks and reticks a weapon N times, as a user
+// filters, and measures from each click to the map redrawn for it (the
+// page's render count up and its busy mark cleared).
 //
-//	go run ./bench/render -url http://127.0.0.1:8080/ -runs 3 -pans 20
+//	go run ./bench/render -url http://127.0.0.1:8080/ -runs 3 -pans 20 -filters 20
 package main
 
 import (
@@ -29,6 +32,7 @@ func main() {
 	target := flag.String("url", "http://127.0.0.1:8080/", "map page URL")
 	runs := flag.Int("runs", 3, "page loads to time")
 	pans := flag.Int("pans", 0, "drags of the map to time after the last load")
+	filters := flag.Int("filters", 0, "filter changes to time after the last load (and the pans)")
 	jsProfile := flag.Bool("profile", false, "print the JavaScript functions that took the most time during the pans")
 	flag.Parse()
 	exe, err := exec.LookPath("chromium")
@@ -70,8 +74,41 @@ func main() {
 				os.Exit(1)
 			}
 		}
+		if i == *runs-1 && *filters > 0 {
+			if err := filter(tab, *filters); err != nil {
+				fmt.Fprintln(os.Stderr, "render:", err)
+				os.Exit(1)
+			}
+		}
 		cancelTab()
 	}
+}
+
+// filter clicks the first weapon's checkbox n times (off, on, ...) and
+// prints the times from each click to the map redrawn for it.
+func filter(tab context.Context, n int) error {
+	var took []float64
+	for i := range n {
+		v, err := chromedp.Run(tab, chromedp.Evaluate[float64](`(function () {
+  var box = document.querySelector('input[name=weapon]');
+  window.__renders = Number(document.body.dataset.renders || 0);
+  var t0 = performance.now();
+  box.click();
+  return t0;
+})()`))
+		if err != nil {
+			return err
+		}
+		done, err := chromedp.Run(tab, chromedp.Poll[float64](`(Number(document.body.dataset.renders || 0) > window.__renders && document.body.dataset.busy === '0') ? performance.now() : 0`,
+			chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(2*time.Millisecond)))
+		if err != nil {
+			return fmt.Errorf("filter change %d: %w", i+1, err)
+		}
+		took = append(took, done-v)
+	}
+	slices.Sort(took)
+	fmt.Printf("filters %d: click to redrawn p50 %.0f ms, p90 %.0f ms, max %.0f ms\n", n, took[len(took)/2], took[min(len(took)-1, int(0.9*float64(len(took))))], took[len(took)-1])
+	return nil
 }
 
 // watch records when the page's busy mark changes, when the map's view

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"container/list"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -110,7 +111,8 @@ func (s *Server) warmClusters(d *geo.Dataset) {
 // incidents matching the filters, clustered for that zoom with
 // supercluster's method, inside the box. A cluster is a Point with
 // cluster=true, its exact count and the zoom at which it splits; a lone
-// incident is its full feature with cluster=false.
+// incident is its full feature with cluster=false. A cluster also names
+// its nearest base (near) and how far it is (near_km).
 func (s *Server) clusters(c echo.Context) error {
 	d := s.store.Dataset()
 	q, f, err := filterQuery(c, d, "zoom")
@@ -166,8 +168,78 @@ func (s *Server) clusters(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&buf, `{"type":"Feature","id":"c%d","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{"cluster":true,"cluster_id":%d,"count":%d,"expansion_zoom":%d}}`,
+		fmt.Fprintf(&buf, `{"type":"Feature","id":"c%d","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{"cluster":true,"cluster_id":%d,"count":%d,"expansion_zoom":%d`,
 			cl.ID, fmtCoord(cl.Point[0]), fmtCoord(cl.Point[1]), cl.ID, cl.Count, expansion)
+		// The nearest base names the cluster for a reader (its button says
+		// "Near Ain al-Asad: 1,234 incidents"), not its coordinates.
+		if b, m, ok := geo.NearestBase(d.Bases, cl.Point, math.Inf(1)); ok {
+			name, _ := json.Marshal(b.Name)
+			fmt.Fprintf(&buf, `,"near":%s,"near_km":%d`, name, int(math.Round(m/1000)))
+		}
+		buf.WriteString("}}")
+	}
+	buf.WriteString("]}")
+	return c.Blob(http.StatusOK, geoJSONType, buf.Bytes())
+}
+
+// densityRadius is the radius in pixels (centre to corner) of the map
+// page's density hexagons.
+const densityRadius = 10
+
+// density answers GET /api/density.geojson?zoom=&bbox=&<filters>: the
+// incidents matching the filters counted in hexagons of densityRadius
+// pixels at that zoom (see cluster.Index.Hexbins), inside the box, each a
+// Polygon with its count; most is the largest count.
+func (s *Server) density(c echo.Context) error {
+	d := s.store.Dataset()
+	q, f, err := filterQuery(c, d, "zoom")
+	if err != nil {
+		return err
+	}
+	zs := q.Get("zoom")
+	zoom, err := strconv.Atoi(zs)
+	if err != nil || zoom < 0 || zoom > 20 {
+		return request.BadParam("zoom", "zoom %s is not a whole number from 0 to 20", strconv.Quote(request.Truncate(zs)))
+	}
+	view := orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
+	if f.BBox != nil {
+		view = *f.BBox
+	}
+	if done, err := s.notModified(c, d, q, "density.geojson"); done || err != nil {
+		return err
+	}
+	// The same index as the clusters endpoint's for the same filter.
+	whole := f
+	whole.BBox = nil
+	key := url.Values{}
+	for k, v := range q {
+		if k != "bbox" && k != "zoom" {
+			key[k] = v
+		}
+	}
+	entry, err := s.clusterCache.get(d, whole, key.Encode())
+	if err != nil {
+		return err
+	}
+	bins := entry.index.Hexbins(view, zoom, densityRadius)
+	most := 0
+	for _, b := range bins {
+		most = max(most, b.Count)
+	}
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, `{"type":"FeatureCollection","numberMatched":%d,"most":%d,"features":[`, entry.index.Len(), most)
+	for i, b := range bins {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[`)
+		for j, p := range b.Ring {
+			if j > 0 {
+				buf.WriteByte(',')
+			}
+			fmt.Fprintf(&buf, "[%s,%s]", fmtCoord(p[0]), fmtCoord(p[1]))
+		}
+		fmt.Fprintf(&buf, `]]},"properties":{"count":%d}}`, b.Count)
 	}
 	buf.WriteString("]}")
 	return c.Blob(http.StatusOK, geoJSONType, buf.Bytes())

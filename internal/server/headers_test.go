@@ -28,6 +28,7 @@ var headerTargets = map[string]string{
 	"/api/links.geojson":             "/api/links.geojson",
 	"/api/basemap.geojson":           "/api/basemap.geojson",
 	"/api/clusters.geojson":          "/api/clusters.geojson?zoom=5",
+	"/api/density.geojson":           "/api/density.geojson?zoom=5",
 	"/api/timeline.json":             "/api/timeline.json",
 	"/api/export/:format":            "/api/export/map.svg?width=400&height=300",
 	"/ogc":                           "/ogc",

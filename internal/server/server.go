@@ -159,6 +159,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	get("/api/links.geojson", s.links)
 	get("/api/basemap.geojson", s.basemap)
 	get("/api/clusters.geojson", s.clusters)
+	get("/api/density.geojson", s.density)
 	get("/api/timeline.json", s.timeline)
 	get("/api/export/:format", s.exportMap)
 	ogcapi.Register(e, store, ogcapi.Options{

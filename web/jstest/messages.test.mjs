@@ -13,7 +13,7 @@ test('counts get thousands separators', () => {
 });
 
 test('strings are passed as they are, missing parameters left visible', () => {
-  assert.equal(t('cluster-button', { count: 12345, lat: '33.10', lon: '42.00' }), '12,345 incidents near 33.10, 42.00: zoom in');
+  assert.equal(t('cluster-near', { count: 12345, place: 'Ain al-Asad' }), 'Near Ain al-Asad: 12,345 incidents');
   assert.equal(t('incident-title', { weapon: 'Drone' }), 'Drone attack on {target}');
   assert.throws(() => t('no-such-key'));
 });

@@ -2,11 +2,13 @@
 // or the server's clusters), the bases, the range rings and the links.
 // Leaflet is the global L of its classic script tag.
 import { el, symbol, svgEl } from './dom.js';
-import { t } from './messages.js';
-import { OVERLAYS, filterQuery } from './state.js';
+import { t, fmtNumber } from './messages.js';
+import { OVERLAYS, filterQuery, emptySelection } from './state.js';
 import { getJSON } from './api.js';
 import { fmtDate, targetText } from './text.js';
 import { incidentPopup, basePopup } from './popups.js';
+import { declutter } from './declutter.js';
+import { fanOffsets } from './fan.js';
 
 const L = window.L;
 
@@ -36,10 +38,7 @@ export function createMap(app) {
     open.addTo(map);
   }
 
-  map.createPane('basemap');
-  map.getPane('basemap').classList.add('pane-basemap');
-  map.createPane('rings');
-  map.getPane('rings').classList.add('pane-rings');
+  createPanes(map);
 
   app.offline = L.layerGroup();
   app.offline.getAttribution = () => t('basemap-attribution');
@@ -48,7 +47,9 @@ export function createMap(app) {
   if (app.tiles) { baseLayers[t('layer.tiles')] = app.tiles; }
   baseLayers[t('layer.offline')] = app.offline;
 
-  app.layers = { bases: L.layerGroup(), incidents: L.layerGroup(), rings: L.layerGroup(), links: L.layerGroup() };
+  app.layers = { bases: L.layerGroup(), incidents: L.layerGroup(), rings: L.layerGroup(), links: L.layerGroup(), density: L.layerGroup() };
+  app.densityRenderer = L.canvas({ pane: 'density', padding: 0.2 });
+  app.densitySeq = 0;
   const overlayControl = {};
   OVERLAYS.forEach((k) => { overlayControl[t('layer.' + k)] = app.layers[k]; });
   if (controls) { L.control.layers(baseLayers, overlayControl, { collapsed: true }).addTo(map); }
@@ -64,16 +65,41 @@ export function createMap(app) {
     app.writeURL(true);
   });
   watchTiles(app);
+  // The density layer follows the view, and is drawn when it is ticked.
+  map.on('moveend', () => drawDensity(app));
+  map.on('overlayadd', (e) => { if (e.layer === app.layers.density) { drawDensity(app); } });
+  // A click on the map, or a zoom, folds a fanned-out stack back.
+  map.on('click zoomstart', () => foldFan(app));
 
   app.clusterKeys = el('ul', 'cluster-keys');
   app.clusterKeys.id = 'cluster-keys';
   app.clusterKeys.setAttribute('aria-label', t('clusters-on-map'));
+  rovingKeys(app.clusterKeys);
   document.getElementById('map').insertAdjacentElement('afterend', app.clusterKeys);
-  app.clusterRenderer = L.canvas({ padding: 0.5 });
+  app.clusterRenderer = L.canvas({ pane: 'clusters', padding: 0.5 });
   app.markers = {}; // incident id -> marker
   app.clusterTotal = 0; // the filter's count, from the clusters response
   app.clusterSeq = 0;
   return map;
+}
+
+// PANES stack what the map draws, whatever basemap is chosen: the basemap
+// (tiles are Leaflet's tilePane, 200) < density < rings < links <
+// clusters < incidents (Leaflet's markerPane, 600) < bases < their labels
+// (Leaflet's tooltipPane, 650) < a stack's incidents fanned out on a
+// click (fan, so that no base label covers one) < popups (700). A pane with no z-index of its
+// own takes Leaflet's 400 and, coming later in the page, paints over the
+// overlay pane: the offline basemap hid the clusters' canvas and the links.
+// Each pane's paths get a renderer (SVG, or the clusters' canvas) of their
+// own inside it.
+export const PANES = { basemap: 210, density: 300, rings: 350, links: 360, clusters: 450, spider: 590, bases: 620, fan: 660 };
+
+function createPanes(map) {
+  Object.keys(PANES).forEach((name) => {
+    const pane = map.createPane(name);
+    pane.classList.add('pane-' + name);
+    pane.style.zIndex = String(PANES[name]);
+  });
 }
 
 // applyLayers shows the state's basemap and overlays. One basemap at a
@@ -141,69 +167,173 @@ function showTileNotice(map) {
   notice.getContainer().querySelector('.tile-notice-text').textContent = t('tiles-failed');
 }
 
-// offsets spreads n symbols that share a point around it, in pixels, so
-// every one stays visible and clickable at any zoom.
-function offsets(n, aroundBase) {
-  if (n === 1 && !aroundBase) { return [[0, 0]]; }
-  const out = [];
-  let ring = 0, placed = 0;
-  while (placed < n) {
-    const radius = 20 + ring * 16;
-    const cap = Math.max(1, Math.floor(2 * Math.PI * radius / 20));
-    const k = Math.min(cap, n - placed);
-    for (let i = 0; i < k; i++) {
-      const a = -Math.PI / 2 + i * 2 * Math.PI / k;
-      out.push([Math.round(radius * Math.cos(a)), Math.round(radius * Math.sin(a))]);
-    }
-    placed += k; ring++;
-  }
-  return out;
-}
-
 export function drawIncidents(app, fc) {
+  if (app.fan) { app.fan.legs.remove(); }
+  app.fan = null;
   app.layers.incidents.clearLayers();
   clearClusterKeys(app);
   app.markers = {};
   addIncidentMarkers(app, fc.features);
 }
 
-// addIncidentMarkers draws incidents, spreading those that share a point.
-function addIncidentMarkers(app, features) {
-  const Lb = app.labels;
-  const groups = {};
+// incidentIcon is an incident's symbol, its centre dx, dy pixels from its
+// place (0, 0 but when fanned out).
+function incidentIcon(app, f, dx, dy) {
+  const p = f.properties;
+  const wrap = el('span', 'incident-marker');
+  wrap.setAttribute('data-id', f.id);
+  wrap.setAttribute('data-weapon', p.weapon);
+  wrap.setAttribute('data-status', p.status);
+  wrap.appendChild(symbol(p.weapon, p.status, p.disputed.length > 0));
+  return L.divIcon({ className: 'incident-icon', html: wrap, iconSize: [20, 20], iconAnchor: [10 - dx, 10 - dy], popupAnchor: [dx, dy - 8] });
+}
+
+// incidentMarker is an incident's marker at its place, with its popup.
+function incidentMarker(app, f, keyboard, pane) {
+  const Lb = app.labels, p = f.properties;
+  const label = t('incident-marker', { date: fmtDate(p), status: Lb.status[p.status].toLowerCase(), weapon: Lb.weapon[p.weapon].toLowerCase(), target: targetText(p) });
+  const m = L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
+    icon: incidentIcon(app, f, 0, 0), title: label, alt: label, keyboard: keyboard !== false, riseOnHover: true, pane: pane || 'markerPane'
+  });
+  m.bindPopup(() => incidentPopup(app, f), { maxWidth: 360, minWidth: 260, maxHeight: 380, autoPanPadding: [20, 20] });
+  m.on('popupopen', () => { if (app.state.sel !== f.id) { app.state.sel = f.id; app.writeURL(true); } });
+  m.on('popupclose', () => { if (app.state.sel === f.id) { app.state.sel = ''; app.writeURL(true); } });
+  m.incident = f;
+  return m;
+}
+
+// addIncidentMarkers draws incidents at their places. Incidents that share
+// a place, or sit on a base's point (where the base's symbol, drawn above
+// them, would hide one), are a stack: their symbols on top of each other
+// and a badge with their count; a click fans them out (spiderfy), with a
+// leg from the place to each, and a click on the map folds them back.
+// (Spread on rings of pixels, they were drawn tens of kilometres from
+// where they happened at a small zoom.)
+//
+// Among clusters (listed), each incident or stack is a button in the
+// clusters' list, the one Tab stop of what the map shows, not a Tab stop
+// of its own.
+function addIncidentMarkers(app, features, listed) {
+  const groups = new Map();
   features.forEach((f) => {
     const key = f.geometry.coordinates.join(',');
-    (groups[key] = groups[key] || []).push(f);
+    if (!groups.has(key)) { groups.set(key, []); }
+    groups.get(key).push(f);
   });
-  Object.keys(groups).forEach((key) => {
-    const group = groups[key];
+  groups.forEach((group) => {
     const aroundBase = group.some((f) => f.properties.location_precision === 'base');
-    const offs = offsets(group.length, aroundBase);
-    group.forEach((f, i) => {
-      const p = f.properties;
-      const wrap = el('span', 'incident-marker');
-      wrap.setAttribute('data-id', f.id);
-      wrap.setAttribute('data-weapon', p.weapon);
-      wrap.setAttribute('data-status', p.status);
-      wrap.appendChild(symbol(p.weapon, p.status, p.disputed.length > 0));
-      const [dx, dy] = offs[i];
-      const label = t('incident-marker', { date: fmtDate(p), status: Lb.status[p.status].toLowerCase(), weapon: Lb.weapon[p.weapon].toLowerCase(), target: targetText(p) });
-      const m = L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
-        icon: L.divIcon({ className: 'incident-icon', html: wrap, iconSize: [20, 20], iconAnchor: [10 - dx, 10 - dy], popupAnchor: [dx, dy - 8] }),
-        title: label, alt: label, keyboard: true, riseOnHover: true
-      });
-      m.bindPopup(() => incidentPopup(app, f), { maxWidth: 360, minWidth: 260, maxHeight: 380, autoPanPadding: [20, 20] });
-      m.on('popupopen', () => { if (app.state.sel !== f.id) { app.state.sel = f.id; app.writeURL(true); } });
-      m.on('popupclose', () => { if (app.state.sel === f.id) { app.state.sel = ''; app.writeURL(true); } });
-      m.addTo(app.layers.incidents);
-      app.markers[f.id] = m;
+    let m;
+    if (group.length === 1 && !aroundBase) {
+      m = incidentMarker(app, group[0], !listed).addTo(app.layers.incidents);
+      app.markers[group[0].id] = m;
+    } else {
+      m = stackMarker(app, group, !listed).addTo(app.layers.incidents);
+    }
+    if (listed) { listMarker(app, m); }
+  });
+}
+
+// listMarker adds a button for an incident or stack to the clusters' list.
+function listMarker(app, m) {
+  const li = el('li');
+  const button = el('button', 'cluster-key', m.options.title);
+  button.type = 'button';
+  button.tabIndex = app.clusterKeys.querySelector('.cluster-key') ? -1 : 0;
+  const at = app.map.latLngToContainerPoint(m.getLatLng());
+  button.setAttribute('data-x', String(Math.round(at.x)));
+  button.setAttribute('data-y', String(Math.round(at.y)));
+  button.addEventListener('click', () => {
+    if (m.members) {
+      fanOut(app, m);
+      m.members[0].getElement().focus();
+    } else {
+      m.openPopup();
+    }
+  });
+  li.appendChild(button);
+  app.clusterKeys.appendChild(li);
+}
+
+// stackMarker draws incidents that share a place: their symbols stacked
+// and their count; each incident's own marker waits in app.markers and
+// joins the map when the stack is fanned out.
+function stackMarker(app, group, keyboard) {
+  const f0 = group[0];
+  const latlng = L.latLng(f0.geometry.coordinates[1], f0.geometry.coordinates[0]);
+  const wrap = el('span', 'incident-stack');
+  group.slice().reverse().forEach((f) => {
+    const p = f.properties;
+    const sym = el('span', 'incident-marker');
+    sym.setAttribute('data-id', f.id);
+    sym.setAttribute('data-weapon', p.weapon);
+    sym.setAttribute('data-status', p.status);
+    sym.appendChild(symbol(p.weapon, p.status, p.disputed.length > 0));
+    wrap.appendChild(sym);
+  });
+  wrap.appendChild(el('span', 'stack-count', fmtNumber(group.length)));
+  const label = t('stack-marker', { count: group.length, target: targetText(f0.properties) });
+  const stack = L.marker(latlng, {
+    icon: L.divIcon({ className: 'incident-icon stack-icon', html: wrap, iconSize: [20, 20], iconAnchor: [10, 10] }),
+    title: label, alt: label, keyboard: keyboard !== false, riseOnHover: true
+  });
+  stack.members = group.map((f) => {
+    const m = incidentMarker(app, f, true, 'fan');
+    m.stack = stack;
+    // Opening one (from the list, the URL or back) fans its stack out first.
+    m.openPopup = function () {
+      if (!this._map) { fanOut(app, stack); }
+      return L.Marker.prototype.openPopup.apply(this, arguments);
+    };
+    app.markers[f.id] = m;
+    return m;
+  });
+  stack.on('click', () => fanOut(app, stack));
+  // Enter or Space on the focused stack fans it out and moves the focus
+  // to its first incident.
+  stack.on('add', () => {
+    stack.getElement().addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' && e.key !== ' ') { return; }
+      e.preventDefault();
+      fanOut(app, stack);
+      stack.members[0].getElement().focus();
     });
   });
+  return stack;
+}
+
+// fanOut shows a stack's incidents around their place; foldFan puts them
+// back. One stack is fanned out at a time.
+function fanOut(app, stack) {
+  if (app.fan && app.fan.stack === stack) { return; }
+  foldFan(app);
+  const map = app.map, at = map.latLngToLayerPoint(stack.getLatLng());
+  const legs = L.layerGroup();
+  fanOffsets(stack.members.length).forEach(([dx, dy], i) => {
+    const m = stack.members[i];
+    m.setIcon(incidentIcon(app, m.incident, dx, dy));
+    L.polyline([stack.getLatLng(), map.layerPointToLatLng(at.add([dx, dy]))], { pane: 'spider', className: 'fan-leg', weight: 1.5, interactive: false }).addTo(legs);
+  });
+  app.layers.incidents.removeLayer(stack);
+  // On the map itself: the incidents' layer holds markers alone (the
+  // label placement reads their positions).
+  legs.addTo(app.map);
+  stack.members.forEach((m) => m.addTo(app.layers.incidents));
+  app.fan = { stack, legs };
+}
+
+export function foldFan(app) {
+  const fan = app.fan;
+  if (!fan) { return; }
+  app.fan = null;
+  fan.stack.members.forEach((m) => { m.closePopup(); app.layers.incidents.removeLayer(m); });
+  fan.legs.remove();
+  // Unless the layer was redrawn meanwhile, the stack comes back.
+  if (fan.stack.members.every((m) => app.markers[m.incident.id] === m)) { fan.stack.addTo(app.layers.incidents); }
 }
 
 export function drawLinks(app, fc) {
   app.layers.links.clearLayers();
-  L.geoJSON(fc, { style: () => ({ className: 'incident-link', weight: 2, dashArray: '4 4' }) }).addTo(app.layers.links);
+  L.geoJSON(fc, { pane: 'links', style: () => ({ className: 'incident-link', weight: 2, dashArray: '4 4' }) }).addTo(app.layers.links);
 }
 
 // Clusters are drawn on one canvas: hundreds of DOM markers, each its own
@@ -231,37 +361,67 @@ function zoomInto(map, latlng, expansion) {
   map.setView(latlng, Math.min(Math.max(expansion, map.getZoom() + 1), 18));
 }
 
-// clusterMarker draws a cluster of count incidents, and its button; a
-// click on either zooms to where it splits.
-function clusterMarker(app, f) {
+// clusterName is what a cluster's button says: its place (the nearest
+// base, from the server) and its count.
+function clusterName(g) {
+  const p = g.members[0].properties; // the biggest: declutter sorts by count
+  if (!p.near) { return t('cluster-button', { count: g.count }); }
+  return p.near_km <= 30 ? t('cluster-near', { place: p.near, count: g.count }) : t('cluster-from', { place: p.near, km: p.near_km, count: g.count });
+}
+
+// clusterMarker draws a group of clusters that declutter kept together,
+// and its button; a click on either zooms to where it splits.
+function clusterMarker(app, g, index) {
   const map = app.map;
-  const p = f.properties;
-  const latlng = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+  const latlng = map.layerPointToLatLng(L.point(g.x, g.y));
+  // Zoom to where the first of its clusters splits.
+  const expansion = Math.min.apply(null, g.members.map((f) => f.properties.expansion_zoom));
   const m = new ClusterDot(latlng, {
-    renderer: app.clusterRenderer, radius: Math.round(12 + 4 * Math.log10(p.count)),
+    renderer: app.clusterRenderer, radius: g.r,
     color: '#fff', weight: 2, opacity: 1, fillColor: '#0b57d0', fillOpacity: 0.85,
-    text: p.count >= 10000 ? Math.round(p.count / 1000) + 'k' : String(p.count)
+    text: g.count >= 10000 ? Math.round(g.count / 1000) + 'k' : String(g.count)
   });
-  m.bindTooltip(el('span', null, t('cluster-tooltip', { count: p.count })), { direction: 'top' });
-  m.on('click', () => zoomInto(map, latlng, p.expansion_zoom));
+  const name = clusterName(g);
+  m.bindTooltip(el('span', null, name), { direction: 'top' });
+  m.on('click', () => zoomInto(map, latlng, expansion));
   const li = el('li');
-  const button = el('button', 'cluster-key', t('cluster-button', { count: p.count, lat: latlng.lat.toFixed(2), lon: latlng.lng.toFixed(2) }));
+  const button = el('button', 'cluster-key', name);
   button.type = 'button';
-  button.setAttribute('data-count', String(p.count));
+  // One Tab stop for the whole list: the arrow keys move within it.
+  button.tabIndex = index === 0 ? 0 : -1;
+  button.setAttribute('data-count', String(g.count));
   button.setAttribute('data-lat', String(latlng.lat));
   button.setAttribute('data-lon', String(latlng.lng));
   const at = map.latLngToContainerPoint(latlng); // where it is drawn, for tests
   button.setAttribute('data-x', String(Math.round(at.x)));
   button.setAttribute('data-y', String(Math.round(at.y)));
-  button.addEventListener('click', () => { zoomInto(map, latlng, p.expansion_zoom); map.getContainer().focus(); });
+  button.setAttribute('data-r', String(g.r));
+  button.addEventListener('click', () => { zoomInto(map, latlng, expansion); map.getContainer().focus(); });
   li.appendChild(button);
   app.clusterKeys.appendChild(li);
   return m;
 }
 
+// rovingKeys moves the focus through the list of clusters with the arrow
+// keys, Home and End: the list is one Tab stop, not hundreds.
+function rovingKeys(list) {
+  list.addEventListener('keydown', (e) => {
+    const buttons = Array.from(list.querySelectorAll('.cluster-key'));
+    const i = buttons.indexOf(document.activeElement);
+    if (i < 0) { return; }
+    const next = { ArrowDown: i + 1, ArrowRight: i + 1, ArrowUp: i - 1, ArrowLeft: i - 1, Home: 0, End: buttons.length - 1 }[e.key];
+    if (next === undefined) { return; }
+    e.preventDefault();
+    const to = buttons[Math.max(0, Math.min(buttons.length - 1, next))];
+    buttons.forEach((b) => { b.tabIndex = b === to ? 0 : -1; });
+    to.focus();
+  });
+}
+
 function clearClusterKeys(app) { app.clusterKeys.replaceChildren(); }
 
-// drawClusters asks the server for the clusters in view at this zoom.
+// drawClusters asks the server for the clusters in view at this zoom, and
+// draws them with no two discs overlapping (see declutter.js).
 export function drawClusters(app) {
   const { cfg, map } = app;
   const my = ++app.clusterSeq;
@@ -275,16 +435,52 @@ export function drawClusters(app) {
   return getJSON(url).then((fc) => {
     if (my !== app.clusterSeq || app.mode !== 'clusters') { return; }
     if (fc.numberMatched !== undefined) { app.clusterTotal = fc.numberMatched; }
+    if (app.fan) { app.fan.legs.remove(); }
+    app.fan = null;
     app.layers.incidents.clearLayers();
     clearClusterKeys(app);
     app.markers = {};
-    const singles = [];
+    const singles = [], clusters = [];
     fc.features.forEach((f) => {
-      if (f.properties.cluster) { clusterMarker(app, f).addTo(app.layers.incidents); } else { singles.push(f); }
+      if (!f.properties.cluster) { singles.push(f); return; }
+      const pt = map.latLngToLayerPoint([f.geometry.coordinates[1], f.geometry.coordinates[0]]);
+      clusters.push({ x: pt.x, y: pt.y, count: f.properties.count, properties: f.properties });
     });
-    addIncidentMarkers(app, singles);
+    declutter(clusters).forEach((g, i) => clusterMarker(app, g, i).addTo(app.layers.incidents));
+    addIncidentMarkers(app, singles, true);
     app.setBusy(false);
   });
+}
+
+// DENSITY_COLOURS shade the density hexagons by count, on a log scale
+// (ColorBrewer's YlOrRd, as the image exports' density layer).
+const DENSITY_COLOURS = ['#ffffb2', '#fed976', '#feb24c', '#fd8d3c', '#f03b20', '#bd0026'];
+
+export function densityColour(count, most) {
+  if (most <= 1) { return DENSITY_COLOURS[DENSITY_COLOURS.length - 1]; }
+  const k = Math.floor(Math.log(count) / Math.log(most) * DENSITY_COLOURS.length);
+  return DENSITY_COLOURS[Math.max(0, Math.min(DENSITY_COLOURS.length - 1, k))];
+}
+
+// drawDensity draws, when the density layer is shown, the server's
+// hexagons of the filtered incidents in view at this zoom.
+export function drawDensity(app) {
+  const { cfg, map } = app;
+  if (!map.hasLayer(app.layers.density)) { return Promise.resolve(); }
+  const my = ++app.densitySeq;
+  if (emptySelection(app.state)) { app.layers.density.clearLayers(); return Promise.resolve(); }
+  const q = filterQuery(app.state, cfg);
+  const b = map.getBounds();
+  q.set('bbox', [Math.max(-180, b.getWest()), Math.max(-90, b.getSouth()), Math.min(180, b.getEast()), Math.min(90, b.getNorth())].map((v) => v.toFixed(5)).join(','));
+  return getJSON('/api/density.geojson?zoom=' + map.getZoom() + '&' + q.toString()).then((fc) => {
+    if (my !== app.densitySeq) { return; }
+    app.layers.density.clearLayers();
+    L.geoJSON(fc, {
+      renderer: app.densityRenderer, interactive: false,
+      style: (f) => ({ stroke: false, fillColor: densityColour(f.properties.count, fc.most), fillOpacity: 0.75, renderer: app.densityRenderer, interactive: false })
+    }).addTo(app.layers.density);
+    app.map.getContainer().setAttribute('data-density', String(fc.features.length));
+  }).catch((err) => { app.showError(t('load-failed', { error: err.message })); });
 }
 
 export function drawBases(app, fc) {
@@ -305,7 +501,7 @@ export function drawBases(app, fc) {
     const label = t('base-marker', { name: f.properties.name, count: f.properties.attacks });
     const m = L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
       icon: L.divIcon({ className: 'base-icon', html: icon, iconSize: [18, 18], iconAnchor: [9, 9] }),
-      title: label, alt: label, keyboard: true, zIndexOffset: -100,
+      title: label, alt: label, keyboard: true, pane: 'bases',
       labelText: f.properties.name // drawn by maplabels.js, clear of the marks
     });
     m.bindPopup(() => basePopup(app, f), { maxWidth: 340, maxHeight: 380 });

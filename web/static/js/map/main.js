@@ -9,7 +9,7 @@ import { t } from './messages.js';
 import { el } from './dom.js';
 import { parseState, defaultState, filterQuery, pageQuery, emptySelection, isDate } from './state.js';
 import { labels } from './text.js';
-import { createMap, applyLayers, drawIncidents, drawClusters, drawBases, drawLinks, drawRings, drawBasemap } from './layers.js';
+import { createMap, applyLayers, drawIncidents, drawClusters, drawBases, drawLinks, drawRings, drawBasemap, drawDensity } from './layers.js';
 import { createTimeline } from './timeline.js';
 import { createList } from './list.js';
 import { createEmbed } from './embed.js';
@@ -230,7 +230,7 @@ app.update = function (push) {
     // Links only for a drawable number of incidents.
     const links = (none || app.mode === 'clusters') ? Promise.resolve({ type: 'FeatureCollection', features: [] }) : getJSON('/api/links.geojson' + (q ? '?' + q : ''));
     const drawn = app.mode === 'clusters' ? drawClusters(app) : Promise.resolve(drawIncidents(app, r[0]));
-    return Promise.all([links, drawn]).then((more) => r.concat([more[0]]));
+    return Promise.all([links, drawn, drawDensity(app)]).then((more) => r.concat([more[0]]));
   }).then((r) => {
     if (!r || my !== seq) { return; }
     const [inc, bfc, lfc] = r;
