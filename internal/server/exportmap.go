@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strikemap/web/templates"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -264,7 +265,7 @@ func caption(d *geo.Dataset, f geo.Filter, incidents []*geo.Incident) string {
 	if n == 1 {
 		word = "incident"
 	}
-	parts = append(parts, fmt.Sprintf("%d %s", n, word))
+	parts = append(parts, templates.GroupDigits(n)+" "+word) // as the pages write counts: 12,345
 	return strings.Join(parts, " · ")
 }
 

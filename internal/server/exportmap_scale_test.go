@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"encoding/xml"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -99,7 +98,7 @@ func TestExportAtScale(t *testing.T) {
 	if got := m.incidents + m.clustered; got != n {
 		t.Errorf("the marks stand for %d incidents, want all %d", got, n)
 	}
-	if !strings.Contains(m.text, fmt.Sprintf("%d incidents, shown as clusters", n)) {
+	if !strings.Contains(m.text, groupedInt(n)+" incidents, shown as clusters") {
 		t.Error("the caption does not say the incidents are shown as clusters")
 	}
 	if !strings.Contains(m.text, "Cluster: number of incidents") {

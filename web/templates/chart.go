@@ -255,7 +255,7 @@ func attacksWord(n int) string {
 	if n == 1 {
 		return "1 attack"
 	}
-	return groupDigits(n) + " attacks"
+	return GroupDigits(n) + " attacks"
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }

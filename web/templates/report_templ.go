@@ -84,9 +84,9 @@ func weaponText(inc *geo.Incident) string {
 
 func attacksText(s geo.Summary) string {
 	if s.FirstDate == nil {
-		return groupDigits(s.Attacks)
+		return GroupDigits(s.Attacks)
 	}
-	return fmt.Sprintf("%s, from %s to %s", groupDigits(s.Attacks), s.FirstDate, s.LastDate)
+	return fmt.Sprintf("%s, from %s to %s", GroupDigits(s.Attacks), s.FirstDate, s.LastDate)
 }
 
 func coordText(p [2]float64) string { return fmt.Sprintf("%.4f, %.4f", p[1], p[0]) }
@@ -111,8 +111,8 @@ func IncidentTitle(inc *geo.Incident, base *geo.Base) string {
 	return weaponNames[inc.Weapon] + " attack on " + target + ", " + dateText(inc)
 }
 
-// groupDigits writes a count with thousands separators: 12,345.
-func groupDigits(n int) string {
+// GroupDigits writes a count with thousands separators: 12,345.
+func GroupDigits(n int) string {
 	s := strconv.Itoa(n)
 	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
 		s = s[:i] + "," + s[i:]
@@ -127,9 +127,9 @@ func rangeText(p ReportPaging) string {
 	case p.Total == 1:
 		return "1 incident."
 	case p.Pages == 1:
-		return "All " + groupDigits(p.Total) + " incidents, oldest first."
+		return "All " + GroupDigits(p.Total) + " incidents, oldest first."
 	}
-	return "Incidents " + groupDigits(p.First) + "–" + groupDigits(p.Last) + " of " + groupDigits(p.Total) + ", oldest first."
+	return "Incidents " + GroupDigits(p.First) + "–" + GroupDigits(p.Last) + " of " + GroupDigits(p.Total) + ", oldest first."
 }
 
 // downloadText introduces the links to all of a base's incidents.
@@ -137,7 +137,7 @@ func downloadText(p ReportPaging) string {
 	if p.Total == 1 {
 		return "Download it as"
 	}
-	return "Download all " + groupDigits(p.Total) + " as"
+	return "Download all " + GroupDigits(p.Total) + " as"
 }
 
 func radiiText(radii []float64) string {
@@ -363,7 +363,7 @@ func BasePage(p Page, r BaseReport) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var14 string
-			templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(groupDigits(r.Summary.Casualties.Injured))
+			templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(GroupDigits(r.Summary.Casualties.Injured))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/report.templ`, Line: 177, Col: 49}
 			}
@@ -376,7 +376,7 @@ func BasePage(p Page, r BaseReport) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var15 string
-			templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(groupDigits(r.Summary.Casualties.Killed))
+			templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(GroupDigits(r.Summary.Casualties.Killed))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/report.templ`, Line: 177, Col: 103}
 			}
@@ -394,7 +394,7 @@ func BasePage(p Page, r BaseReport) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var16 string
-				templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(groupDigits(r.Summary.Casualties.UnknownInjured))
+				templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(GroupDigits(r.Summary.Casualties.UnknownInjured))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/report.templ`, Line: 179, Col: 78}
 				}
@@ -407,7 +407,7 @@ func BasePage(p Page, r BaseReport) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var17 string
-				templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(groupDigits(r.Summary.Casualties.UnknownKilled))
+				templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(GroupDigits(r.Summary.Casualties.UnknownKilled))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/report.templ`, Line: 179, Col: 161}
 				}
@@ -495,7 +495,7 @@ func BasePage(p Page, r BaseReport) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var23 string
-				templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(groupDigits(r.Summary.ByWeapon[w]))
+				templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(GroupDigits(r.Summary.ByWeapon[w]))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/report.templ`, Line: 195, Col: 89}
 				}
@@ -531,7 +531,7 @@ func BasePage(p Page, r BaseReport) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var25 string
-				templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(groupDigits(r.Summary.ByStatus[st]))
+				templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(GroupDigits(r.Summary.ByStatus[st]))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/report.templ`, Line: 205, Col: 91}
 				}
@@ -1224,7 +1224,7 @@ func barChart(t Timeline, c Chart, class string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var67 string
-		templ_7745c5c3_Var67, templ_7745c5c3_Err = templ.JoinStringErrs(groupDigits(c.Max))
+		templ_7745c5c3_Var67, templ_7745c5c3_Err = templ.JoinStringErrs(GroupDigits(c.Max))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/report.templ`, Line: 289, Col: 108}
 		}
