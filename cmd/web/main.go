@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -167,6 +168,31 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	return cfg, nil
 }
 
+// checkDataDir says what is wrong with a -data directory that is missing,
+// not a directory, or holds neither data file, before the loader would
+// report the first missing file as if the folder were merely empty.
+func checkDataDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("data directory %s does not exist: -data (or STRIKEMAP_DATA) must name a directory holding %s and %s, such as one made by `dataset import` or `dataset synth`", dir, geo.BasesFile, geo.IncidentsFile)
+	case err != nil:
+		return fmt.Errorf("data directory: %w", err)
+	case !fi.IsDir():
+		return fmt.Errorf("data directory %s is a file: -data (or STRIKEMAP_DATA) must name a directory holding %s and %s", dir, geo.BasesFile, geo.IncidentsFile)
+	}
+	var missing []string
+	for _, name := range []string{geo.BasesFile, geo.IncidentsFile} {
+		if _, err := os.Stat(filepath.Join(dir, name)); errors.Is(err, fs.ErrNotExist) {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("data directory %s has no %s: a dataset directory holds %s and %s (copy data/%s there to map incidents at the shipped bases)", dir, strings.Join(missing, " or "), geo.BasesFile, geo.IncidentsFile, geo.BasesFile)
+	}
+	return nil
+}
+
 // maxHeaderBytes caps a request's head (request line and headers): beyond
 // it Go's server answers 431 itself and closes the connection.
 const maxHeaderBytes = 64 << 10
@@ -183,6 +209,9 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	var fsys fs.FS = data.FS
 	source := "embedded dataset"
 	if cfg.DataDir != "" {
+		if err := checkDataDir(cfg.DataDir); err != nil {
+			return err
+		}
 		fsys, source = os.DirFS(cfg.DataDir), cfg.DataDir
 	}
 	loadStart := time.Now()

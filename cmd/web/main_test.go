@@ -204,6 +204,32 @@ func TestRunRefusesInvalidData(t *testing.T) {
 	}
 }
 
+// TestRunRefusesMissingDataDir gives -data paths that are not dataset
+// directories: each error names the path and says what -data must be,
+// instead of the loader's "open bases.geojson" that reads like an empty
+// folder.
+func TestRunRefusesMissingDataDir(t *testing.T) {
+	empty := t.TempDir()
+	file := filepath.Join(empty, "notes.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ dir, want string }{
+		{filepath.Join(empty, "typo"), "does not exist"},
+		{file, "is a file"},
+		{empty, "has no bases.geojson or incidents.geojson"},
+	} {
+		ready := make(chan string, 1)
+		err := run(context.Background(), Config{Addr: "127.0.0.1:0", DataDir: c.dir, LogFormat: "text", ShutdownTimeout: time.Second}, io.Discard, ready)
+		if err == nil || !strings.Contains(err.Error(), c.dir) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "bases.geojson and incidents.geojson") {
+			t.Errorf("-data %s: got %v, want it named, %q, and what a dataset directory holds", c.dir, err, c.want)
+		}
+		if len(ready) != 0 {
+			t.Errorf("-data %s: server started listening", c.dir)
+		}
+	}
+}
+
 // TestRunReloadsUnderLoad edits a served directory good -> bad -> good while
 // clients hammer the API: no request may fail, every response must carry the
 // data of the version its X-Dataset-Version names, and /healthz must follow
