@@ -57,6 +57,24 @@ func TestParseConfig(t *testing.T) {
 		}
 	}
 
+	// A bad value is reported under the name it was given by.
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{nil, map[string]string{"STRIKEMAP_RATE_LIMIT": "fast"}, "STRIKEMAP_RATE_LIMIT=fast: not a number"},
+		{[]string{"-rate-limit", "fast"}, nil, "-rate-limit fast: not a number"},
+		{nil, map[string]string{"STRIKEMAP_TRUST_FORWARDED": "maybe"}, "STRIKEMAP_TRUST_FORWARDED=maybe: not true or false"},
+		{nil, map[string]string{"STRIKEMAP_SHUTDOWN_TIMEOUT": "soon"}, "STRIKEMAP_SHUTDOWN_TIMEOUT=soon: not a positive duration"},
+		{[]string{"-log-format", "xml"}, map[string]string{"STRIKEMAP_LOG_FORMAT": "json"}, "-log-format xml: not text or json"},
+	} {
+		_, err := parseConfig(c.args, func(k string) string { return c.env[k] }, io.Discard)
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%v with %v: got %v, want %q", c.args, c.env, err, c.want)
+		}
+	}
+
 	cfg, err = parseConfig([]string{"-base-url", "https://example.org/strikemap/", "-trust-forwarded"}, noEnv, io.Discard)
 	if err != nil || cfg.BaseURL != "https://example.org/strikemap" || !cfg.TrustForwarded {
 		t.Errorf("-base-url and -trust-forwarded: %+v %v", cfg, err)
