@@ -277,7 +277,15 @@ func TestSynth(t *testing.T) {
 	if code := run([]string{"validate", dir}, &out, &errOut); code != exitOK {
 		t.Fatalf("synthetic data does not validate: %s", errOut.String())
 	}
-	if code := run([]string{"synth", "-n", "300", "-seed", "4", dir}, &out, &errOut); code != exitOK {
+	// A directory that holds a dataset is not replaced without -force.
+	errOut.Reset()
+	if code := run([]string{"synth", "-n", "10", dir}, &out, &errOut); code != exitFail || !strings.Contains(errOut.String(), "-force") {
+		t.Errorf("synth into a dataset directory: exit %d, %q; want a refusal naming -force", code, errOut.String())
+	}
+	if kept, _ := os.ReadFile(filepath.Join(dir, "incidents.geojson")); !bytes.Equal(kept, first) {
+		t.Error("a refused synth changed incidents.geojson")
+	}
+	if code := run([]string{"synth", "-force", "-n", "300", "-seed", "4", dir}, &out, &errOut); code != exitOK {
 		t.Fatal(errOut.String())
 	}
 	again, _ := os.ReadFile(filepath.Join(dir, "incidents.geojson"))

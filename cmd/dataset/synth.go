@@ -22,8 +22,9 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	n := fl.Int("n", 100000, "number of incidents")
 	seed := fl.Uint64("seed", 1, "random seed: the same seed gives the same data")
+	force := fl.Bool("force", false, "replace the bases.geojson and incidents.geojson already in DIR")
 	fl.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: dataset synth -n N [-seed S] DIR\n\nWrites DIR/bases.geojson and DIR/incidents.geojson with N synthetic incidents,\nfor benchmarks only: the incidents are fake and say so.\n\n")
+		fmt.Fprintf(stderr, "Usage: dataset synth -n N [-seed S] [-force] DIR\n\nWrites DIR/bases.geojson and DIR/incidents.geojson with N synthetic incidents,\nfor benchmarks only: the incidents are fake and say so. A DIR that already\nholds either file is refused without -force, so that an imported dataset\nis never replaced by mistake.\n\n")
 		fl.PrintDefaults()
 	}
 	pos, err := parseArgs(fl, args)
@@ -37,6 +38,14 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, fl, "-n %d is not 0 to 50000000", *n)
 	}
 	dir := pos[0]
+	if !*force {
+		for _, name := range []string{geo.BasesFile, geo.IncidentsFile} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+				fmt.Fprintf(stderr, "dataset synth: %s already holds %s: give -force to replace it with synthetic data, or another directory\n", dir, name)
+				return exitFail
+			}
+		}
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		fmt.Fprintln(stderr, "dataset synth:", err)
 		return exitFail

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -68,54 +69,81 @@ func main() {
 	}
 }
 
+// A setting is one option: a flag, with a STRIKEMAP_* environment variable
+// behind it and a default behind that. It remembers where its value came
+// from, so that a bad value is reported under the name the user gave it
+// (STRIKEMAP_RATE_LIMIT=fast, or -rate-limit fast).
+type setting struct {
+	flag, env, value string
+	fromEnv          bool
+}
+
+// bad says that the setting's value is not what is wanted.
+func (s *setting) bad(want string) error {
+	if s.fromEnv {
+		return fmt.Errorf("%s=%s: %s", s.env, s.value, want)
+	}
+	return fmt.Errorf("-%s %s: %s", s.flag, s.value, want)
+}
+
+// settings declares the options of a flag set and reads the environment.
+type settings struct {
+	fl     *flag.FlagSet
+	getenv func(string) string
+}
+
+// add declares a string option; usage should not repeat the variable or
+// the default, which add appends.
+func (ss settings) add(name, def, usage string) *setting {
+	return ss.declare(name, def, usage, false)
+}
+
+// addBool declares a boolean option, which may be given as -name alone.
+func (ss settings) addBool(name string, def bool, usage string) *setting {
+	return ss.declare(name, strconv.FormatBool(def), usage, true)
+}
+
+func (ss settings) declare(name, def, usage string, isBool bool) *setting {
+	s := &setting{flag: name, env: "STRIKEMAP_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")), value: def}
+	if v := ss.getenv(s.env); v != "" {
+		s.value, s.fromEnv = v, true
+	}
+	shown := def
+	if shown == "" {
+		shown = `""`
+	}
+	usage = fmt.Sprintf("%s (env %s, default %s)", usage, s.env, shown)
+	set := func(v string) error {
+		s.value, s.fromEnv = v, false
+		return nil
+	}
+	if isBool {
+		ss.fl.BoolFunc(name, usage, set)
+	} else {
+		ss.fl.Func(name, usage, set)
+	}
+	return s
+}
+
 // parseConfig reads flags, falling back to STRIKEMAP_* environment variables.
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (Config, error) {
-	env := func(name, def string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
-		return def
-	}
 	var cfg Config
 	fl := flag.NewFlagSet("strikemap", flag.ContinueOnError)
 	fl.SetOutput(out)
-	fl.StringVar(&cfg.Addr, "addr", env("STRIKEMAP_ADDR", ":8080"), "listen address (env STRIKEMAP_ADDR)")
-	fl.StringVar(&cfg.DataDir, "data", env("STRIKEMAP_DATA", ""), "directory holding bases.geojson and incidents.geojson, reloaded when they change; empty serves the embedded dataset (env STRIKEMAP_DATA)")
-	fl.StringVar(&cfg.Tiles, "tiles", env("STRIKEMAP_TILES", defaultTiles), "raster tile URL template for the map, or \"off\" for the offline basemap only (env STRIKEMAP_TILES)")
-	fl.StringVar(&cfg.TilesAttrib, "tiles-attribution", env("STRIKEMAP_TILES_ATTRIBUTION", defaultTilesAttrib), "attribution shown with the tiles, as HTML (env STRIKEMAP_TILES_ATTRIBUTION)")
-	fl.StringVar(&cfg.EmbedAncestors, "embed-frame-ancestors", env("STRIKEMAP_EMBED_FRAME_ANCESTORS", "*"), "CSP frame-ancestors of /embed: who may put the map in an iframe, e.g. \"https://news.example 'self'\" (env STRIKEMAP_EMBED_FRAME_ANCESTORS)")
-	fl.StringVar(&cfg.LogFormat, "log-format", env("STRIKEMAP_LOG_FORMAT", "text"), "log format: text or json (env STRIKEMAP_LOG_FORMAT)")
-	fl.StringVar(&cfg.BaseURL, "base-url", env("STRIKEMAP_BASE_URL", ""), "public URL of the site, e.g. https://example.org/strikemap, for the OGC API's absolute links; empty derives it from each request's Host and scheme (env STRIKEMAP_BASE_URL)")
-	trust := env("STRIKEMAP_TRUST_FORWARDED", "false")
-	fl.BoolFunc("trust-forwarded", "honour X-Forwarded-Proto and X-Forwarded-Host in the OGC API's links when -base-url is empty; only behind a proxy that sets them (env STRIKEMAP_TRUST_FORWARDED, default false)", func(s string) error {
-		trust = s
-		return nil
-	})
-	maxURL := env("STRIKEMAP_MAX_URL_BYTES", strconv.Itoa(server.DefaultMaxURLBytes))
-	fl.Func("max-url-bytes", fmt.Sprintf("longest request URL (path and query) in bytes; longer ones get 414 (env STRIKEMAP_MAX_URL_BYTES, default %d)", server.DefaultMaxURLBytes), func(s string) error {
-		maxURL = s
-		return nil
-	})
-	rateLimit := env("STRIKEMAP_RATE_LIMIT", "20")
-	fl.Func("rate-limit", "requests a second one client IP may make before it gets 429; 0 turns the limit off (env STRIKEMAP_RATE_LIMIT, default 20)", func(s string) error {
-		rateLimit = s
-		return nil
-	})
-	rateBurst := env("STRIKEMAP_RATE_BURST", "60")
-	fl.Func("rate-burst", "requests one client may make at once above -rate-limit, e.g. a page and its scripts and data (env STRIKEMAP_RATE_BURST, default 60)", func(s string) error {
-		rateBurst = s
-		return nil
-	})
-	rateLoopback := env("STRIKEMAP_RATE_LIMIT_LOOPBACK", "false")
-	fl.BoolFunc("rate-limit-loopback", "rate-limit loopback clients too, which are exempt by default (env STRIKEMAP_RATE_LIMIT_LOOPBACK, default false)", func(s string) error {
-		rateLoopback = s
-		return nil
-	})
-	timeout := env("STRIKEMAP_SHUTDOWN_TIMEOUT", "15s")
-	fl.Func("shutdown-timeout", "how long to let requests finish on SIGINT or SIGTERM (env STRIKEMAP_SHUTDOWN_TIMEOUT, default 15s)", func(s string) error {
-		timeout = s
-		return nil
-	})
+	ss := settings{fl: fl, getenv: getenv}
+	addr := ss.add("addr", ":8080", "listen `address`")
+	dataDir := ss.add("data", "", "`directory` holding bases.geojson and incidents.geojson, reloaded when they change; empty serves the embedded dataset")
+	tiles := ss.add("tiles", defaultTiles, "raster tile `URL` template for the map, or \"off\" for the offline basemap only")
+	tilesAttrib := ss.add("tiles-attribution", defaultTilesAttrib, "attribution shown with the tiles, as `HTML`")
+	ancestors := ss.add("embed-frame-ancestors", "*", "CSP `frame-ancestors` of /embed: who may put the map in an iframe, e.g. \"https://news.example 'self'\"")
+	logFormat := ss.add("log-format", "text", "log `format`: text or json")
+	baseURL := ss.add("base-url", "", "public `URL` of the site, e.g. https://example.org/strikemap, for the OGC API's absolute links; empty derives it from each request's Host and scheme")
+	trust := ss.addBool("trust-forwarded", false, "honour X-Forwarded-Proto and X-Forwarded-Host in the OGC API's links when -base-url is empty; only behind a proxy that sets them")
+	maxURL := ss.add("max-url-bytes", strconv.Itoa(server.DefaultMaxURLBytes), "longest request URL (path and query) in `bytes`; longer ones get 414")
+	rateLimit := ss.add("rate-limit", "20", "`requests` a second one client IP may make before it gets 429; 0 turns the limit off")
+	rateBurst := ss.add("rate-burst", "60", "`requests` one client may make at once above -rate-limit, e.g. a page and its scripts and data")
+	rateLoopback := ss.addBool("rate-limit-loopback", false, "rate-limit loopback clients too, which are exempt by default")
+	timeout := ss.add("shutdown-timeout", "15s", "how `long` to let requests finish on SIGINT or SIGTERM")
 	fl.Usage = func() {
 		fmt.Fprintf(out, "Usage: strikemap [flags]\n\nServes the strikemap map and GeoJSON API.\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -126,45 +154,72 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	if fl.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q: strikemap takes only flags (see -h)", fl.Arg(0))
 	}
-	d, err := time.ParseDuration(timeout)
+	cfg.Addr, cfg.DataDir, cfg.Tiles, cfg.TilesAttrib = addr.value, dataDir.value, tiles.value, tilesAttrib.value
+	cfg.EmbedAncestors, cfg.LogFormat, cfg.BaseURL = ancestors.value, logFormat.value, baseURL.value
+	d, err := time.ParseDuration(timeout.value)
 	if err != nil || d <= 0 {
-		return cfg, fmt.Errorf("shutdown timeout %q is not a positive duration such as 15s", timeout)
+		return cfg, timeout.bad("not a positive duration such as 15s")
 	}
 	cfg.ShutdownTimeout = d
-	if cfg.TrustForwarded, err = strconv.ParseBool(trust); err != nil {
-		return cfg, fmt.Errorf("trust-forwarded %q is not true or false", trust)
+	if cfg.TrustForwarded, err = strconv.ParseBool(trust.value); err != nil {
+		return cfg, trust.bad("not true or false")
 	}
-	if cfg.RateLoopback, err = strconv.ParseBool(rateLoopback); err != nil {
-		return cfg, fmt.Errorf("rate-limit-loopback %q is not true or false", rateLoopback)
+	if cfg.RateLoopback, err = strconv.ParseBool(rateLoopback.value); err != nil {
+		return cfg, rateLoopback.bad("not true or false")
 	}
-	if cfg.MaxURLBytes, err = strconv.Atoi(maxURL); err != nil || cfg.MaxURLBytes < 1024 || cfg.MaxURLBytes > maxHeaderBytes {
-		return cfg, fmt.Errorf("max-url-bytes %q is not a whole number from 1024 to %d", maxURL, maxHeaderBytes)
+	if cfg.MaxURLBytes, err = strconv.Atoi(maxURL.value); err != nil || cfg.MaxURLBytes < 1024 || cfg.MaxURLBytes > maxHeaderBytes {
+		return cfg, maxURL.bad(fmt.Sprintf("not a whole number from 1024 to %d", maxHeaderBytes))
 	}
-	if cfg.RateLimit, err = strconv.ParseFloat(rateLimit, 64); err != nil || !(cfg.RateLimit >= 0 && cfg.RateLimit <= 1e6) {
-		return cfg, fmt.Errorf("rate-limit %q is not a number of requests a second from 0 (off) to 1000000", rateLimit)
+	if cfg.RateLimit, err = strconv.ParseFloat(rateLimit.value, 64); err != nil || !(cfg.RateLimit >= 0 && cfg.RateLimit <= 1e6) {
+		return cfg, rateLimit.bad("not a number of requests a second from 0 (off) to 1000000")
 	}
-	if cfg.RateBurst, err = strconv.Atoi(rateBurst); err != nil || cfg.RateBurst < 1 || cfg.RateBurst > 1e6 {
-		return cfg, fmt.Errorf("rate-burst %q is not a whole number from 1 to 1000000", rateBurst)
+	if cfg.RateBurst, err = strconv.Atoi(rateBurst.value); err != nil || cfg.RateBurst < 1 || cfg.RateBurst > 1e6 {
+		return cfg, rateBurst.bad("not a whole number from 1 to 1000000")
 	}
 	if cfg.BaseURL != "" {
 		u, err := url.Parse(cfg.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			return cfg, fmt.Errorf("base URL %q is not an absolute http(s) URL without query or fragment, e.g. https://example.org/strikemap", cfg.BaseURL)
+			return cfg, baseURL.bad("not an absolute http(s) URL without query or fragment, e.g. https://example.org/strikemap")
 		}
 		cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
-		return cfg, fmt.Errorf("log format %q is not text or json", cfg.LogFormat)
+		return cfg, logFormat.bad("not text or json")
 	}
 	if err := server.CheckFrameAncestors(cfg.EmbedAncestors); err != nil {
-		return cfg, err
+		return cfg, ancestors.bad(err.Error())
 	}
 	if cfg.Tiles == "off" {
 		cfg.Tiles = ""
 	} else if !strings.HasPrefix(cfg.Tiles, "https://") && !strings.HasPrefix(cfg.Tiles, "http://") {
-		return cfg, fmt.Errorf("tiles %q is not an http(s) URL template or \"off\"", cfg.Tiles)
+		return cfg, tiles.bad(`not an http(s) URL template or "off"`)
 	}
 	return cfg, nil
+}
+
+// checkDataDir says what is wrong with a -data directory that is missing,
+// not a directory, or holds neither data file, before the loader would
+// report the first missing file as if the folder were merely empty.
+func checkDataDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("data directory %s does not exist: -data (or STRIKEMAP_DATA) must name a directory holding %s and %s, such as one made by `dataset import` or `dataset synth`", dir, geo.BasesFile, geo.IncidentsFile)
+	case err != nil:
+		return fmt.Errorf("data directory: %w", err)
+	case !fi.IsDir():
+		return fmt.Errorf("data directory %s is a file: -data (or STRIKEMAP_DATA) must name a directory holding %s and %s", dir, geo.BasesFile, geo.IncidentsFile)
+	}
+	var missing []string
+	for _, name := range []string{geo.BasesFile, geo.IncidentsFile} {
+		if _, err := os.Stat(filepath.Join(dir, name)); errors.Is(err, fs.ErrNotExist) {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("data directory %s has no %s: a dataset directory holds %s and %s (copy data/%s there to map incidents at the shipped bases)", dir, strings.Join(missing, " or "), geo.BasesFile, geo.IncidentsFile, geo.BasesFile)
+	}
+	return nil
 }
 
 // maxHeaderBytes caps a request's head (request line and headers): beyond
@@ -183,6 +238,9 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	var fsys fs.FS = data.FS
 	source := "embedded dataset"
 	if cfg.DataDir != "" {
+		if err := checkDataDir(cfg.DataDir); err != nil {
+			return err
+		}
 		fsys, source = os.DirFS(cfg.DataDir), cfg.DataDir
 	}
 	loadStart := time.Now()

@@ -57,6 +57,24 @@ func TestParseConfig(t *testing.T) {
 		}
 	}
 
+	// A bad value is reported under the name it was given by.
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{nil, map[string]string{"STRIKEMAP_RATE_LIMIT": "fast"}, "STRIKEMAP_RATE_LIMIT=fast: not a number"},
+		{[]string{"-rate-limit", "fast"}, nil, "-rate-limit fast: not a number"},
+		{nil, map[string]string{"STRIKEMAP_TRUST_FORWARDED": "maybe"}, "STRIKEMAP_TRUST_FORWARDED=maybe: not true or false"},
+		{nil, map[string]string{"STRIKEMAP_SHUTDOWN_TIMEOUT": "soon"}, "STRIKEMAP_SHUTDOWN_TIMEOUT=soon: not a positive duration"},
+		{[]string{"-log-format", "xml"}, map[string]string{"STRIKEMAP_LOG_FORMAT": "json"}, "-log-format xml: not text or json"},
+	} {
+		_, err := parseConfig(c.args, func(k string) string { return c.env[k] }, io.Discard)
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%v with %v: got %v, want %q", c.args, c.env, err, c.want)
+		}
+	}
+
 	cfg, err = parseConfig([]string{"-base-url", "https://example.org/strikemap/", "-trust-forwarded"}, noEnv, io.Discard)
 	if err != nil || cfg.BaseURL != "https://example.org/strikemap" || !cfg.TrustForwarded {
 		t.Errorf("-base-url and -trust-forwarded: %+v %v", cfg, err)
@@ -201,6 +219,32 @@ func TestRunRefusesInvalidData(t *testing.T) {
 	}
 	if len(ready) != 0 {
 		t.Error("server started listening on invalid data")
+	}
+}
+
+// TestRunRefusesMissingDataDir gives -data paths that are not dataset
+// directories: each error names the path and says what -data must be,
+// instead of the loader's "open bases.geojson" that reads like an empty
+// folder.
+func TestRunRefusesMissingDataDir(t *testing.T) {
+	empty := t.TempDir()
+	file := filepath.Join(empty, "notes.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ dir, want string }{
+		{filepath.Join(empty, "typo"), "does not exist"},
+		{file, "is a file"},
+		{empty, "has no bases.geojson or incidents.geojson"},
+	} {
+		ready := make(chan string, 1)
+		err := run(context.Background(), Config{Addr: "127.0.0.1:0", DataDir: c.dir, LogFormat: "text", ShutdownTimeout: time.Second}, io.Discard, ready)
+		if err == nil || !strings.Contains(err.Error(), c.dir) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "bases.geojson and incidents.geojson") {
+			t.Errorf("-data %s: got %v, want it named, %q, and what a dataset directory holds", c.dir, err, c.want)
+		}
+		if len(ready) != 0 {
+			t.Errorf("-data %s: server started listening", c.dir)
+		}
 	}
 }
 

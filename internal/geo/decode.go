@@ -182,11 +182,22 @@ func (f *featureProblems) point(typ string, c []float64, ok bool) (orb.Point, bo
 // jsonErrorField names the property a decoding error is about, as the
 // messages write it: "count", "sources[0].kind".
 func jsonErrorField(err error) string {
+	var pointer jsontext.Pointer
 	var se *json.SemanticError
-	if !errors.As(err, &se) {
+	var syn *jsontext.SyntacticError
+	switch {
+	case errors.As(err, &se):
+		pointer = se.JSONPointer
+	case errors.As(err, &syn):
+		// A syntax error names the member it is in, and no more.
+		pointer = syn.JSONPointer
+		if pointer == "" {
+			return ""
+		}
+	default:
 		return "properties"
 	}
-	parts := strings.Split(strings.TrimPrefix(string(se.JSONPointer), "/"), "/")
+	parts := strings.Split(strings.TrimPrefix(string(pointer), "/"), "/")
 	if len(parts) > 0 && parts[0] == "properties" {
 		parts = parts[1:]
 	}
@@ -211,6 +222,10 @@ func jsonErrorField(err error) string {
 // jsonErrorReason says what was wrong with a property's JSON and what is
 // allowed.
 func jsonErrorReason(err error) string {
+	var syn *jsontext.SyntacticError
+	if errors.As(err, &syn) && syn.Err != nil {
+		return "is not valid JSON: " + syn.Err.Error()
+	}
 	var se *json.SemanticError
 	if !errors.As(err, &se) {
 		return "cannot be read: " + err.Error()

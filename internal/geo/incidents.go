@@ -14,16 +14,21 @@ import (
 // it can (fastdecode.go) and with json v2 otherwise; each loading
 // goroutine has its own.
 type incidentDecoder struct {
-	bases   map[string]orb.Point
-	baseIDs map[string]string // each base id, to share its string
+	bases   map[string]orb.Point // nil when bases.geojson had problems: references are not checked
+	baseIDs map[string]string    // each base id, to share its string
 	keep    *keeper
 	fast    fastFeature
 }
 
-func newIncidentDecoder(bases []Base) *incidentDecoder {
-	d := &incidentDecoder{bases: make(map[string]orb.Point, len(bases)), baseIDs: make(map[string]string, len(bases)), keep: newKeeper()}
+func newIncidentDecoder(bases []Base, checkBases bool) *incidentDecoder {
+	d := &incidentDecoder{baseIDs: make(map[string]string, len(bases)), keep: newKeeper()}
+	if checkBases {
+		d.bases = make(map[string]orb.Point, len(bases))
+	}
 	for _, b := range bases {
-		d.bases[b.ID] = b.Point
+		if checkBases {
+			d.bases[b.ID] = b.Point
+		}
 		d.baseIDs[b.ID] = b.ID
 	}
 	return d
@@ -89,9 +94,14 @@ type fileIncidents struct {
 // so they are copied once, into a slice sized from the first chunk's
 // features per byte and the file's size, while the decoders' buffers go
 // back to them; the dataset is then sorted in place.
-func readIncidents(r io.Reader, size int64, h hash.Hash, bases []Base, problems *[]Problem) (fileIncidents, error) {
+//
+// When checkBases is false (bases.geojson had problems, so its list of
+// bases is incomplete), the incidents' references to bases are not
+// checked: a broken base would otherwise be reported again at every
+// incident that names it.
+func readIncidents(r io.Reader, size int64, h hash.Hash, bases []Base, checkBases bool, problems *[]Problem) (fileIncidents, error) {
 	var all fileIncidents
-	err := scanFile(IncidentsFile, r, size, h, func() featureDecoder { return newIncidentDecoder(bases) }, func(first int, read int64, out *decoded) {
+	err := scanFile(IncidentsFile, r, size, h, func() featureDecoder { return newIncidentDecoder(bases, checkBases) }, func(first int, read int64, out *decoded) {
 		for _, p := range out.problems {
 			p.Index += first
 			*problems = append(*problems, p)

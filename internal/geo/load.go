@@ -65,9 +65,14 @@ func read(basesR, incidentsR io.Reader, size int64) (*Dataset, error) {
 		return nil, fmt.Errorf("read %s: %w", BasesFile, err)
 	}
 	h.Write([]byte{0})
-	all, err := readIncidents(incidentsR, size, h, bases, &problems)
+	basesOK := len(problems) == 0
+	all, err := readIncidents(incidentsR, size, h, bases, basesOK, &problems)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", IncidentsFile, err)
+	}
+	if !basesOK {
+		problems = append(problems, Problem{File: IncidentsFile, Index: -1,
+			Reason: fmt.Sprintf("was read without checking its incidents' bases (base, location_precision \"base\"), because %s has the problems above: fix those first", BasesFile)})
 	}
 	if len(problems) > 0 {
 		all.sortIDs(&problems) // to report duplicate ids too
@@ -209,7 +214,8 @@ var DisputableFields = []string{"date", "weapon", "count", "base", "outcome", "i
 // decimals, no more.
 const MaxBaseOffset = 1.0
 
-// incident checks p and turns it into an Incident.
+// incident checks p and turns it into an Incident. bases is nil when the
+// references to bases are not to be checked.
 func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases map[string]orb.Point, k *keeper) (Incident, bool) {
 	before := len(*f.problems)
 	inc := Incident{
@@ -241,13 +247,13 @@ func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases ma
 	inc.Killed = f.number("killed", p.Killed, 0, "is negative (use null when unknown)")
 	if p.Base != nil && *p.Base != "" {
 		inc.Base = *p.Base
-		if _, ok := bases[inc.Base]; !ok {
+		if _, ok := bases[inc.Base]; !ok && bases != nil {
 			f.add("base", "%q is not the id of any base in %s", inc.Base, BasesFile)
 		}
 	}
 	if !slices.Contains(Precisions, inc.LocationPrecision) {
 		f.add("location_precision", "%q is not one of %s", p.LocationPrecision, oneOf(Precisions))
-	} else if inc.LocationPrecision == PrecisionBase {
+	} else if inc.LocationPrecision == PrecisionBase && bases != nil {
 		if basePt, ok := bases[inc.Base]; !ok {
 			f.add("location_precision", `is "base" but the incident has no known target base`)
 		} else if d := orbgeo.Distance(basePt, pt); d > MaxBaseOffset {

@@ -140,3 +140,41 @@ func TestVersionChangesWithData(t *testing.T) {
 		t.Errorf("version not stable: %s then %s", a.Version, again.Version)
 	}
 }
+
+// TestLoadBrokenBaseReportedOnce breaks one base of the valid fixture: the
+// problem is that base, once, and not again at every incident that names
+// it (which is what a reader fixing the file would chase first).
+func TestLoadBrokenBaseReportedOnce(t *testing.T) {
+	basesJSON, err := os.ReadFile("testdata/valid/bases.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	incidentsJSON, err := os.ReadFile("testdata/valid/incidents.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A syntax error inside the first base's geometry.
+	broken := strings.Replace(string(basesJSON), `"coordinates": [`, `"coordinates" [`, 1)
+	if broken == string(basesJSON) {
+		t.Fatal("fixture has no coordinates to break")
+	}
+	_, err = geo.Parse([]byte(broken), incidentsJSON)
+	var ve *geo.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("got %v, want a *geo.ValidationError", err)
+	}
+	var bases, incidents []geo.Problem
+	for _, p := range ve.Problems {
+		if p.File == geo.BasesFile {
+			bases = append(bases, p)
+		} else {
+			incidents = append(incidents, p)
+		}
+	}
+	if len(bases) != 1 || bases[0].Index != 0 {
+		t.Errorf("bases.geojson problems %v, want one, at feature 0", bases)
+	}
+	if len(incidents) != 1 || incidents[0].Index != -1 || !strings.Contains(incidents[0].Reason, "fix those first") {
+		t.Errorf("incidents.geojson problems:\n%v\nwant one saying its bases were not checked", incidents)
+	}
+}

@@ -1,8 +1,12 @@
 package geo
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // A scanner follows the structure of a GeoJSON FeatureCollection and hands
@@ -32,6 +36,11 @@ type scanner struct {
 	elem       byte // in the features array: elemOpen, elemComma or elemValue
 	inFeature  bool
 	partial    []byte // the start of a feature that began in an earlier buffer
+	// frame is the file without its features: the collection's bytes
+	// outside the features array's elements, checked as JSON once the
+	// scan ends, since the scan itself follows only brackets and strings
+	// there.
+	frame []byte
 }
 
 // What was last read at depth 2 inside the features array.
@@ -61,6 +70,7 @@ func (s *scanner) merge(earlier *scanner) {
 	if !s.typeSeen {
 		s.typ, s.typeSeen = earlier.typ, earlier.typeSeen
 	}
+	s.frame = append(earlier.frame, s.frame...)
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -99,9 +109,11 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 				s.escaped = true
 			case c == '"':
 				s.inString, s.inName, s.inType = false, false, false
+				s.frame = append(s.frame, c)
 				i++
 				continue
 			}
+			s.frame = append(s.frame, c)
 			if s.inName {
 				s.name = append(s.name, c)
 			} else if s.inType {
@@ -169,6 +181,7 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 				}
 				s.depth--
 				s.inFeatures = false
+				s.frame = append(s.frame, c)
 			case c == '"':
 				return errors.New("the features array holds a string, not a feature")
 			case c == '[':
@@ -179,6 +192,7 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 			i++
 			continue
 		}
+		s.frame = append(s.frame, c)
 		switch c {
 		case '"':
 			s.inString = true
@@ -222,6 +236,10 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 func (s *scanner) finish() error {
 	if !s.done {
 		return errUnexpectedEnd
+	}
+	d := jsontext.NewDecoder(bytes.NewReader(s.frame), jsontext.AllowDuplicateNames(true))
+	if _, err := d.ReadValue(); err != nil {
+		return fmt.Errorf("it is not valid JSON outside its features array: %s", strings.TrimPrefix(err.Error(), "jsontext: "))
 	}
 	return nil
 }

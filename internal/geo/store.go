@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,7 +12,7 @@ import (
 type Store struct {
 	current atomic.Pointer[loaded]
 	mu      sync.Mutex
-	hooks   []func(*Dataset)
+	hooks   []*hook
 }
 
 type loaded struct {
@@ -46,16 +47,26 @@ func (s *Store) Replace(d *Dataset, loadedAt time.Time) {
 	s.mu.Lock()
 	hooks := s.hooks
 	s.mu.Unlock()
-	for _, f := range hooks {
-		f(d)
+	for _, h := range hooks {
+		h.f(d)
 	}
 }
 
 // OnReplace calls f with every dataset the store starts serving from now
-// on, such as one reloaded after its files changed. f must return quickly:
-// it runs before Replace returns.
-func (s *Store) OnReplace(f func(*Dataset)) {
+// on, such as one reloaded after its files changed, until the returned
+// function is called. f must return quickly: it runs before Replace
+// returns.
+func (s *Store) OnReplace(f func(*Dataset)) (remove func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.hooks = append(s.hooks, f)
+	h := &hook{f: f}
+	s.hooks = append(s.hooks, h)
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.hooks = slices.DeleteFunc(slices.Clone(s.hooks), func(o *hook) bool { return o == h })
+	}
 }
+
+// A hook is one function given to OnReplace; its address tells it apart.
+type hook struct{ f func(*Dataset) }

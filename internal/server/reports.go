@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,7 +62,7 @@ func (s *Server) basePage(c echo.Context) error {
 		Timeline:  templates.NewTimeline(d.Select(f)),
 		Incidents: list,
 		Paging:    paging,
-		Radii:     geo.DefaultRingRadii,
+		Radii:     slices.Clone(geo.DefaultRingRadii),
 		Query:     url.Values{"base": {b.ID}}.Encode(),
 		MapQuery: url.Values{
 			"base": {b.ID}, "layers": {"bases,incidents,rings"}, "map": {mapPos},
