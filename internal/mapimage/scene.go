@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"strikemap/internal/cluster"
 	"strikemap/internal/geo"
 )
 
@@ -123,9 +124,27 @@ func (r *Renderer) drawBasemap(s surface, vp viewport) {
 
 // mark is an incident's symbol or a cluster's circle, where it is drawn.
 type mark struct {
-	x, y  float64
-	inc   *geo.Incident // a lone incident, drawn as its symbol
-	count int           // a cluster of count incidents, when inc is nil
+	x, y   float64
+	inc    *geo.Incident // a lone incident, drawn as its symbol
+	count  int           // a cluster of count incidents, when inc is nil
+	near   string        // the base nearest a cluster, nearKm away
+	nearKm int
+}
+
+// discGap is the least distance in pixels between two clusters' discs,
+// as on the map page: their white rims just touch.
+const discGap = 2
+
+// clusterTitle names a cluster by its place and count, as the map page's
+// cluster buttons do: "Near Ain al-Asad: 1234 incidents".
+func clusterTitle(m mark) string {
+	switch {
+	case m.near == "":
+		return fmt.Sprintf("%d incidents", m.count)
+	case m.nearKm <= 30:
+		return fmt.Sprintf("Near %s: %d incidents", m.near, m.count)
+	}
+	return fmt.Sprintf("%d km from %s: %d incidents", m.nearKm, m.near, m.count)
 }
 
 // box is the part of the image the mark covers.
@@ -140,9 +159,7 @@ func (m mark) box() box {
 }
 
 // clusterRadius is the radius of a cluster's circle, as on the map page.
-func clusterRadius(count int) float64 {
-	return math.Round(12 + 4*math.Log10(float64(count)))
-}
+func clusterRadius(count int) float64 { return cluster.DiscRadius(count) }
 
 // clusterText is the count written in a cluster's circle, as on the map
 // page: 12k for 12,345.
@@ -158,19 +175,27 @@ func clusterText(count int) string {
 func placeMarks(vp viewport, v *View) []mark {
 	var out []mark
 	if v.Clusters != nil {
-		// The largest first, so that a small cluster beside a large one
-		// is drawn over it and stays readable.
-		clusters := slices.Clone(v.Clusters)
-		slices.SortStableFunc(clusters, func(a, b Cluster) int { return b.Count - a.Count })
-		for _, c := range clusters {
+		// Clusters whose discs would overlap are drawn as one, as on the
+		// map page (cluster.Declutter); lone incidents keep their symbol.
+		var discs []cluster.Disc
+		var of []Cluster
+		for _, c := range v.Clusters {
 			x, y := vp.px(c.Point)
 			if c.Count == 1 && c.Incident != nil {
 				out = append(out, mark{x: x, y: y, inc: c.Incident, count: 1})
-			} else {
-				out = append(out, mark{x: x, y: y, count: c.Count})
+				continue
 			}
+			discs = append(discs, cluster.Disc{X: x, Y: y, Count: c.Count})
+			of = append(of, c)
 		}
-		return out
+		// The largest first (Declutter's order), so that a lone incident
+		// beside a cluster is drawn over it and stays readable.
+		var discMarks []mark
+		for _, g := range cluster.Declutter(discs, discGap) {
+			named := of[g.Members[0]] // the biggest names the group, as on the page
+			discMarks = append(discMarks, mark{x: g.X, y: g.Y, count: g.Count, near: named.Near, nearKm: named.NearKm})
+		}
+		return append(discMarks, out...)
 	}
 	type key struct{ x, y float64 }
 	groups := map[key][]*geo.Incident{}
@@ -203,7 +228,7 @@ func (r *Renderer) drawMarks(s surface, vp viewport, marks []mark) {
 	for _, m := range marks {
 		if m.inc == nil {
 			rad := clusterRadius(m.count)
-			s.group("cluster", "", fmt.Sprintf("%d incidents", m.count))
+			s.group("cluster", "", clusterTitle(m))
 			// A white disc under a blue one, as the page's white rim: two
 			// fills rasterize several times faster than a stroke.
 			s.path([]subpath{{pts: circlePoints(m.x, m.y, rad+1, 0, 2*math.Pi, 40), closed: true}}, style{fill: colWhite})
