@@ -2,10 +2,12 @@ package mapimage
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"image/color"
 	"image/png"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -22,6 +24,10 @@ import (
 type Renderer struct {
 	fonts   *canvas.FontFamily
 	basemap []basemapFeature
+	// names are the basemap's country and town names, countries first.
+	names []placeName
+	// townCredit is the basemap's attribution when its towns are named.
+	townCredit string
 }
 
 type basemapFeature struct {
@@ -31,7 +37,8 @@ type basemapFeature struct {
 
 // New loads the Go fonts and parses the basemap GeoJSON (features with a
 // "layer" property: land, country, border and river are drawn;
-// country-label and place points are there for labels, not drawn yet).
+// country-label and place points are named by zoom). The collection's
+// "attribution" member, if any, credits the basemap when towns are named.
 func New(basemapJSON []byte) (*Renderer, error) {
 	fonts := canvas.NewFontFamily("Go")
 	if err := fonts.LoadFont(goregular.TTF, 0, canvas.FontRegular); err != nil {
@@ -40,15 +47,30 @@ func New(basemapJSON []byte) (*Renderer, error) {
 	if err := fonts.LoadFont(gobold.TTF, 0, canvas.FontBold); err != nil {
 		return nil, fmt.Errorf("load Go Bold: %w", err)
 	}
-	r := &Renderer{fonts: fonts}
+	r := &Renderer{fonts: fonts, townCredit: defaultCredit}
 	if len(basemapJSON) > 0 {
 		fc, err := geojson.UnmarshalFeatureCollection(basemapJSON)
 		if err != nil {
 			return nil, fmt.Errorf("basemap: %w", err)
 		}
+		var towns []placeName
 		for _, f := range fc.Features {
 			layer, _ := f.Properties["layer"].(string)
+			if p, ok := readNames(f); ok {
+				p.name = r.fold(p.name)
+				if p.country {
+					r.names = append(r.names, p)
+				} else {
+					towns = append(towns, p)
+				}
+				continue
+			}
 			r.basemap = append(r.basemap, basemapFeature{layer: layer, geom: f.Geometry})
+		}
+		slices.SortStableFunc(r.names, func(a, b placeName) int { return cmp.Compare(a.minzoom, b.minzoom) })
+		r.names = append(r.names, towns...)
+		if credit, ok := fc.ExtraMembers["attribution"].(string); ok && credit != "" {
+			r.townCredit = credit
 		}
 	}
 	return r, nil

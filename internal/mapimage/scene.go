@@ -24,8 +24,10 @@ func (r *Renderer) draw(s surface, v *View) {
 	if v.Legend {
 		rows = legendRows(v, marks, bins)
 	}
+	v.credit = r.credit(vp, v)
 	fr := r.layoutFrame(v, rows, &vp)
 	labels := r.placeLabels(vp, v, marks, fr)
+	names := r.placeNames(vp, v, r.nameObstacles(vp, v, marks, fr, labels))
 
 	s.group("background", "", "")
 	s.path(box{0, 0, v.Width, v.Height}.rect(), style{fill: colSea})
@@ -47,6 +49,7 @@ func (r *Renderer) draw(s surface, v *View) {
 	}
 	s.end()
 
+	drawNames(s, names)
 	r.drawMarks(s, vp, marks)
 
 	// Bases and their labels go over the marks, as on the map page.
@@ -336,6 +339,27 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 		}
 	}
 	return out
+}
+
+// nameObstacles are what the basemap's names must not cover: every mark
+// whole (a cluster's disc, not only its count), the bases, their labels
+// and the frame.
+func (r *Renderer) nameObstacles(vp viewport, v *View, marks []mark, fr frameLayout, labels []label) *obstacles {
+	obs := newObstacles(v.Width, v.Height)
+	for _, m := range marks {
+		obs.add(m.box())
+	}
+	for i, b := range v.Bases {
+		x, y := vp.px(b.Point)
+		obs.add(centred(x, y, 9.5))
+		if labels[i].ok {
+			obs.add(labels[i].box)
+		}
+	}
+	for _, b := range fr.boxes() {
+		obs.add(b.pad(2))
+	}
+	return obs
 }
 
 // distance returns how far (x, y) is from the nearest point of b.

@@ -54,6 +54,8 @@ type View struct {
 	// extent, when set, stands for incidents a fitted view frames but does
 	// not draw one by one.
 	extent *orb.Bound
+	// credit is the basemap's attribution, as drawn.
+	credit string
 }
 
 // Cluster is a number of incidents drawn as one mark at Point ([lon, lat]).
