@@ -245,8 +245,12 @@ func (r *Renderer) drawMarks(s surface, vp viewport, marks []mark) {
 		}
 		inc := m.inc
 		title := fmt.Sprintf("%s %s attack (%s), %s", inc.Date, strings.ToLower(inc.Weapon.Label()), inc.Status, inc.ID)
+		disputed := len(inc.Disputed) > 0
+		symbol := func(s surface, x, y float64) { drawSymbol(s, x, y, 20, inc.Weapon, inc.Status, disputed) }
 		s.group("incident", inc.ID, title)
-		drawSymbol(s, m.x, m.y, 20, inc.Weapon, inc.Status, len(inc.Disputed) > 0)
+		if st, ok := s.(stamper); !ok || !st.stamp(m.x, m.y, symbolKey{inc.Weapon, inc.Status, disputed}, symbol) {
+			symbol(s, m.x, m.y)
+		}
 		s.end()
 	}
 	s.end()
