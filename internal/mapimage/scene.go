@@ -1,6 +1,7 @@
 package mapimage
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -19,6 +20,7 @@ import (
 func (r *Renderer) draw(s surface, v *View) {
 	vp := r.viewport(v)
 	marks := placeMarks(vp, v)
+	r.placeCounts(vp, v, marks)
 	bins := densityBins(vp, v)
 	var rows []legendRow
 	if v.Legend {
@@ -132,6 +134,73 @@ type mark struct {
 	count  int           // a cluster of count incidents, when inc is nil
 	near   string        // the base nearest a cluster, nearKm away
 	nearKm int
+	// countX, countY place a cluster's count (its centre and baseline):
+	// at the disc's centre, or clear of the bases drawn over it.
+	countX, countY float64
+}
+
+// countBox is the box of a cluster's count as drawn, clear of the image's
+// edge.
+func (r *Renderer) countBox(vp viewport, m mark) box {
+	text := clusterText(m.count)
+	half := r.textWidth(text, clusterStyle)/2 + 1
+	x := math.Max(half, math.Min(m.countX, vp.width-half))
+	y := math.Max(14, math.Min(m.countY, vp.height-4))
+	met := r.face(clusterStyle).Metrics()
+	return box{x - half, y - met.Ascent, x + half, y + met.Descent}
+}
+
+// placeCounts writes each cluster's count at its centre, or, where a base
+// is drawn over the centre, below or above the base inside the disc, so
+// that the base does not hide it.
+func (r *Renderer) placeCounts(vp viewport, v *View, marks []mark) {
+	var squares []box
+	for _, b := range v.Bases {
+		x, y := vp.px(b.Point)
+		squares = append(squares, centred(x, y, 7)) // the square drawn and its rim
+	}
+	free := func(b box) bool {
+		for _, sq := range squares {
+			if b.overlaps(sq) {
+				return false
+			}
+		}
+		return true
+	}
+	for i := range marks {
+		m := &marks[i]
+		if m.inc != nil {
+			continue
+		}
+		m.countX, m.countY = m.x, m.y+4
+		if free(r.countBox(vp, *m)) {
+			continue
+		}
+		// The place nearest the centre, inside the disc, that no base
+		// covers: tried in steps of 2 px.
+		rad := clusterRadius(m.count) - 1
+		type try struct{ dx, dy float64 }
+		var tries []try
+		for dy := -rad; dy <= rad; dy += 2 {
+			for dx := -rad; dx <= rad; dx += 2 {
+				tries = append(tries, try{dx, dy})
+			}
+		}
+		slices.SortStableFunc(tries, func(a, b try) int {
+			return cmp.Compare(math.Hypot(a.dx, a.dy), math.Hypot(b.dx, b.dy))
+		})
+		for _, t := range tries {
+			c := *m
+			c.countX, c.countY = m.x+t.dx, m.y+4+t.dy
+			b := r.countBox(vp, c)
+			// Inside the disc: its corners within the radius.
+			in := math.Hypot(math.Max(math.Abs(b.x0-m.x), math.Abs(b.x1-m.x)), math.Max(math.Abs(b.y0-m.y), math.Abs(b.y1-m.y))) <= rad
+			if in && free(b) {
+				m.countX, m.countY = c.countX, c.countY
+				break
+			}
+		}
+	}
 }
 
 // discGap is the least distance in pixels between two clusters' discs,
@@ -237,9 +306,8 @@ func (r *Renderer) drawMarks(s surface, vp viewport, marks []mark) {
 			s.path([]subpath{{pts: circlePoints(m.x, m.y, rad+1, 0, 2*math.Pi, 40), closed: true}}, style{fill: colWhite})
 			s.path([]subpath{{pts: circlePoints(m.x, m.y, rad-1, 0, 2*math.Pi, 40), closed: true}}, style{fill: colCluster, fillOpacity: 0.85})
 			// A cluster at the image's edge keeps its count inside.
-			text := clusterText(m.count)
-			half := r.textWidth(text, clusterStyle)/2 + 1
-			s.text(math.Max(half, math.Min(m.x, vp.width-half)), math.Max(14, math.Min(m.y+4, vp.height-4)), text, clusterStyle)
+			b := r.countBox(vp, m)
+			s.text((b.x0+b.x1)/2, math.Max(14, math.Min(m.countY, vp.height-4)), clusterText(m.count), clusterStyle)
 			s.end()
 			continue
 		}
@@ -292,8 +360,7 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 		if m.inc == nil {
 			// A label may cover the rim of a cluster's circle, or at 200,000
 			// incidents no base would be named, but never its count.
-			w := r.textWidth(clusterText(m.count), clusterStyle)
-			b = box{m.x - w/2 - 2, m.y - 8, m.x + w/2 + 2, m.y + 8}
+			b = r.countBox(vp, m).pad(1)
 		}
 		if b.overlaps(img) {
 			obs.add(b)

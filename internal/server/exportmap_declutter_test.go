@@ -29,7 +29,7 @@ func TestExportClustersApart(t *testing.T) {
 		if rec.Code != http.StatusOK {
 			t.Fatalf("%s: %d %s", target, rec.Code, rec.Body)
 		}
-		discs := clusterDiscs(t, rec.Body.Bytes())
+		discs, counts, squares := clusterDiscs(t, rec.Body.Bytes())
 		if len(discs) < 2 {
 			t.Errorf("%s: %d clusters drawn", target, len(discs))
 		}
@@ -49,33 +49,74 @@ func TestExportClustersApart(t *testing.T) {
 		if overlaps > 0 {
 			t.Errorf("%s: %d pairs of the %d discs overlap", target, overlaps, len(discs))
 		}
+		// No base's square, drawn over the clusters, hides a count.
+		for _, c := range counts {
+			for _, sq := range squares {
+				if c.x0 < sq.x1 && sq.x0 < c.x1 && c.y0 < sq.y1 && sq.y0 < c.y1 {
+					t.Errorf("%s: a base's square %v hides the count %q at %v", target, sq, c.text, c)
+				}
+			}
+		}
 	}
 }
 
 type disc struct{ x, y, r float64 }
 
+// svgBox is a box read from an SVG: a count's text or a base's square.
+type svgBox struct {
+	x0, y0, x1, y1 float64
+	text           string
+}
+
 var pathNumber = regexp.MustCompile(`-?[0-9.]+`)
 
-// clusterDiscs reads the discs of an SVG's clusters: the first path of
-// each cluster group, the white rim under the disc.
-func clusterDiscs(t *testing.T, svg []byte) []disc {
+// clusterDiscs reads the discs of an SVG's clusters (the first path of
+// each cluster group, the white rim under the disc), the boxes of their
+// counts (11 px bold: 8 px above the baseline, 3 below) and the bases'
+// squares (the first path of each base group).
+func clusterDiscs(t *testing.T, svg []byte) (out []disc, counts, squares []svgBox) {
 	t.Helper()
-	var out []disc
 	dec := xml.NewDecoder(bytes.NewReader(svg))
-	inCluster := false
+	inCluster, inCount, inBase := false, false, false
+	attr := func(el xml.StartElement, name string) string {
+		for _, a := range el.Attr {
+			if a.Name.Local == name {
+				return a.Value
+			}
+		}
+		return ""
+	}
+	num := func(s string) float64 { f, _ := strconv.ParseFloat(s, 64); return f }
 	for {
 		tok, err := dec.Token()
 		if err != nil {
 			break
 		}
+		if cd, ok := tok.(xml.CharData); ok && inCount {
+			counts[len(counts)-1].text = string(cd)
+			inCount = false
+		}
 		el, ok := tok.(xml.StartElement)
 		if !ok {
 			continue
 		}
-		for _, a := range el.Attr {
-			if a.Name.Local == "class" {
-				inCluster = a.Value == "cluster"
+		if c := attr(el, "class"); c != "" {
+			inCluster, inBase = c == "cluster", c == "base"
+		}
+		if el.Name.Local == "text" && attr(el, "text-anchor") == "middle" && attr(el, "font-size") == "11" && attr(el, "fill") == "#ffffff" {
+			x, y, w := num(attr(el, "x")), num(attr(el, "y")), num(attr(el, "textLength"))
+			counts = append(counts, svgBox{x0: x - w/2, y0: y - 8, x1: x + w/2, y1: y + 3})
+			inCount = true
+		}
+		if inBase && el.Name.Local == "path" {
+			inBase = false
+			nums := pathNumber.FindAllString(attr(el, "d"), -1)
+			b := svgBox{x0: math.Inf(1), y0: math.Inf(1), x1: math.Inf(-1), y1: math.Inf(-1)}
+			for i := 0; i+1 < len(nums); i += 2 {
+				x, y := num(nums[i]), num(nums[i+1])
+				b = svgBox{x0: math.Min(b.x0, x), y0: math.Min(b.y0, y), x1: math.Max(b.x1, x), y1: math.Max(b.y1, y)}
 			}
+			squares = append(squares, b)
 		}
 		if !inCluster || el.Name.Local != "path" {
 			continue
@@ -99,5 +140,5 @@ func clusterDiscs(t *testing.T, svg []byte) []disc {
 			out = append(out, disc{cx, cy, math.Hypot(xs[0]-cx, ys[0]-cy)})
 		}
 	}
-	return out
+	return out, counts, squares
 }
