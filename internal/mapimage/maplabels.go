@@ -180,7 +180,11 @@ func drawNames(s surface, names []nameLabel) {
 				s.path([]subpath{{pts: circlePoints((d.x0+d.x1)/2, (d.y0+d.y1)/2, d.w()/2-0.5, 0, 2*math.Pi, 16), closed: true}}, style{fill: "#6b7280", stroke: colWhite, width: 1})
 			}
 		}
+		// The text in a group of its own: it has no box round it, only
+		// the length it is held to.
+		s.group("name", "", "")
 		s.text(l.x, l.baseline, l.p.text(), l.p.style())
+		s.end()
 		s.end()
 	}
 	s.end()
