@@ -61,5 +61,14 @@ func (s *canvasSurface) text(x, y float64, str string, st textStyle) {
 	case "end":
 		align = canvas.Right
 	}
+	if st.halo != "" {
+		// A halo: the text in the halo's colour, a pixel off all round.
+		halo := st
+		halo.colour, halo.halo = st.halo, ""
+		face := s.r.face(halo)
+		for _, d := range [][2]float64{{-1, -1}, {0, -1}, {1, -1}, {-1, 0}, {1, 0}, {-1, 1}, {0, 1}, {1, 1}} {
+			s.ctx.DrawText(x+d[0], y+d[1], canvas.NewTextLine(face, str, align))
+		}
+	}
 	s.ctx.DrawText(x, y, canvas.NewTextLine(s.r.face(st), str, align))
 }

@@ -20,6 +20,7 @@ type textStyle struct {
 	bold   bool
 	colour string
 	anchor string // "start", "middle" or "end"
+	halo   string // a colour round the letters, so they read over anything
 }
 
 // surface is what the drawing paints on: SVG or canvas.
