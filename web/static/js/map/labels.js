@@ -78,10 +78,13 @@ export class GridIndex {
 
 // placeLabels places candidates in the order given (the order is the
 // priority: the first placed wins a contested spot) and returns those that
-// found room, each as { id, anchor, box }.
+// found room, each as { id, anchor, box, size }, size being the index of
+// the size taken (0 for w, h; 1 for sizes[0], ...).
 //
-// A candidate is { id, x, y, w, h, gap, gaps, anchors, at, mark }: the
-// point in pixels, the label's size, its distance from the point (or gaps,
+// A candidate is { id, x, y, w, h, sizes, gap, gaps, anchors, at, mark }:
+// the point in pixels, the label's size (and, optionally, sizes, other
+// [w, h] it may take when that one finds no room: a long name on two
+// lines), its distance from the point (or gaps,
 // the distances to try in turn, nearest first), the anchors to try in order
 // (default SIDES), optionally at, other points the label may go to instead
 // (a country's name: [{ x, y }, ...], tried after x, y) and, optionally, the
@@ -107,15 +110,19 @@ export function placeLabels(candidates, marks, view) {
   return placed;
 }
 
-// tryPlaces returns the first { anchor, box, x, y } of c's points, gaps and
-// anchors, in that order of nesting, that fits.
+// tryPlaces returns the first { anchor, box, x, y, size } of c's sizes,
+// points, gaps and anchors, in that order of nesting, that fits.
 function tryPlaces(c, fits) {
   const points = [{ x: c.x, y: c.y }].concat(c.at || []);
-  for (const p of points) {
-    for (const gap of c.gaps || [c.gap || 0]) {
-      for (const anchor of c.anchors || SIDES) {
-        const box = labelBox(p.x, p.y, c.w, c.h, gap, anchor);
-        if (fits(box)) { return { anchor, box, x: p.x, y: p.y }; }
+  const sizes = [[c.w, c.h]].concat(c.sizes || []);
+  for (let size = 0; size < sizes.length; size++) {
+    const [w, h] = sizes[size];
+    for (const p of points) {
+      for (const gap of c.gaps || [c.gap || 0]) {
+        for (const anchor of c.anchors || SIDES) {
+          const box = labelBox(p.x, p.y, w, h, gap, anchor);
+          if (fits(box)) { return { anchor, box, x: p.x, y: p.y, size }; }
+        }
       }
     }
   }

@@ -79,8 +79,31 @@ export function createMapLabels(app) {
       pane.appendChild(it.leader);
       bases.set(m, it);
       measure([it]);
+      measureWrapped(it);
     }
     return it;
+  }
+
+  // measureWrapped measures a long base name on two lines, for a narrow
+  // map where it finds no room on one (Baghdad Diplomatic Support Center
+  // at 320 px): it.wrap is [w, h, text width].
+  function measureWrapped(it) {
+    if (!/\s/.test(it.el.textContent)) { return; }
+    const paneHidden = pane.hidden;
+    pane.hidden = false;
+    it.el.hidden = false;
+    const width = Math.ceil((it.w - 2 * PAD) * 0.6);
+    wrap(it, width);
+    it.wrap = [it.el.offsetWidth + 2 * PAD, it.el.offsetHeight + PAD, width];
+    wrap(it, 0);
+    it.el.hidden = true;
+    pane.hidden = paneHidden;
+    if (it.wrap[0] >= it.w) { it.wrap = null; }
+  }
+
+  function wrap(it, width) {
+    it.el.classList.toggle('map-label-wrap', width > 0);
+    it.el.style.width = width > 0 ? width + 'px' : '';
   }
 
   // markBox is the box of a marker's icon or a cluster's disc, in the
@@ -189,7 +212,7 @@ export function createMapLabels(app) {
         const it = baseLabel(m);
         const p = map.latLngToContainerPoint(m.getLatLng());
         // Farther out when incidents ring the base.
-        push(it, { x: p.x, y: p.y, w: it.w, h: it.h, gaps: [NEAR, 32], anchors: SIDES });
+        push(it, { x: p.x, y: p.y, w: it.w, h: it.h, sizes: it.wrap ? [it.wrap.slice(0, 2)] : [], gaps: [NEAR, 32], anchors: SIDES });
       });
     }
     bases.forEach((it, m) => { if (!live.has(m)) { it.el.remove(); it.leader.remove(); bases.delete(m); } });
@@ -217,6 +240,7 @@ export function createMapLabels(app) {
       shown.add(it);
       it.el.hidden = false;
       it.el.setAttribute('data-anchor', pl.anchor);
+      if (it.wrap) { wrap(it, pl.size === 1 ? it.wrap[2] : 0); }
       L.DomUtil.setPosition(it.el, map.containerPointToLayerPoint([pl.box.minX + PAD, pl.box.minY + PAD / 2]));
       if (it.dot) {
         it.dot.hidden = false;
