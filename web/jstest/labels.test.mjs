@@ -118,3 +118,16 @@ test('a label too long for the map on one line takes its other size (two lines)'
   // With no other size, it is left out.
   assert.equal(placeLabels([{ ...c, sizes: undefined }], [], narrow).length, 0);
 });
+
+test('GridIndex lists the boxes a box overlaps, each once, and skips those keep refuses', () => {
+  const g = new GridIndex(16);
+  const wide = box(0, 0, 100, 10, 'wide'), small = box(40, 2, 44, 6);
+  wide.owner = 1;
+  g.insert(wide);
+  g.insert(small);
+  assert.deepEqual(g.overlapping(box(30, 0, 60, 8)).length, 2);
+  assert.deepEqual(g.overlapping(box(60, 0, 70, 8)), [wide]);
+  assert.deepEqual(g.overlapping(box(0, 20, 10, 30)), []);
+  assert.ok(!g.collides(box(60, 0, 70, 8), (o) => o.owner !== 1));
+  assert.ok(g.collides(box(60, 0, 70, 8)));
+});

@@ -4,7 +4,7 @@
 // count. Each count has spots to try, its usual one first; a count whose
 // usual spot is covered moves to the first free one. Pure: boxes in
 // pixels, no DOM, so node --test runs it (web/jstest/counts.test.mjs).
-import { intersects } from './labels.js';
+import { GridIndex } from './labels.js';
 
 // countBox is the box of a w×h count whose top left corner is (dx, dy)
 // from the point (x, y).
@@ -58,14 +58,17 @@ function overlapArea(a, b) {
 // counts' order, {id, spot, at: [dx, dy], box}, spot being the index of
 // the one taken.
 export function placeCounts(counts, obstacles) {
-  const taken = []; // placed counts' boxes
-  const blocked = (c, b) => obstacles.some((o) => o.owner !== c.id && intersects(o, b)) || taken.some((o) => intersects(o, b));
+  // Grids, not lists: a view of points holds thousands of marks.
+  const grid = new GridIndex();
+  obstacles.forEach((o) => grid.insert(o));
+  const placedGrid = new GridIndex(); // placed counts' boxes
+  const blocked = (c, b) => grid.collides(b, (o) => o.owner !== c.id) || placedGrid.collides(b);
   const out = new Array(counts.length);
   const take = (i, k) => {
     const c = counts[i];
     const box = countBox(c.x, c.y, c.w, c.h, c.spots[k]);
     box.owner = c.id;
-    taken.push(box);
+    placedGrid.insert(box);
     out[i] = { id: c.id, spot: k, at: c.spots[k], box };
   };
   const moved = [];
@@ -78,7 +81,7 @@ export function placeCounts(counts, obstacles) {
     for (let k = 0; k < c.spots.length; k++) {
       const b = countBox(c.x, c.y, c.w, c.h, c.spots[k]);
       if (k > 0 && !blocked(c, b)) { best = k; least = 0; break; }
-      const cover = obstacles.concat(taken).reduce((s, o) => s + (o.owner === c.id ? 0 : overlapArea(o, b)), 0);
+      const cover = grid.overlapping(b).concat(placedGrid.overlapping(b)).reduce((s, o) => s + (o.owner === c.id ? 0 : overlapArea(o, b)), 0);
       if (cover < least) { best = k; least = cover; }
     }
     take(i, best);

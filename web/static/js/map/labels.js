@@ -41,7 +41,7 @@ export function intersects(a, b) {
 const key = (i, j) => (i + 0x80000) * 0x100000 + (j + 0x80000);
 
 // GridIndex holds boxes in square cells of cell pixels and says whether a
-// box overlaps any of them.
+// box overlaps any of them (or any for which keep(box) holds).
 export class GridIndex {
   constructor(cell = 64) {
     this.cell = cell;
@@ -64,12 +64,25 @@ export class GridIndex {
     }
   }
 
-  collides(b) {
+  // overlapping returns the boxes held that overlap b, each once.
+  overlapping(b) {
+    const [x0, y0, x1, y1] = this.range(b);
+    const out = new Set();
+    for (let i = x0; i <= x1; i++) {
+      for (let j = y0; j <= y1; j++) {
+        const list = this.cells.get(key(i, j));
+        if (list) { list.forEach((o) => { if (intersects(o, b)) { out.add(o); } }); }
+      }
+    }
+    return Array.from(out);
+  }
+
+  collides(b, keep) {
     const [x0, y0, x1, y1] = this.range(b);
     for (let i = x0; i <= x1; i++) {
       for (let j = y0; j <= y1; j++) {
         const list = this.cells.get(key(i, j));
-        if (list && list.some((o) => intersects(o, b))) { return true; }
+        if (list && list.some((o) => (!keep || keep(o)) && intersects(o, b))) { return true; }
       }
     }
     return false;
