@@ -1,12 +1,16 @@
 package geo
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 )
 
-// MarshalIncidents encodes incidents as an incidents.geojson data file: the
-// inverse of the loader. The output is deterministic: features in the order
+// MarshalIncidents encodes incidents as an incidents.geojson data file, the
+// inverse of the loader, indented for a person to edit (as the shipped
+// file is); IncidentWriter writes large files one feature a line. The output is deterministic: features in the order
 // given, every property of the schema in the order docs/data.md lists it
 // (null or empty where unknown, so a reader sees one shape), a source's url
 // and published only when known, two-space indentation and a final newline.
@@ -27,6 +31,66 @@ func MarshalIncidents(incidents []Incident) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// IncidentWriter writes an incidents.geojson data file feature by feature,
+// one feature a line:
+//
+//	{"type":"FeatureCollection","features":[
+//	{"type":"Feature","id":"a",...},
+//	{"type":"Feature","id":"b",...}
+//	]}
+//
+// the layout the loader splits across every core (a line break between two
+// features is where it may cut the file), and that a line-based diff shows
+// feature by feature. Features hold the same members, in the same order, as
+// MarshalIncidents writes; memory stays at one feature however many there
+// are. dataset import and dataset synth both write with it.
+type IncidentWriter struct {
+	w   *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	n   int
+	err error
+}
+
+// NewIncidentWriter starts a data file on w.
+func NewIncidentWriter(w io.Writer) *IncidentWriter {
+	iw := &IncidentWriter{w: bufio.NewWriterSize(w, 1<<20)}
+	iw.enc = json.NewEncoder(&iw.buf)
+	iw.enc.SetEscapeHTML(false) // notes and outcomes are prose: keep <, > and & readable
+	_, iw.err = iw.w.WriteString(`{"type":"FeatureCollection","features":[`)
+	return iw
+}
+
+// Write writes one incident as the next feature.
+func (iw *IncidentWriter) Write(inc *Incident) error {
+	if iw.err != nil {
+		return iw.err
+	}
+	iw.buf.Reset()
+	if iw.n > 0 {
+		iw.buf.WriteByte(',')
+	}
+	iw.buf.WriteByte('\n')
+	if iw.err = iw.enc.Encode(incidentFeature(inc)); iw.err != nil {
+		return fmt.Errorf("incident %q: %w", inc.ID, iw.err)
+	}
+	iw.n++
+	_, iw.err = iw.w.Write(bytes.TrimSuffix(iw.buf.Bytes(), []byte{'\n'}))
+	return iw.err
+}
+
+// Close ends the file and flushes it to the writer, which it does not close.
+func (iw *IncidentWriter) Close() error {
+	if iw.err != nil {
+		return iw.err
+	}
+	if _, iw.err = iw.w.WriteString("\n]}\n"); iw.err != nil {
+		return iw.err
+	}
+	iw.err = iw.w.Flush()
+	return iw.err
 }
 
 // The types below fix the data file's key order; encoding/json writes struct
