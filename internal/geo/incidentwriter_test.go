@@ -2,9 +2,13 @@ package geo_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
 
 	"strikemap/data"
 	"strikemap/internal/geo"
@@ -54,5 +58,56 @@ func TestIncidentWriterRoundTrip(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), `\u003c`) || strings.Contains(buf.String(), `\u0026`) {
 		t.Error("<, > or & escaped: prose must stay readable")
+	}
+}
+
+// Each line IncidentWriter writes is what encoding/json writes for the same
+// feature (MarshalIncidents' layout, compact): the hand-written encoder
+// must not drift from the data file's schema, whatever the strings hold.
+func TestIncidentWriterMatchesJSON(t *testing.T) {
+	basesJSON, _ := data.FS.ReadFile(geo.BasesFile)
+	incidentsJSON, _ := data.FS.ReadFile(geo.IncidentsFile)
+	d, err := geo.Parse(basesJSON, incidentsJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	incidents := slices.Clone(d.Incidents)
+	odd := incidents[0]
+	odd.ID = "odd"
+	odd.Point = orb.Point{1e-7, -0.000001}
+	odd.Notes = "quote \" backslash \\ <b>&amp;</b> tab\t nl\n cr\r bell\a bs\b ff\f nul\x00 del\x7f \u2028\u2029 bad\xff\xfe é 日本"
+	odd.Outcome = "\x01\x1f"
+	odd.ClaimedBy = []string{"a\"b", ""}
+	odd.Disputed = nil
+	odd.Sources = []geo.Source{{Publisher: "p<>&", Says: "s\u2028", Kind: odd.Sources[0].Kind}}
+	incidents = append(incidents, odd)
+	var buf bytes.Buffer
+	w := geo.NewIncidentWriter(&buf)
+	for i := range incidents {
+		if err := w.Write(&incidents[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\n")[1:]
+	for i := range incidents {
+		indented, err := geo.MarshalIncidents(incidents[i : i+1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fc struct{ Features []json.RawMessage }
+		if err := json.Unmarshal(indented, &fc); err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := json.Compact(&want, fc.Features[0]); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.TrimSuffix(lines[i], ",")
+		if got != want.String() {
+			t.Errorf("incident %s:\n got %s\nwant %s", incidents[i].ID, got, want.String())
+		}
 	}
 }
