@@ -254,7 +254,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		return fmt.Errorf("load %s: %w", source, err)
 	}
 	logger.Info("dataset loaded", "source", source, "version", d.Version, "bases", len(d.Bases), "incidents", len(d.Incidents), "took", time.Since(loadStart).Round(time.Millisecond))
-	applyMemoryLimit(cfg.MemoryLimit, logger)
+	go applyMemoryLimit(cfg.MemoryLimit, logger)
 
 	store := geo.NewStore(d, time.Now())
 	opts := server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap, EmbedAncestors: cfg.EmbedAncestors,

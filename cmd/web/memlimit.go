@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
@@ -83,6 +84,12 @@ func applyMemoryLimit(setting int64, log *slog.Logger) {
 		log.Info("memory limit off")
 		return
 	case memoryLimitAuto:
+		// The live heap as the last collection found it may date from the
+		// middle of the load: collect now, so the limit counts the whole
+		// dataset (a limit below it would make the collector run without
+		// end). run calls this on its own goroutine, so the first answer
+		// does not wait for the collection.
+		runtime.GC()
 		live := liveHeap()
 		setting = autoMemoryLimit(live)
 		log.Info("memory limit derived from the dataset", "live_heap_mib", live>>20, "limit_mib", setting>>20)
