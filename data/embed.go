@@ -1,6 +1,7 @@
-// Package data holds strikemap's default dataset, the October 2023 attacks on
-// US bases in Iraq and Syria, embedded in the binary. docs/data.md documents
-// the schema and where every value comes from.
+// Package data holds strikemap's default dataset, the attacks on US bases in
+// Iraq, Syria and Jordan from 17 October 2023 to 4 February 2024, embedded in
+// the binary. docs/data.md documents the schema and where every value comes
+// from.
 package data
 
 import "embed"
