@@ -234,11 +234,42 @@ claimed    1
 reported   3
 confirmed  1
 
-month    incidents
-2023-10  5
+month    incidents  confirmed  reported  claimed
+2023-10  5          1          3         1
 `
 	if out != want {
 		t.Errorf("stats:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// TestStatsShowsEmptyMonths: a month with no incident between two that have
+// some is listed with 0, so the gap shows.
+func TestStatsShowsEmptyMonths(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{geo.BasesFile, geo.IncidentsFile} {
+		b, err := os.ReadFile(filepath.Join("../../internal/geo/testdata/valid", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Move the last incident (25 Oct) to January.
+		b = bytes.Replace(b, []byte(`"date": "2023-10-25"`), []byte(`"date": "2024-01-25"`), 1)
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runCmd(t, "stats", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	_, months, _ := strings.Cut(out, "\nmonth ")
+	want := `   incidents  confirmed  reported  claimed
+2023-10  4          1          2         1
+2023-11  0          0          0         0
+2023-12  0          0          0         0
+2024-01  1          0          1         0
+`
+	if months != want {
+		t.Errorf("months:\n%s\nwant:\n%s", months, want)
 	}
 }
 
