@@ -1,7 +1,9 @@
 package server
 
 import (
+	"os"
 	"testing"
+	"time"
 
 	"strikemap/data"
 	"strikemap/internal/geo"
@@ -27,4 +29,18 @@ func shippedIncident(t *testing.T, id string) *geo.Incident {
 		t.Fatalf("the shipped dataset has no incident %s", id)
 	}
 	return inc
+}
+
+// octoberServer serves the first embedded dataset (12 incidents of
+// October 2023 and Tower 22, six bases), kept in testdata: the timeline
+// tests were written for its shape (a dense October, then a gap to late
+// January) and measure what that shape shows, whatever the embedded data
+// holds now.
+func octoberServer(t *testing.T) *Server {
+	t.Helper()
+	d, err := geo.Load(os.DirFS("testdata/october-2023"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mustNew(t, geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap})
 }
