@@ -6,9 +6,11 @@ package data
 
 import "embed"
 
-// FS holds bases.geojson and incidents.geojson.
+// FS holds bases.geojson and incidents.geojson, the Pentagon's running
+// counts of attacks (official-counts.json) and the US strikes in response
+// (strikes.geojson).
 //
-//go:embed bases.geojson incidents.geojson
+//go:embed bases.geojson incidents.geojson official-counts.json strikes.geojson
 var FS embed.FS
 
 // Basemap is the offline basemap: land, country borders, rivers, country

@@ -38,6 +38,16 @@ export function createList(app) {
   // An embed has no list, and so no such box: nothing to follow there.
   const inView = () => { const box = document.getElementById('list-in-view'); return !!box && box.checked; };
 
+  // wholeWords writes text into cell with each hyphenated word ("(al-Omar",
+  // "al-Jir)") kept on one line: a browser breaks a squeezed line after a
+  // hyphen, which splits a place's name over two lines of a narrow column.
+  function wholeWords(cell, text) {
+    text.split(/(\s+)/).forEach((w) => {
+      cell.append(w.includes('-') ? el('span', 'nowrap', w) : w);
+    });
+    return cell;
+  }
+
   function drawRows(fc) {
     const Lb = app.labels;
     const tbody = document.querySelector('#incident-list tbody');
@@ -57,7 +67,7 @@ export function createList(app) {
         date.appendChild(end);
       }
       tr.appendChild(date);
-      tr.appendChild(el('td', 'list-target', targetText(p)));
+      tr.appendChild(wholeWords(el('td', 'list-target'), targetText(p)));
       const w = el('td', 'list-attack');
       // The symbol keeps to the first word, and the rest wraps where it
       // has spaces: "Unknown weapon × 3" on one line would widen the
