@@ -175,7 +175,7 @@ func TestImportFailureLeavesFile(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	code, out, _ := runCmd(t, "validate", "../../internal/geo/testdata/valid")
-	if code != exitOK || out != "../../internal/geo/testdata/valid: valid: 3 bases, 5 incidents from 2023-10-18 to 2023-10-25, version "+mustLoad(t, "../../internal/geo/testdata/valid").Version+"\n" {
+	if code != exitOK || out != "../../internal/geo/testdata/valid: valid: 3 bases, 5 incidents from 2023-10-18 to 2023-10-25, 2 official counts, 1 strike, version "+mustLoad(t, "../../internal/geo/testdata/valid").Version+"\n" {
 		t.Errorf("valid: exit %d, %q", code, out)
 	}
 	dir := datasetDir(t)
@@ -215,7 +215,7 @@ func TestStats(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want := dir + ": 3 bases, 5 incidents from 2023-10-18 to 2023-10-25, version " + mustLoad(t, dir).Version + `
+	want := dir + ": 3 bases, 5 incidents from 2023-10-18 to 2023-10-25, 2 official counts, 1 strike, version " + mustLoad(t, dir).Version + `
 
 base                incidents
 Alpha Base (alpha)  2
@@ -234,8 +234,11 @@ claimed    1
 reported   3
 confirmed  1
 
-month    incidents  confirmed  reported  claimed
-2023-10  5          1          3         1
+month    incidents  confirmed  reported  claimed  strikes  official count (last of the month)  mapped by that day  not mapped
+2023-10  5          1          3         1        1        13 by 2023-10-24 (Iraq and Syria)   4                   9
+
+The last official count: at least 52 attacks in Iraq and Syria by 2023-11-13 (Example News); this dataset maps 4 there by then (7%).
+The dataset is not the whole record: the months where the official count runs ahead of the incidents mapped are its gaps.
 `
 	if out != want {
 		t.Errorf("stats:\n%s\nwant:\n%s", out, want)
@@ -270,6 +273,27 @@ func TestStatsShowsEmptyMonths(t *testing.T) {
 `
 	if months != want {
 		t.Errorf("months:\n%s\nwant:\n%s", months, want)
+	}
+}
+
+// TestStatsBesideOfficialCounts: with official counts, each month shows
+// its last count beside what the dataset maps in the count's scope by that
+// day, and the gap; with strikes, how many fell in the month.
+func TestStatsBesideOfficialCounts(t *testing.T) {
+	code, out, errOut := runCmd(t, "stats", "../../internal/geo/testdata/valid")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	_, months, _ := strings.Cut(out, "\nmonth ")
+	// By 24 Oct the fixture maps 4 incidents at bases in IQ or SY (its
+	// bases' countries) of the count's 13; the fixture's one strike is of 27 Oct.
+	want := `   incidents  confirmed  reported  claimed  strikes  official count (last of the month)  mapped by that day  not mapped
+2023-10  5          1          3         1        1        13 by 2023-10-24 (Iraq and Syria)   `
+	if !strings.HasPrefix(months, want) {
+		t.Errorf("months:\n%s\nwant them to start:\n%s", months, want)
+	}
+	if !strings.Contains(out, "The last official count: at least 52 attacks in Iraq and Syria by 2023-11-13") {
+		t.Errorf("no closing line on the last count:\n%s", out)
 	}
 }
 

@@ -355,6 +355,14 @@ func setField(id, value string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(function(){ var e = document.getElementById(%q); e.value = %q; e.dispatchEvent(new Event('change', {bubbles: true})); })()`, id, value))
 }
 
+// playByDay chooses play's step "day" and its slow speed, as a reader does
+// in the panel: slow, so that each day's map settles before the next on a
+// busy machine.
+const playByDay = `(function () {
+	var s = document.getElementById('play-step'); s.value = 'day'; s.dispatchEvent(new Event('change', {bubbles: true}));
+	var v = document.getElementById('play-speed'); v.value = '1800'; v.dispatchEvent(new Event('change', {bubbles: true}));
+})()`
+
 func TestMapPageInBrowser(t *testing.T) {
 	t.Parallel()
 	s := offlineServer(t)
@@ -448,6 +456,9 @@ func TestMapPageInBrowser(t *testing.T) {
 		t.Parallel()
 		tb := b.newTab(t, 1280, 800)
 		tb.open("/?from=2023-10-18&to=2023-10-21")
+		// The step follows the histogram's bins (weeks, for the campaign's
+		// months): a reader who plays days picks "day".
+		tb.run(chromedp.Evaluate[chromedp.Void](playByDay))
 		tb.run(chromedp.Click(chromedp.CSS(`#play`)))
 		for _, day := range []string{"2023-10-18", "2023-10-19", "2023-10-20", "2023-10-21"} {
 			// Read the markers in the same breath as the day, before the next step.
@@ -460,6 +471,7 @@ func TestMapPageInBrowser(t *testing.T) {
 		// Accumulating keeps every day from the start of the window.
 		tb.run(chromedp.Navigate(tb.base + "/?from=2023-10-18&to=2023-10-19"))
 		tb.settle()
+		tb.run(chromedp.Evaluate[chromedp.Void](playByDay))
 		tb.run(chromedp.Click(chromedp.CSS(`#play-accumulate`)), chromedp.Click(chromedp.CSS(`#play`)))
 		var ids []string
 		ids = poll[[]string](tb, `(document.getElementById('play-day').textContent === '2023-10-19' && document.body.dataset.busy === '0') ? Array.from(document.querySelectorAll('#map .incident-marker')).map(e => e.dataset.id).sort() : null`, 10*time.Second)

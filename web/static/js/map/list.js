@@ -71,13 +71,15 @@ export function createList(app) {
       const w = el('td', 'list-attack');
       // The symbol keeps to the first word, and the rest wraps where it
       // has spaces: "Unknown weapon × 3" on one line would widen the
-      // column past the panel.
+      // column past the panel. The count ("Rocket × 15", joined by
+      // no-break spaces) may go to a line of its own.
       const text = weaponText(Lb, p);
-      const cut = text.indexOf(' ') < 0 ? text.length : text.indexOf(' ');
+      const m = /[ \u00a0]/.exec(text);
+      const cut = m ? m.index : text.length;
       const weapon = el('span', 'list-weapon');
       const first = el('span', 'nowrap');
       first.append(symbol(p.weapon, p.status, false), ' ' + text.slice(0, cut));
-      weapon.append(first, text.slice(cut));
+      weapon.append(first, m ? ' ' + text.slice(cut + 1) : '');
       w.appendChild(weapon);
       w.appendChild(el('span', 'status st-' + p.status, p.disputed.length ? t('disputed-suffix', { status: Lb.status[p.status] }) : Lb.status[p.status]));
       tr.appendChild(w);
