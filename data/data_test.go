@@ -121,3 +121,45 @@ func TestCampaignWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestStrikesAnswerEarlierAttacks holds the strikes' rules: each has a
+// source with a URL, falls in the months the campaign's strikes were made
+// (26 Oct 2023 - 3 Feb 2024), and answers only attacks made before it.
+func TestStrikesAnswerEarlierAttacks(t *testing.T) {
+	d := load(t)
+	if len(d.Strikes) == 0 {
+		t.Fatal("no strikes: strikes.geojson is missing from the embedded data")
+	}
+	for _, s := range d.Strikes {
+		if d := s.Date.String(); d < "2023-10-26" || s.DateEnd.String() > "2024-02-03" {
+			t.Errorf("strike %s: dated %s, outside 26 Oct 2023 - 3 Feb 2024", s.ID, d)
+		}
+		for _, src := range s.Sources {
+			if src.URL == "" {
+				t.Errorf("strike %s: source %s has no URL", s.ID, src.Publisher)
+			}
+		}
+		for _, id := range s.InResponseTo {
+			inc, _ := d.Incident(id)
+			if inc.Date > s.Date {
+				t.Errorf("strike %s of %s answers %s, dated after it (%s)", s.ID, s.Date, id, inc.Date)
+			}
+		}
+	}
+}
+
+// TestOfficialCountsRunAheadOfTheMap: each official count is at least the
+// incidents the map holds by its day in its scope. More mapped than counted
+// would mean the map holds attacks the Pentagon never counted (unconfirmed
+// claims, or one attack mapped twice): a reader must be told which.
+func TestOfficialCountsRunAheadOfTheMap(t *testing.T) {
+	d := load(t)
+	if len(d.OfficialCounts) == 0 {
+		t.Fatal("no official counts: official-counts.json is missing from the embedded data")
+	}
+	for _, c := range d.OfficialCounts {
+		if m := d.MappedBy(c.Date, c.Countries); m > c.Count {
+			t.Errorf("count of %s: the Pentagon counted %d, the map holds %d by then: say why in docs/data.md", c.Date, c.Count, m)
+		}
+	}
+}
