@@ -22,10 +22,14 @@ import (
 	"strikemap/internal/request"
 )
 
-// clusterCache keeps the cluster indexes of recent filters. An index over a
-// million incidents takes seconds to build and some 300 MB, so the cache is
-// bounded by the points it holds, and concurrent requests for the same
-// filter share one build.
+// clusterCache keeps the cluster index of each dataset's incidents, and the
+// subsets of it that recent filters select. An index over a million
+// incidents takes a second or more to build and some 100 MB; a filter's
+// subset of it (cluster.Subset: the same clusters, holding only the
+// matches) takes one pass over the incidents and 20 bytes an incident. So
+// a filter change costs tens of milliseconds, not a build. The cache is
+// bounded by the points it holds (a subset's counted at a quarter), and
+// concurrent requests for the same entry share one build.
 type clusterCache struct {
 	mu        sync.Mutex
 	maxPoints int
@@ -38,29 +42,33 @@ type clusterCache struct {
 	version string
 }
 
+// clusterView is what the map page and the exports read of an index or a
+// subset of it.
+type clusterView interface {
+	Clusters(bound orb.Bound, zoom int) []cluster.Cluster
+	Len() int
+	ExpansionZoom(id int) (int, error)
+	Hexbins(bound orb.Bound, zoom int, radius float64) []cluster.Hexbin
+}
+
 type clusterEntry struct {
 	key       string
 	version   string
-	index     *cluster.Index
-	incidents []*geo.Incident // PointIndex -> incident
+	index     clusterView
+	incidents []*geo.Incident // PointIndex -> incident: the whole dataset's
+	cost      int             // points it counts against maxPoints
 }
 
 func newClusterCache(maxPoints int) *clusterCache {
 	return &clusterCache{maxPoints: maxPoints, order: list.New(), byKey: make(map[string]*list.Element)}
 }
 
-// get returns the index of the incidents of d matching f, building it once.
+// get returns the clusters of the incidents of d matching f, whose query
+// parameters (bbox and zoom aside) key is: the index of every incident
+// for the empty key, built once, and otherwise the filter's subset of it.
 func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterEntry, error) {
-	key = d.Version + "\x00" + key
-	cc.mu.Lock()
-	if el, ok := cc.byKey[key]; ok {
-		cc.order.MoveToFront(el)
-		cc.mu.Unlock()
-		return el.Value.(*clusterEntry), nil
-	}
-	cc.mu.Unlock()
-	v, err, _ := cc.builds.Do(key, func() (any, error) {
-		incidents := d.Select(f)
+	whole, err := cc.entry(d.Version+"\x00", func() (*clusterEntry, error) {
+		incidents := d.Select(geo.Filter{})
 		points := make([]orb.Point, len(incidents))
 		for i, inc := range incidents {
 			points[i] = inc.Point
@@ -69,19 +77,45 @@ func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterE
 		if err != nil {
 			return nil, err
 		}
-		e := &clusterEntry{key: key, version: d.Version, index: ix, incidents: incidents}
+		return &clusterEntry{version: d.Version, index: ix, incidents: incidents, cost: len(points)}, nil
+	})
+	if err != nil || key == "" {
+		return whole, err
+	}
+	return cc.entry(d.Version+"\x00"+key, func() (*clusterEntry, error) {
+		keep := d.Matching(f) // in d's order, as the index's points
+		sub := whole.index.(*cluster.Index).Subset(func(i int) bool { return keep[i] })
+		return &clusterEntry{version: d.Version, index: sub, incidents: whole.incidents, cost: len(keep) / 4}, nil
+	})
+}
+
+// entry returns the cached entry of key, making it with build once.
+func (cc *clusterCache) entry(key string, build func() (*clusterEntry, error)) (*clusterEntry, error) {
+	cc.mu.Lock()
+	if el, ok := cc.byKey[key]; ok {
+		cc.order.MoveToFront(el)
+		cc.mu.Unlock()
+		return el.Value.(*clusterEntry), nil
+	}
+	cc.mu.Unlock()
+	v, err, _ := cc.builds.Do(key, func() (any, error) {
+		e, err := build()
+		if err != nil {
+			return nil, err
+		}
+		e.key = key
 		cc.mu.Lock()
 		defer cc.mu.Unlock()
-		if cc.version != "" && d.Version != cc.version {
+		if cc.version != "" && e.version != cc.version {
 			return e, nil // a request that began before a reload: used once, not kept
 		}
 		cc.byKey[key] = cc.order.PushFront(e)
-		cc.points += len(points)
+		cc.points += e.cost
 		for cc.points > cc.maxPoints && cc.order.Len() > 1 {
 			old := cc.order.Back().Value.(*clusterEntry)
 			cc.order.Remove(cc.order.Back())
 			delete(cc.byKey, old.key)
-			cc.points -= len(old.incidents)
+			cc.points -= old.cost
 		}
 		return e, nil
 	})
@@ -104,7 +138,7 @@ func (cc *clusterCache) keep(version string) {
 		if e := el.Value.(*clusterEntry); e.version != version {
 			cc.order.Remove(el)
 			delete(cc.byKey, e.key)
-			cc.points -= len(e.incidents)
+			cc.points -= e.cost
 		}
 		el = next
 	}
