@@ -202,3 +202,39 @@ func TestSubsetHexbins(t *testing.T) {
 		t.Fatalf("hexagons count %d, the subset holds %d", total, s.Len())
 	}
 }
+
+// TestGrid checks that Grid counts every point in the bound once, keeps
+// single points as given, and makes fewer entries than points where they
+// crowd.
+func TestGrid(t *testing.T) {
+	pts := blobPoints(5000, 51)
+	bound := orb.Bound{Min: orb.Point{30, 25}, Max: orb.Point{55, 40}}
+	in := 0
+	for _, p := range pts {
+		if inBound(bound, p) {
+			in++
+		}
+	}
+	for _, z := range []int{3, 8, 17} {
+		got := Grid(pts, bound, z, DefaultOptions())
+		total := 0
+		for _, c := range got {
+			total += c.Count
+			if !c.IsCluster() && pts[c.PointIndex] != c.Point {
+				t.Fatalf("zoom %d: point %d at %v, given at %v", z, c.PointIndex, c.Point, pts[c.PointIndex])
+			}
+			if c.IsCluster() && !inBound(bound, c.Point) {
+				t.Fatalf("zoom %d: a cluster at %v, outside the bound", z, c.Point)
+			}
+		}
+		if total != in {
+			t.Fatalf("zoom %d: counts add up to %d, %d points in the bound", z, total, in)
+		}
+		if z == 3 && len(got) > in/10 {
+			t.Fatalf("zoom 3: %d entries for %d crowded points", len(got), in)
+		}
+		if z == 17 && len(got) != in {
+			t.Fatalf("zoom 17: %d entries for %d points, which should stand alone", len(got), in)
+		}
+	}
+}

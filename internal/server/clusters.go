@@ -89,6 +89,14 @@ func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterE
 	})
 }
 
+// ready reports whether the index of all of d's incidents is built.
+func (cc *clusterCache) ready(d *geo.Dataset) bool {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	_, ok := cc.byKey[d.Version+"\x00"]
+	return ok
+}
+
 // entry returns the cached entry of key, making it with build once.
 func (cc *clusterCache) entry(key string, build func() (*clusterEntry, error)) (*clusterEntry, error) {
 	cc.mu.Lock()
@@ -184,7 +192,8 @@ func (s *Server) warmClusters(d *geo.Dataset) {
 // supercluster's method, inside the box. A cluster is a Point with
 // cluster=true, its exact count and the zoom at which it splits; a lone
 // incident is its full feature with cluster=false. A cluster also names
-// its nearest base (near) and how far it is (near_km).
+// its nearest base (near) and how far it is (near_km). While the dataset's
+// index is being built, the answer is provisional (see below).
 func (s *Server) clusters(c echo.Context) error {
 	d := s.store.Dataset()
 	q, f, err := filterQuery(c, d, "zoom")
@@ -203,13 +212,35 @@ func (s *Server) clusters(c echo.Context) error {
 	if f.BBox != nil {
 		view = *f.BBox
 	}
-	if done, err := s.notModified(c, d, q, "clusters.geojson"); done || err != nil {
-		return err
-	}
 	// The box chooses what is shown, not what is clustered: clusters must
 	// not change as the map pans.
 	whole := f
 	whole.BBox = nil
+	if len(d.Incidents) > clusterPageMin && !s.clusterCache.ready(d) {
+		// The dataset's index is still being built (warmClusters): rather
+		// than keep the map page's first visitor waiting for it, answer at
+		// once with the matches counted in a grid, marked provisional, and
+		// kept by no cache; the page asks again shortly.
+		// Should no build be under way (the warm one failed, or the index
+		// was evicted), one starts; requests meanwhile share it.
+		go func() {
+			if _, err := s.clusterCache.get(d, geo.Filter{}, ""); err != nil {
+				s.log.Warn("building the clusters of the whole dataset", "err", err)
+			}
+		}()
+		c.Response().Header().Set("Cache-Control", "no-store")
+		c.Response().Header().Set("X-Dataset-Version", d.Version)
+		incidents := d.Select(whole)
+		points := make([]orb.Point, len(incidents))
+		for i, inc := range incidents {
+			points[i] = inc.Point
+		}
+		return s.writeClusters(c, d, cluster.Grid(points, view, zoom, cluster.DefaultOptions()), len(incidents), incidents, true,
+			func(cluster.Cluster) (int, error) { return zoom + 1, nil })
+	}
+	if done, err := s.notModified(c, d, q, "clusters.geojson"); done || err != nil {
+		return err
+	}
 	key := url.Values{}
 	for k, v := range q {
 		if k != "bbox" && k != "zoom" {
@@ -220,28 +251,42 @@ func (s *Server) clusters(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	found := entry.index.Clusters(view, zoom)
+	return s.writeClusters(c, d, entry.index.Clusters(view, zoom), entry.index.Len(), entry.incidents, false,
+		func(cl cluster.Cluster) (int, error) { return entry.index.ExpansionZoom(cl.ID) })
+}
+
+// writeClusters writes the clusters endpoint's answer: found, of matched
+// incidents in all; a single incident's PointIndex is its index in
+// incidents.
+func (s *Server) writeClusters(c echo.Context, d *geo.Dataset, found []cluster.Cluster, matched int, incidents []*geo.Incident, provisional bool, expansionZoom func(cluster.Cluster) (int, error)) error {
 	var buf bytes.Buffer
 	buf.WriteString(`{"type":"FeatureCollection","numberMatched":`)
-	buf.WriteString(strconv.Itoa(entry.index.Len()))
+	buf.WriteString(strconv.Itoa(matched))
+	if provisional {
+		buf.WriteString(`,"provisional":true`)
+	}
 	buf.WriteString(`,"features":[`)
 	for i, cl := range found {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
 		if !cl.IsCluster() {
-			inc := entry.incidents[cl.PointIndex]
+			inc := incidents[cl.PointIndex]
 			if err := export.WriteFeature(&buf, d, inc); err != nil {
 				return err
 			}
 			continue
 		}
-		expansion, err := entry.index.ExpansionZoom(cl.ID)
+		expansion, err := expansionZoom(cl)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&buf, `{"type":"Feature","id":"c%d","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{"cluster":true,"cluster_id":%d,"count":%d,"expansion_zoom":%d`,
-			cl.ID, fmtCoord(cl.Point[0]), fmtCoord(cl.Point[1]), cl.ID, cl.Count, expansion)
+		id := "c" + strconv.Itoa(cl.ID)
+		if provisional {
+			id = "g" + strconv.Itoa(i) // a grid cell's, which names no cluster
+		}
+		fmt.Fprintf(&buf, `{"type":"Feature","id":"%s","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{"cluster":true,"cluster_id":%d,"count":%d,"expansion_zoom":%d`,
+			id, fmtCoord(cl.Point[0]), fmtCoord(cl.Point[1]), cl.ID, cl.Count, expansion)
 		// The nearest base names the cluster for a reader (its button says
 		// "Near Ain al-Asad: 1,234 incidents"), not its coordinates.
 		if b, m, ok := geo.NearestBase(d.Bases, cl.Point, math.Inf(1)); ok {

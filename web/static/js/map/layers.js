@@ -525,10 +525,19 @@ export function loadClusters(app) {
   });
 }
 
+// PROVISIONAL_MS is how soon the page asks again for clusters that the
+// server answered provisionally, counted in a grid while it builds its
+// index (for a moment after it starts, at a million incidents).
+const PROVISIONAL_MS = 700;
+
 // paintClusters draws a clusters answer (loadClusters').
 export function paintClusters(app, fc) {
   const map = app.map;
   if (fc.numberMatched !== undefined) { app.clusterTotal = fc.numberMatched; }
+  clearTimeout(app.provisional);
+  if (fc.provisional) {
+    app.provisional = setTimeout(() => { if (app.mode === 'clusters') { drawClusters(app); } }, PROVISIONAL_MS);
+  }
   if (app.fan) { app.fan.legs.remove(); }
   app.fan = null;
   app.layers.incidents.clearLayers();
