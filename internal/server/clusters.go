@@ -179,6 +179,9 @@ func (s *Server) warmClusters(d *geo.Dataset) {
 	go func() {
 		defer s.warming.Done()
 		start := time.Now()
+		// The page's first view also asks for the unfiltered timeline and
+		// base summaries: count them first, once (see geo.Dataset).
+		d.Timeline(geo.Filter{})
 		if _, err := s.clusterCache.get(d, geo.Filter{}, url.Values{}.Encode()); err != nil {
 			s.log.Warn("building the clusters of the whole dataset", "err", err)
 			return
