@@ -239,7 +239,9 @@ app.update = function (push) {
   } else {
     app.mode = 'clusters';
     incidents = loadClusters(app).then((fc) => {
-      if (!fc) { return null; }
+      // Null: stale. If this update is still the latest, a move of the map
+      // asked for the clusters of the new view meanwhile, and draws them.
+      if (!fc) { return my === seq ? { clusters: null } : null; }
       if (fc.numberMatched > cfg.pointLimit) { return { clusters: fc }; }
       return getIncidents();
     });
@@ -254,9 +256,9 @@ app.update = function (push) {
   return Promise.all([incidents, bases]).then((r) => {
     if (my !== seq || !r[0]) { return null; }
     let drawn;
-    if (r[0].clusters) {
+    if (r[0].clusters !== undefined) {
       app.mode = 'clusters';
-      paintClusters(app, r[0].clusters);
+      if (r[0].clusters) { paintClusters(app, r[0].clusters); }
       r[0] = noFeatures;
       drawn = Promise.resolve();
     } else {
