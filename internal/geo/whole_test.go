@@ -1,6 +1,7 @@
 package geo_test
 
 import (
+	"os"
 	"reflect"
 	"testing"
 
@@ -39,4 +40,38 @@ func TestWholeCounts(t *testing.T) {
 	if _, n := d.Timeline(f); n == total {
 		t.Errorf("a filter from %s kept all %d incidents", from, n)
 	}
+}
+
+// BenchmarkTimeline times what the map page's first view asks of the
+// dataset, the unfiltered timeline and base summaries (made once: "whole"),
+// against counting them ("counted"), and a filter's (always counted).
+func BenchmarkTimeline(b *testing.B) {
+	n := 200000
+	if os.Getenv("STRIKEMAP_BENCH_SMALL") != "" {
+		n = 2000 // CI: run once as a check
+	}
+	d := synthetic(b, n)
+	bases := make([]*geo.Base, len(d.Bases))
+	for i := range d.Bases {
+		bases[i] = &d.Bases[i]
+	}
+	weapon := geo.Filter{Weapons: []geo.Weapon{geo.WeaponDrone}}
+	b.Run("whole", func(b *testing.B) {
+		for b.Loop() {
+			d.Timeline(geo.Filter{})
+			d.Summaries(bases, geo.Filter{})
+		}
+	})
+	b.Run("counted", func(b *testing.B) {
+		for b.Loop() {
+			d.CountedTimeline(geo.Filter{})
+			d.CountedSummaries(bases, geo.Filter{})
+		}
+	})
+	b.Run("weapon", func(b *testing.B) {
+		for b.Loop() {
+			d.Timeline(weapon)
+			d.Summaries(bases, weapon)
+		}
+	})
 }
