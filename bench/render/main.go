@@ -20,10 +20,12 @@ import (
 	"os/exec"
 	"path"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/cdproto/profiler"
 	"github.com/chromedp/chromedp"
 )
@@ -33,7 +35,7 @@ func main() {
 	runs := flag.Int("runs", 3, "page loads to time")
 	pans := flag.Int("pans", 0, "drags of the map to time after the last load")
 	filters := flag.Int("filters", 0, "filter changes to time after the last load (and the pans)")
-	jsProfile := flag.Bool("profile", false, "print the JavaScript functions that took the most time during the pans")
+	jsProfile := flag.Bool("profile", false, "print the JavaScript functions that took the most time during the pans, and during the filter changes")
 	flag.Parse()
 	exe, err := exec.LookPath("chromium")
 	if err != nil {
@@ -75,7 +77,7 @@ func main() {
 			}
 		}
 		if i == *runs-1 && *filters > 0 {
-			if err := filter(tab, *filters); err != nil {
+			if err := filter(tab, *filters, *jsProfile); err != nil {
 				fmt.Fprintln(os.Stderr, "render:", err)
 				os.Exit(1)
 			}
@@ -86,7 +88,14 @@ func main() {
 
 // filter clicks the first weapon's checkbox n times (off, on, ...) and
 // prints the times from each click to the map redrawn for it.
-func filter(tab context.Context, n int) error {
+func filter(tab context.Context, n int, jsProfile bool) error {
+	if jsProfile {
+		stop, err := startProfile(tab)
+		if err != nil {
+			return err
+		}
+		defer stop("the filter changes")
+	}
 	var took []float64
 	for i := range n {
 		v, err := chromedp.Run(tab, chromedp.Evaluate[float64](`(function () {
@@ -154,18 +163,11 @@ func pan(tab context.Context, n int, jsProfile bool) error {
 		return err
 	}
 	if jsProfile {
-		if _, err := chromedp.Call(tab, profiler.Enable, cdp.Empty{}); err != nil {
+		stop, err := startProfile(tab)
+		if err != nil {
 			return err
 		}
-		if _, err := chromedp.Call(tab, profiler.Start, cdp.Empty{}); err != nil {
-			return err
-		}
-		defer func() {
-			res, err := chromedp.Call(tab, profiler.Stop, cdp.Empty{})
-			if err == nil {
-				printProfile(res.Profile)
-			}
-		}()
+		defer stop("the pans")
 	}
 	x, y := center[0], center[1]
 	moves := [][2]float64{{220, 0}, {0, 140}, {-220, 0}, {0, -140}}
@@ -209,9 +211,58 @@ func buttons(b int64) chromedp.MouseOption {
 	return func(p *input.DispatchMouseEventParams) { p.Buttons = b }
 }
 
+// startProfile starts the JavaScript profiler in tab; stop prints what it
+// sampled, saying during what.
+func startProfile(tab context.Context) (stop func(during string), err error) {
+	if _, err := chromedp.Call(tab, profiler.Enable, cdp.Empty{}); err != nil {
+		return nil, err
+	}
+	if _, err := chromedp.Call(tab, profiler.Start, cdp.Empty{}); err != nil {
+		return nil, err
+	}
+	if _, err := chromedp.Call(tab, performance.Enable, performance.EnableParams{}); err != nil {
+		return nil, err
+	}
+	before, err := chromedp.Call(tab, performance.GetMetrics, cdp.Empty{})
+	if err != nil {
+		return nil, err
+	}
+	return func(during string) {
+		res, err := chromedp.Call(tab, profiler.Stop, cdp.Empty{})
+		if err == nil {
+			printProfile(res.Profile, during)
+		}
+		if after, err := chromedp.Call(tab, performance.GetMetrics, cdp.Empty{}); err == nil {
+			printMetrics(before.Metrics, after.Metrics)
+		}
+	}, nil
+}
+
+// printMetrics prints where the main thread's time went between two
+// readings of Chromium's performance metrics: scripts, style, layout.
+func printMetrics(before, after []*performance.Metric) {
+	was := map[string]float64{}
+	for _, m := range before {
+		was[m.Name] = m.Value
+	}
+	fmt.Print("main thread:")
+	for _, m := range after {
+		switch m.Name {
+		case "TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "RecalcStyleCount", "LayoutCount", "Nodes":
+			d := m.Value - was[m.Name]
+			if strings.HasSuffix(m.Name, "Duration") {
+				fmt.Printf(" %s %.0f ms;", strings.TrimSuffix(m.Name, "Duration"), d*1000)
+			} else {
+				fmt.Printf(" %s %+.0f;", m.Name, d)
+			}
+		}
+	}
+	fmt.Println()
+}
+
 // printProfile prints the functions with the most self time in a
 // JavaScript CPU profile.
-func printProfile(p *profiler.Profile) {
+func printProfile(p *profiler.Profile, during string) {
 	byID := map[int64]*profiler.ProfileNode{}
 	for _, n := range p.Nodes {
 		byID[n.ID] = n
@@ -232,7 +283,7 @@ func printProfile(p *profiler.Profile) {
 		total += p.TimeDeltas[i]
 	}
 	names := slices.SortedFunc(maps.Keys(self), func(a, b string) int { return int(self[b] - self[a]) })
-	fmt.Printf("JavaScript profile, %d ms sampled; self time:\n", total/1000)
+	fmt.Printf("JavaScript profile of %s, %d ms sampled; self time:\n", during, total/1000)
 	for _, name := range names[:min(len(names), 25)] {
 		fmt.Printf("  %6.1f ms  %s\n", float64(self[name])/1000, name)
 	}

@@ -95,3 +95,33 @@ func short(n int) string {
 	}
 	return fmt.Sprint(n)
 }
+
+// BenchmarkSubset times what a filter change costs the map page at a
+// million points: making the Subset of two thirds of them, against
+// building an Index of those alone (BenchmarkBuild), and a viewport query
+// of the Subset at zoom 7 (the page's first view), with its clusters'
+// ExpansionZoom, as the clusters endpoint makes it.
+func BenchmarkSubset(b *testing.B) {
+	ix := million()
+	keep := func(i int) bool { return i%3 != 0 }
+	b.Run("make", func(b *testing.B) {
+		for b.Loop() {
+			ix.Subset(keep)
+		}
+	})
+	s := ix.Subset(keep)
+	b.Run("query/zoom=7", func(b *testing.B) {
+		rng := rand.New(rand.NewPCG(7, 3))
+		var buf []Cluster
+		for b.Loop() {
+			buf = s.AppendClusters(buf[:0], viewport(ix.points[rng.IntN(len(ix.points))], 7), 7)
+			for _, c := range buf {
+				if c.IsCluster() {
+					if _, err := s.ExpansionZoom(c.ID); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		}
+	})
+}

@@ -43,6 +43,12 @@ func (ix *Index) Clusters(bound orb.Bound, zoom int) []Cluster {
 // AppendClusters is Clusters appending to dst, so that a caller can reuse a
 // buffer.
 func (ix *Index) AppendClusters(dst []Cluster, bound orb.Bound, zoom int) []Cluster {
+	ix.eachIn(bound, zoom, func(l *level, i int32) { dst = append(dst, ix.entry(l, i)) })
+	return dst
+}
+
+// eachIn calls fn with every entry inside bound at zoom (see Clusters).
+func (ix *Index) eachIn(bound orb.Bound, zoom int, fn func(l *level, i int32)) {
 	minLon := wrapLon(bound.Min[0])
 	maxLon := 180.0
 	if bound.Max[0] != 180 {
@@ -53,21 +59,20 @@ func (ix *Index) AppendClusters(dst []Cluster, bound orb.Bound, zoom int) []Clus
 	if bound.Max[0]-bound.Min[0] >= 360 {
 		minLon, maxLon = -180, 180
 	} else if minLon > maxLon {
-		dst = ix.AppendClusters(dst, orb.Bound{Min: orb.Point{minLon, minLat}, Max: orb.Point{180, maxLat}}, zoom)
-		return ix.AppendClusters(dst, orb.Bound{Min: orb.Point{-180, minLat}, Max: orb.Point{maxLon, maxLat}}, zoom)
+		ix.eachIn(orb.Bound{Min: orb.Point{minLon, minLat}, Max: orb.Point{180, maxLat}}, zoom, fn)
+		ix.eachIn(orb.Bound{Min: orb.Point{-180, minLat}, Max: orb.Point{maxLon, maxLat}}, zoom, fn)
+		return
 	}
 	if math.IsNaN(minLon) || math.IsNaN(maxLon) || math.IsNaN(minLat) || math.IsNaN(maxLat) {
-		return dst
+		return
 	}
 	l := &ix.levels[ix.limitZoom(zoom)-ix.opts.MinZoom]
 	// A viewport holds few entries, so a small buffer on the stack saves an
 	// allocation most of the time.
 	var buf [256]int32
-	found := kdRange(l.coords, l.splits, lonX(minLon), latY(maxLat), lonX(maxLon), latY(minLat), buf[:0])
-	for _, i := range found {
-		dst = append(dst, ix.entry(l, i))
+	for _, i := range kdRange(l.coords, l.splits, lonX(minLon), latY(maxLat), lonX(maxLon), latY(minLat), buf[:0]) {
+		fn(l, i)
 	}
-	return dst
 }
 
 // wrapLon wraps a longitude into [-180, 180).

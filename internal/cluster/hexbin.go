@@ -36,10 +36,15 @@ func (ix *Index) Hexbins(bound orb.Bound, zoom int, radius float64) []Hexbin {
 	if !(radius > 0) {
 		return nil
 	}
+	return hexbins(ix.Clusters(bound, zoom+DensityZoomStep), zoom, radius)
+}
+
+// hexbins counts clusters, each at its centre, in the hexagons of Hexbins.
+func hexbins(clusters []Cluster, zoom int, radius float64) []Hexbin {
 	world := 256 * math.Exp2(float64(zoom))
 	type cell struct{ q, r int }
 	counts := map[cell]int{}
-	for _, c := range ix.Clusters(bound, zoom+DensityZoomStep) {
+	for _, c := range clusters {
 		q, r := hexAt(lonX(c.Point[0])*world, latY(c.Point[1])*world, radius)
 		counts[cell{q, r}] += c.Count
 	}

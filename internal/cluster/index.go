@@ -62,6 +62,10 @@ type Index struct {
 	// levels[z-MinZoom] holds the points and clusters at zoom z, for z from
 	// MinZoom to MaxZoom+1; the last holds the input points alone.
 	levels []level
+	// leaves lists the points in leaf order, an order in which the points
+	// of every entry, at every zoom, are one run (see level.lo), by their
+	// entries in the last level. A Subset counts its points along it.
+	leaves []int32
 }
 
 // level is one zoom's points and clusters, as a struct of arrays in KD-tree
@@ -76,6 +80,9 @@ type level struct {
 	// parent[i] is the ID of the cluster entry i joined at the next zoom
 	// down, or -1 if it stayed apart (or this is the lowest zoom).
 	parent []int32
+	// lo[i] is where entry i's points start in the leaf order: they are
+	// leaves[lo[i] : lo[i]+num[i]].
+	lo []int32
 }
 
 // ErrNoCluster is returned for a cluster ID the Index did not make.
@@ -125,16 +132,67 @@ func New(points []orb.Point, opts Options) (*Index, error) {
 	}
 	top := len(ix.levels) - 1
 	ix.levels[top] = b.finish(n)
+	// up[k][t] is where entry t of levels[k] stands in levels[k+1] when it
+	// merged nothing there, or -1 for a cluster made at that zoom.
+	up := make([][]int32, top)
 	for z := opts.MaxZoom; z >= opts.MinZoom; z-- {
-		from := &ix.levels[z+1-opts.MinZoom]
+		k := z - opts.MinZoom
+		from := &ix.levels[k+1]
 		m, merged := b.cluster(from, z)
 		if merged {
-			ix.levels[z-opts.MinZoom] = b.finish(m)
+			ix.levels[k] = b.finish(m)
+			up[k] = make([]int32, m)
+			for t, i := range b.perm[:m] {
+				up[k][t] = b.src[i]
+			}
 		} else {
-			ix.levels[z-opts.MinZoom] = b.share(from)
+			ix.levels[k] = b.share(from)
 		}
 	}
+	ix.leafOrder(up)
 	return ix, nil
+}
+
+// leafOrder numbers the points so that every entry's points are one run,
+// from the lowest zoom up: an entry's run is split among its children at
+// the next zoom (a cluster made there) or passed on whole (an entry that
+// merged nothing). It sets each level's lo and ix.leaves.
+func (ix *Index) leafOrder(up [][]int32) {
+	first := &ix.levels[0]
+	first.lo = make([]int32, len(first.num))
+	var at int32
+	for t, c := range first.num {
+		first.lo[t] = at
+		at += c
+	}
+	cursor := make([]int32, len(ix.points)) // a cluster's next free leaf, by its origin's position
+	for k := 0; k+1 < len(ix.levels); k++ {
+		cur, next := &ix.levels[k], &ix.levels[k+1]
+		if up[k] == nil { // nothing merged: the same entries
+			next.lo = cur.lo
+			continue
+		}
+		next.lo = make([]int32, len(next.num))
+		for t, u := range up[k] {
+			if u >= 0 {
+				next.lo[u] = cur.lo[t]
+			} else {
+				cursor[cur.id[t]>>5] = cur.lo[t]
+			}
+		}
+		for i, p := range next.parent {
+			if p >= 0 {
+				o := p >> 5
+				next.lo[i] = cursor[o]
+				cursor[o] += next.num[i]
+			}
+		}
+	}
+	last := &ix.levels[len(ix.levels)-1]
+	ix.leaves = make([]int32, len(ix.points))
+	for t, k := range last.lo {
+		ix.leaves[k] = int32(t)
+	}
 }
 
 // builder holds the scratch space of New, sized for the input and reused at

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"iter"
 	"slices"
+	"sync"
 )
 
 // Dataset is a validated, immutable set of bases and incidents. It is safe
@@ -30,6 +31,16 @@ type Dataset struct {
 	index index
 	// filePos is each incident's position in Incidents, in file order.
 	filePos []int32
+	// whole holds the unfiltered timeline and base summaries, which every
+	// first view of the map page asks for: made once, on first use.
+	whole func() wholeCounts
+}
+
+// wholeCounts are a dataset's counts with no filter.
+type wholeCounts struct {
+	days      []DayCount
+	total     int
+	summaries map[string]Summary // by base id
 }
 
 // newDataset builds a dataset from valid bases and incidents (in file
@@ -49,6 +60,7 @@ func newDataset(bases []Base, all *fileIncidents, sorted <-chan struct{}, ids []
 		d.baseByID[b.ID] = i
 	}
 	d.index = buildIndex(incidents)
+	d.whole = sync.OnceValue(d.countWhole)
 	<-sorted
 	d.byID = make([]int32, len(ids))
 	for k, e := range ids {

@@ -10,3 +10,10 @@ func SetChunkSize(n int) (restore func()) {
 
 // ByID exposes the id order, for tests.
 func (d *Dataset) ByID() []int32 { return d.byID }
+
+// CountedTimeline and CountedSummaries count, never using the dataset's
+// unfiltered counts made once.
+func (d *Dataset) CountedTimeline(f Filter) ([]DayCount, int) { return d.timeline(f) }
+func (d *Dataset) CountedSummaries(bases []*Base, f Filter) []Summary {
+	return d.summaries(bases, f)
+}

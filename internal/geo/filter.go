@@ -57,6 +57,11 @@ func (f *Filter) Match(inc *Incident) bool {
 	return true
 }
 
+// unfiltered reports whether f selects every incident by its fields.
+func (f *Filter) unfiltered() bool {
+	return f.From == nil && f.To == nil && len(f.Weapons) == 0 && len(f.Statuses) == 0 && len(f.Bases) == 0 && f.BBox == nil
+}
+
 // InBBox reports whether p lies inside b, edges included, where a b whose Min
 // longitude exceeds its Max longitude crosses the antimeridian.
 func InBBox(b orb.Bound, p orb.Point) bool {

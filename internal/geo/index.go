@@ -118,6 +118,11 @@ func (d *Dataset) each(f Filter, fn func(*Incident)) {
 
 // eachContext is each that stops, returning ctx's error, when ctx is done.
 func (d *Dataset) eachContext(ctx context.Context, f Filter, fn func(*Incident)) error {
+	return d.eachAt(ctx, f, func(_ int, inc *Incident) { fn(inc) })
+}
+
+// eachAt is eachContext with the incident's position in d.Incidents.
+func (d *Dataset) eachAt(ctx context.Context, f Filter, fn func(int, *Incident)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -133,7 +138,7 @@ func (d *Dataset) eachContext(ctx context.Context, f Filter, fn func(*Incident))
 			}
 			for i := start; i < min(start+checkEvery, end); i++ {
 				if inc := &d.Incidents[i]; f.Match(inc) {
-					fn(inc)
+					fn(i, inc)
 				}
 			}
 		}
@@ -148,11 +153,19 @@ func (d *Dataset) eachContext(ctx context.Context, f Filter, fn func(*Incident))
 				}
 			}
 			if inc := &d.Incidents[i]; f.Match(inc) {
-				fn(inc)
+				fn(int(i), inc)
 			}
 		}
 	}
 	return nil
+}
+
+// Matching returns which incidents match f: keep[i] is set when
+// d.Incidents[i] does. It reads as Count does.
+func (d *Dataset) Matching(f Filter) (keep []bool) {
+	keep = make([]bool, len(d.Incidents))
+	_ = d.eachAt(context.Background(), f, func(i int, _ *Incident) { keep[i] = true })
+	return keep
 }
 
 // dateRange returns the positions [lo, hi) of the incidents that can

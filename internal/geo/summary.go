@@ -1,6 +1,9 @@
 package geo
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // Summary counts the incidents that targeted one base.
 type Summary struct {
@@ -27,6 +30,40 @@ type Casualties struct {
 // date range, through the index.
 func (d *Dataset) Summaries(bases []*Base, f Filter) []Summary {
 	f.Bases = nil
+	if f.unfiltered() && d.whole != nil {
+		w := d.whole()
+		out := make([]Summary, len(bases))
+		for i, b := range bases {
+			out[i] = w.summaries[b.ID].clone()
+		}
+		return out
+	}
+	return d.summaries(bases, f)
+}
+
+// clone returns s with maps of its own.
+func (s Summary) clone() Summary {
+	s.ByWeapon, s.ByStatus = maps.Clone(s.ByWeapon), maps.Clone(s.ByStatus)
+	return s
+}
+
+// countWhole counts the dataset with no filter, for Dataset.whole.
+func (d *Dataset) countWhole() wholeCounts {
+	var w wholeCounts
+	w.days, w.total = d.timeline(Filter{})
+	bases := make([]*Base, len(d.Bases))
+	for i := range d.Bases {
+		bases[i] = &d.Bases[i]
+	}
+	w.summaries = make(map[string]Summary, len(bases))
+	for _, s := range d.summaries(bases, Filter{}) {
+		w.summaries[s.Base] = s
+	}
+	return w
+}
+
+// summaries is Summaries, counted.
+func (d *Dataset) summaries(bases []*Base, f Filter) []Summary {
 	lo, hi := d.dateRange(f)
 	out := make([]Summary, len(bases))
 	for i, b := range bases {

@@ -1,5 +1,7 @@
 package geo
 
+import "slices"
+
 // DayCount is the number of incidents on one day.
 type DayCount struct {
 	Day   Date
@@ -17,6 +19,15 @@ func (d *Dataset) PerDay(f Filter) []DayCount {
 // Timeline is PerDay with the number of incidents matching f, read in one
 // pass over the candidates the index gives, in no particular order.
 func (d *Dataset) Timeline(f Filter) (days []DayCount, total int) {
+	if f.unfiltered() && d.whole != nil {
+		w := d.whole()
+		return slices.Clone(w.days), w.total
+	}
+	return d.timeline(f)
+}
+
+// timeline is Timeline, counted.
+func (d *Dataset) timeline(f Filter) (days []DayCount, total int) {
 	first, last, ok := d.Span()
 	if !ok {
 		return nil, 0

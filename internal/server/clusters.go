@@ -22,10 +22,14 @@ import (
 	"strikemap/internal/request"
 )
 
-// clusterCache keeps the cluster indexes of recent filters. An index over a
-// million incidents takes seconds to build and some 300 MB, so the cache is
-// bounded by the points it holds, and concurrent requests for the same
-// filter share one build.
+// clusterCache keeps the cluster index of each dataset's incidents, and the
+// subsets of it that recent filters select. An index over a million
+// incidents takes a second or more to build and some 100 MB; a filter's
+// subset of it (cluster.Subset: the same clusters, holding only the
+// matches) takes one pass over the incidents and 20 bytes an incident. So
+// a filter change costs tens of milliseconds, not a build. The cache is
+// bounded by the points it holds (a subset's counted at a quarter), and
+// concurrent requests for the same entry share one build.
 type clusterCache struct {
 	mu        sync.Mutex
 	maxPoints int
@@ -38,29 +42,33 @@ type clusterCache struct {
 	version string
 }
 
+// clusterView is what the map page and the exports read of an index or a
+// subset of it.
+type clusterView interface {
+	Clusters(bound orb.Bound, zoom int) []cluster.Cluster
+	Len() int
+	ExpansionZoom(id int) (int, error)
+	Hexbins(bound orb.Bound, zoom int, radius float64) []cluster.Hexbin
+}
+
 type clusterEntry struct {
 	key       string
 	version   string
-	index     *cluster.Index
-	incidents []*geo.Incident // PointIndex -> incident
+	index     clusterView
+	incidents []*geo.Incident // PointIndex -> incident: the whole dataset's
+	cost      int             // points it counts against maxPoints
 }
 
 func newClusterCache(maxPoints int) *clusterCache {
 	return &clusterCache{maxPoints: maxPoints, order: list.New(), byKey: make(map[string]*list.Element)}
 }
 
-// get returns the index of the incidents of d matching f, building it once.
+// get returns the clusters of the incidents of d matching f, whose query
+// parameters (bbox and zoom aside) key is: the index of every incident
+// for the empty key, built once, and otherwise the filter's subset of it.
 func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterEntry, error) {
-	key = d.Version + "\x00" + key
-	cc.mu.Lock()
-	if el, ok := cc.byKey[key]; ok {
-		cc.order.MoveToFront(el)
-		cc.mu.Unlock()
-		return el.Value.(*clusterEntry), nil
-	}
-	cc.mu.Unlock()
-	v, err, _ := cc.builds.Do(key, func() (any, error) {
-		incidents := d.Select(f)
+	whole, err := cc.entry(d.Version+"\x00", func() (*clusterEntry, error) {
+		incidents := d.Select(geo.Filter{})
 		points := make([]orb.Point, len(incidents))
 		for i, inc := range incidents {
 			points[i] = inc.Point
@@ -69,19 +77,53 @@ func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterE
 		if err != nil {
 			return nil, err
 		}
-		e := &clusterEntry{key: key, version: d.Version, index: ix, incidents: incidents}
+		return &clusterEntry{version: d.Version, index: ix, incidents: incidents, cost: len(points)}, nil
+	})
+	if err != nil || key == "" {
+		return whole, err
+	}
+	return cc.entry(d.Version+"\x00"+key, func() (*clusterEntry, error) {
+		keep := d.Matching(f) // in d's order, as the index's points
+		sub := whole.index.(*cluster.Index).Subset(func(i int) bool { return keep[i] })
+		return &clusterEntry{version: d.Version, index: sub, incidents: whole.incidents, cost: len(keep) / 4}, nil
+	})
+}
+
+// ready reports whether the index of all of d's incidents is built.
+func (cc *clusterCache) ready(d *geo.Dataset) bool {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	_, ok := cc.byKey[d.Version+"\x00"]
+	return ok
+}
+
+// entry returns the cached entry of key, making it with build once.
+func (cc *clusterCache) entry(key string, build func() (*clusterEntry, error)) (*clusterEntry, error) {
+	cc.mu.Lock()
+	if el, ok := cc.byKey[key]; ok {
+		cc.order.MoveToFront(el)
+		cc.mu.Unlock()
+		return el.Value.(*clusterEntry), nil
+	}
+	cc.mu.Unlock()
+	v, err, _ := cc.builds.Do(key, func() (any, error) {
+		e, err := build()
+		if err != nil {
+			return nil, err
+		}
+		e.key = key
 		cc.mu.Lock()
 		defer cc.mu.Unlock()
-		if cc.version != "" && d.Version != cc.version {
+		if cc.version != "" && e.version != cc.version {
 			return e, nil // a request that began before a reload: used once, not kept
 		}
 		cc.byKey[key] = cc.order.PushFront(e)
-		cc.points += len(points)
+		cc.points += e.cost
 		for cc.points > cc.maxPoints && cc.order.Len() > 1 {
 			old := cc.order.Back().Value.(*clusterEntry)
 			cc.order.Remove(cc.order.Back())
 			delete(cc.byKey, old.key)
-			cc.points -= len(old.incidents)
+			cc.points -= old.cost
 		}
 		return e, nil
 	})
@@ -104,7 +146,7 @@ func (cc *clusterCache) keep(version string) {
 		if e := el.Value.(*clusterEntry); e.version != version {
 			cc.order.Remove(el)
 			delete(cc.byKey, e.key)
-			cc.points -= len(e.incidents)
+			cc.points -= e.cost
 		}
 		el = next
 	}
@@ -137,6 +179,9 @@ func (s *Server) warmClusters(d *geo.Dataset) {
 	go func() {
 		defer s.warming.Done()
 		start := time.Now()
+		// The page's first view also asks for the unfiltered timeline and
+		// base summaries: count them first, once (see geo.Dataset).
+		d.Timeline(geo.Filter{})
 		if _, err := s.clusterCache.get(d, geo.Filter{}, url.Values{}.Encode()); err != nil {
 			s.log.Warn("building the clusters of the whole dataset", "err", err)
 			return
@@ -150,7 +195,8 @@ func (s *Server) warmClusters(d *geo.Dataset) {
 // supercluster's method, inside the box. A cluster is a Point with
 // cluster=true, its exact count and the zoom at which it splits; a lone
 // incident is its full feature with cluster=false. A cluster also names
-// its nearest base (near) and how far it is (near_km).
+// its nearest base (near) and how far it is (near_km). While the dataset's
+// index is being built, the answer is provisional (see below).
 func (s *Server) clusters(c echo.Context) error {
 	d := s.store.Dataset()
 	q, f, err := filterQuery(c, d, "zoom")
@@ -169,13 +215,35 @@ func (s *Server) clusters(c echo.Context) error {
 	if f.BBox != nil {
 		view = *f.BBox
 	}
-	if done, err := s.notModified(c, d, q, "clusters.geojson"); done || err != nil {
-		return err
-	}
 	// The box chooses what is shown, not what is clustered: clusters must
 	// not change as the map pans.
 	whole := f
 	whole.BBox = nil
+	if len(d.Incidents) > clusterPageMin && !s.clusterCache.ready(d) {
+		// The dataset's index is still being built (warmClusters): rather
+		// than keep the map page's first visitor waiting for it, answer at
+		// once with the matches counted in a grid, marked provisional, and
+		// kept by no cache; the page asks again shortly.
+		// Should no build be under way (the warm one failed, or the index
+		// was evicted), one starts; requests meanwhile share it.
+		go func() {
+			if _, err := s.clusterCache.get(d, geo.Filter{}, ""); err != nil {
+				s.log.Warn("building the clusters of the whole dataset", "err", err)
+			}
+		}()
+		c.Response().Header().Set("Cache-Control", "no-store")
+		c.Response().Header().Set("X-Dataset-Version", d.Version)
+		incidents := d.Select(whole)
+		points := make([]orb.Point, len(incidents))
+		for i, inc := range incidents {
+			points[i] = inc.Point
+		}
+		return s.writeClusters(c, d, cluster.Grid(points, view, zoom, cluster.DefaultOptions()), len(incidents), incidents, true,
+			func(cluster.Cluster) (int, error) { return zoom + 1, nil })
+	}
+	if done, err := s.notModified(c, d, q, "clusters.geojson"); done || err != nil {
+		return err
+	}
 	key := url.Values{}
 	for k, v := range q {
 		if k != "bbox" && k != "zoom" {
@@ -186,28 +254,42 @@ func (s *Server) clusters(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	found := entry.index.Clusters(view, zoom)
+	return s.writeClusters(c, d, entry.index.Clusters(view, zoom), entry.index.Len(), entry.incidents, false,
+		func(cl cluster.Cluster) (int, error) { return entry.index.ExpansionZoom(cl.ID) })
+}
+
+// writeClusters writes the clusters endpoint's answer: found, of matched
+// incidents in all; a single incident's PointIndex is its index in
+// incidents.
+func (s *Server) writeClusters(c echo.Context, d *geo.Dataset, found []cluster.Cluster, matched int, incidents []*geo.Incident, provisional bool, expansionZoom func(cluster.Cluster) (int, error)) error {
 	var buf bytes.Buffer
 	buf.WriteString(`{"type":"FeatureCollection","numberMatched":`)
-	buf.WriteString(strconv.Itoa(entry.index.Len()))
+	buf.WriteString(strconv.Itoa(matched))
+	if provisional {
+		buf.WriteString(`,"provisional":true`)
+	}
 	buf.WriteString(`,"features":[`)
 	for i, cl := range found {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
 		if !cl.IsCluster() {
-			inc := entry.incidents[cl.PointIndex]
+			inc := incidents[cl.PointIndex]
 			if err := export.WriteFeature(&buf, d, inc); err != nil {
 				return err
 			}
 			continue
 		}
-		expansion, err := entry.index.ExpansionZoom(cl.ID)
+		expansion, err := expansionZoom(cl)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&buf, `{"type":"Feature","id":"c%d","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{"cluster":true,"cluster_id":%d,"count":%d,"expansion_zoom":%d`,
-			cl.ID, fmtCoord(cl.Point[0]), fmtCoord(cl.Point[1]), cl.ID, cl.Count, expansion)
+		id := "c" + strconv.Itoa(cl.ID)
+		if provisional {
+			id = "g" + strconv.Itoa(i) // a grid cell's, which names no cluster
+		}
+		fmt.Fprintf(&buf, `{"type":"Feature","id":"%s","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{"cluster":true,"cluster_id":%d,"count":%d,"expansion_zoom":%d`,
+			id, fmtCoord(cl.Point[0]), fmtCoord(cl.Point[1]), cl.ID, cl.Count, expansion)
 		// The nearest base names the cluster for a reader (its button says
 		// "Near Ain al-Asad: 1,234 incidents"), not its coordinates.
 		if b, m, ok := geo.NearestBase(d.Bases, cl.Point, math.Inf(1)); ok {

@@ -67,6 +67,7 @@ func (s *Server) mapConfig(d *geo.Dataset) templates.MapConfig {
 		Weapons:        terms(geo.Weapons),
 		Statuses:       terms(strongestFirst()),
 		SourceKinds:    terms(geo.SourceKinds),
+		Total:          len(d.Incidents),
 		PointLimit:     clusterPageMin,
 		ListLimit:      listLimit,
 		ClusterMaxZoom: cluster.DefaultOptions().MaxZoom,

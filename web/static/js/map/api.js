@@ -1,8 +1,12 @@
 // The server's API: JSON over fetch, with the server's error message on failure.
 import { t } from './messages.js';
 
-export function getJSON(url) {
-  return fetch(url, { headers: { Accept: 'application/geo+json' } }).then((r) => {
+// getJSON fetches url's JSON. A signal (an AbortController's) cancels it:
+// the page aborts what a newer filter or view has made stale, so a burst of
+// clicks does not queue a burst of downloads; an aborted fetch rejects with
+// an AbortError, which isStale recognises.
+export function getJSON(url, signal) {
+  return fetch(url, { headers: { Accept: 'application/geo+json' }, signal }).then((r) => {
     if (!r.ok) {
       return r.json().catch(() => ({})).then((b) => {
         throw new Error((b && b.error) || t('http-error', { status: String(r.status), url }));
@@ -10,4 +14,20 @@ export function getJSON(url) {
     }
     return r.json();
   });
+}
+
+// isStale reports whether err is the rejection of a fetch the page aborted.
+export function isStale(err) {
+  return !!err && err.name === 'AbortError';
+}
+
+// latest returns a function that gives a fresh AbortSignal on each call,
+// aborting the one it gave before: one request of a kind in flight at once.
+export function latest() {
+  let ctl = null;
+  return () => {
+    if (ctl) { ctl.abort(); }
+    ctl = new AbortController();
+    return ctl.signal;
+  };
 }

@@ -20,7 +20,13 @@ export function declutter(clusters, gap = 2) {
     merged = false;
     const placed = [];
     for (const g of groups) {
-      const into = placed.find((p) => Math.hypot(p.x - g.x, p.y - g.y) < p.r + g.r + gap);
+      // The first placed disc too near g (squared distances: no sqrt in
+      // this loop, which runs hundreds of thousands of times at 1M).
+      let into = null;
+      for (let k = 0; k < placed.length; k++) {
+        const p = placed[k], dx = p.x - g.x, dy = p.y - g.y, d = p.r + g.r + gap;
+        if (dx * dx + dy * dy < d * d) { into = p; break; }
+      }
       if (!into) { placed.push(g); continue; }
       const n = into.count + g.count;
       into.x = (into.x * into.count + g.x * g.count) / n;

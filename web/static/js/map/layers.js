@@ -4,7 +4,7 @@
 import { el, symbol, svgEl } from './dom.js';
 import { t, fmtNumber } from './messages.js';
 import { OVERLAYS, filterQuery, emptySelection } from './state.js';
-import { getJSON } from './api.js';
+import { getJSON, isStale, latest } from './api.js';
 import { fmtDate, targetText } from './text.js';
 import { incidentPopup, basePopup } from './popups.js';
 import { declutter } from './declutter.js';
@@ -80,6 +80,7 @@ export function createMap(app) {
   app.markers = {}; // incident id -> marker
   app.clusterTotal = 0; // the filter's count, from the clusters response
   app.clusterSeq = 0;
+  app.clusterSignal = latest();
   return map;
 }
 
@@ -498,6 +499,14 @@ function clearClusterKeys(app) { app.clusterKeys.replaceChildren(); }
 // drawClusters asks the server for the clusters in view at this zoom, and
 // draws them with no two discs overlapping (see declutter.js).
 export function drawClusters(app) {
+  return loadClusters(app).then((fc) => { if (fc) { paintClusters(app, fc); } });
+}
+
+// loadClusters asks the server for the clusters in view at this zoom. It
+// resolves to null when a newer request, or a change of mode, made the
+// answer stale (and aborts the older request). Past clusterMaxZoom every
+// incident stands alone: it asks for them as incidents.
+export function loadClusters(app) {
   const { cfg, map } = app;
   const my = ++app.clusterSeq;
   const q = filterQuery(app.shown(), cfg);
@@ -507,24 +516,42 @@ export function drawClusters(app) {
   const zoom = map.getZoom();
   const url = zoom > cfg.clusterMaxZoom ? '/api/incidents.geojson?limit=' + cfg.pointLimit + '&' + q.toString() : '/api/clusters.geojson?zoom=' + zoom + '&' + q.toString();
   app.setBusy(true);
-  return getJSON(url).then((fc) => {
-    if (my !== app.clusterSeq || app.mode !== 'clusters') { return; }
-    if (fc.numberMatched !== undefined) { app.clusterTotal = fc.numberMatched; }
-    if (app.fan) { app.fan.legs.remove(); }
-    app.fan = null;
-    app.layers.incidents.clearLayers();
-    clearClusterKeys(app);
-    app.markers = {};
-    const singles = [], clusters = [];
-    fc.features.forEach((f) => {
-      if (!f.properties.cluster) { singles.push(f); return; }
-      const pt = map.latLngToLayerPoint([f.geometry.coordinates[1], f.geometry.coordinates[0]]);
-      clusters.push({ x: pt.x, y: pt.y, count: f.properties.count, properties: f.properties });
-    });
-    declutter(clusters).forEach((g, i) => clusterMarker(app, g, i).addTo(app.layers.incidents));
-    addIncidentMarkers(app, singles, true);
-    app.setBusy(false);
+  return getJSON(url, app.clusterSignal()).then((fc) => {
+    if (my !== app.clusterSeq || app.mode !== 'clusters') { return null; }
+    return fc;
+  }, (err) => {
+    if (isStale(err)) { return null; }
+    throw err;
   });
+}
+
+// PROVISIONAL_MS is how soon the page asks again for clusters that the
+// server answered provisionally, counted in a grid while it builds its
+// index (for a moment after it starts, at a million incidents).
+const PROVISIONAL_MS = 700;
+
+// paintClusters draws a clusters answer (loadClusters').
+export function paintClusters(app, fc) {
+  const map = app.map;
+  if (fc.numberMatched !== undefined) { app.clusterTotal = fc.numberMatched; }
+  clearTimeout(app.provisional);
+  if (fc.provisional) {
+    app.provisional = setTimeout(() => { if (app.mode === 'clusters') { drawClusters(app); } }, PROVISIONAL_MS);
+  }
+  if (app.fan) { app.fan.legs.remove(); }
+  app.fan = null;
+  app.layers.incidents.clearLayers();
+  clearClusterKeys(app);
+  app.markers = {};
+  const singles = [], clusters = [];
+  fc.features.forEach((f) => {
+    if (!f.properties.cluster) { singles.push(f); return; }
+    const pt = map.latLngToLayerPoint([f.geometry.coordinates[1], f.geometry.coordinates[0]]);
+    clusters.push({ x: pt.x, y: pt.y, count: f.properties.count, properties: f.properties });
+  });
+  declutter(clusters).forEach((g, i) => clusterMarker(app, g, i).addTo(app.layers.incidents));
+  addIncidentMarkers(app, singles, true);
+  app.setBusy(false);
 }
 
 // DENSITY_COLOURS shade the density hexagons by count, on a log scale

@@ -7,7 +7,7 @@
 // page), in the URL: a shared link reopens the same page in the same order.
 import { el, symbol } from './dom.js';
 import { t } from './messages.js';
-import { getJSON } from './api.js';
+import { getJSON, isStale, latest } from './api.js';
 import { emptySelection, filterQuery } from './state.js';
 import { fmtDate, targetText, weaponText } from './text.js';
 
@@ -35,6 +35,7 @@ export function createList(app) {
   let seq = 0;
   let offset = 0; // of the page drawn
   let held = false; // a move of the map the list made itself
+  const signal = latest(); // aborts the page asked for before
   // An embed has no list, and so no such box: nothing to follow there.
   const inView = () => { const box = document.getElementById('list-in-view'); return !!box && box.checked; };
 
@@ -133,7 +134,7 @@ export function createList(app) {
     if (offset > 0) { q.set('offset', String(offset)); }
     q.set('count', '1');
     app.setBusy(true, 'list');
-    return getJSON('/api/incidents.geojson?' + q.toString()).then((fc) => {
+    return getJSON('/api/incidents.geojson?' + q.toString(), signal()).then((fc) => {
       if (my !== seq) { return; }
       // A page past the end (an old link, fewer matches now): its last page.
       if (offset > 0 && offset >= fc.numberMatched && !app.frame) {
@@ -145,7 +146,7 @@ export function createList(app) {
       drawPaging(fc.features.length, fc.numberMatched);
       app.setBusy(false, 'list');
     }).catch((err) => {
-      if (my !== seq) { return; }
+      if (my !== seq || isStale(err)) { return; }
       app.showError(t('load-failed', { error: err.message }));
       app.setBusy(false, 'list');
     });

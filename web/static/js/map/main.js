@@ -4,12 +4,12 @@
 // holds and text from the data cannot become markup. The page's whole
 // state lives in its URL; the server's vocabulary and thresholds arrive in
 // the config.
-import { getJSON } from './api.js';
+import { getJSON, isStale, latest } from './api.js';
 import { t } from './messages.js';
 import { el } from './dom.js';
 import { parseState, defaultState, filterQuery, pageQuery, emptySelection, isDate } from './state.js';
 import { labels } from './text.js';
-import { createMap, applyLayers, drawIncidents, drawClusters, drawBases, drawLinks, drawRings, drawBasemap, drawDensity } from './layers.js';
+import { createMap, applyLayers, drawIncidents, drawClusters, loadClusters, paintClusters, drawBases, drawLinks, drawRings, drawBasemap, drawDensity } from './layers.js';
 import { createTimeline } from './timeline.js';
 import { createList } from './list.js';
 import { createEmbed } from './embed.js';
@@ -185,7 +185,7 @@ if (app.panelUI) {
 
 let seq = 0;
 let renders = 0;
-let total = null; // incidents in the whole dataset, from the timeline
+const total = cfg.total; // incidents in the whole dataset
 
 // zeroSummary empties a base's counts, for a filter that selects nothing.
 function zeroSummary(p) {
@@ -208,9 +208,19 @@ function showError(msg) {
 }
 
 // update fetches what the state selects and redraws; responses to an older
-// state are dropped, so fast clicks never show a stale mix.
+// state are dropped (and their requests aborted), so fast clicks never show
+// a stale mix nor queue downloads no one will see.
+//
+// Which way the incidents are drawn depends on how many match: a dataset
+// no larger than pointLimit is always drawn as points, in one request. A
+// larger one asks for the clusters in view first, whose answer counts
+// every match (numberMatched): only when that count is drawable does it
+// fetch the incidents themselves. (Asking for pointLimit+1 incidents to
+// learn that there are more downloaded 4 MB at every click at 1M.)
+const updateSignal = latest();
 app.update = function (push) {
   const my = ++seq;
+  const signal = updateSignal();
   const state = app.shown();
   app.setBusy(true);
   timeline.mark();
@@ -222,22 +232,46 @@ app.update = function (push) {
   }
   const q = filterQuery(state, cfg).toString();
   const none = emptySelection(state);
-  const incidents = none ? Promise.resolve({ type: 'FeatureCollection', features: [], numberMatched: 0 }) :
-    getJSON('/api/incidents.geojson?limit=' + (cfg.pointLimit + 1) + (q ? '&' + q : ''));
+  const noFeatures = { type: 'FeatureCollection', features: [], numberMatched: 0 };
+  const getIncidents = () => getJSON('/api/incidents.geojson?limit=' + (cfg.pointLimit + 1) + (q ? '&' + q : ''), signal);
+  let incidents;
+  if (none) {
+    app.mode = 'points';
+    incidents = Promise.resolve(noFeatures);
+  } else if (cfg.total <= cfg.pointLimit || app.map.getZoom() > cfg.clusterMaxZoom) {
+    incidents = getIncidents();
+  } else {
+    app.mode = 'clusters';
+    incidents = loadClusters(app).then((fc) => {
+      // Null: stale. If this update is still the latest, a move of the map
+      // asked for the clusters of the new view meanwhile, and draws them.
+      if (!fc) { return my === seq ? { clusters: null } : null; }
+      if (fc.numberMatched > cfg.pointLimit) { return { clusters: fc }; }
+      return getIncidents();
+    });
+  }
   // Bases are always all drawn; their summaries count what the filters select.
   const bq = filterQuery(state, cfg);
   bq.delete('base');
-  const bases = getJSON('/api/bases.geojson' + (!none && bq.toString() ? '?' + bq.toString() : '')).then((fc) => {
+  const bases = getJSON('/api/bases.geojson' + (!none && bq.toString() ? '?' + bq.toString() : ''), signal).then((fc) => {
     if (none) { fc.features.forEach((f) => zeroSummary(f.properties)); }
     return fc;
   });
   return Promise.all([incidents, bases]).then((r) => {
-    if (my !== seq) { return null; }
-    // A page of pointLimit+1 with a next link means more than can be drawn.
-    app.mode = (r[0].features.length > cfg.pointLimit || r[0].next) ? 'clusters' : 'points';
+    if (my !== seq || !r[0]) { return null; }
+    let drawn;
+    if (r[0].clusters !== undefined) {
+      app.mode = 'clusters';
+      if (r[0].clusters) { paintClusters(app, r[0].clusters); }
+      r[0] = noFeatures;
+      drawn = Promise.resolve();
+    } else {
+      // A page of pointLimit+1 with a next link means more than can be drawn.
+      app.mode = (r[0].features.length > cfg.pointLimit || r[0].next) ? 'clusters' : 'points';
+      drawn = app.mode === 'clusters' ? drawClusters(app) : Promise.resolve(drawIncidents(app, r[0]));
+    }
     // Links only for a drawable number of incidents.
-    const links = (none || app.mode === 'clusters') ? Promise.resolve({ type: 'FeatureCollection', features: [] }) : getJSON('/api/links.geojson' + (q ? '?' + q : ''));
-    const drawn = app.mode === 'clusters' ? drawClusters(app) : Promise.resolve(drawIncidents(app, r[0]));
+    const links = (none || app.mode === 'clusters') ? Promise.resolve({ type: 'FeatureCollection', features: [] }) : getJSON('/api/links.geojson' + (q ? '?' + q : ''), signal);
     return Promise.all([links, drawn, drawDensity(app)]).then((more) => r.concat([more[0]]));
   }).then((r) => {
     if (!r || my !== seq) { return; }
@@ -245,7 +279,7 @@ app.update = function (push) {
     drawBases(app, bfc);
     drawLinks(app, lfc);
     const n = app.mode === 'clusters' ? app.clusterTotal : inc.features.length;
-    list.drawCount(n, total === null ? n : total);
+    list.drawCount(n, total);
     officialCounts.update();
     strikes.update();
     const err = document.getElementById('map-error');
@@ -258,7 +292,7 @@ app.update = function (push) {
     embed.drawEmbed(n, inc.features);
     app.setBusy(false);
   }).catch((err) => {
-    if (my !== seq) { return; }
+    if (my !== seq || isStale(err)) { return; }
     showError(t('load-failed', { error: err.message }));
     app.setBusy(false);
   });
@@ -287,12 +321,14 @@ app.syncForm();
 applyLayers(app);
 getJSON('/api/basemap.geojson').then((fc) => drawBasemap(app, fc)).catch((err) => showError(t('basemap-failed', { error: err.message })));
 getJSON('/api/rings.geojson').then((fc) => drawRings(app, fc)).catch((err) => showError(t('rings-failed', { error: err.message })));
-getJSON('/api/timeline.json').then((tl) => {
-  total = tl.total;
-  timeline.draw(tl);
-  officialCounts.draw(tl);
-  return app.update();
-}).then(() => {
+// The histogram and the map load side by side: neither waits for the other.
+Promise.all([
+  getJSON('/api/timeline.json').then((tl) => {
+    timeline.draw(tl);
+    officialCounts.draw(tl);
+  }),
+  app.update()
+]).then(() => {
   app.writeURL(false);
   document.body.setAttribute('data-ready', '1');
 });

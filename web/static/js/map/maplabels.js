@@ -24,7 +24,11 @@ export function createMapLabels(app) {
   pane.classList.add('pane-labels');
   let countries = [];
   let places = [];
-  const bases = new Map(); // marker -> label element
+  // A base's label by its name and place: a redraw makes new markers for
+  // the same bases, and measuring new labels forces a layout of the whole
+  // page (with the incident list in it) at every filter change.
+  const bases = new Map(); // key -> label
+  const baseKey = (m) => m.options.labelText + '\u0000' + m.getLatLng().toString();
   let frame = 0;
 
   // label makes a hidden label element in the pane and measures it once:
@@ -68,16 +72,17 @@ export function createMapLabels(app) {
   }
 
   // baseLabel returns the label element of a base's marker, made the first
-  // time it is asked for.
+  // time its base is asked for.
   function baseLabel(m) {
-    let it = bases.get(m);
+    const key = baseKey(m);
+    let it = bases.get(key);
     if (!it) {
       const e = label('map-label-base base-tooltip', '');
       e.appendChild(el('span', 'base-label', m.options.labelText));
       it = { el: e, leader: el('span', 'map-label-leader') };
       it.leader.hidden = true;
       pane.appendChild(it.leader);
-      bases.set(m, it);
+      bases.set(key, it);
       measure([it]);
       measureWrapped(it);
     }
@@ -208,14 +213,14 @@ export function createMapLabels(app) {
     if (map.hasLayer(app.layers.bases)) {
       app.layers.bases.eachLayer((m) => {
         if (!m.options.labelText) { return; }
-        live.add(m);
+        live.add(baseKey(m));
         const it = baseLabel(m);
         const p = map.latLngToContainerPoint(m.getLatLng());
         // Farther out when incidents ring the base.
         push(it, { x: p.x, y: p.y, w: it.w, h: it.h, sizes: it.wrap ? [it.wrap.slice(0, 2)] : [], gaps: [NEAR, 32], anchors: SIDES });
       });
     }
-    bases.forEach((it, m) => { if (!live.has(m)) { it.el.remove(); it.leader.remove(); bases.delete(m); } });
+    bases.forEach((it, key) => { if (!live.has(key)) { it.el.remove(); it.leader.remove(); bases.delete(key); } });
 
     if (map.hasLayer(app.offline)) {
       countries.forEach((it) => {

@@ -145,8 +145,15 @@ export function setLocale(catalog) { current = catalog; }
 export function locale() { return current.locale; }
 export function dir() { return current.dir; }
 
-// fmtNumber writes a count with the locale's digit grouping: 12,345.
-export function fmtNumber(n) { return new Intl.NumberFormat(current.locale).format(n); }
+// fmtNumber writes a count with the locale's digit grouping: 12,345. The
+// formatter is made once per locale: making one is slow, and the page
+// writes thousands of numbers per redraw at 1M incidents.
+const numberFormats = new Map();
+export function fmtNumber(n) {
+  let f = numberFormats.get(current.locale);
+  if (!f) { f = new Intl.NumberFormat(current.locale); numberFormats.set(current.locale, f); }
+  return f.format(n);
+}
 
 // fmtDayRange writes a span of days (YYYY-MM-DD, inclusive) the locale's
 // way: "Oct 18, 2023 – Jan 28, 2024".
