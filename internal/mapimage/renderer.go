@@ -10,17 +10,12 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-	"github.com/tdewolff/canvas"
-	"github.com/tdewolff/canvas/renderers/pdf"
-	"github.com/tdewolff/canvas/renderers/rasterizer"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 )
 
 // Renderer draws views. It holds the fonts and the parsed basemap, so make
 // one and reuse it; it is safe for concurrent use.
 type Renderer struct {
-	fonts   *canvas.FontFamily
+	fonts   *fonts
 	basemap []basemapFeature
 }
 
@@ -33,12 +28,9 @@ type basemapFeature struct {
 // "layer" property: land, country, border and river are drawn;
 // country-label and place points are there for labels, not drawn yet).
 func New(basemapJSON []byte) (*Renderer, error) {
-	fonts := canvas.NewFontFamily("Go")
-	if err := fonts.LoadFont(goregular.TTF, 0, canvas.FontRegular); err != nil {
-		return nil, fmt.Errorf("load Go Regular: %w", err)
-	}
-	if err := fonts.LoadFont(gobold.TTF, 0, canvas.FontBold); err != nil {
-		return nil, fmt.Errorf("load Go Bold: %w", err)
+	fonts, err := loadFonts()
+	if err != nil {
+		return nil, err
 	}
 	r := &Renderer{fonts: fonts}
 	if len(basemapJSON) > 0 {
@@ -54,14 +46,12 @@ func New(basemapJSON []byte) (*Renderer, error) {
 	return r, nil
 }
 
-// face returns the font face for st. Sizes are pixels: the canvas surfaces
-// draw in pixels, and canvas sets type in points of 25.4/72 mm.
-func (r *Renderer) face(st textStyle) *canvas.FontFace {
-	weight := canvas.FontRegular
+// face returns the font face for st, its size in pixels.
+func (r *Renderer) face(st textStyle) fontFace {
 	if st.bold {
-		weight = canvas.FontBold
+		return fontFace{font: r.fonts.bold, size: st.size}
 	}
-	return r.fonts.Face(st.size*72/25.4, parseColour(st.colour), weight, canvas.FontNormal)
+	return fontFace{font: r.fonts.regular, size: st.size}
 }
 
 func (r *Renderer) textWidth(s string, st textStyle) float64 { return r.face(st).TextWidth(s) }
@@ -79,50 +69,31 @@ func (r *Renderer) SVG(w io.Writer, v View) error {
 
 // PNG writes v as a PNG of Width·Scale × Height·Scale pixels.
 func (r *Renderer) PNG(w io.Writer, v View) error {
-	c, err := r.canvas(&v)
-	if err != nil {
+	if err := v.Check(); err != nil {
 		return err
 	}
-	return writeBuffered(w, c, func(w io.Writer, c *canvas.Canvas) error {
-		img := rasterizer.Draw(c, canvas.DPI(96*v.Scale), canvas.DefaultColorSpace)
-		return (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(w, img)
-	})
+	s := newPNGSurface(r, &v)
+	r.draw(s, &v)
+	// Encoded into memory first, so a failing encoding never sends half an
+	// image.
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, s.img); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 // PDF writes v as a one-page vector PDF, the page the size of the view at
 // 96 pixels to the inch.
 func (r *Renderer) PDF(w io.Writer, v View) error {
-	c, err := r.canvas(&v)
-	if err != nil {
+	if err := v.Check(); err != nil {
 		return err
 	}
-	return writeBuffered(w, c, func(w io.Writer, c *canvas.Canvas) error {
-		opts := pdf.DefaultOptions
-		p := pdf.New(w, c.W, c.H, &opts)
-		p.SetInfo("strikemap map", "", "", "strikemap", "strikemap")
-		c.RenderTo(p)
-		return p.Close()
-	})
-}
-
-func (r *Renderer) canvas(v *View) (*canvas.Canvas, error) {
-	if err := v.Check(); err != nil {
-		return nil, err
-	}
-	const mmPerPx = 25.4 / 96
-	c := canvas.New(v.Width*mmPerPx, v.Height*mmPerPx)
-	ctx := canvas.NewContext(c)
-	ctx.SetCoordSystem(canvas.CartesianIV)
-	ctx.SetView(canvas.Identity.Scale(mmPerPx, mmPerPx))
-	r.draw(&canvasSurface{ctx: ctx, r: r}, v)
-	return c, nil
-}
-
-// writeBuffered renders into memory first, so a failing render never sends
-// half an image.
-func writeBuffered(w io.Writer, c *canvas.Canvas, writer canvas.Writer) error {
+	s := newPDFSurface(r, &v)
+	r.draw(s, &v)
 	var buf bytes.Buffer
-	if err := c.Write(&buf, writer); err != nil {
+	if err := s.pdf.Output(&buf); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())

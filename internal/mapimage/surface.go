@@ -20,9 +20,10 @@ type textStyle struct {
 	bold   bool
 	colour string
 	anchor string // "start", "middle" or "end"
+	halo   string // a colour round the letters, so they read over anything
 }
 
-// surface is what the drawing paints on: SVG or canvas.
+// surface is what the drawing paints on: SVG, PNG or PDF.
 type surface interface {
 	// group starts a named group of marks (an SVG <g>); title, when not
 	// empty, describes it for a reader.
