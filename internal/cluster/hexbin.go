@@ -16,6 +16,10 @@ type Hexbin struct {
 	Count int
 }
 
+// DensityRadius is the radius in pixels (centre to corner) of the
+// hexagons of the density layer, on the map page and in its images alike.
+const DensityRadius = 10
+
 // DensityZoomStep is how many zooms deeper than the view Hexbins reads the
 // clusters it counts: their centres are then a few pixels apart, well
 // inside a hexagon.

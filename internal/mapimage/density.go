@@ -3,72 +3,47 @@ package mapimage
 import (
 	"fmt"
 	"math"
-	"slices"
+
+	"strikemap/internal/cluster"
 )
 
-// The density layer: incidents counted in hexagons of hexRadius pixels
-// (centre to corner), each shaded by its count on a log scale, from
-// ColorBrewer's YlOrRd.
+// The density layer is the map page's: the hexagons of
+// cluster.Index.Hexbins, each shaded by its count on a log scale, from
+// ColorBrewer's YlOrRd (as web/static/js/map/layers.js shades them).
 const (
-	hexRadius      = 9.0
 	densitySwatch  = 11.0 // the width of a hexagon in the legend
 	densityOpacity = 0.8
 )
 
 var densityColours = []string{"#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"}
 
-// hexBin is one hexagon of the density layer.
+// hexBin is one hexagon of the density layer, in image pixels.
 type hexBin struct {
-	q, r  int // axial coordinates of a pointy-top hexagon
-	count int
+	corners []pt
+	count   int
 }
 
-// densityBins counts v.Density in hexagons, keeping those in the image.
+// densityBins projects v.Density's hexagons, keeping those in the image.
 func densityBins(vp viewport, v *View) []hexBin {
 	if v.Density == nil {
 		return nil
 	}
-	counts := map[[2]int]int{}
-	for _, c := range v.Density {
-		x, y := vp.px(c.Point)
-		if x < -hexRadius || y < -hexRadius || x > v.Width+hexRadius || y > v.Height+hexRadius {
+	img := box{0, 0, v.Width, v.Height}
+	out := make([]hexBin, 0, len(v.Density))
+	for _, h := range v.Density {
+		if len(h.Ring) < 2 {
 			continue
 		}
-		q, r := hexAt(x, y)
-		counts[[2]int{q, r}] += c.Count
-	}
-	out := make([]hexBin, 0, len(counts))
-	for k, n := range counts {
-		out = append(out, hexBin{q: k[0], r: k[1], count: n})
-	}
-	// A fixed order, so that the same view gives the same bytes.
-	slices.SortFunc(out, func(a, b hexBin) int {
-		if a.r != b.r {
-			return a.r - b.r
+		corners := toPixels(vp, h.Ring[:len(h.Ring)-1])
+		b := box{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+		for _, c := range corners {
+			b = box{math.Min(b.x0, c.x), math.Min(b.y0, c.y), math.Max(b.x1, c.x), math.Max(b.y1, c.y)}
 		}
-		return a.q - b.q
-	})
-	return out
-}
-
-// hexAt returns the axial coordinates of the hexagon holding (x, y).
-func hexAt(x, y float64) (int, int) {
-	fq := (math.Sqrt(3)/3*x - y/3) / hexRadius
-	fr := 2.0 / 3 * y / hexRadius
-	// Round in cube coordinates.
-	fs := -fq - fr
-	q, r, s := math.Round(fq), math.Round(fr), math.Round(fs)
-	dq, dr, ds := math.Abs(q-fq), math.Abs(r-fr), math.Abs(s-fs)
-	if dq > dr && dq > ds {
-		q = -r - s
-	} else if dr > ds {
-		r = -q - s
+		if b.overlaps(img) {
+			out = append(out, hexBin{corners: corners, count: h.Count})
+		}
 	}
-	return int(q), int(r)
-}
-
-func hexCentre(q, r int) (float64, float64) {
-	return hexRadius * math.Sqrt(3) * (float64(q) + float64(r)/2), hexRadius * 1.5 * float64(r)
+	return out
 }
 
 // hexagon returns the corners of a pointy-top hexagon of radius rad.
@@ -98,11 +73,10 @@ func drawDensity(s surface, bins []hexBin) {
 	}
 	classes := make([][]subpath, len(densityColours))
 	for _, b := range bins {
-		x, y := hexCentre(b.q, b.r)
 		k := densityClass(b.count, most)
-		classes[k] = append(classes[k], subpath{pts: hexagon(x, y, hexRadius), closed: true})
+		classes[k] = append(classes[k], subpath{pts: b.corners, closed: true})
 	}
-	s.group("density", "", fmt.Sprintf("Incidents per hexagon of %.0f px, 1 to %d", 2*hexRadius, most))
+	s.group("density", "", fmt.Sprintf("Incidents per hexagon of %d px, 1 to %d", 2*cluster.DensityRadius, most))
 	for k, sub := range classes {
 		if len(sub) > 0 {
 			s.path(sub, style{fill: densityColours[k], fillOpacity: densityOpacity})

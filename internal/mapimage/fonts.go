@@ -82,6 +82,12 @@ func loadGoFont(ttf []byte) (*goFont, error) {
 	return g, nil
 }
 
+// has reports whether the font has a glyph for c.
+func (g *goFont) has(c rune) bool {
+	_, ok := g.advance[c]
+	return ok
+}
+
 // width returns the advance of s in font units.
 func (g *goFont) width(s string) float64 {
 	w := 0.0

@@ -155,7 +155,11 @@ func (r *Renderer) layoutFrame(v *View, rows []legendRow, vp *viewport) frameLay
 	if v.Version != "" {
 		attribution += " (dataset " + v.Version + ")"
 	}
-	attribution += ", sources on each incident · Basemap: Natural Earth"
+	credit := v.credit
+	if credit == "" {
+		credit = defaultCredit
+	}
+	attribution += ", sources on each incident · " + credit
 	fr.attrLines = r.wrap(attribution, smallStyle, W-2*margin, 0)
 	aw := r.maxWidth(fr.attrLines, smallStyle) + 12
 	ah := attrLineH*float64(len(fr.attrLines)) + 5

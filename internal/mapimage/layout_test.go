@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"strikemap/data"
+	"strikemap/internal/cluster"
 	"strikemap/internal/geo"
 )
 
@@ -144,11 +145,16 @@ func layoutScenes(t *testing.T) []View {
 	}
 	// Clusters, as drawn past a few thousand incidents, some at the edge,
 	// and a density layer.
-	var clusters, density []Cluster
+	var clusters []Cluster
+	var density []cluster.Hexbin
 	for i := range 300 {
 		p := orb.Point{38 + float64(i%20)*0.45, 30.5 + float64(i/20)*0.5}
 		clusters = append(clusters, Cluster{Point: p, Count: 1 + i*i%20000})
-		density = append(density, Cluster{Point: p, Count: 1 + i%50})
+		ring := orb.Ring{}
+		for _, c := range hexagon(p[0], p[1], 0.2) {
+			ring = append(ring, orb.Point{c.x, c.y})
+		}
+		density = append(density, cluster.Hexbin{Ring: append(ring, ring[0]), Count: 1 + i%50})
 	}
 	for _, size := range [][2]float64{{1200, 800}, {400, 500}, {200, 200}} {
 		for _, fit := range []bool{true, false} {

@@ -17,10 +17,11 @@ import (
 // Each path is rasterized in its own bounding box (clipped to the image),
 // so a mark costs its few hundred pixels, not the whole image's.
 type pngSurface struct {
-	img   *image.RGBA
-	scale float64
-	r     *Renderer
-	z     vector.Rasterizer
+	img     *image.RGBA
+	scale   float64
+	r       *Renderer
+	z       vector.Rasterizer
+	sprites map[spriteKey]*image.RGBA // the symbols stamp copies
 }
 
 func newPNGSurface(r *Renderer, v *View) *pngSurface {

@@ -2,10 +2,12 @@ package mapimage
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"image/color"
 	"image/png"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -17,6 +19,10 @@ import (
 type Renderer struct {
 	fonts   *fonts
 	basemap []basemapFeature
+	// names are the basemap's country and town names, countries first.
+	names []placeName
+	// townCredit is the basemap's attribution when its towns are named.
+	townCredit string
 }
 
 type basemapFeature struct {
@@ -26,21 +32,37 @@ type basemapFeature struct {
 
 // New loads the Go fonts and parses the basemap GeoJSON (features with a
 // "layer" property: land, country, border and river are drawn;
-// country-label and place points are there for labels, not drawn yet).
+// country-label and place points are named by zoom). The collection's
+// "attribution" member, if any, credits the basemap when towns are named.
 func New(basemapJSON []byte) (*Renderer, error) {
 	fonts, err := loadFonts()
 	if err != nil {
 		return nil, err
 	}
-	r := &Renderer{fonts: fonts}
+	r := &Renderer{fonts: fonts, townCredit: defaultCredit}
 	if len(basemapJSON) > 0 {
 		fc, err := geojson.UnmarshalFeatureCollection(basemapJSON)
 		if err != nil {
 			return nil, fmt.Errorf("basemap: %w", err)
 		}
+		var towns []placeName
 		for _, f := range fc.Features {
 			layer, _ := f.Properties["layer"].(string)
+			if p, ok := readNames(f); ok {
+				p.name = r.fold(p.name)
+				if p.country {
+					r.names = append(r.names, p)
+				} else {
+					towns = append(towns, p)
+				}
+				continue
+			}
 			r.basemap = append(r.basemap, basemapFeature{layer: layer, geom: f.Geometry})
+		}
+		slices.SortStableFunc(r.names, func(a, b placeName) int { return cmp.Compare(a.minzoom, b.minzoom) })
+		r.names = append(r.names, towns...)
+		if credit, ok := fc.ExtraMembers["attribution"].(string); ok && credit != "" {
+			r.townCredit = credit
 		}
 	}
 	return r, nil
@@ -67,7 +89,10 @@ func (r *Renderer) SVG(w io.Writer, v View) error {
 	return err
 }
 
-// PNG writes v as a PNG of Width·Scale × Height·Scale pixels.
+// PNG writes v as a PNG of Width·Scale × Height·Scale pixels. Each kind
+// of incident symbol is rasterized once and its pixels copied to every
+// incident of that kind: five thousand symbols took seconds to rasterize
+// one by one.
 func (r *Renderer) PNG(w io.Writer, v View) error {
 	if err := v.Check(); err != nil {
 		return err

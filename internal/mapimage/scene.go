@@ -1,6 +1,7 @@
 package mapimage
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"strikemap/internal/cluster"
 	"strikemap/internal/geo"
 )
 
@@ -18,13 +20,16 @@ import (
 func (r *Renderer) draw(s surface, v *View) {
 	vp := r.viewport(v)
 	marks := placeMarks(vp, v)
+	r.placeCounts(vp, v, marks)
 	bins := densityBins(vp, v)
 	var rows []legendRow
 	if v.Legend {
 		rows = legendRows(v, marks, bins)
 	}
+	v.credit = r.credit(vp, v)
 	fr := r.layoutFrame(v, rows, &vp)
 	labels := r.placeLabels(vp, v, marks, fr)
+	names := r.placeNames(vp, v, r.nameObstacles(vp, v, marks, fr, labels))
 
 	s.group("background", "", "")
 	s.path(box{0, 0, v.Width, v.Height}.rect(), style{fill: colSea})
@@ -46,6 +51,7 @@ func (r *Renderer) draw(s surface, v *View) {
 	}
 	s.end()
 
+	drawNames(s, names)
 	r.drawMarks(s, vp, marks)
 
 	// Bases and their labels go over the marks, as on the map page.
@@ -123,9 +129,94 @@ func (r *Renderer) drawBasemap(s surface, vp viewport) {
 
 // mark is an incident's symbol or a cluster's circle, where it is drawn.
 type mark struct {
-	x, y  float64
-	inc   *geo.Incident // a lone incident, drawn as its symbol
-	count int           // a cluster of count incidents, when inc is nil
+	x, y   float64
+	inc    *geo.Incident // a lone incident, drawn as its symbol
+	count  int           // a cluster of count incidents, when inc is nil
+	near   string        // the base nearest a cluster, nearKm away
+	nearKm int
+	// countX, countY place a cluster's count (its centre and baseline):
+	// at the disc's centre, or clear of the bases drawn over it.
+	countX, countY float64
+}
+
+// countBox is the box of a cluster's count as drawn, clear of the image's
+// edge.
+func (r *Renderer) countBox(vp viewport, m mark) box {
+	text := clusterText(m.count)
+	half := r.textWidth(text, clusterStyle)/2 + 1
+	x := math.Max(half, math.Min(m.countX, vp.width-half))
+	y := math.Max(14, math.Min(m.countY, vp.height-4))
+	met := r.face(clusterStyle).Metrics()
+	return box{x - half, y - met.Ascent, x + half, y + met.Descent}
+}
+
+// placeCounts writes each cluster's count at its centre, or, where a base
+// is drawn over the centre, below or above the base inside the disc, so
+// that the base does not hide it.
+func (r *Renderer) placeCounts(vp viewport, v *View, marks []mark) {
+	var squares []box
+	for _, b := range v.Bases {
+		x, y := vp.px(b.Point)
+		squares = append(squares, centred(x, y, 7)) // the square drawn and its rim
+	}
+	free := func(b box) bool {
+		for _, sq := range squares {
+			if b.overlaps(sq) {
+				return false
+			}
+		}
+		return true
+	}
+	for i := range marks {
+		m := &marks[i]
+		if m.inc != nil {
+			continue
+		}
+		m.countX, m.countY = m.x, m.y+4
+		if free(r.countBox(vp, *m)) {
+			continue
+		}
+		// The place nearest the centre, inside the disc, that no base
+		// covers: tried in steps of 2 px.
+		rad := clusterRadius(m.count) - 1
+		type try struct{ dx, dy float64 }
+		var tries []try
+		for dy := -rad; dy <= rad; dy += 2 {
+			for dx := -rad; dx <= rad; dx += 2 {
+				tries = append(tries, try{dx, dy})
+			}
+		}
+		slices.SortStableFunc(tries, func(a, b try) int {
+			return cmp.Compare(math.Hypot(a.dx, a.dy), math.Hypot(b.dx, b.dy))
+		})
+		for _, t := range tries {
+			c := *m
+			c.countX, c.countY = m.x+t.dx, m.y+4+t.dy
+			b := r.countBox(vp, c)
+			// Inside the disc: its corners within the radius.
+			in := math.Hypot(math.Max(math.Abs(b.x0-m.x), math.Abs(b.x1-m.x)), math.Max(math.Abs(b.y0-m.y), math.Abs(b.y1-m.y))) <= rad
+			if in && free(b) {
+				m.countX, m.countY = c.countX, c.countY
+				break
+			}
+		}
+	}
+}
+
+// discGap is the least distance in pixels between two clusters' discs,
+// as on the map page: their white rims just touch.
+const discGap = 2
+
+// clusterTitle names a cluster by its place and count, as the map page's
+// cluster buttons do: "Near Ain al-Asad: 1234 incidents".
+func clusterTitle(m mark) string {
+	switch {
+	case m.near == "":
+		return fmt.Sprintf("%d incidents", m.count)
+	case m.nearKm <= 30:
+		return fmt.Sprintf("Near %s: %d incidents", m.near, m.count)
+	}
+	return fmt.Sprintf("%d km from %s: %d incidents", m.nearKm, m.near, m.count)
 }
 
 // box is the part of the image the mark covers.
@@ -140,9 +231,7 @@ func (m mark) box() box {
 }
 
 // clusterRadius is the radius of a cluster's circle, as on the map page.
-func clusterRadius(count int) float64 {
-	return math.Round(12 + 4*math.Log10(float64(count)))
-}
+func clusterRadius(count int) float64 { return cluster.DiscRadius(count) }
 
 // clusterText is the count written in a cluster's circle, as on the map
 // page: 12k for 12,345.
@@ -158,19 +247,27 @@ func clusterText(count int) string {
 func placeMarks(vp viewport, v *View) []mark {
 	var out []mark
 	if v.Clusters != nil {
-		// The largest first, so that a small cluster beside a large one
-		// is drawn over it and stays readable.
-		clusters := slices.Clone(v.Clusters)
-		slices.SortStableFunc(clusters, func(a, b Cluster) int { return b.Count - a.Count })
-		for _, c := range clusters {
+		// Clusters whose discs would overlap are drawn as one, as on the
+		// map page (cluster.Declutter); lone incidents keep their symbol.
+		var discs []cluster.Disc
+		var of []Cluster
+		for _, c := range v.Clusters {
 			x, y := vp.px(c.Point)
 			if c.Count == 1 && c.Incident != nil {
 				out = append(out, mark{x: x, y: y, inc: c.Incident, count: 1})
-			} else {
-				out = append(out, mark{x: x, y: y, count: c.Count})
+				continue
 			}
+			discs = append(discs, cluster.Disc{X: x, Y: y, Count: c.Count})
+			of = append(of, c)
 		}
-		return out
+		// The largest first (Declutter's order), so that a lone incident
+		// beside a cluster is drawn over it and stays readable.
+		var discMarks []mark
+		for _, g := range cluster.Declutter(discs, discGap) {
+			named := of[g.Members[0]] // the biggest names the group, as on the page
+			discMarks = append(discMarks, mark{x: g.X, y: g.Y, count: g.Count, near: named.Near, nearKm: named.NearKm})
+		}
+		return append(discMarks, out...)
 	}
 	type key struct{ x, y float64 }
 	groups := map[key][]*geo.Incident{}
@@ -203,22 +300,25 @@ func (r *Renderer) drawMarks(s surface, vp viewport, marks []mark) {
 	for _, m := range marks {
 		if m.inc == nil {
 			rad := clusterRadius(m.count)
-			s.group("cluster", "", fmt.Sprintf("%d incidents", m.count))
+			s.group("cluster", "", clusterTitle(m))
 			// A white disc under a blue one, as the page's white rim: two
 			// fills rasterize several times faster than a stroke.
 			s.path([]subpath{{pts: circlePoints(m.x, m.y, rad+1, 0, 2*math.Pi, 40), closed: true}}, style{fill: colWhite})
 			s.path([]subpath{{pts: circlePoints(m.x, m.y, rad-1, 0, 2*math.Pi, 40), closed: true}}, style{fill: colCluster, fillOpacity: 0.85})
 			// A cluster at the image's edge keeps its count inside.
-			text := clusterText(m.count)
-			half := r.textWidth(text, clusterStyle)/2 + 1
-			s.text(math.Max(half, math.Min(m.x, vp.width-half)), math.Max(14, math.Min(m.y+4, vp.height-4)), text, clusterStyle)
+			b := r.countBox(vp, m)
+			s.text((b.x0+b.x1)/2, math.Max(14, math.Min(m.countY, vp.height-4)), clusterText(m.count), clusterStyle)
 			s.end()
 			continue
 		}
 		inc := m.inc
 		title := fmt.Sprintf("%s %s attack (%s), %s", inc.Date, strings.ToLower(inc.Weapon.Label()), inc.Status, inc.ID)
+		disputed := len(inc.Disputed) > 0
+		symbol := func(s surface, x, y float64) { drawSymbol(s, x, y, 20, inc.Weapon, inc.Status, disputed) }
 		s.group("incident", inc.ID, title)
-		drawSymbol(s, m.x, m.y, 20, inc.Weapon, inc.Status, len(inc.Disputed) > 0)
+		if st, ok := s.(stamper); !ok || !st.stamp(m.x, m.y, symbolKey{inc.Weapon, inc.Status, disputed}, symbol) {
+			symbol(s, m.x, m.y)
+		}
 		s.end()
 	}
 	s.end()
@@ -260,8 +360,7 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 		if m.inc == nil {
 			// A label may cover the rim of a cluster's circle, or at 200,000
 			// incidents no base would be named, but never its count.
-			w := r.textWidth(clusterText(m.count), clusterStyle)
-			b = box{m.x - w/2 - 2, m.y - 8, m.x + w/2 + 2, m.y + 8}
+			b = r.countBox(vp, m).pad(1)
 		}
 		if b.overlaps(img) {
 			obs.add(b)
@@ -311,6 +410,27 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 		}
 	}
 	return out
+}
+
+// nameObstacles are what the basemap's names must not cover: every mark
+// whole (a cluster's disc, not only its count), the bases, their labels
+// and the frame.
+func (r *Renderer) nameObstacles(vp viewport, v *View, marks []mark, fr frameLayout, labels []label) *obstacles {
+	obs := newObstacles(v.Width, v.Height)
+	for _, m := range marks {
+		obs.add(m.box())
+	}
+	for i, b := range v.Bases {
+		x, y := vp.px(b.Point)
+		obs.add(centred(x, y, 9.5))
+		if labels[i].ok {
+			obs.add(labels[i].box)
+		}
+	}
+	for _, b := range fr.boxes() {
+		obs.add(b.pad(2))
+	}
+	return obs
 }
 
 // distance returns how far (x, y) is from the nearest point of b.

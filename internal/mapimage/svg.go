@@ -115,6 +115,12 @@ func (s *svgSurface) text(x, y float64, str string, st textStyle) {
 		s.attr("font-weight", "bold")
 	}
 	s.attr("fill", st.colour)
+	if st.halo != "" {
+		s.attr("stroke", st.halo)
+		s.attr("stroke-width", "3")
+		s.attr("stroke-linejoin", "round")
+		s.attr("paint-order", "stroke")
+	}
 	if st.anchor != "" && st.anchor != "start" {
 		s.attr("text-anchor", st.anchor)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/project"
 
+	"strikemap/internal/cluster"
 	"strikemap/internal/geo"
 )
 
@@ -46,8 +47,15 @@ type View struct {
 	// by its count with the count written in it.
 	Clusters []Cluster
 	// Density, when not nil, is drawn as a layer of hexagons under the
-	// marks, each shaded by the sum of the counts of the points in it.
-	Density []Cluster
+	// marks, each shaded by its count: the map page's density layer (see
+	// cluster.Index.Hexbins).
+	Density []cluster.Hexbin
+
+	// extent, when set, stands for incidents a fitted view frames but does
+	// not draw one by one.
+	extent *orb.Bound
+	// credit is the basemap's attribution, as drawn.
+	credit string
 }
 
 // Cluster is a number of incidents drawn as one mark at Point ([lon, lat]).
@@ -56,6 +64,10 @@ type Cluster struct {
 	Point    orb.Point
 	Count    int
 	Incident *geo.Incident
+	// Near names the base nearest a cluster, NearKm km away, for its title,
+	// as the map page names its cluster buttons.
+	Near   string
+	NearKm int
 }
 
 // Frame returns the centre and zoom v is drawn at: its own, or with Fit
@@ -174,6 +186,10 @@ func fit(v *View, free box) (orb.Point, float64) {
 	}
 	for _, c := range v.Clusters {
 		add(c.Point)
+	}
+	if v.extent != nil {
+		add(v.extent.Min)
+		add(v.extent.Max)
 	}
 	for _, r := range v.Rings {
 		for _, p := range r.Polygon[0] {

@@ -182,12 +182,8 @@ func (s *Server) clusters(c echo.Context) error {
 	return c.Blob(http.StatusOK, geoJSONType, buf.Bytes())
 }
 
-// densityRadius is the radius in pixels (centre to corner) of the map
-// page's density hexagons.
-const densityRadius = 10
-
 // density answers GET /api/density.geojson?zoom=&bbox=&<filters>: the
-// incidents matching the filters counted in hexagons of densityRadius
+// incidents matching the filters counted in hexagons of cluster.DensityRadius
 // pixels at that zoom (see cluster.Index.Hexbins), inside the box, each a
 // Polygon with its count; most is the largest count.
 func (s *Server) density(c echo.Context) error {
@@ -221,7 +217,7 @@ func (s *Server) density(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	bins := entry.index.Hexbins(view, zoom, densityRadius)
+	bins := entry.index.Hexbins(view, zoom, cluster.DensityRadius)
 	most := 0
 	for _, b := range bins {
 		most = max(most, b.Count)

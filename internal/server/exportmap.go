@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -25,7 +26,7 @@ import (
 var viewParams = append(slices.Clone(request.FilterParams), "layers", "map", "sel", "basemap", "v")
 
 // The parameters only the image export takes.
-var imageParams = []string{"width", "height", "scale", "title", "legend", "download"}
+var imageParams = []string{"width", "height", "scale", "title", "legend", "download", "radii"}
 
 // mapImageTypes maps an export format to its media type.
 var mapImageTypes = map[string]string{
@@ -74,9 +75,11 @@ func (s *Server) exportMap(c echo.Context) error {
 }
 
 // parseMapView reads a map view from the query: the filters, the layers
-// (bases, incidents, rings, links; default bases and incidents), map=z/lat/lon
+// (bases, incidents, rings, links, density; default bases and incidents),
+// radii of the rings in km (default geo.DefaultRingRadii), map=z/lat/lon
 // (default: fit the data), width and height in CSS pixels (default 1200 ×
-// 800), scale (default 1), title and legend.
+// 800), scale (default 1), title (default the data's tagline, as on the map
+// page) and legend. mapimage.Renderer.AddLayers fills the layers.
 func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.Filter, error) {
 	f, err := request.Filter(q, d)
 	if err != nil {
@@ -104,119 +107,68 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 	if v.Legend, err = parseBoolDefault(q, "legend", true); err != nil {
 		return v, f, err
 	}
-	v.Title = "Attacks on US bases in Iraq and Syria"
+	v.Title = d.Tagline(s.countries) // as the map page's tagline
 	if q.Has("title") {
 		v.Title = truncateRunes(q.Get("title"), 120)
 	}
-	layers, err := request.Vocabulary(q, "layers", []request.Word{"bases", "incidents", "rings", "links", "density"})
+	words, err := request.Vocabulary(q, "layers", []request.Word{"bases", "incidents", "rings", "links", "density"})
 	if err != nil {
 		return v, f, err
 	}
 	if !q.Has("layers") {
-		layers = []request.Word{"bases", "incidents"}
+		words = []request.Word{"bases", "incidents"}
+	}
+	var layers mapimage.Layers
+	for _, w := range words {
+		switch w {
+		case "bases":
+			layers.Bases = true
+		case "incidents":
+			layers.Incidents = true
+		case "rings":
+			layers.Rings = true
+		case "links":
+			layers.Links = true
+		case "density":
+			layers.Density = true
+		}
+	}
+	radii, err := parseRadii(q, "radii")
+	if err != nil {
+		return v, f, err
 	}
 	incidents := d.Select(f)
-	// Past clusterPageMin incidents the map page draws clusters and no
-	// links; so does the image, or it would take minutes and weigh
-	// hundreds of megabytes.
-	many := len(incidents) > clusterPageMin
-	all := d.SelectBases(geo.Filter{})
-	for _, l := range layers {
-		switch l {
-		case "bases":
-			v.Bases = all
-		case "incidents":
-			v.Incidents = incidents
-		case "rings":
-			v.Rings, _ = geo.RangeRings(d.SelectBases(geo.Filter{Bases: f.Bases}), geo.DefaultRingRadii)
-		case "links":
-			if !many {
-				v.Links = d.Links(f)
+	src := mapimage.Source{
+		Dataset: d, Filter: f, Incidents: incidents, RingRadii: radii, MaxMarks: clusterPageMin,
+		// The index is the clusters endpoint's for the same filter, so that
+		// the one built for the map page (or at start, for the whole
+		// dataset) is the one used here.
+		Index: func() (mapimage.Index, []*geo.Incident, error) {
+			key := url.Values{}
+			for _, p := range request.FilterParams {
+				if vals, ok := q[p]; ok {
+					key[p] = vals
+				}
 			}
-		}
+			entry, err := s.clusterCache.get(d, f, key.Encode())
+			if err != nil {
+				return nil, nil, err
+			}
+			return entry.index, entry.incidents, nil
+		},
 	}
-	density := slices.Contains(layers, "density")
-	shown := ""
-	switch {
-	case many && (v.Incidents != nil || density):
-		if err := s.aggregate(&v, d, f, q, incidents, density); err != nil {
-			return v, f, err
-		}
-		shown = ", shown as clusters"
-		if v.Clusters == nil {
-			shown = ", shown as density"
-		} else if density {
-			shown = ", shown as clusters over their density"
-		}
-	case density:
-		v.Density = make([]mapimage.Cluster, len(incidents))
-		for i, inc := range incidents {
-			v.Density[i] = mapimage.Cluster{Point: inc.Point, Count: 1}
-		}
-		if v.Incidents == nil {
-			shown = ", shown as density"
-		}
+	shown, err := s.renderer.AddLayers(&v, src, layers)
+	if errors.Is(err, mapimage.ErrRings) {
+		return v, f, request.BadParam("radii", "%v", err)
 	}
-	v.Caption = caption(d, f, incidents) + shown
+	if err != nil {
+		return v, f, err
+	}
+	v.Caption = caption(d, f, incidents) + shown.Phrase()
 	if want := q.Get("v"); want != "" && want != d.Version {
 		v.Caption += fmt.Sprintf(" · data updated since this map was published (%s)", request.Truncate(want))
 	}
 	return v, f, nil
-}
-
-// aggregate draws incidents, too many to draw one by one, as the map page
-// does: the clusters of the server's cluster index at the view's zoom, and
-// with density, the index's clusters three zooms deeper (a few pixels
-// apart) counted in hexagons. The view is framed first, so that the
-// clusters are those of the zoom it is drawn at.
-func (s *Server) aggregate(v *mapimage.View, d *geo.Dataset, f geo.Filter, q url.Values, incidents []*geo.Incident, density bool) error {
-	showIncidents := v.Incidents != nil
-	if v.Fit {
-		// Framing needs only the incidents' bound: its two corners stand
-		// for them.
-		b := incidents[0].Point.Bound()
-		for _, inc := range incidents {
-			b = b.Extend(inc.Point)
-		}
-		fit := *v
-		fit.Incidents = nil
-		fit.Clusters = []mapimage.Cluster{{Point: b.Min, Count: 2}, {Point: b.Max, Count: 2}}
-		v.Center, v.Zoom = s.renderer.Frame(fit)
-		v.Fit = false
-	}
-	v.Incidents = nil
-	// The key is the clusters endpoint's for the same filter, so that the
-	// index built for the map page (or at start, for the whole dataset) is
-	// the one used here.
-	key := url.Values{}
-	for _, p := range request.FilterParams {
-		if vals, ok := q[p]; ok {
-			key[p] = vals
-		}
-	}
-	entry, err := s.clusterCache.get(d, f, key.Encode())
-	if err != nil {
-		return err
-	}
-	zoom := int(math.Floor(v.Zoom))
-	bound := s.renderer.Bound(*v, 0)
-	if showIncidents {
-		v.Clusters = []mapimage.Cluster{}
-		for _, cl := range entry.index.Clusters(bound, zoom) {
-			c := mapimage.Cluster{Point: cl.Point, Count: cl.Count}
-			if !cl.IsCluster() {
-				c.Incident = entry.incidents[cl.PointIndex]
-			}
-			v.Clusters = append(v.Clusters, c)
-		}
-	}
-	if density {
-		v.Density = []mapimage.Cluster{}
-		for _, cl := range entry.index.Clusters(bound, zoom+3) {
-			v.Density = append(v.Density, mapimage.Cluster{Point: cl.Point, Count: cl.Count})
-		}
-	}
-	return nil
 }
 
 // caption says what a map shows: the date range (the filter's, or the

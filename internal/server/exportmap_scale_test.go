@@ -25,7 +25,7 @@ type svgMarks struct {
 	text                           string
 }
 
-var clusterTitle = regexp.MustCompile(`^(\d+) incidents$`)
+var clusterTitle = regexp.MustCompile(`(?:^|: )(\d+) incidents$`)
 
 func readSVGMarks(t *testing.T, b []byte) svgMarks {
 	t.Helper()

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -79,7 +77,7 @@ func (s *Server) mapConfig(d *geo.Dataset) templates.MapConfig {
 	if first, last, ok := d.Span(); ok {
 		cfg.First, cfg.Last = first.String(), last.String()
 	}
-	cfg.Tagline = tagline(d, s.countries)
+	cfg.Tagline = d.Tagline(s.countries)
 	var bound orb.Bound
 	for i, b := range d.Bases {
 		cfg.Bases[i] = templates.BaseOption{ID: b.ID, Name: b.Name}
@@ -126,51 +124,6 @@ func (s *Server) embedPage(c echo.Context) error {
 		title = o.Title
 	}
 	return render(c, http.StatusOK, templates.EmbedPage(s.page(title, d), cfg, o))
-}
-
-// tagline says what the data covers, from the data itself: the countries
-// of its bases and the months of its incidents, e.g. "Attacks on bases in
-// Iraq, Syria and Jordan, Oct 2023 – Feb 2024".
-// names gives a country's name by its ISO code (else the code is shown).
-func tagline(d *geo.Dataset, names map[string]string) string {
-	var countries []string
-	for _, b := range d.Bases {
-		name := b.Country
-		if n := names[b.Country]; n != "" {
-			name = n
-		}
-		if name != "" && !slices.Contains(countries, name) {
-			countries = append(countries, name)
-		}
-	}
-	text := "Attacks on bases"
-	if len(countries) > 0 {
-		text += " in " + joinAnd(countries)
-	}
-	if first, last, ok := d.Span(); ok {
-		text += ", " + monthSpan(first.Time(), last.Time())
-	}
-	return text
-}
-
-// joinAnd joins words as a sentence does: "a", "a and b", "a, b and c".
-func joinAnd(words []string) string {
-	if len(words) == 1 {
-		return words[0]
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
-}
-
-// monthSpan names the months from first to last: "October 2023", "Oct –
-// Dec 2023" or "Oct 2023 – Feb 2024".
-func monthSpan(first, last time.Time) string {
-	switch {
-	case first.Year() == last.Year() && first.Month() == last.Month():
-		return first.Format("January 2006")
-	case first.Year() == last.Year():
-		return first.Format("Jan") + " – " + last.Format("Jan 2006")
-	}
-	return first.Format("Jan 2006") + " – " + last.Format("Jan 2006")
 }
 
 // countryNames reads the names of the basemap's countries by their ISO

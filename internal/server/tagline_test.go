@@ -4,25 +4,10 @@ import (
 	"os"
 	"regexp"
 	"testing"
-	"time"
 
 	"strikemap/data"
 	"strikemap/internal/geo"
 )
-
-func TestMonthSpan(t *testing.T) {
-	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
-	for _, tc := range []struct{ first, last, want string }{
-		{"2023-10-18", "2023-10-25", "October 2023"},
-		{"2023-10-18", "2023-12-02", "Oct – Dec 2023"},
-		{"2023-10-18", "2024-02-04", "Oct 2023 – Feb 2024"},
-		{"2016-01-01", "2027-01-02", "Jan 2016 – Jan 2027"},
-	} {
-		if got := monthSpan(day(tc.first), day(tc.last)); got != tc.want {
-			t.Errorf("monthSpan(%s, %s) = %q, want %q", tc.first, tc.last, got, tc.want)
-		}
-	}
-}
 
 // TestTaglineFromData: the tagline names the bases' countries (from the
 // basemap) and the incidents' months, so another dataset gets its own.
@@ -32,8 +17,8 @@ func TestTaglineFromData(t *testing.T) {
 		t.Fatal(err)
 	}
 	first, last, _ := d.Span()
-	want := "Attacks on bases in Iraq, Syria and Jordan, " + monthSpan(first.Time(), last.Time())
-	if got := tagline(d, countryNames(data.Basemap)); got != want {
+	want := "Attacks on bases in Iraq, Syria and Jordan, " + first.Time().Format("Jan 2006") + " – " + last.Time().Format("Jan 2006")
+	if got := d.Tagline(countryNames(data.Basemap)); got != want {
 		t.Errorf("tagline %q, want %q", got, want)
 	}
 }
