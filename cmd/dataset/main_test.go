@@ -109,15 +109,19 @@ func TestImportFailureLeavesFile(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		args  []string
-		write func(path string, data []byte) error
+		write func(path string, fill func(io.Writer) error) error
 		setup func(t *testing.T, dir string)
 		want  string
 	}{
 		{
 			name: "write fails half way",
-			write: func(path string, data []byte) error {
+			write: func(path string, fill func(io.Writer) error) error {
 				return atomicfile.WriteFunc(path, func(w io.Writer) error {
-					if _, err := w.Write(data[:len(data)/2]); err != nil {
+					var buf bytes.Buffer
+					if err := fill(&buf); err != nil {
+						return err
+					}
+					if _, err := w.Write(buf.Bytes()[:buf.Len()/2]); err != nil {
 						return err
 					}
 					return errors.New("no space left on device")
@@ -150,7 +154,7 @@ func TestImportFailureLeavesFile(t *testing.T) {
 			}
 			write := tc.write
 			if write == nil {
-				write = func(string, []byte) error { t.Error("wrote a file"); return nil }
+				write = func(string, func(io.Writer) error) error { t.Error("wrote a file"); return nil }
 			}
 			var out, errOut bytes.Buffer
 			im := &importer{stdout: &out, stderr: &errOut, write: write}
@@ -294,5 +298,47 @@ func TestSynth(t *testing.T) {
 	}
 	if code := run([]string{"synth", "-n", "-5", dir}, &out, &errOut); code != exitUsage {
 		t.Errorf("negative -n: exit %d", code)
+	}
+}
+
+// An import into a large file rewrites it in the one-feature-per-line layout
+// that synth writes, through the same writer: every existing feature keeps
+// its line, byte for byte, and the new rows' lines follow.
+func TestImportKeepsOneFeatureALine(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runCmd(t, "synth", "-n", "2000", "-seed", "3", dir); code != exitOK {
+		t.Fatalf("synth: %s", errOut)
+	}
+	path := filepath.Join(dir, geo.IncidentsFile)
+	before, _ := os.ReadFile(path)
+	mapping := "id=Ref,date=Day,date_end=Until,lat=Lat,lon=Lon,weapon=Weapon,count=Projectiles,base=Target," +
+		"source_publisher=Outlet,source_url=Link,source_kind=Outlet kind,source_published=Published,source_says=What it says," +
+		"claimed_by=Claimed by,notes=Comment"
+	code, out, errOut := runCmd(t, "import", "csv", "../../docs/examples/attacks.csv", "-map", mapping, "-into", dir)
+	if code != exitOK || !strings.Contains(out, "added 3, updated 0, unchanged 0, rejected 3 (kept 2000 others") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	after, _ := os.ReadFile(path)
+	oldLines, newLines := strings.Split(string(before), "\n"), strings.Split(string(after), "\n")
+	if len(newLines) != len(oldLines)+3 {
+		t.Fatalf("%d lines after importing 3 rows into %d: the file is not one feature a line", len(newLines), len(oldLines))
+	}
+	last := len(oldLines) - 3 // the last feature's line, which gains a comma
+	for i := range last {
+		if newLines[i] != oldLines[i] {
+			t.Fatalf("line %d changed:\n%.120s\nto\n%.120s", i+1, oldLines[i], newLines[i])
+		}
+	}
+	if newLines[last] != oldLines[last]+"," {
+		t.Errorf("the last old feature's line changed beyond its comma")
+	}
+	for _, l := range newLines[last+1 : last+4] {
+		if !strings.HasPrefix(l, `{"type":"Feature","id":`) {
+			t.Errorf("an added line is not one feature: %.120s", l)
+		}
+	}
+	d, err := geo.Load(os.DirFS(dir))
+	if err != nil || len(d.Incidents) != 2003 {
+		t.Fatalf("the import wrote a dataset the server refuses or miscounts: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package geo
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 )
 
@@ -21,6 +22,8 @@ type Dataset struct {
 	// search: a tenth of the memory of a map at a million incidents.
 	byID  []int32
 	index index
+	// filePos is each incident's position in Incidents, in file order.
+	filePos []int32
 }
 
 // newDataset builds a dataset from valid bases and incidents (in file
@@ -34,6 +37,7 @@ func newDataset(bases []Base, all *fileIncidents, sorted <-chan struct{}, ids []
 		Bases:     bases,
 		Incidents: incidents,
 		baseByID:  make(map[string]int, len(bases)),
+		filePos:   pos,
 	}
 	for i, b := range bases {
 		d.baseByID[b.ID] = i
@@ -45,6 +49,18 @@ func newDataset(bases []Base, all *fileIncidents, sorted <-chan struct{}, ids []
 		d.byID[k] = pos[e.pos]
 	}
 	return d
+}
+
+// InFileOrder yields the incidents in the order of the file they were
+// loaded from, so a rewrite of the file changes only what changed.
+func (d *Dataset) InFileOrder() iter.Seq[*Incident] {
+	return func(yield func(*Incident) bool) {
+		for _, p := range d.filePos {
+			if !yield(&d.Incidents[p]) {
+				return
+			}
+		}
+	}
 }
 
 // Base returns the base with the given id.

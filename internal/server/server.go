@@ -181,8 +181,12 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	s.handler = gz(e)
 	// The map page asks for the clusters of the whole dataset first when it
 	// is too large to draw: build them now, not for its first visitor.
+	s.clusterCache.keep(store.Dataset().Version)
 	s.warmClusters(store.Dataset())
-	store.OnReplace(s.warmClusters)
+	store.OnReplace(func(d *geo.Dataset) {
+		s.clusterCache.keep(d.Version) // the old dataset can go
+		s.warmClusters(d)
+	})
 	return s, nil
 }
 

@@ -1,7 +1,7 @@
 // Unit tests of the timeline's arithmetic: node --test web/jstest/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dayNum, dayStr, unitStart, unitNext, segments, binsOf, countBins, histogram, dayAtX, snapRange, xRange, playSteps, frame, stepAt, MIN_BIN_PX, BREAK_PX } from '../static/js/map/bins.js';
+import { dayNum, dayStr, unitStart, unitNext, segments, binsOf, countBins, histogram, dayAtX, snapRange, xRange, playSteps, playStepsOver, frame, stepAt, MIN_BIN_PX, BREAK_PX } from '../static/js/map/bins.js';
 
 const D = dayNum;
 const days = (...xs) => xs.map(([day, count]) => ({ day, count }));
@@ -118,4 +118,28 @@ test('play steps by day, week or month and restarts nowhere', () => {
   assert.equal(stepAt(playSteps(from, to, 'day'), D('2023-11-05')), 18);
   assert.equal(stepAt(weeks, D('2023-11-05')), 2);
   assert.equal(stepAt(months, D('2023-10-31')), 0);
+});
+
+test('play jumps over a break: no step in the quiet months, each step its own length', () => {
+  const from = D('2023-10-18'), to = D('2024-01-28');
+  const gaps = [{ start: D('2023-10-24'), end: D('2024-01-27') }];
+  const days = playStepsOver(from, to, 'day', gaps);
+  assert.deepEqual(days.map(dayStr), ['2023-10-18', '2023-10-19', '2023-10-20', '2023-10-21', '2023-10-22', '2023-10-23', '2024-01-28']);
+  // The step before the break is its own day, not the months after it.
+  const f = frame(days, to, 5, 1, false, 'day');
+  assert.deepEqual([dayStr(f.from), dayStr(f.to)], ['2023-10-23', '2023-10-23']);
+  // A week or month that holds a busy day stays.
+  const weeks = playStepsOver(from, to, 'week', gaps);
+  assert.deepEqual(weeks.map(dayStr), ['2023-10-18', '2023-10-23', '2024-01-22']);
+  const w = frame(weeks, to, 1, 1, false, 'week');
+  assert.deepEqual([dayStr(w.from), dayStr(w.to)], ['2023-10-23', '2023-10-29']);
+  // Accumulating still starts at the first step; a window of two spans the break.
+  const acc = frame(days, to, 6, 1, true, 'day');
+  assert.deepEqual([dayStr(acc.from), dayStr(acc.to)], ['2023-10-18', '2024-01-28']);
+  const win = frame(days, to, 6, 2, false, 'day');
+  assert.deepEqual([dayStr(win.from), dayStr(win.to)], ['2023-10-23', '2024-01-28']);
+  // A range inside the break keeps its steps.
+  assert.equal(playStepsOver(D('2023-11-01'), D('2023-11-05'), 'day', gaps).length, 5);
+  // Without a unit, frame is as before.
+  assert.deepEqual(frame(days, to, 5, 1, false), { from: D('2023-10-23'), to: D('2024-01-27') });
 });

@@ -103,3 +103,31 @@ test('a label crowded out near its point tries the farther gaps, then its other 
   const [q] = placeLabels([{ id: 'iraq', x: -50, y: 100, w: 60, h: 14, anchors: ['center'], at: [{ x: 900, y: 100 }, { x: 300, y: 200 }] }], [], view);
   assert.deepEqual([q.x, q.y], [300, 200]);
 });
+
+test('a label too long for the map on one line takes its other size (two lines)', () => {
+  const narrow = { width: 200, height: 200 };
+  // 150 px on one line fits on neither side of a point at x 100.
+  const c = { id: 0, x: 100, y: 100, w: 150, h: 16, sizes: [[80, 32]], gap: 5, anchors: ['right', 'left'] };
+  const [p] = placeLabels([c], [], narrow);
+  assert.equal(p.size, 1);
+  assert.equal(p.box.maxX - p.box.minX, 80);
+  assert.equal(p.box.maxY - p.box.minY, 32);
+  // Where one line fits, it is taken.
+  const [q] = placeLabels([{ ...c, x: 20 }], [], narrow);
+  assert.equal(q.size, 0);
+  // With no other size, it is left out.
+  assert.equal(placeLabels([{ ...c, sizes: undefined }], [], narrow).length, 0);
+});
+
+test('GridIndex lists the boxes a box overlaps, each once, and skips those keep refuses', () => {
+  const g = new GridIndex(16);
+  const wide = box(0, 0, 100, 10, 'wide'), small = box(40, 2, 44, 6);
+  wide.owner = 1;
+  g.insert(wide);
+  g.insert(small);
+  assert.deepEqual(g.overlapping(box(30, 0, 60, 8)).length, 2);
+  assert.deepEqual(g.overlapping(box(60, 0, 70, 8)), [wide]);
+  assert.deepEqual(g.overlapping(box(0, 20, 10, 30)), []);
+  assert.ok(!g.collides(box(60, 0, 70, 8), (o) => o.owner !== 1));
+  assert.ok(g.collides(box(60, 0, 70, 8)));
+});

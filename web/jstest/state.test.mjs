@@ -19,7 +19,10 @@ test('parse ∘ serialise is the identity for valid states', () => {
     { ...defaultState(cfg), from: '2023-10-18', to: '2023-10-18', weapons: ['rocket'], statuses: ['claimed', 'reported'], bases: ['harir'] },
     { ...defaultState(cfg), weapons: [], statuses: [], bases: [], layers: [], basemap: 'offline' },
     { ...defaultState(cfg), layers: ['rings', 'links'], lat: -12.3456, lon: 179.9999, zoom: 19, sel: '2023-10-18-harir-drone' },
-    { ...defaultState(cfg), lat: 0, lon: -180, zoom: 0 }
+    { ...defaultState(cfg), lat: 0, lon: -180, zoom: 0 },
+    { ...defaultState(cfg), sort: '-date', page: 3 },
+    { ...defaultState(cfg), sort: 'base', page: 1 },
+    { ...defaultState(cfg), sort: '-base', page: 1000000 }
   ];
   for (const s of states) {
     const want = { ...s, hasView: true };
@@ -81,4 +84,23 @@ test('days count from the first day of the data', () => {
   assert.equal(dayIndex(cfg, '2023-10-27'), 10);
   assert.equal(dayAt(cfg, 10), '2023-10-27');
   assert.equal(dayAt(cfg, dayIndex(cfg, '2023-10-20')), '2023-10-20');
+});
+
+test("the list's order and page are in the page's URL, not in an embed's or a download's", () => {
+  const s = { ...defaultState(cfg), sort: '-date', page: 4 };
+  const q = pageQuery(s, cfg);
+  assert.equal(q.get('sort'), '-date');
+  assert.equal(q.get('page'), '4');
+  // The defaults are left out.
+  assert.equal(pageQuery(defaultState(cfg), cfg).has('sort'), false);
+  assert.equal(pageQuery(defaultState(cfg), cfg).has('page'), false);
+  for (const k of ['sort', 'page']) {
+    assert.equal(viewQuery(s, cfg).has(k), false, k);
+    assert.equal(filterQuery(s, cfg).has(k), false, k);
+  }
+  // What is not an order or a page is the default.
+  for (const bad of ['?sort=id&page=0', '?sort=-&page=-2', '?sort=DATE&page=2.5', '?page=1e9', '?page=abc', '?page=']) {
+    const b = parseState(bad, cfg);
+    assert.deepEqual([b.sort, b.page], ['date', 1], bad);
+  }
 });

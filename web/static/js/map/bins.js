@@ -176,11 +176,27 @@ export function playSteps(from, to, step) {
   return out;
 }
 
+// playStepsOver are playSteps without the steps that fall wholly inside
+// one of gaps ([{start, end}], the histogram's breaks): play jumps over the
+// quiet months the axis draws as a break, as the reader's eye does. When
+// every step is quiet, it keeps them all.
+export function playStepsOver(from, to, step, gaps) {
+  const all = playSteps(from, to, step);
+  const kept = all.filter((d) => {
+    const end = Math.min(to, unitNext(step, d) - 1);
+    return !gaps.some((g) => d >= g.start && end <= g.end);
+  });
+  return kept.length ? kept : all;
+}
+
 // frame is what play shows at step k of steps within from..to: the step
 // alone with window 1, the last `window` steps with more, or everything
-// from the start when accumulating. Returns {from, to} day numbers.
-export function frame(steps, to, k, window, accumulate) {
-  const end = k + 1 < steps.length ? steps[k + 1] - 1 : to;
+// from the start when accumulating. A step ends where the next begins or,
+// given its unit, where its day, week or month ends, whichever is first
+// (the next may lie past a break). Returns {from, to} day numbers.
+export function frame(steps, to, k, window, accumulate, unit) {
+  let end = k + 1 < steps.length ? steps[k + 1] - 1 : to;
+  if (unit) { end = Math.min(end, unitNext(unit, steps[k]) - 1); }
   const first = accumulate ? 0 : Math.max(0, k - Math.max(1, window) + 1);
   return { from: steps[first], to: end };
 }

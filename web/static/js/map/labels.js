@@ -41,7 +41,7 @@ export function intersects(a, b) {
 const key = (i, j) => (i + 0x80000) * 0x100000 + (j + 0x80000);
 
 // GridIndex holds boxes in square cells of cell pixels and says whether a
-// box overlaps any of them.
+// box overlaps any of them (or any for which keep(box) holds).
 export class GridIndex {
   constructor(cell = 64) {
     this.cell = cell;
@@ -64,12 +64,25 @@ export class GridIndex {
     }
   }
 
-  collides(b) {
+  // overlapping returns the boxes held that overlap b, each once.
+  overlapping(b) {
+    const [x0, y0, x1, y1] = this.range(b);
+    const out = new Set();
+    for (let i = x0; i <= x1; i++) {
+      for (let j = y0; j <= y1; j++) {
+        const list = this.cells.get(key(i, j));
+        if (list) { list.forEach((o) => { if (intersects(o, b)) { out.add(o); } }); }
+      }
+    }
+    return Array.from(out);
+  }
+
+  collides(b, keep) {
     const [x0, y0, x1, y1] = this.range(b);
     for (let i = x0; i <= x1; i++) {
       for (let j = y0; j <= y1; j++) {
         const list = this.cells.get(key(i, j));
-        if (list && list.some((o) => intersects(o, b))) { return true; }
+        if (list && list.some((o) => (!keep || keep(o)) && intersects(o, b))) { return true; }
       }
     }
     return false;
@@ -78,10 +91,13 @@ export class GridIndex {
 
 // placeLabels places candidates in the order given (the order is the
 // priority: the first placed wins a contested spot) and returns those that
-// found room, each as { id, anchor, box }.
+// found room, each as { id, anchor, box, size }, size being the index of
+// the size taken (0 for w, h; 1 for sizes[0], ...).
 //
-// A candidate is { id, x, y, w, h, gap, gaps, anchors, at, mark }: the
-// point in pixels, the label's size, its distance from the point (or gaps,
+// A candidate is { id, x, y, w, h, sizes, gap, gaps, anchors, at, mark }:
+// the point in pixels, the label's size (and, optionally, sizes, other
+// [w, h] it may take when that one finds no room: a long name on two
+// lines), its distance from the point (or gaps,
 // the distances to try in turn, nearest first), the anchors to try in order
 // (default SIDES), optionally at, other points the label may go to instead
 // (a country's name: [{ x, y }, ...], tried after x, y) and, optionally, the
@@ -107,15 +123,19 @@ export function placeLabels(candidates, marks, view) {
   return placed;
 }
 
-// tryPlaces returns the first { anchor, box, x, y } of c's points, gaps and
-// anchors, in that order of nesting, that fits.
+// tryPlaces returns the first { anchor, box, x, y, size } of c's sizes,
+// points, gaps and anchors, in that order of nesting, that fits.
 function tryPlaces(c, fits) {
   const points = [{ x: c.x, y: c.y }].concat(c.at || []);
-  for (const p of points) {
-    for (const gap of c.gaps || [c.gap || 0]) {
-      for (const anchor of c.anchors || SIDES) {
-        const box = labelBox(p.x, p.y, c.w, c.h, gap, anchor);
-        if (fits(box)) { return { anchor, box, x: p.x, y: p.y }; }
+  const sizes = [[c.w, c.h]].concat(c.sizes || []);
+  for (let size = 0; size < sizes.length; size++) {
+    const [w, h] = sizes[size];
+    for (const p of points) {
+      for (const gap of c.gaps || [c.gap || 0]) {
+        for (const anchor of c.anchors || SIDES) {
+          const box = labelBox(p.x, p.y, w, h, gap, anchor);
+          if (fits(box)) { return { anchor, box, x: p.x, y: p.y, size }; }
+        }
       }
     }
   }

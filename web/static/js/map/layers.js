@@ -76,7 +76,7 @@ export function createMap(app) {
   app.clusterKeys.setAttribute('aria-label', t('clusters-on-map'));
   rovingKeys(app.clusterKeys);
   document.getElementById('map').insertAdjacentElement('afterend', app.clusterKeys);
-  app.clusterRenderer = L.canvas({ pane: 'clusters', padding: 0.5 });
+  app.clusterRenderer = new CountCanvas({ pane: 'clusters', padding: 0.5 });
   app.markers = {}; // incident id -> marker
   app.clusterTotal = 0; // the filter's count, from the clusters response
   app.clusterSeq = 0;
@@ -341,18 +341,92 @@ export function drawLinks(app, fc) {
 // frames 83 ms apart at 1M incidents; 17 ms with no markers). A list of
 // buttons beside the map gives keyboard and screen-reader users the same
 // clusters, and the same zoom.
+const COUNT_FONT = '700 11px system-ui, sans-serif';
+const COUNT_H = 16; // a count's box: its text's line and a margin, or its pill
+let measurer = null;
+
 const ClusterDot = L.CircleMarker.extend({
-  _updatePath: function () {
-    const r = this._renderer;
-    r._updateCircle(this);
-    if (!r._drawing || this._empty()) { return; }
-    const ctx = r._ctx, pt = this._point;
+  // The disc alone: CountCanvas writes every count once every disc is
+  // drawn, so that no neighbour's disc paints over a count moved off its
+  // own (counts.js moves one that a base's symbol would cover).
+  _updatePath: function () { this._renderer._updateCircle(this); },
+
+  // countSize is the w×h box of the count, measured on a canvas in the
+  // font it is drawn with.
+  countSize: function () {
+    if (!this._countSize) {
+      measurer = measurer || document.createElement('canvas').getContext('2d');
+      measurer.font = COUNT_FONT;
+      this._countSize = [Math.ceil(measurer.measureText(this.options.text).width) + 10, COUNT_H];
+    }
+    return this._countSize;
+  },
+
+  // setCount puts the count's box's top left corner at [dx, dy] from the
+  // centre: the centre's spot writes it on the disc, any other on a pill
+  // of its own (counts.js).
+  setCount: function (at, pill) {
+    const o = this.options;
+    if (o.countAt && o.countAt[0] === at[0] && o.countAt[1] === at[1] && o.countPill === pill) { return; }
+    o.countAt = at; o.countPill = pill;
+    this.redraw();
+  },
+
+  _countBox: function () {
+    const [w, h] = this.countSize(), at = this.options.countAt || [-w / 2, -h / 2];
+    const min = this._point.add(at);
+    return L.bounds(min, min.add([w, h]));
+  },
+
+  _updateBounds: function () {
+    L.CircleMarker.prototype._updateBounds.call(this);
+    if (this._pxBounds && this.options.countPill) { this._pxBounds.extend(this._countBox()); }
+  },
+
+  // A click on a moved count is a click on its cluster.
+  _containsPoint: function (p) {
+    return L.CircleMarker.prototype._containsPoint.call(this, p) || (!!this.options.countPill && this._countBox().contains(p));
+  },
+
+  drawCount: function (ctx) {
+    if (this._empty()) { return; }
+    const b = this._countBox(), c = b.getCenter();
     ctx.save();
+    if (this.options.countPill) {
+      const w = b.max.x - b.min.x, h = b.max.y - b.min.y;
+      ctx.beginPath();
+      ctx.roundRect(b.min.x + 0.75, b.min.y + 0.75, w - 1.5, h - 1.5, (h - 1.5) / 2);
+      ctx.fillStyle = '#0b57d0';
+      ctx.strokeStyle = '#fff';
+      ctx.lineWidth = 1.5;
+      ctx.fill();
+      ctx.stroke();
+    }
     ctx.fillStyle = '#fff';
-    ctx.font = '700 11px system-ui, sans-serif';
+    ctx.font = COUNT_FONT;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
-    ctx.fillText(this.options.text, pt.x, pt.y);
+    ctx.fillText(this.options.text, c.x, c.y + 0.5);
+    ctx.restore();
+  }
+});
+
+// CountCanvas draws the clusters' discs, then their counts above them all.
+const CountCanvas = L.Canvas.extend({
+  _draw: function () {
+    L.Canvas.prototype._draw.call(this);
+    const bounds = this._redrawBounds, ctx = this._ctx;
+    ctx.save();
+    if (bounds) {
+      const size = bounds.getSize();
+      ctx.beginPath();
+      ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+      ctx.clip();
+    }
+    for (let order = this._drawFirst; order; order = order.next) {
+      const layer = order.layer;
+      if (layer.drawCount && (!bounds || (layer._pxBounds && layer._pxBounds.intersects(bounds)))) { layer.drawCount(ctx); }
+    }
     ctx.restore();
   }
 });
@@ -396,6 +470,7 @@ function clusterMarker(app, g, index) {
   button.setAttribute('data-x', String(Math.round(at.x)));
   button.setAttribute('data-y', String(Math.round(at.y)));
   button.setAttribute('data-r', String(g.r));
+  m.key = button; // maplabels.js writes where the count went (data-count-box)
   button.addEventListener('click', () => { zoomInto(map, latlng, expansion); map.getContainer().focus(); });
   li.appendChild(button);
   app.clusterKeys.appendChild(li);

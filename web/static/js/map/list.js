@@ -3,7 +3,8 @@
 // server sorts the whole filtered set (sort=date, -date, base, -base) and
 // the list pages through it, so the newest incident of 200,000 is one click
 // away. By default it holds only what the map shows (the view's bbox), and
-// follows the map as it moves.
+// follows the map as it moves. Its order and page are the state's (sort,
+// page), in the URL: a shared link reopens the same page in the same order.
 import { el, symbol } from './dom.js';
 import { t } from './messages.js';
 import { getJSON } from './api.js';
@@ -31,9 +32,8 @@ export function viewBBox(map) {
 
 export function createList(app) {
   const { cfg } = app;
-  let sort = 'date';
-  let offset = 0;
   let seq = 0;
+  let offset = 0; // of the page drawn
   let held = false; // a move of the map the list made itself
   // An embed has no list, and so no such box: nothing to follow there.
   const inView = () => { const box = document.getElementById('list-in-view'); return !!box && box.checked; };
@@ -87,6 +87,7 @@ export function createList(app) {
     [['date', 'sort-date'], ['base', 'sort-base']].forEach(([column, id]) => {
       const button = document.getElementById(id);
       const th = button.closest('th');
+      const sort = app.state.sort;
       const on = sort.replace('-', '') === column;
       if (on) { th.setAttribute('aria-sort', sort[0] === '-' ? 'descending' : 'ascending'); } else { th.removeAttribute('aria-sort'); }
       button.textContent = t('sort.' + column + (on ? (sort[0] === '-' ? '.desc' : '.asc') : ''));
@@ -99,10 +100,13 @@ export function createList(app) {
     document.getElementById('list-range').textContent = pageRange(offset, returned, matched, inView());
   }
 
-  // load asks the server for the list's page and draws it.
+  // load asks the server for the state's page of the list and draws it
+  // (while play runs, the first page of its frame: play leaves the state
+  // alone).
   function load() {
     if (!app.panelUI) { return Promise.resolve(); }
     const my = ++seq;
+    offset = app.frame ? 0 : (app.state.page - 1) * cfg.listLimit;
     drawSort();
     const shown = app.shown ? app.shown() : app.state; // play's frame, while it plays
     if (emptySelection(shown)) {
@@ -112,13 +116,19 @@ export function createList(app) {
     }
     const q = filterQuery(shown, cfg);
     if (inView()) { q.set('bbox', viewBBox(app.map)); }
-    q.set('sort', sort);
+    q.set('sort', app.state.sort);
     q.set('limit', String(cfg.listLimit));
     if (offset > 0) { q.set('offset', String(offset)); }
     q.set('count', '1');
     app.setBusy(true, 'list');
     return getJSON('/api/incidents.geojson?' + q.toString()).then((fc) => {
       if (my !== seq) { return; }
+      // A page past the end (an old link, fewer matches now): its last page.
+      if (offset > 0 && offset >= fc.numberMatched && !app.frame) {
+        app.state.page = Math.max(1, Math.ceil(fc.numberMatched / cfg.listLimit));
+        app.writeURL(false);
+        return load();
+      }
       drawRows(fc);
       drawPaging(fc.features.length, fc.numberMatched);
       app.setBusy(false, 'list');
@@ -129,16 +139,24 @@ export function createList(app) {
     });
   }
 
-  // refresh starts the list again from its first page: the filters changed.
-  function refresh() {
-    offset = 0;
+  // refresh starts the list again from its first page: what it holds
+  // changed.
+  function refresh(push) {
+    app.state.page = 1;
+    app.writeURL(push);
     return load();
   }
 
-  // moved follows the map, unless the list itself moved it (Show): the row
-  // the reader chose stays where it is.
+  // moved follows the map, unless the list itself moved it (Show, back and
+  // forward): the row the reader chose stays where it is.
   function moved() {
-    if (!held && inView()) { refresh(); }
+    if (!held && inView()) { refresh(false); }
+  }
+
+  function turn(by) {
+    app.state.page = Math.max(1, app.state.page + by);
+    app.writeURL(true);
+    load();
   }
 
   function drawCount(n, total) {
@@ -150,11 +168,11 @@ export function createList(app) {
   }
 
   if (app.panelUI) {
-    document.getElementById('sort-date').addEventListener('click', () => { sort = nextSort(sort, 'date'); refresh(); });
-    document.getElementById('sort-base').addEventListener('click', () => { sort = nextSort(sort, 'base'); refresh(); });
-    document.getElementById('list-in-view').addEventListener('change', refresh);
-    document.getElementById('list-prev').addEventListener('click', () => { offset = Math.max(0, offset - cfg.listLimit); load(); });
-    document.getElementById('list-next').addEventListener('click', () => { offset += cfg.listLimit; load(); });
+    document.getElementById('sort-date').addEventListener('click', () => { app.state.sort = nextSort(app.state.sort, 'date'); refresh(true); });
+    document.getElementById('sort-base').addEventListener('click', () => { app.state.sort = nextSort(app.state.sort, 'base'); refresh(true); });
+    document.getElementById('list-in-view').addEventListener('change', () => refresh(false));
+    document.getElementById('list-prev').addEventListener('click', () => turn(-1));
+    document.getElementById('list-next').addEventListener('click', () => turn(1));
   }
   // quietly runs fn (a move of the map) without the list following it.
   function quietly(fn) {
@@ -162,5 +180,5 @@ export function createList(app) {
     try { fn(); } finally { held = false; }
   }
 
-  return { refresh, moved, quietly, drawCount };
+  return { load, moved, quietly, drawCount };
 }

@@ -211,7 +211,11 @@ app.update = function (push) {
   app.setBusy(true);
   timeline.mark();
   embed.drawDownloads();
-  if (push !== undefined) { app.writeURL(push); }
+  if (push !== undefined) {
+    // A new choice: the list starts again from its first page.
+    app.state.page = 1;
+    app.writeURL(push);
+  }
   const q = filterQuery(state, cfg).toString();
   const none = emptySelection(state);
   const incidents = none ? Promise.resolve({ type: 'FeatureCollection', features: [], numberMatched: 0 }) :
@@ -242,7 +246,7 @@ app.update = function (push) {
     if (err) { err.remove(); }
     const sel = app.markers[state.sel];
     if (state.sel && sel && !sel.isPopupOpen()) { sel.openPopup(); }
-    list.refresh();
+    list.load();
     renders++;
     document.body.setAttribute('data-renders', String(renders));
     embed.drawEmbed(n, inc.features);
@@ -264,7 +268,8 @@ window.addEventListener('popstate', () => {
   }
   app.syncForm();
   applyLayers(app);
-  map.setView([app.state.lat, app.state.lon], app.state.zoom, { animate: false });
+  // The entry's list page stays: the list does not follow this move.
+  list.quietly(() => map.setView([app.state.lat, app.state.lon], app.state.zoom, { animate: false }));
   syncView();
   if (!app.state.sel) { map.closePopup(); }
   app.update();

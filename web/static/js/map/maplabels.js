@@ -4,6 +4,7 @@
 // are plain elements in their own pane (above the marks, below popups),
 // placed again whenever the view or what is drawn changes.
 import { placeLabels, SIDES } from './labels.js';
+import { placeCounts, stackSpots, clusterSpots } from './counts.js';
 import { el } from './dom.js';
 
 const L = window.L;
@@ -78,36 +79,119 @@ export function createMapLabels(app) {
       pane.appendChild(it.leader);
       bases.set(m, it);
       measure([it]);
+      measureWrapped(it);
     }
     return it;
   }
 
-  // marks are the boxes no label may cover: every incident and base marker
-  // and cluster drawn, and the map's controls and the date written on it.
-  function marks() {
+  // measureWrapped measures a long base name on two lines, for a narrow
+  // map where it finds no room on one (Baghdad Diplomatic Support Center
+  // at 320 px): it.wrap is [w, h, text width].
+  function measureWrapped(it) {
+    if (!/\s/.test(it.el.textContent)) { return; }
+    const paneHidden = pane.hidden;
+    pane.hidden = false;
+    it.el.hidden = false;
+    const width = Math.ceil((it.w - 2 * PAD) * 0.6);
+    wrap(it, width);
+    it.wrap = [it.el.offsetWidth + 2 * PAD, it.el.offsetHeight + PAD, width];
+    wrap(it, 0);
+    it.el.hidden = true;
+    pane.hidden = paneHidden;
+    if (it.wrap[0] >= it.w) { it.wrap = null; }
+  }
+
+  function wrap(it, width) {
+    it.el.classList.toggle('map-label-wrap', width > 0);
+    it.el.style.width = width > 0 ? width + 'px' : '';
+  }
+
+  // markBox is the box of a marker's icon or a cluster's disc, in the
+  // map's pixels.
+  function markBox(m) {
+    const p = map.latLngToContainerPoint(m.getLatLng());
+    if (m instanceof L.Marker) {
+      const o = m.options.icon.options;
+      const [w, h] = o.iconSize, [ax, ay] = o.iconAnchor || [w / 2, h / 2];
+      return { minX: p.x - ax, minY: p.y - ay, maxX: p.x - ax + w, maxY: p.y - ay + h };
+    }
+    if (m instanceof L.CircleMarker) {
+      const r = m.getRadius() + (m.options.weight || 0);
+      return { minX: p.x - r, minY: p.y - r, maxX: p.x + r, maxY: p.y + r };
+    }
+    return null;
+  }
+
+  // controls are the boxes of the map's controls and the date written on it.
+  function controls() {
     const out = [];
-    const add = (layer) => {
-      if (!map.hasLayer(layer)) { return; }
-      layer.eachLayer((m) => {
-        const p = map.latLngToContainerPoint(m.getLatLng());
-        if (m instanceof L.Marker) {
-          const o = m.options.icon.options;
-          const [w, h] = o.iconSize, [ax, ay] = o.iconAnchor || [w / 2, h / 2];
-          out.push({ minX: p.x - ax, minY: p.y - ay, maxX: p.x - ax + w, maxY: p.y - ay + h });
-        } else if (m instanceof L.CircleMarker) {
-          const r = m.getRadius() + (m.options.weight || 0);
-          out.push({ minX: p.x - r, minY: p.y - r, maxX: p.x + r, maxY: p.y + r });
-        }
-      });
-    };
-    add(app.layers.incidents);
-    add(app.layers.bases);
     const c = map.getContainer().getBoundingClientRect();
     map.getContainer().querySelectorAll('.leaflet-control, .map-date').forEach((e) => {
       const r = e.getBoundingClientRect();
       if (r.width && r.height) { out.push({ minX: r.left - c.left, minY: r.top - c.top, maxX: r.right - c.left, maxY: r.bottom - c.top }); }
     });
     return out;
+  }
+
+  // marks are the boxes no label may cover: every incident and base marker
+  // and cluster drawn, their counts, and the map's controls and the date
+  // written on it.
+  function marks(counts) {
+    const out = [];
+    [app.layers.incidents, app.layers.bases].forEach((layer) => {
+      if (!map.hasLayer(layer)) { return; }
+      layer.eachLayer((m) => { const b = markBox(m); if (b) { out.push(b); } });
+    });
+    return out.concat(counts, controls());
+  }
+
+  // placeMapCounts moves each stack's badge and cluster's count that a
+  // base's symbol, another mark or another count would cover to a spot
+  // where it is seen and can be clicked (counts.js), and returns the
+  // counts' boxes.
+  function placeMapCounts() {
+    if (!map.hasLayer(app.layers.incidents)) { return []; }
+    const size = map.getSize();
+    const near = (b) => b.maxX > -40 && b.maxY > -40 && b.minX < size.x + 40 && b.minY < size.y + 40;
+    const obstacles = controls();
+    if (map.hasLayer(app.layers.bases)) {
+      app.layers.bases.eachLayer((m) => { const b = markBox(m); if (b && near(b)) { obstacles.push(b); } });
+    }
+    const counts = [], owners = [];
+    app.layers.incidents.eachLayer((m) => {
+      const b = markBox(m);
+      if (!b || !near(b)) { return; }
+      const id = counts.length;
+      const p = map.latLngToContainerPoint(m.getLatLng());
+      if (m.members) {
+        const badge = m.getElement() && m.getElement().querySelector('.stack-count');
+        if (!badge) { return; }
+        if (!m.badgeSize) { m.badgeSize = [badge.offsetWidth, badge.offsetHeight]; }
+        const [w, h] = m.badgeSize;
+        b.owner = id;
+        counts.push({ id, x: p.x, y: p.y, w, h, spots: stackSpots(w, h) });
+        owners.push({ badge });
+      } else if (m.setCount) {
+        const [w, h] = m.countSize();
+        counts.push({ id, x: p.x, y: p.y, w, h, spots: clusterSpots(w, h, m.getRadius()) });
+        owners.push({ dot: m });
+        return; // a disc is not an obstacle: counts lie on discs
+      }
+      obstacles.push(b);
+    });
+    const placed = placeCounts(counts, obstacles);
+    placed.forEach((pl, i) => {
+      const o = owners[i];
+      if (o.badge) {
+        // Offsets from the stack's 20 px icon's top left corner.
+        o.badge.style.left = (10 + pl.at[0]) + 'px';
+        o.badge.style.top = (10 + pl.at[1]) + 'px';
+      } else {
+        o.dot.setCount(pl.at, pl.spot > 0);
+        if (o.dot.key) { o.dot.key.setAttribute('data-count-box', [pl.box.minX, pl.box.minY, pl.box.maxX, pl.box.maxY].map(Math.round).join(',')); }
+      }
+    });
+    return placed.map((pl) => pl.box);
   }
 
   function update() {
@@ -128,7 +212,7 @@ export function createMapLabels(app) {
         const it = baseLabel(m);
         const p = map.latLngToContainerPoint(m.getLatLng());
         // Farther out when incidents ring the base.
-        push(it, { x: p.x, y: p.y, w: it.w, h: it.h, gaps: [NEAR, 32], anchors: SIDES });
+        push(it, { x: p.x, y: p.y, w: it.w, h: it.h, sizes: it.wrap ? [it.wrap.slice(0, 2)] : [], gaps: [NEAR, 32], anchors: SIDES });
       });
     }
     bases.forEach((it, m) => { if (!live.has(m)) { it.el.remove(); it.leader.remove(); bases.delete(m); } });
@@ -148,7 +232,7 @@ export function createMapLabels(app) {
       });
     }
 
-    const placed = placeLabels(cands, marks(), view);
+    const placed = placeLabels(cands, marks(placeMapCounts()), view);
     const shown = new Set();
     placed.forEach((pl) => {
       const it = items[pl.id];
@@ -156,6 +240,7 @@ export function createMapLabels(app) {
       shown.add(it);
       it.el.hidden = false;
       it.el.setAttribute('data-anchor', pl.anchor);
+      if (it.wrap) { wrap(it, pl.size === 1 ? it.wrap[2] : 0); }
       L.DomUtil.setPosition(it.el, map.containerPointToLayerPoint([pl.box.minX + PAD, pl.box.minY + PAD / 2]));
       if (it.dot) {
         it.dot.hidden = false;

@@ -15,12 +15,18 @@ export const words = (terms) => terms.map((t) => t.word);
 // base keeps every other choice, no known base included.
 export const baseIDs = (cfg) => cfg.bases.map((b) => b.id).concat(cfg.noBase ? [cfg.noBase] : []);
 
+// SORTS are the list's orders (the API's sort), the first the default.
+export const SORTS = ['date', '-date', 'base', '-base'];
+// MAX_PAGE is the last list page a URL may ask for.
+export const MAX_PAGE = 1000000;
+
 export function defaultState(cfg) {
   return {
     from: cfg.first, to: cfg.last,
     weapons: words(cfg.weapons), statuses: words(cfg.statuses), bases: baseIDs(cfg),
     layers: DEFAULT_LAYERS.slice(), basemap: cfg.tileUrl ? 'tiles' : 'offline',
-    lat: DEFAULT_VIEW.lat, lon: DEFAULT_VIEW.lon, zoom: DEFAULT_VIEW.zoom, sel: '', hasView: false
+    lat: DEFAULT_VIEW.lat, lon: DEFAULT_VIEW.lon, zoom: DEFAULT_VIEW.zoom, sel: '', hasView: false,
+    sort: SORTS[0], page: 1 // the list's order and page (from 1)
   };
 }
 
@@ -60,6 +66,9 @@ export function parseState(search, cfg) {
   const view = parseView(q.get('map'));
   if (view) { Object.assign(s, view); s.hasView = true; }
   s.sel = q.get('sel') || '';
+  if (SORTS.includes(q.get('sort'))) { s.sort = q.get('sort'); }
+  const page = Number(q.get('page'));
+  if (Number.isInteger(page) && page >= 1 && page <= MAX_PAGE) { s.page = page; }
   return s;
 }
 
@@ -93,11 +102,14 @@ function stateQuery(s, cfg) {
   return q;
 }
 
-// pageQuery is the map page's URL query: the whole state.
+// pageQuery is the map page's URL query: the whole state, the list's order
+// and page included (an embed's and the downloads' queries leave them out).
 export function pageQuery(s, cfg) {
   const q = stateQuery(s, cfg);
   if (!sameSet(s.layers, DEFAULT_LAYERS)) { q.set('layers', s.layers.join(',') || 'none'); }
   if (s.basemap !== defaultState(cfg).basemap) { q.set('basemap', s.basemap); }
+  if (s.sort !== SORTS[0]) { q.set('sort', s.sort); }
+  if (s.page > 1) { q.set('page', String(s.page)); }
   q.set('map', viewParam(s));
   if (s.sel) { q.set('sel', s.sel); }
   return q;

@@ -6,7 +6,7 @@
 // URL, the downloads and the embed code keep describing it.
 import { svgEl } from './dom.js';
 import { t } from './messages.js';
-import { histogram, dayNum, dayStr, dayAtX, snapRange, xRange, binIndex, playSteps, frame, stepAt, STEPS, BREAK_PX } from './bins.js';
+import { histogram, dayNum, dayStr, dayAtX, snapRange, xRange, binIndex, playSteps, playStepsOver, frame, stepAt, STEPS, BREAK_PX } from './bins.js';
 
 const HEIGHT = 48; // bars
 const AXIS = 14; // labels under them
@@ -230,10 +230,10 @@ export function createTimeline(app) {
 
   // show draws play's current frame and, unless paused, schedules the next.
   function show() {
-    const f = frame(play.steps, play.range.to, play.k, windowSteps(), accumulate.checked);
+    const f = frame(play.steps, play.range.to, play.k, windowSteps(), accumulate.checked, play.unit);
     app.frame = { from: dayStr(f.from), to: dayStr(f.to) };
     // The panel names the step; the map's date says all the frame holds.
-    const st = frame(play.steps, play.range.to, play.k, 1, false);
+    const st = frame(play.steps, play.range.to, play.k, 1, false, play.unit);
     dayOut.textContent = spanText(dayStr(st.from), dayStr(st.to));
     const mine = play;
     app.update().then(() => {
@@ -249,12 +249,15 @@ export function createTimeline(app) {
     show();
   }
 
+  // stepsOf are play's steps through range r, over the histogram's breaks.
+  const stepsOf = (r, step) => playStepsOver(r.from, r.to, step, h ? h.breaks : []);
+
   function start() {
     let r = range();
     const step = stepSel.value;
     // A range of one step has nothing to play: play the whole span.
     if (playSteps(r.from, r.to, step).length < 2) { r = { from: dayNum(cfg.first), to: dayNum(cfg.last) }; }
-    play = { range: r, steps: playSteps(r.from, r.to, step), k: 0, timer: null, paused: false };
+    play = { range: r, unit: step, steps: stepsOf(r, step), k: 0, timer: null, paused: false };
     setButton();
     show();
   }
@@ -293,7 +296,8 @@ export function createTimeline(app) {
     if (e && e.target === stepSel) { stepTouched = true; }
     if (!play) { return; }
     const at = app.frame ? dayNum(app.frame.to) : play.range.from;
-    play.steps = playSteps(play.range.from, play.range.to, stepSel.value);
+    play.unit = stepSel.value;
+    play.steps = stepsOf(play.range, play.unit);
     play.k = stepAt(play.steps, at);
     clearTimeout(play.timer);
     show();
