@@ -1,5 +1,5 @@
 // Command web serves strikemap: the map page and the GeoJSON API over the
-// embedded October 2023 dataset, or over the GeoJSON files of a directory,
+// embedded dataset (the campaign of October 2023 - February 2024), or over the GeoJSON files of a directory,
 // which it watches and reloads when they change.
 package main
 

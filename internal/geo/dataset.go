@@ -16,6 +16,12 @@ type Dataset struct {
 	// Version is a short content hash of the data files: it changes whenever
 	// the data does, and names the data a map or an export was made from.
 	Version string
+	// OfficialCounts are the official running counts of attacks, in date
+	// order, from official-counts.json; none when the file is absent.
+	OfficialCounts []OfficialCount
+	// Strikes are the strikes made in response, in date order, from
+	// strikes.geojson; none when the file is absent.
+	Strikes []Strike
 
 	baseByID map[string]int
 	// byID lists incident positions in id order, for lookups by binary

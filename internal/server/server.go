@@ -161,6 +161,9 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	get("/api/clusters.geojson", s.clusters)
 	get("/api/density.geojson", s.density)
 	get("/api/timeline.json", s.timeline)
+	get("/api/official-counts.json", s.officialCounts)
+	get("/api/strikes.geojson", s.strikes)
+	get("/api/strikes.csv", s.strikesCSV)
 	get("/api/export/:format", s.exportMap)
 	ogcapi.Register(e, store, ogcapi.Options{
 		BaseURL: opts.BaseURL, TrustForwarded: opts.TrustForwarded,
