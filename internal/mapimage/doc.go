@@ -7,8 +7,11 @@
 // SVG surface keeps the SVG semantic (a group with an id and a title per
 // incident, no embedded fonts or style elements, so it holds under a strict
 // Content-Security-Policy; each text held to its length in Go, so it fits
-// its box in any font), and a github.com/tdewolff/canvas surface renders
-// PNG and PDF with the Go fonts embedded in the binary.
+// its box in any font). The PNG is rasterized with golang.org/x/image/vector
+// (lines stroked by stroke.go, text as the Go fonts' glyphs read with
+// golang.org/x/image/font/sfnt), and the PDF written with
+// codeberg.org/go-pdf/fpdf with the same Go fonts embedded: the widths the
+// layout measures are the advances every format draws.
 //
 // Everything is placed before it is drawn: the title and caption wrap, the
 // legend and scale bar take a free place, and each base's label goes where

@@ -235,8 +235,8 @@ func readNames(f *geojson.Feature) (placeName, bool) {
 // written without its accents ("Al Ḩasakah" as "Al Hasakah"), so that no
 // name shows an empty box.
 func (r *Renderer) fold(s string) string {
-	font := r.face(placeStyle).Font
-	has := func(c rune) bool { return font.GlyphIndex(c) != 0 }
+	font := r.face(placeStyle).font
+	has := font.has
 	var b strings.Builder
 	for _, c := range s {
 		if has(c) {

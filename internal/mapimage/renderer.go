@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"image"
 	"image/color"
 	"image/png"
 	"io"
@@ -13,16 +12,12 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-	"github.com/tdewolff/canvas"
-	"github.com/tdewolff/canvas/renderers/pdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 )
 
 // Renderer draws views. It holds the fonts and the parsed basemap, so make
 // one and reuse it; it is safe for concurrent use.
 type Renderer struct {
-	fonts   *canvas.FontFamily
+	fonts   *fonts
 	basemap []basemapFeature
 	// names are the basemap's country and town names, countries first.
 	names []placeName
@@ -40,12 +35,9 @@ type basemapFeature struct {
 // country-label and place points are named by zoom). The collection's
 // "attribution" member, if any, credits the basemap when towns are named.
 func New(basemapJSON []byte) (*Renderer, error) {
-	fonts := canvas.NewFontFamily("Go")
-	if err := fonts.LoadFont(goregular.TTF, 0, canvas.FontRegular); err != nil {
-		return nil, fmt.Errorf("load Go Regular: %w", err)
-	}
-	if err := fonts.LoadFont(gobold.TTF, 0, canvas.FontBold); err != nil {
-		return nil, fmt.Errorf("load Go Bold: %w", err)
+	fonts, err := loadFonts()
+	if err != nil {
+		return nil, err
 	}
 	r := &Renderer{fonts: fonts, townCredit: defaultCredit}
 	if len(basemapJSON) > 0 {
@@ -76,14 +68,12 @@ func New(basemapJSON []byte) (*Renderer, error) {
 	return r, nil
 }
 
-// face returns the font face for st. Sizes are pixels: the canvas surfaces
-// draw in pixels, and canvas sets type in points of 25.4/72 mm.
-func (r *Renderer) face(st textStyle) *canvas.FontFace {
-	weight := canvas.FontRegular
+// face returns the font face for st, its size in pixels.
+func (r *Renderer) face(st textStyle) fontFace {
 	if st.bold {
-		weight = canvas.FontBold
+		return fontFace{font: r.fonts.bold, size: st.size}
 	}
-	return r.fonts.Face(st.size*72/25.4, parseColour(st.colour), weight, canvas.FontNormal)
+	return fontFace{font: r.fonts.regular, size: st.size}
 }
 
 func (r *Renderer) textWidth(s string, st textStyle) float64 { return r.face(st).TextWidth(s) }
@@ -107,15 +97,12 @@ func (r *Renderer) PNG(w io.Writer, v View) error {
 	if err := v.Check(); err != nil {
 		return err
 	}
-	below, ctx := newContext(v.Width, v.Height)
-	above, aboveCtx := newContext(v.Width, v.Height)
-	s := &stampSurface{canvasSurface: canvasSurface{ctx: ctx, r: r}, above: aboveCtx, scale: v.Scale, sprites: map[spriteKey]*image.RGBA{}}
+	s := newPNGSurface(r, &v)
 	r.draw(s, &v)
-	img := s.rasterize(below, above)
 	// Encoded into memory first, so a failing encoding never sends half an
 	// image.
 	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, s.img); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())
@@ -125,33 +112,13 @@ func (r *Renderer) PNG(w io.Writer, v View) error {
 // PDF writes v as a one-page vector PDF, the page the size of the view at
 // 96 pixels to the inch.
 func (r *Renderer) PDF(w io.Writer, v View) error {
-	c, err := r.canvas(&v)
-	if err != nil {
+	if err := v.Check(); err != nil {
 		return err
 	}
-	return writeBuffered(w, c, func(w io.Writer, c *canvas.Canvas) error {
-		opts := pdf.DefaultOptions
-		p := pdf.New(w, c.W, c.H, &opts)
-		p.SetInfo("strikemap map", "", "", "strikemap", "strikemap")
-		c.RenderTo(p)
-		return p.Close()
-	})
-}
-
-func (r *Renderer) canvas(v *View) (*canvas.Canvas, error) {
-	if err := v.Check(); err != nil {
-		return nil, err
-	}
-	c, ctx := newContext(v.Width, v.Height)
-	r.draw(&canvasSurface{ctx: ctx, r: r}, v)
-	return c, nil
-}
-
-// writeBuffered renders into memory first, so a failing render never sends
-// half an image.
-func writeBuffered(w io.Writer, c *canvas.Canvas, writer canvas.Writer) error {
+	s := newPDFSurface(r, &v)
+	r.draw(s, &v)
 	var buf bytes.Buffer
-	if err := c.Write(&buf, writer); err != nil {
+	if err := s.pdf.Output(&buf); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())

@@ -23,7 +23,7 @@ type textStyle struct {
 	halo   string // a colour round the letters, so they read over anything
 }
 
-// surface is what the drawing paints on: SVG or canvas.
+// surface is what the drawing paints on: SVG, PNG or PDF.
 type surface interface {
 	// group starts a named group of marks (an SVG <g>); title, when not
 	// empty, describes it for a reader.
