@@ -68,7 +68,7 @@ func TestConvertedPagesHaveNoEnglishOfTheirOwn(t *testing.T) {
 		"incident": IncidentPage(p, IncidentReport{Incident: inc, Base: &geo.Base{ID: "b1", Name: "⟪base⟫"}, Permalink: "⟪link⟫"}),
 		"error":    ErrorPage(p, 404, "⟪message⟫"),
 		"map":      MapPage(p, dataConfig()),
-		"embed": EmbedPage(p, dataConfig(), EmbedOptions{Title: "⟪title⟫", Legend: true, Stale: true, PublishedAs: "0122"}),
+		"embed":    EmbedPage(p, dataConfig(), EmbedOptions{Title: "⟪title⟫", Legend: true, Stale: true, PublishedAs: "0122"}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
