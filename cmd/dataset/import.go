@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,11 +14,11 @@ import (
 	"strikemap/internal/ingest"
 )
 
-// importer runs "dataset import". write replaces a file atomically; tests
-// put a failing one in its place.
+// importer runs "dataset import". write replaces a file atomically with
+// what fill writes; tests put a failing one in its place.
 type importer struct {
 	stdout, stderr io.Writer
-	write          func(path string, data []byte) error
+	write          func(path string, fill func(io.Writer) error) error
 }
 
 // importFlags are the flags both formats take.
@@ -156,21 +155,21 @@ func (im *importer) mergeFile(file string, f importFlags, read readFunc) (ingest
 	if err != nil {
 		return ingest.Counts{}, fmt.Errorf("%w (the -into directory must hold the dataset's %s)", err, geo.BasesFile)
 	}
-	oldJSON, err := os.ReadFile(incidentsPath)
+	// The existing dataset through the server's own loader, which reads
+	// the file in chunks on every core: the file is never held whole.
+	var existing *geo.Dataset
+	_, err = os.Stat(incidentsPath)
 	exists := err == nil
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		oldJSON = []byte(`{"type": "FeatureCollection", "features": []}`)
+		existing, err = geo.Parse(basesJSON, []byte(`{"type": "FeatureCollection", "features": []}`))
 	case err != nil:
 		return ingest.Counts{}, err
+	default:
+		existing, err = geo.Load(os.DirFS(f.into))
 	}
-	existing, err := geo.Parse(basesJSON, oldJSON)
 	if err != nil {
 		return ingest.Counts{}, fmt.Errorf("%s is not a valid dataset; fix it first (dataset validate %s):\n%w", f.into, f.into, err)
-	}
-	existingInFileOrder, err := fileOrder(existing, oldJSON)
-	if err != nil {
-		return ingest.Counts{}, err
 	}
 
 	in, err := os.Open(file)
@@ -182,6 +181,8 @@ func (im *importer) mergeFile(file string, f importFlags, read readFunc) (ingest
 	if err != nil {
 		return ingest.Counts{}, err
 	}
+	// The server's own validation of every row: with the existing
+	// incidents valid and ids unique by the merge, the merged file loads.
 	if err := batch.Validate(basesJSON); err != nil {
 		return ingest.Counts{}, err
 	}
@@ -189,52 +190,36 @@ func (im *importer) mergeFile(file string, f importFlags, read readFunc) (ingest
 		fmt.Fprintln(im.stderr, r)
 	}
 
-	merged, counts := ingest.Merge(existingInFileOrder, batch.Incidents)
-	counts.Rejected, counts.Skipped = len(batch.Rejected), batch.Skipped
-	if f.strict && counts.Rejected > 0 {
-		return counts, fmt.Errorf("-strict: %d rows rejected; %s not written", counts.Rejected, incidentsPath)
-	}
-	out, err := geo.MarshalIncidents(merged)
-	if err != nil {
+	merge := func(write func(*geo.Incident) error) (ingest.Counts, error) {
+		counts, err := ingest.MergeWrite(existing.InFileOrder(), existing.Incident, batch.Incidents, write)
+		counts.Rejected, counts.Skipped = len(batch.Rejected), batch.Skipped
 		return counts, err
 	}
-	// The server's own check on exactly the bytes to be written.
-	if _, err := geo.Parse(basesJSON, out); err != nil {
-		return counts, fmt.Errorf("the merged dataset would not load; %s not written:\n%w", incidentsPath, err)
+	// Counting first walks the incidents without writing: milliseconds.
+	counts, _ := merge(func(*geo.Incident) error { return nil })
+	if f.strict && counts.Rejected > 0 {
+		return counts, fmt.Errorf("-strict: %d rows rejected; %s not written", counts.Rejected, incidentsPath)
 	}
 	if f.dryRun {
 		fmt.Fprintf(im.stdout, "dry run: %s not written\n", incidentsPath)
 		return counts, nil
 	}
-	if exists && string(out) == string(oldJSON) {
+	if exists && counts.Added == 0 && counts.Updated == 0 {
 		fmt.Fprintf(im.stdout, "%s unchanged\n", incidentsPath)
 		return counts, nil
 	}
-	if err := im.write(incidentsPath, out); err != nil {
+	// One pass, feature by feature, into a temporary file that replaces
+	// the old one only when complete.
+	err = im.write(incidentsPath, func(w io.Writer) error {
+		out := geo.NewIncidentWriter(w)
+		if _, err := merge(out.Write); err != nil {
+			return err
+		}
+		return out.Close()
+	})
+	if err != nil {
 		return counts, err
 	}
-	fmt.Fprintf(im.stdout, "wrote %s: %d incidents\n", incidentsPath, len(merged))
+	fmt.Fprintf(im.stdout, "wrote %s: %d incidents\n", incidentsPath, counts.Kept+counts.Updated+counts.Unchanged+counts.Added)
 	return counts, nil
-}
-
-// fileOrder returns d's incidents in the order of the file they came from, so
-// a merge rewrites the file with the fewest changes.
-func fileOrder(d *geo.Dataset, incidentsJSON []byte) ([]geo.Incident, error) {
-	var fc struct {
-		Features []struct {
-			ID string `json:"id"`
-		} `json:"features"`
-	}
-	if err := json.Unmarshal(incidentsJSON, &fc); err != nil {
-		return nil, err
-	}
-	out := make([]geo.Incident, 0, len(fc.Features))
-	for _, f := range fc.Features {
-		inc, ok := d.Incident(f.ID)
-		if !ok {
-			return nil, fmt.Errorf("incident %q was read but not loaded", f.ID)
-		}
-		out = append(out, *inc)
-	}
-	return out, nil
 }

@@ -55,7 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "import":
-		im := &importer{stdout: stdout, stderr: stderr, write: atomicfile.Write}
+		im := &importer{stdout: stdout, stderr: stderr, write: atomicfile.WriteFunc}
 		return im.run(args[1:])
 	case "validate":
 		return runValidate(args[1:], stdout, stderr)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -40,12 +41,13 @@ const acledFixture = "../../internal/ingest/testdata/acled-2023.csv"
 
 func TestImportACLED(t *testing.T) {
 	dir := datasetDir(t)
+	shipped := len(mustLoad(t, dir).Incidents)
 	// Flags before and after the file.
 	code, out, errOut := runCmd(t, "import", "acled", "-country", "Iraq,Syria", acledFixture, "-into", dir)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "added 4, updated 0, unchanged 0, rejected 3 (kept 12 others, skipped 1 by filters)") {
+	if !strings.Contains(out, fmt.Sprintf("added 4, updated 0, unchanged 0, rejected 3 (kept %d others, skipped 1 by filters)", shipped)) {
 		t.Errorf("stdout:\n%s", out)
 	}
 	wantRejected := "acled-2023.csv:6: latitude: is empty: want decimal degrees such as 33.7856\n" +
@@ -58,8 +60,8 @@ func TestImportACLED(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the import wrote a dataset the server refuses: %v", err)
 	}
-	if _, ok := d.Incident("acled-IRQ1002"); !ok || len(d.Incidents) != 16 {
-		t.Errorf("%d incidents after the import", len(d.Incidents))
+	if _, ok := d.Incident("acled-IRQ1002"); !ok || len(d.Incidents) != shipped+4 {
+		t.Errorf("%d incidents after the import, want the %d shipped and 4 added", len(d.Incidents), shipped)
 	}
 	if _, ok := d.Incident("2023-10-18-ain-al-asad-drones"); !ok {
 		t.Error("an existing incident was lost")
@@ -76,11 +78,12 @@ func TestImportACLED(t *testing.T) {
 
 func TestImportCSV(t *testing.T) {
 	dir := datasetDir(t)
+	shipped := len(mustLoad(t, dir).Incidents)
 	mapping := "id=Ref,date=Day,date_end=Until,lat=Lat,lon=Lon,weapon=Weapon,count=Projectiles,base=Target," +
 		"source_publisher=Outlet,source_url=Link,source_kind=Outlet kind,source_published=Published,source_says=What it says," +
 		"claimed_by=Claimed by,notes=Comment"
 	code, out, errOut := runCmd(t, "import", "csv", "../../docs/examples/attacks.csv", "-map", mapping, "-into", dir)
-	if code != exitOK || !strings.Contains(out, "added 3, updated 0, unchanged 0, rejected 3 (kept 12 others, skipped 0 by filters)") {
+	if code != exitOK || !strings.Contains(out, fmt.Sprintf("added 3, updated 0, unchanged 0, rejected 3 (kept %d others, skipped 0 by filters)", shipped)) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	if !strings.Contains(errOut, `attacks.csv:6: Weapon: "laser" is not one of drone, rocket, missile, unknown`) {
@@ -109,15 +112,19 @@ func TestImportFailureLeavesFile(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		args  []string
-		write func(path string, data []byte) error
+		write func(path string, fill func(io.Writer) error) error
 		setup func(t *testing.T, dir string)
 		want  string
 	}{
 		{
 			name: "write fails half way",
-			write: func(path string, data []byte) error {
+			write: func(path string, fill func(io.Writer) error) error {
 				return atomicfile.WriteFunc(path, func(w io.Writer) error {
-					if _, err := w.Write(data[:len(data)/2]); err != nil {
+					var buf bytes.Buffer
+					if err := fill(&buf); err != nil {
+						return err
+					}
+					if _, err := w.Write(buf.Bytes()[:buf.Len()/2]); err != nil {
 						return err
 					}
 					return errors.New("no space left on device")
@@ -150,7 +157,7 @@ func TestImportFailureLeavesFile(t *testing.T) {
 			}
 			write := tc.write
 			if write == nil {
-				write = func(string, []byte) error { t.Error("wrote a file"); return nil }
+				write = func(string, func(io.Writer) error) error { t.Error("wrote a file"); return nil }
 			}
 			var out, errOut bytes.Buffer
 			im := &importer{stdout: &out, stderr: &errOut, write: write}
@@ -172,7 +179,7 @@ func TestImportFailureLeavesFile(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	code, out, _ := runCmd(t, "validate", "../../internal/geo/testdata/valid")
-	if code != exitOK || out != "../../internal/geo/testdata/valid: valid: 3 bases, 5 incidents from 2023-10-18 to 2023-10-25, version "+mustLoad(t, "../../internal/geo/testdata/valid").Version+"\n" {
+	if code != exitOK || out != "../../internal/geo/testdata/valid: valid: 3 bases, 5 incidents from 2023-10-18 to 2023-10-25, 2 official counts, 1 strike, version "+mustLoad(t, "../../internal/geo/testdata/valid").Version+"\n" {
 		t.Errorf("valid: exit %d, %q", code, out)
 	}
 	dir := datasetDir(t)
@@ -212,7 +219,7 @@ func TestStats(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want := dir + ": 3 bases, 5 incidents from 2023-10-18 to 2023-10-25, version " + mustLoad(t, dir).Version + `
+	want := dir + ": 3 bases, 5 incidents from 2023-10-18 to 2023-10-25, 2 official counts, 1 strike, version " + mustLoad(t, dir).Version + `
 
 base                incidents
 Alpha Base (alpha)  2
@@ -231,11 +238,66 @@ claimed    1
 reported   3
 confirmed  1
 
-month    incidents
-2023-10  5
+month    incidents  confirmed  reported  claimed  strikes  official count (last of the month)  mapped by that day  not mapped
+2023-10  5          1          3         1        1        13 by 2023-10-24 (Iraq and Syria)   4                   9
+
+The last official count: at least 52 attacks in Iraq and Syria by 2023-11-13 (Example News); this dataset maps 4 there by then (7%).
+The dataset is not the whole record: the months where the official count runs ahead of the incidents mapped are its gaps.
 `
 	if out != want {
 		t.Errorf("stats:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// TestStatsShowsEmptyMonths: a month with no incident between two that have
+// some is listed with 0, so the gap shows.
+func TestStatsShowsEmptyMonths(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{geo.BasesFile, geo.IncidentsFile} {
+		b, err := os.ReadFile(filepath.Join("../../internal/geo/testdata/valid", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Move the last incident (25 Oct) to January.
+		b = bytes.Replace(b, []byte(`"date": "2023-10-25"`), []byte(`"date": "2024-01-25"`), 1)
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runCmd(t, "stats", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	_, months, _ := strings.Cut(out, "\nmonth ")
+	want := `   incidents  confirmed  reported  claimed
+2023-10  4          1          2         1
+2023-11  0          0          0         0
+2023-12  0          0          0         0
+2024-01  1          0          1         0
+`
+	if months != want {
+		t.Errorf("months:\n%s\nwant:\n%s", months, want)
+	}
+}
+
+// TestStatsBesideOfficialCounts: with official counts, each month shows
+// its last count beside what the dataset maps in the count's scope by that
+// day, and the gap; with strikes, how many fell in the month.
+func TestStatsBesideOfficialCounts(t *testing.T) {
+	code, out, errOut := runCmd(t, "stats", "../../internal/geo/testdata/valid")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	_, months, _ := strings.Cut(out, "\nmonth ")
+	// By 24 Oct the fixture maps 4 incidents at bases in IQ or SY (its
+	// bases' countries) of the count's 13; the fixture's one strike is of 27 Oct.
+	want := `   incidents  confirmed  reported  claimed  strikes  official count (last of the month)  mapped by that day  not mapped
+2023-10  5          1          3         1        1        13 by 2023-10-24 (Iraq and Syria)   `
+	if !strings.HasPrefix(months, want) {
+		t.Errorf("months:\n%s\nwant them to start:\n%s", months, want)
+	}
+	if !strings.Contains(out, "The last official count: at least 52 attacks in Iraq and Syria by 2023-11-13") {
+		t.Errorf("no closing line on the last count:\n%s", out)
 	}
 }
 
@@ -294,5 +356,47 @@ func TestSynth(t *testing.T) {
 	}
 	if code := run([]string{"synth", "-n", "-5", dir}, &out, &errOut); code != exitUsage {
 		t.Errorf("negative -n: exit %d", code)
+	}
+}
+
+// An import into a large file rewrites it in the one-feature-per-line layout
+// that synth writes, through the same writer: every existing feature keeps
+// its line, byte for byte, and the new rows' lines follow.
+func TestImportKeepsOneFeatureALine(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runCmd(t, "synth", "-n", "2000", "-seed", "3", dir); code != exitOK {
+		t.Fatalf("synth: %s", errOut)
+	}
+	path := filepath.Join(dir, geo.IncidentsFile)
+	before, _ := os.ReadFile(path)
+	mapping := "id=Ref,date=Day,date_end=Until,lat=Lat,lon=Lon,weapon=Weapon,count=Projectiles,base=Target," +
+		"source_publisher=Outlet,source_url=Link,source_kind=Outlet kind,source_published=Published,source_says=What it says," +
+		"claimed_by=Claimed by,notes=Comment"
+	code, out, errOut := runCmd(t, "import", "csv", "../../docs/examples/attacks.csv", "-map", mapping, "-into", dir)
+	if code != exitOK || !strings.Contains(out, "added 3, updated 0, unchanged 0, rejected 3 (kept 2000 others") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	after, _ := os.ReadFile(path)
+	oldLines, newLines := strings.Split(string(before), "\n"), strings.Split(string(after), "\n")
+	if len(newLines) != len(oldLines)+3 {
+		t.Fatalf("%d lines after importing 3 rows into %d: the file is not one feature a line", len(newLines), len(oldLines))
+	}
+	last := len(oldLines) - 3 // the last feature's line, which gains a comma
+	for i := range last {
+		if newLines[i] != oldLines[i] {
+			t.Fatalf("line %d changed:\n%.120s\nto\n%.120s", i+1, oldLines[i], newLines[i])
+		}
+	}
+	if newLines[last] != oldLines[last]+"," {
+		t.Errorf("the last old feature's line changed beyond its comma")
+	}
+	for _, l := range newLines[last+1 : last+4] {
+		if !strings.HasPrefix(l, `{"type":"Feature","id":`) {
+			t.Errorf("an added line is not one feature: %.120s", l)
+		}
+	}
+	d, err := geo.Load(os.DirFS(dir))
+	if err != nil || len(d.Incidents) != 2003 {
+		t.Fatalf("the import wrote a dataset the server refuses or miscounts: %v", err)
 	}
 }

@@ -39,5 +39,14 @@ func summary(d *geo.Dataset) string {
 	if first, last, ok := d.Span(); ok {
 		s += fmt.Sprintf(" from %s to %s", first, last)
 	}
+	if len(d.OfficialCounts) > 0 {
+		s += fmt.Sprintf(", %d official counts", len(d.OfficialCounts))
+	}
+	if len(d.Strikes) > 0 {
+		s += fmt.Sprintf(", %d strike", len(d.Strikes))
+		if len(d.Strikes) > 1 {
+			s += "s"
+		}
+	}
 	return s + ", version " + d.Version
 }

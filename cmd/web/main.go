@@ -1,5 +1,5 @@
 // Command web serves strikemap: the map page and the GeoJSON API over the
-// embedded October 2023 dataset, or over the GeoJSON files of a directory,
+// embedded dataset (the campaign of October 2023 - February 2024), or over the GeoJSON files of a directory,
 // which it watches and reloads when they change.
 package main
 
@@ -43,6 +43,7 @@ type Config struct {
 	RateLimit       float64 // requests a second per client IP; 0 is off
 	RateBurst       int     // burst of RateLimit
 	RateLoopback    bool    // rate-limit loopback clients too
+	MemoryLimit     int64   // soft memory limit in bytes, or memoryLimitOff, -Auto or -Runtime
 }
 
 // defaultTiles is OpenStreetMap's standard tile layer, with the attribution
@@ -144,6 +145,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	rateBurst := ss.add("rate-burst", "60", "`requests` one client may make at once above -rate-limit, e.g. a page and its scripts and data")
 	rateLoopback := ss.addBool("rate-limit-loopback", false, "rate-limit loopback clients too, which are exempt by default")
 	timeout := ss.add("shutdown-timeout", "15s", "how `long` to let requests finish on SIGINT or SIGTERM")
+	memLimit := ss.add("memory-limit", "auto", "soft memory `limit` of the Go heap: auto (twice the heap the loaded dataset needs, at least 512MiB; GOMEMLIMIT's when that is set), off, or a size such as 1GiB")
 	fl.Usage = func() {
 		fmt.Fprintf(out, "Usage: strikemap [flags]\n\nServes the strikemap map and GeoJSON API.\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -161,6 +163,9 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		return cfg, timeout.bad("not a positive duration such as 15s")
 	}
 	cfg.ShutdownTimeout = d
+	if cfg.MemoryLimit, err = parseMemoryLimit(memLimit.value, getenv("GOMEMLIMIT")); err != nil {
+		return cfg, memLimit.bad("not auto, off or a size of at least 64MiB such as 800MiB or 1.5GiB")
+	}
 	if cfg.TrustForwarded, err = strconv.ParseBool(trust.value); err != nil {
 		return cfg, trust.bad("not true or false")
 	}
@@ -249,6 +254,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		return fmt.Errorf("load %s: %w", source, err)
 	}
 	logger.Info("dataset loaded", "source", source, "version", d.Version, "bases", len(d.Bases), "incidents", len(d.Incidents), "took", time.Since(loadStart).Round(time.Millisecond))
+	go applyMemoryLimit(cfg.MemoryLimit, logger)
 
 	store := geo.NewStore(d, time.Now())
 	opts := server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap, EmbedAncestors: cfg.EmbedAncestors,

@@ -44,7 +44,9 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	}
 	var incidents bytes.Buffer
 	const n = 10000
-	if err := synth.WriteIncidents(&incidents, synth.Config{N: n, Seed: 1, Bases: d.Bases}); err != nil {
+	// Around the first six shipped bases only: the slow requests' work (the
+	// map images' extent) must not grow as sites are added to the data.
+	if err := synth.WriteIncidents(&incidents, synth.Config{N: n, Seed: 1, Bases: d.Bases[:min(6, len(d.Bases))]}); err != nil {
 		t.Fatal(err)
 	}
 	for name, b := range map[string][]byte{geo.BasesFile: basesJSON, geo.IncidentsFile: incidents.Bytes()} {

@@ -1,8 +1,10 @@
 package export
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
+	"io"
 	"strconv"
 	"strings"
 
@@ -23,11 +25,24 @@ var CSVHeader = []string{
 // formula are prefixed with a quote mark.
 func IncidentsCSV(d *geo.Dataset, incidents []*geo.Incident) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
+	if err := WriteIncidentsCSV(&buf, d, incidents); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteIncidentsCSV streams incidents to out as IncidentsCSV writes them,
+// row by row through a small buffer, so memory stays flat however many
+// there are.
+func WriteIncidentsCSV(out io.Writer, d *geo.Dataset, incidents []*geo.Incident) error {
+	bw := bufio.NewWriterSize(out, 64<<10)
+	if _, err := bw.WriteString("\uFEFF"); err != nil {
+		return err
+	}
+	w := csv.NewWriter(bw)
 	w.UseCRLF = true
 	if err := w.Write(CSVHeader); err != nil {
-		return nil, err
+		return err
 	}
 	for _, inc := range incidents {
 		p := IncidentFeatureProperties(d, inc)
@@ -57,11 +72,14 @@ func IncidentsCSV(d *geo.Dataset, incidents []*geo.Incident) ([]byte, error) {
 			row[i] = DefuseFormula(row[i])
 		}
 		if err := w.Write(row); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	w.Flush()
-	return buf.Bytes(), w.Error()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func deref(s *string) string {

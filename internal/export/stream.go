@@ -3,6 +3,8 @@ package export
 import (
 	"bufio"
 	"encoding/binary"
+	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -30,6 +32,15 @@ type Page struct {
 	Matched  int    // numberMatched, when 0 or more
 	Next     string // URL of the next page, or ""
 	Previous string // URL of the previous page, or ""
+	// Members are further foreign members, such as the OGC API's links and
+	// timeStamp, each value written as encoding/json writes it.
+	Members []Member
+}
+
+// Member is one foreign member of a FeatureCollection.
+type Member struct {
+	Name  string
+	Value any
 }
 
 // WritePage is WriteIncidents for one page of a result.
@@ -52,6 +63,16 @@ func WritePage(w io.Writer, d *geo.Dataset, incidents []*geo.Incident, page Page
 			buf = append(buf, `,"prev":`...)
 			buf = appendString(buf, page.Previous)
 		}
+	}
+	for _, m := range page.Members {
+		v, err := json.Marshal(m.Value)
+		if err != nil {
+			return fmt.Errorf("member %s: %w", m.Name, err)
+		}
+		buf = append(buf, ',')
+		buf = appendString(buf, m.Name)
+		buf = append(buf, ':')
+		buf = append(buf, v...)
 	}
 	if len(incidents) > 0 {
 		minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)

@@ -88,10 +88,14 @@ func TestChunkedProblems(t *testing.T) {
 	validIncidents, _ := os.ReadFile("testdata/valid/incidents.geojson")
 	for _, dir := range dirs {
 		basesJSON, err := os.ReadFile(filepath.Join(dir, geo.BasesFile))
+		ownBases := err == nil
 		if err != nil {
 			basesJSON = validBases
 		}
 		incidentsJSON, err := os.ReadFile(filepath.Join(dir, geo.IncidentsFile))
+		if err != nil && !ownBases {
+			continue // a fixture of the official counts or the strikes
+		}
 		if err != nil {
 			incidentsJSON = validIncidents
 		}

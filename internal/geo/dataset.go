@@ -2,6 +2,7 @@ package geo
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 )
 
@@ -15,12 +16,20 @@ type Dataset struct {
 	// Version is a short content hash of the data files: it changes whenever
 	// the data does, and names the data a map or an export was made from.
 	Version string
+	// OfficialCounts are the official running counts of attacks, in date
+	// order, from official-counts.json; none when the file is absent.
+	OfficialCounts []OfficialCount
+	// Strikes are the strikes made in response, in date order, from
+	// strikes.geojson; none when the file is absent.
+	Strikes []Strike
 
 	baseByID map[string]int
 	// byID lists incident positions in id order, for lookups by binary
 	// search: a tenth of the memory of a map at a million incidents.
 	byID  []int32
 	index index
+	// filePos is each incident's position in Incidents, in file order.
+	filePos []int32
 }
 
 // newDataset builds a dataset from valid bases and incidents (in file
@@ -34,6 +43,7 @@ func newDataset(bases []Base, all *fileIncidents, sorted <-chan struct{}, ids []
 		Bases:     bases,
 		Incidents: incidents,
 		baseByID:  make(map[string]int, len(bases)),
+		filePos:   pos,
 	}
 	for i, b := range bases {
 		d.baseByID[b.ID] = i
@@ -45,6 +55,18 @@ func newDataset(bases []Base, all *fileIncidents, sorted <-chan struct{}, ids []
 		d.byID[k] = pos[e.pos]
 	}
 	return d
+}
+
+// InFileOrder yields the incidents in the order of the file they were
+// loaded from, so a rewrite of the file changes only what changed.
+func (d *Dataset) InFileOrder() iter.Seq[*Incident] {
+	return func(yield func(*Incident) bool) {
+		for _, p := range d.filePos {
+			if !yield(&d.Incidents[p]) {
+				return
+			}
+		}
+	}
 }
 
 // Base returns the base with the given id.

@@ -29,6 +29,11 @@ type Filter struct {
 // such incidents in Filter.Bases. No base id can be empty.
 const NoBase = ""
 
+// IsZero reports whether f keeps every incident, having no condition.
+func (f *Filter) IsZero() bool {
+	return f.From == nil && f.To == nil && len(f.Weapons) == 0 && len(f.Statuses) == 0 && len(f.Bases) == 0 && f.BBox == nil
+}
+
 // Match reports whether inc passes every condition of f.
 func (f *Filter) Match(inc *Incident) bool {
 	if f.From != nil && inc.DateEnd < *f.From {

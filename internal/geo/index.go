@@ -2,6 +2,7 @@ package geo
 
 import (
 	"container/heap"
+	"context"
 	"math"
 	"slices"
 	"sort"
@@ -57,35 +58,101 @@ func (d *Dataset) Query(f Filter, offset, limit int) (out []*Incident, more bool
 
 // Count returns how many incidents match f, reading as Query does.
 func (d *Dataset) Count(f Filter) int {
-	n := 0
-	d.each(f, func(*Incident) { n++ })
+	n, _ := d.CountContext(context.Background(), f)
 	return n
 }
+
+// CountContext is Count that stops, returning ctx's error, when ctx is done.
+func (d *Dataset) CountContext(ctx context.Context, f Filter) (int, error) {
+	if f.IsZero() {
+		return len(d.Incidents), ctx.Err()
+	}
+	n := 0
+	err := d.eachContext(ctx, f, func(*Incident) { n++ })
+	return n, err
+}
+
+// CountAtMost returns how many incidents match f when finding out reads at
+// most budget candidates from the index, and ok false without reading any
+// when it would read more. Every incident is a candidate when f is zero and
+// none needs reading; a filter on dates, a box or bases reads the incidents
+// its runs of the index hold, whether or not they match.
+func (d *Dataset) CountAtMost(ctx context.Context, f Filter, budget int) (n int, ok bool, err error) {
+	if f.IsZero() {
+		return len(d.Incidents), true, ctx.Err()
+	}
+	lo, hi := d.dateRange(f)
+	if lo >= hi {
+		return 0, true, ctx.Err()
+	}
+	if candidates(d.runs(f, lo, hi)) > budget {
+		return 0, false, ctx.Err()
+	}
+	n, err = d.CountContext(ctx, f)
+	return n, err == nil, err
+}
+
+// candidates is how many positions runs hold.
+func candidates(runs [][]int32) int {
+	if len(runs) == 1 && len(runs[0]) == 2 && runs[0][1] < 0 {
+		return int(-runs[0][1] - runs[0][0])
+	}
+	n := 0
+	for _, r := range runs {
+		n += len(r)
+	}
+	return n
+}
+
+// checkEvery is how many incidents a scan reads between two looks at its
+// context: a few microseconds of work, so a dropped request stops at once,
+// and rare enough that looking costs nothing measurable.
+const checkEvery = 4096
 
 // each calls fn with every incident matching f, in no particular order:
 // the runs the index gives are disjoint (cells, base lists or one range),
 // so they need no merge into date order.
 func (d *Dataset) each(f Filter, fn func(*Incident)) {
+	_ = d.eachContext(context.Background(), f, fn)
+}
+
+// eachContext is each that stops, returning ctx's error, when ctx is done.
+func (d *Dataset) eachContext(ctx context.Context, f Filter, fn func(*Incident)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	lo, hi := d.dateRange(f)
 	if lo >= hi {
-		return
+		return nil
 	}
 	runs := d.runs(f, lo, hi)
 	if len(runs) == 1 && len(runs[0]) == 2 && runs[0][1] < 0 {
-		for i := int(runs[0][0]); i < int(-runs[0][1]); i++ {
-			if inc := &d.Incidents[i]; f.Match(inc) {
-				fn(inc)
+		for start, end := int(runs[0][0]), int(-runs[0][1]); start < end; start += checkEvery {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			for i := start; i < min(start+checkEvery, end); i++ {
+				if inc := &d.Incidents[i]; f.Match(inc) {
+					fn(inc)
+				}
 			}
 		}
-		return
+		return nil
 	}
+	read := 0
 	for _, run := range runs {
 		for _, i := range run {
+			if read++; read%checkEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
 			if inc := &d.Incidents[i]; f.Match(inc) {
 				fn(inc)
 			}
 		}
 	}
+	return nil
 }
 
 // dateRange returns the positions [lo, hi) of the incidents that can

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -39,7 +40,54 @@ func Load(fsys fs.FS) (*Dataset, error) {
 	if info, err := incidents.Stat(); err == nil && info.Mode().IsRegular() {
 		size = info.Size()
 	}
-	return read(bases, incidents, size)
+	d, err := read(bases, incidents, size)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.readExtras(fsys); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// readExtras reads the optional files of a dataset directory beside its
+// bases and incidents: the official counts and the strikes. A file that is
+// absent is no data; one that is present must be valid. The dataset's
+// Version then covers them too.
+func (d *Dataset) readExtras(fsys fs.FS) error {
+	h := sha256.New()
+	h.Write([]byte(d.Version))
+	found := false
+	var problems []Problem
+	for _, name := range []string{OfficialCountsFile, StrikesFile} {
+		f, err := fsys.Open(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", name, err)
+		}
+		found = true
+		h.Write([]byte{0})
+		r := hashReader(f, h)
+		switch name {
+		case OfficialCountsFile:
+			d.OfficialCounts, err = readOfficialCounts(r, &problems)
+		case StrikesFile:
+			d.Strikes, err = readStrikes(r, func(id string) bool { _, ok := d.Incident(id); return ok }, &problems)
+		}
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("read %s: %w", name, err)
+		}
+	}
+	if len(problems) > 0 {
+		return &ValidationError{Problems: problems}
+	}
+	if found {
+		d.Version = hex.EncodeToString(h.Sum(nil))[:12]
+	}
+	return nil
 }
 
 // Parse validates the contents of bases.geojson and incidents.geojson and

@@ -20,7 +20,7 @@ func loadDir(t *testing.T, overlay string) (*geo.Dataset, error) {
 		if dir == "" {
 			continue
 		}
-		for _, name := range []string{geo.BasesFile, geo.IncidentsFile} {
+		for _, name := range []string{geo.BasesFile, geo.IncidentsFile, geo.OfficialCountsFile, geo.StrikesFile} {
 			b, err := os.ReadFile(filepath.Join(dir, name))
 			if errors.Is(err, os.ErrNotExist) {
 				continue

@@ -2,6 +2,7 @@ package geo
 
 import (
 	"cmp"
+	"context"
 	"slices"
 )
 
@@ -36,9 +37,20 @@ func (o Order) desc() bool { return o == ByDateDesc || o == ByBaseDesc }
 // turn, so no order sorts the matches: a page costs what it skips and
 // returns, whichever order.
 func (d *Dataset) QueryOrder(f Filter, o Order, offset, limit int) (out []*Incident, more bool) {
+	out, more, _ = d.QueryContext(context.Background(), f, o, offset, limit)
+	return out, more
+}
+
+// QueryContext is QueryOrder that stops when ctx is done, checking it every
+// checkEvery incidents read, and then returns ctx's error: a request the
+// client dropped stops reading within a few thousand incidents.
+func (d *Dataset) QueryContext(ctx context.Context, f Filter, o Order, offset, limit int) (out []*Incident, more bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
 	lo, hi := d.dateRange(f)
 	if lo >= hi {
-		return nil, false
+		return nil, false, nil
 	}
 	var it walker
 	switch o {
@@ -48,10 +60,15 @@ func (d *Dataset) QueryOrder(f Filter, o Order, offset, limit int) (out []*Incid
 		it = newMerger(d.runs(f, lo, hi), o.desc())
 	}
 	skipped := 0
-	for {
+	for read := 1; ; read++ {
+		if read%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, false, err
+			}
+		}
 		i, ok := it.next()
 		if !ok {
-			return out, false
+			return out, false, nil
 		}
 		inc := &d.Incidents[i]
 		if !f.Match(inc) {
@@ -62,7 +79,7 @@ func (d *Dataset) QueryOrder(f Filter, o Order, offset, limit int) (out []*Incid
 			continue
 		}
 		if limit >= 0 && len(out) == limit {
-			return out, true
+			return out, true, nil
 		}
 		out = append(out, inc)
 	}

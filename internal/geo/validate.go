@@ -24,7 +24,11 @@ func (p Problem) String() string {
 	b.WriteString(p.File)
 	b.WriteString(": ")
 	if p.Index >= 0 {
-		fmt.Fprintf(&b, "feature %d", p.Index)
+		noun := "feature"
+		if p.File == OfficialCountsFile {
+			noun = "count"
+		}
+		fmt.Fprintf(&b, "%s %d", noun, p.Index)
 		if p.ID != "" {
 			fmt.Fprintf(&b, " (%q)", p.ID)
 		}

@@ -10,11 +10,13 @@ import (
 	"strikemap/internal/ingest"
 )
 
-// shippedBases loads the bases of the embedded dataset and returns them with
+// fixtureBases loads the bases the fixtures were written against (the six
+// of the first embedded dataset, kept in testdata so that the embedded data
+// can grow without moving the fixtures' nearest bases) and returns them with
 // their file's content.
-func shippedBases(t *testing.T) ([]geo.Base, []byte) {
+func fixtureBases(t *testing.T) ([]geo.Base, []byte) {
 	t.Helper()
-	basesJSON, err := os.ReadFile("../../data/bases.geojson")
+	basesJSON, err := os.ReadFile("testdata/bases.geojson")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +30,7 @@ func shippedBases(t *testing.T) ([]geo.Base, []byte) {
 // readACLED reads a fixture and validates its incidents as an import does.
 func readACLED(t *testing.T, name string, filter ingest.ACLEDFilter) *ingest.Batch {
 	t.Helper()
-	bases, basesJSON := shippedBases(t)
+	bases, basesJSON := fixtureBases(t)
 	f, err := os.Open("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,7 @@ const exampleMapping = "id=Ref,date=Day,date_end=Until,lat=Lat,lon=Lon,weapon=We
 	"claimed_by=Claimed by,notes=Comment"
 
 func TestReadCSVExample(t *testing.T) {
-	bases, basesJSON := shippedBases(t)
+	bases, basesJSON := fixtureBases(t)
 	m, err := ingest.ParseMapping(exampleMapping)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"cmp"
+	"iter"
 	"slices"
 
 	"strikemap/internal/geo"
@@ -24,37 +25,78 @@ type Counts struct {
 // Existing incidents keep their order, so a re-import changes only what
 // changed; new ones follow, by date and id.
 func Merge(existing, incoming []geo.Incident) ([]geo.Incident, Counts) {
-	var c Counts
 	at := make(map[string]int, len(existing))
-	merged := slices.Clone(existing)
-	for i, inc := range merged {
+	for i, inc := range existing {
 		at[inc.ID] = i
 	}
-	touched := map[string]bool{}
+	find := func(id string) (*geo.Incident, bool) {
+		i, ok := at[id]
+		if !ok {
+			return nil, false
+		}
+		return &existing[i], true
+	}
+	all := func(yield func(*geo.Incident) bool) {
+		for i := range existing {
+			if !yield(&existing[i]) {
+				return
+			}
+		}
+	}
+	merged := make([]geo.Incident, 0, len(existing)+len(incoming))
+	c, _ := MergeWrite(all, find, incoming, func(inc *geo.Incident) error {
+		merged = append(merged, *inc)
+		return nil
+	})
+	return merged, c
+}
+
+// MergeWrite is Merge for a dataset too large to copy: it hands the merged
+// incidents one by one to write, in Merge's order, instead of building
+// them. existing yields the existing incidents in file order and find looks
+// one up by id (geo.Dataset's InFileOrder and Incident); the memory it
+// takes is the incoming rows'.
+func MergeWrite(existing iter.Seq[*geo.Incident], find func(id string) (*geo.Incident, bool), incoming []geo.Incident, write func(*geo.Incident) error) (Counts, error) {
+	var c Counts
+	replace := map[string]*geo.Incident{}
 	var added []geo.Incident
-	for _, inc := range incoming {
-		i, ok := at[inc.ID]
+	for i := range incoming {
+		inc := &incoming[i]
+		old, ok := find(inc.ID)
 		switch {
 		case !ok:
-			added = append(added, inc)
+			added = append(added, *inc)
 			c.Added++
-		case sameIncident(merged[i], inc):
+		case sameIncident(*old, *inc):
 			c.Unchanged++
 		default:
-			merged[i] = inc
+			replace[inc.ID] = inc
 			c.Updated++
 		}
-		touched[inc.ID] = true
 	}
-	for _, inc := range existing {
-		if !touched[inc.ID] {
+	touched := map[string]bool{}
+	for i := range incoming {
+		touched[incoming[i].ID] = true
+	}
+	for inc := range existing {
+		if r, ok := replace[inc.ID]; ok {
+			inc = r
+		} else if !touched[inc.ID] {
 			c.Kept++
+		}
+		if err := write(inc); err != nil {
+			return c, err
 		}
 	}
 	slices.SortStableFunc(added, func(a, b geo.Incident) int {
 		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.ID, b.ID))
 	})
-	return append(merged, added...), c
+	for i := range added {
+		if err := write(&added[i]); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
 }
 
 // sameIncident compares two incidents as the data file would write them, so

@@ -184,14 +184,61 @@ func (h *handler) items(c echo.Context) error {
 		counted := iq.filter
 		counted.BBox = nil
 		page := bases[lo:hi]
-		return writeItems(p, export.BaseCollection(page, d.Summaries(page, counted)), len(bases), baseRow)
+		return writeItems(p, export.BaseCollection(page, d.Summaries(page, counted)), len(bases), hi < len(bases), baseRow)
 	}
-	// Only the page is read, through the query index; numberMatched is a
-	// count, which reads the matching positions but not the incidents.
-	matched := d.Count(iq.filter)
-	lo, _ := p.bounds(matched)
-	page, _ := d.Query(iq.filter, lo, p.limit)
-	return writeItems(p, export.IncidentCollection(d, page), matched, incidentRow)
+	// Only the page is read, through the query index, and the work stops
+	// when the client goes away.
+	ctx := c.Request().Context()
+	page, more, err := d.QueryContext(ctx, iq.filter, geo.ByDate, iq.offset, iq.limit)
+	if err != nil {
+		return err
+	}
+	if f == formatHTML {
+		// A person reads "Features 1 to 100 of N": count them all.
+		matched, err := d.CountContext(ctx, iq.filter)
+		if err != nil {
+			return err
+		}
+		return writeItems(p, export.IncidentCollection(d, page), matched, more, incidentRow)
+	}
+	// numberMatched is optional in OGC API Features (Part 1, 7.15.4):
+	// counting reads every candidate the index gives, which for a wide box
+	// costs far more than the page, so it is given only when that read is
+	// small (or free: no filter). Clients page with the next link.
+	matched, ok, err := d.CountAtMost(ctx, iq.filter, CountBudget)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		matched = -1
+	}
+	return p.streamIncidents(page, matched, more)
+}
+
+// CountBudget is how many candidate incidents an items page of GeoJSON may
+// read to give numberMatched: well under a millisecond.
+const CountBudget = 20000
+
+// streamIncidents writes a page of incidents as GeoJSON feature by
+// feature, with the OGC API's members; matched < 0 leaves numberMatched
+// out.
+func (p itemsPage) streamIncidents(page []*geo.Incident, matched int, more bool) error {
+	links := p.links(matched, len(page), more)
+	c := p.c
+	c.Response().Header().Set(echo.HeaderContentType, typeGeoJSON)
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	err := export.WritePage(c.Response(), p.d, page, export.Page{Paged: true, Matched: matched, Members: []export.Member{
+		{Name: "links", Value: links},
+		{Name: "timeStamp", Value: p.h.opts.Now().UTC().Format(time.RFC3339)},
+	}})
+	if err != nil {
+		return fmt.Errorf("streaming items: %w", err) // the client went away
+	}
+	return nil
 }
 
 // itemsPage is what writing one page of items needs to know.
@@ -230,8 +277,10 @@ func (p itemsPage) pageHref(offset int, f string) string {
 	return p.h.href(p.c.Request(), "/collections/"+p.collection.ID+"/items", q)
 }
 
-// links are the page's self, alternate, next, prev and collection links.
-func (p itemsPage) links(matched, returned int) []Link {
+// links are the page's self, alternate, next, prev and collection links;
+// more tells whether features follow the page, and matched, when known
+// (0 or more), how many there are in all.
+func (p itemsPage) links(matched, returned int, more bool) []Link {
 	mediaType := typeGeoJSON
 	if p.format == formatHTML {
 		mediaType = typeHTML
@@ -244,11 +293,15 @@ func (p itemsPage) links(matched, returned int) []Link {
 	} else {
 		links = append(links, Link{Href: p.pageHref(p.offset, formatHTML), Rel: "alternate", Type: typeHTML, Title: "this page as HTML"})
 	}
-	if p.offset+returned < matched {
+	if more {
 		links = append(links, Link{Href: p.pageHref(p.offset+p.limit, keep), Rel: "next", Type: mediaType, Title: "the next page"})
 	}
 	if p.offset > 0 {
-		links = append(links, Link{Href: p.pageHref(max(0, min(p.offset, matched)-p.limit), keep), Rel: "prev", Type: mediaType, Title: "the previous page"})
+		last := p.offset
+		if matched >= 0 {
+			last = min(last, matched)
+		}
+		links = append(links, Link{Href: p.pageHref(max(0, last-p.limit), keep), Rel: "prev", Type: mediaType, Title: "the previous page"})
 	}
 	links = append(links, Link{Href: p.h.href(p.c.Request(), "/collections/"+p.collection.ID, nil), Rel: "collection", Type: typeJSON, Title: title})
 	return links
@@ -256,9 +309,9 @@ func (p itemsPage) links(matched, returned int) []Link {
 
 // writeItems writes a page of features as GeoJSON with the OGC API's members,
 // or as an HTML table with a map. row gives a feature's cells for the table.
-func writeItems[P any](p itemsPage, fc *geojson.FeatureCollectionOf[P], matched int, row func(*geojson.FeatureOf[P]) []string) error {
+func writeItems[P any](p itemsPage, fc *geojson.FeatureCollectionOf[P], matched int, more bool, row func(*geojson.FeatureOf[P]) []string) error {
 	returned := len(fc.Features)
-	links := p.links(matched, returned)
+	links := p.links(matched, returned, more)
 	if p.format == formatHTML {
 		body, err := export.Marshal(fc)
 		if err != nil {

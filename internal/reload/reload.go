@@ -1,12 +1,15 @@
 // Package reload keeps a geo.Store serving the data files of a directory
 // while they change: it watches the directory and loads the dataset again,
-// debounced, whenever bases.geojson or incidents.geojson changes. A dataset
+// debounced, whenever bases.geojson or incidents.geojson (or the optional
+// official-counts.json or strikes.geojson) changes. A dataset
 // that fails validation is never served: the store keeps the last good one and
 // the failure is recorded for /healthz and logged.
 package reload
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -145,7 +148,7 @@ func (w *Watcher) loop() {
 // and not, say, an editor's swap file or an import's temporary file.
 func isDataFile(name string) bool {
 	base := filepath.Base(name)
-	return base == geo.BasesFile || base == geo.IncidentsFile
+	return base == geo.BasesFile || base == geo.IncidentsFile || base == geo.OfficialCountsFile || base == geo.StrikesFile
 }
 
 // Reload loads the directory now. A valid dataset with a new version replaces
@@ -185,8 +188,12 @@ func (w *Watcher) Reload() Result {
 // changedSince reports whether a data file in dir was modified at or after
 // t (or cannot be read, which a reload will report).
 func changedSince(dir string, t time.Time) bool {
-	for _, name := range []string{geo.BasesFile, geo.IncidentsFile} {
+	for _, name := range []string{geo.BasesFile, geo.IncidentsFile, geo.OfficialCountsFile, geo.StrikesFile} {
 		fi, err := os.Stat(filepath.Join(dir, name))
+		optional := name == geo.OfficialCountsFile || name == geo.StrikesFile
+		if optional && errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil || !fi.ModTime().Before(t) {
 			return true
 		}

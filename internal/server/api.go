@@ -41,13 +41,20 @@ func (s *Server) incidents(c echo.Context) error {
 	if done, err := s.notModified(c, d, q, downloadName("incidents", f, nil)); done || err != nil {
 		return err
 	}
-	matches, more := d.QueryOrder(f, order, offset, limit)
+	// The scans stop when the client goes away.
+	ctx := c.Request().Context()
+	matches, more, err := d.QueryContext(ctx, f, order, offset, limit)
+	if err != nil {
+		return err
+	}
 	// numberMatched only when asked (count=1): counting reads every match,
 	// which would make a page of 1,000 cost as much as the whole set. The
 	// map page's list asks, once per page, to say "1–500 of 200,000".
 	page := export.Page{Matched: -1}
 	if count {
-		page.Matched = d.Count(f)
+		if page.Matched, err = d.CountContext(ctx, f); err != nil {
+			return err
+		}
 	}
 	if limit >= 0 {
 		page.Paged = true
@@ -116,15 +123,26 @@ func (s *Server) incidentsCSV(c echo.Context) error {
 	if done, err := s.notModified(c, d, q, strings.TrimSuffix(downloadName("incidents", f, nil), ".geojson")+".csv"); done || err != nil {
 		return err // a cached file costs nothing to build
 	}
-	if err := s.drawing.acquire(c.Request().Context()); err != nil {
+	ctx := c.Request().Context()
+	if err := s.drawing.acquire(ctx); err != nil {
 		return err
 	}
 	defer s.drawing.release()
-	body, err := export.IncidentsCSV(d, d.Select(f))
+	matches, _, err := d.QueryContext(ctx, f, geo.ByDate, 0, -1)
 	if err != nil {
 		return err
 	}
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
+	// Row by row, as the GeoJSON streams: memory stays at a row however
+	// many incidents match.
+	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	if err := export.WriteIncidentsCSV(c.Response(), d, matches); err != nil {
+		s.log.Warn("streaming incidents as CSV", "err", err) // the client went away
+	}
+	return nil
 }
 
 // bases answers GET /api/bases.geojson. base and bbox choose the bases;

@@ -129,7 +129,7 @@ const timelineProbe = `(function () {
 // bin the bars count, and the time axis must carry labels that do not
 // overlap.
 func TestReportTimelineReadable(t *testing.T) {
-	b := newBrowser(t, offlineServer(t))
+	b := newBrowser(t, octoberServer(t))
 	busy := httptest.NewServer(syntheticServer(t, 8000))
 	t.Cleanup(busy.Close)
 	busiest := busiestBase(busy.Config.Handler.(*Server).store.Dataset())

@@ -51,7 +51,7 @@ func checkDates(t *testing.T, what string, got map[string]string, inputs, query 
 const shownIDs = `(document.getElementById('play-day').textContent === %q && document.body.dataset.busy === '0') ? Array.from(document.querySelectorAll('#map .incident-marker')).map(e => e.dataset.id).sort() : null`
 
 func TestPlayPausesResumesAndRestoresTheRange(t *testing.T) {
-	s := offlineServer(t)
+	s := octoberServer(t)
 	b := newBrowser(t, s)
 	tb := b.newTab(t, 1280, 800)
 	tb.open("/?from=2023-10-18&to=2023-10-21")
@@ -120,7 +120,7 @@ func TestHistogramBinsStayReadable(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		srv  *Server
-	}{{"shipped", offlineServer(t)}, {"synthetic 2016-2026", syntheticServer(t, 20000)}} {
+	}{{"october 2023", octoberServer(t)}, {"synthetic 2016-2026", syntheticServer(t, 20000)}} {
 		t.Run(c.name, func(t *testing.T) {
 			b := newBrowser(t, c.srv)
 			for _, w := range [][2]int64{{1280, 800}, {375, 740}} {
@@ -214,7 +214,7 @@ func touchDrag(x0, y0, x1, y1 float64) chromedp.Action[chromedp.Void] {
 }
 
 func TestHistogramBrush(t *testing.T) {
-	s := offlineServer(t)
+	s := octoberServer(t)
 	b := newBrowser(t, s)
 
 	t.Run("mouse", func(t *testing.T) {
@@ -268,7 +268,7 @@ func TestHistogramBrush(t *testing.T) {
 }
 
 func TestDateOnTheMapWithTheDrawerClosed(t *testing.T) {
-	s := offlineServer(t)
+	s := octoberServer(t)
 	b := newBrowser(t, s)
 	tb := b.newTab(t, 375, 740)
 	tb.open("/?from=2023-10-19&to=2023-10-21")

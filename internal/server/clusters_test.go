@@ -146,9 +146,16 @@ func TestMapPageClustersLargeSets(t *testing.T) {
 	tb.settle()
 	poll[bool](tb, `document.querySelectorAll('#cluster-keys .cluster-key').length > 0`, 20*time.Second)
 	before := eval[float64](tb, zoom)
+	// A cluster a reader can click: one whose centre shows the clusters'
+	// canvas, not a base's symbol or label drawn over it (twelve bases now).
 	at := eval[[]float64](tb, `(function () {
-		var b = document.querySelector('#cluster-keys .cluster-key'), r = document.getElementById('map').getBoundingClientRect();
-		return [r.left + Number(b.dataset.x), r.top + Number(b.dataset.y)];
+		var r = document.getElementById('map').getBoundingClientRect();
+		var keys = Array.from(document.querySelectorAll('#cluster-keys .cluster-key'));
+		for (var i = 0; i < keys.length; i++) {
+			var x = r.left + Number(keys[i].dataset.x), y = r.top + Number(keys[i].dataset.y), e = document.elementFromPoint(x, y);
+			if (e && e.closest('.pane-clusters')) { return [x, y]; }
+		}
+		return [r.left + Number(keys[0].dataset.x), r.top + Number(keys[0].dataset.y)];
 	})()`)
 	tb.run(chromedp.MouseClickXY(at[0], at[1]))
 	poll[bool](tb, fmt.Sprintf(`%s > %v`, zoom, before), 10*time.Second)

@@ -32,6 +32,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if ctxErr := c.Request().Context().Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+		// The client went away and the handler stopped: nobody reads an
+		// answer.
+		s.log.Debug("request dropped by the client", "method", c.Request().Method, "uri", c.Request().RequestURI)
+		return
+	}
 	status, message, param := http.StatusInternalServerError, "internal server error", ""
 	var e *request.Error
 	var he *echo.HTTPError

@@ -111,7 +111,9 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 	if q.Has("title") {
 		v.Title = truncateRunes(q.Get("title"), 120)
 	}
-	words, err := request.Vocabulary(q, "layers", []request.Word{"bases", "incidents", "rings", "links", "density"})
+	// "strikes" is the page's layer of US strikes: accepted, so that the
+	// page's view query is valid, but the image does not draw it yet.
+	words, err := request.Vocabulary(q, "layers", []request.Word{"bases", "incidents", "rings", "links", "density", "strikes"})
 	if err != nil {
 		return v, f, err
 	}

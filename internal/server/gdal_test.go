@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"strikemap/internal/geo"
 	"strikemap/internal/testenv"
 )
 
@@ -17,15 +18,17 @@ func TestOGRInfoReadsTheAPI(t *testing.T) {
 	ogrinfo := testenv.Program(t, "STRIKEMAP_GDAL_TESTS", "ogrinfo")
 	ts := httptest.NewServer(shippedServer(t))
 	defer ts.Close()
+	shipped := shippedData(t)
+	rockets := shipped.Count(geo.Filter{Weapons: []geo.Weapon{geo.WeaponRocket}})
 	for _, tc := range []struct {
 		path, geometry string
 		count          int
 		fields         []string
 	}{
-		{"/api/incidents.geojson", "Point", 12, []string{"date: Date", "weapon: String", "injured: Integer", "claimed_by: StringList", "sources: String(JSON)"}},
-		{"/api/incidents.geojson?weapon=rocket", "Point", 4, nil},
-		{"/api/bases.geojson", "Point", 6, []string{"name: String", "attacks: Integer"}},
-		{"/api/rings.geojson", "Polygon", 18, []string{"radius_km: "}},
+		{"/api/incidents.geojson", "Point", len(shipped.Incidents), []string{"date: Date", "weapon: String", "injured: Integer", "claimed_by: StringList", "sources: String(JSON)"}},
+		{"/api/incidents.geojson?weapon=rocket", "Point", rockets, nil},
+		{"/api/bases.geojson", "Point", len(shipped.Bases), []string{"name: String", "attacks: Integer"}},
+		{"/api/rings.geojson", "Polygon", 3 * len(shipped.Bases), []string{"radius_km: "}},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			cmd := exec.Command(ogrinfo, "-ro", "-so", "-al", ts.URL+tc.path)

@@ -161,6 +161,9 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	get("/api/clusters.geojson", s.clusters)
 	get("/api/density.geojson", s.density)
 	get("/api/timeline.json", s.timeline)
+	get("/api/official-counts.json", s.officialCounts)
+	get("/api/strikes.geojson", s.strikes)
+	get("/api/strikes.csv", s.strikesCSV)
 	get("/api/export/:format", s.exportMap)
 	ogcapi.Register(e, store, ogcapi.Options{
 		BaseURL: opts.BaseURL, TrustForwarded: opts.TrustForwarded,
@@ -181,8 +184,12 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	s.handler = gz(e)
 	// The map page asks for the clusters of the whole dataset first when it
 	// is too large to draw: build them now, not for its first visitor.
+	s.clusterCache.keep(store.Dataset().Version)
 	s.warmClusters(store.Dataset())
-	store.OnReplace(s.warmClusters)
+	store.OnReplace(func(d *geo.Dataset) {
+		s.clusterCache.keep(d.Version) // the old dataset can go
+		s.warmClusters(d)
+	})
 	return s, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -425,14 +426,16 @@ func TestMapPageAndHealth(t *testing.T) {
 	if err := json.Unmarshal([]byte(doc.Find(`script#map-config[type="application/json"]`).Text()), &cfg); err != nil {
 		t.Fatalf("map config: %v", err)
 	}
-	if cfg.First != "2023-10-18" || cfg.Last != "2024-01-28" || len(cfg.Bases) != 6 || cfg.TileURL != "" || cfg.Bounds[0] > 38.7 || cfg.Bounds[2] < 44.3 {
-		t.Errorf("map config %+v", cfg)
+	shipped := shippedData(t)
+	first, last, _ := shipped.Span()
+	if cfg.First != first.String() || cfg.Last != last.String() || len(cfg.Bases) != len(shipped.Bases) || cfg.TileURL != "" || cfg.Bounds[0] > 38.7 || cfg.Bounds[2] < 44.3 {
+		t.Errorf("map config %+v, want the shipped data's %s to %s and %d bases", cfg, first, last, len(shipped.Bases))
 	}
 	if got := doc.Find("#data-loaded").Text(); !strings.HasSuffix(got, " UTC") || doc.Find("#data-version").Text() != cfg2Version(t, s) {
 		t.Errorf("data as of %q, version %q", got, doc.Find("#data-version").Text())
 	}
-	if n := doc.Find(`input[name=base]`).Length(); n != 6 {
-		t.Errorf("%d base filters", n)
+	if n := doc.Find(`input[name=base]`).Length(); n != len(shipped.Bases) {
+		t.Errorf("%d base filters, want %d", n, len(shipped.Bases))
 	}
 	if n := doc.Find(`input[name=weapon]`).Length(); n != 4 {
 		t.Errorf("%d weapon filters", n)
@@ -450,16 +453,27 @@ func TestMapPageAndHealth(t *testing.T) {
 			Incidents int
 		}
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &health); err != nil || health.Status != "ok" || health.Dataset.Bases != 6 || health.Dataset.Incidents < 11 {
+	if err := json.Unmarshal(rec.Body.Bytes(), &health); err != nil || health.Status != "ok" || health.Dataset.Bases != len(shipped.Bases) || health.Dataset.Incidents != len(shipped.Incidents) {
 		t.Errorf("health %+v (%v): %s", health, err, rec.Body)
 	}
 }
 
 func TestShippedDataThroughAPI(t *testing.T) {
 	s := shippedServer(t)
+	shipped := shippedData(t)
 	fc := decodeCollection(t, get(t, s, "/api/incidents.geojson").Body.Bytes())
-	if len(fc.Features) < 11 {
-		t.Errorf("%d incidents", len(fc.Features))
+	if len(fc.Features) != len(shipped.Incidents) {
+		t.Errorf("%d incidents, want %d", len(fc.Features), len(shipped.Incidents))
+	}
+	// The attacks on Ain al-Asad whose days overlap 18-22 Oct, counted by
+	// hand from the data.
+	from, _ := geo.ParseDate("2023-10-18")
+	to, _ := geo.ParseDate("2023-10-22")
+	var want []string
+	for _, inc := range shipped.Incidents {
+		if inc.Base == "ain-al-asad" && inc.Date <= to && inc.DateEnd >= from {
+			want = append(want, inc.ID)
+		}
 	}
 	fc = decodeCollection(t, get(t, s, "/api/incidents.geojson?base=ain-al-asad&from=2023-10-18&to=2023-10-22").Body.Bytes())
 	for _, f := range fc.Features {
@@ -467,16 +481,16 @@ func TestShippedDataThroughAPI(t *testing.T) {
 			t.Errorf("feature %v targets %v", f.ID, f.Properties["base"])
 		}
 	}
-	if len(fc.Features) != 5 {
-		t.Errorf("%d attacks on Ain al-Asad 18-22 Oct, want 5: %v", len(fc.Features), featureIDs(fc))
+	if got := featureIDs(fc); !slices.Equal(got, want) {
+		t.Errorf("attacks on Ain al-Asad 18-22 Oct: %v, want %v", got, want)
 	}
 	bases := decodeCollection(t, get(t, s, "/api/bases.geojson").Body.Bytes())
-	if len(bases.Features) != 6 {
-		t.Errorf("%d bases", len(bases.Features))
+	if len(bases.Features) != len(shipped.Bases) {
+		t.Errorf("%d bases, want %d", len(bases.Features), len(shipped.Bases))
 	}
 	rings := decodeCollection(t, get(t, s, "/api/rings.geojson").Body.Bytes())
-	if len(rings.Features) != 18 {
-		t.Errorf("%d rings, want 6 bases x 3 default radii", len(rings.Features))
+	if len(rings.Features) != 3*len(shipped.Bases) {
+		t.Errorf("%d rings, want %d bases x 3 default radii", len(rings.Features), len(shipped.Bases))
 	}
 }
 

@@ -7,15 +7,15 @@
 package synth
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"strconv"
 	"time"
+
+	"github.com/paulmach/orb"
 
 	"strikemap/internal/geo"
 )
@@ -72,8 +72,7 @@ func WriteIncidents(w io.Writer, cfg Config) error {
 	start := time.Date(firstYear, 1, 1, 0, 0, 0, 0, time.UTC)
 	days := int(time.Date(lastYear, 12, 31, 0, 0, 0, 0, time.UTC).Sub(start).Hours() / 24)
 
-	bw := bufio.NewWriterSize(w, 1<<20)
-	bw.WriteString(`{"type":"FeatureCollection","features":[`)
+	out := geo.NewIncidentWriter(w)
 	for i := range cfg.N {
 		c := cs[rng.IntN(len(cs))]
 		if rng.IntN(3) == 0 && len(cfg.Bases) > 0 {
@@ -89,66 +88,51 @@ func WriteIncidents(w io.Writer, cfg Config) error {
 				lon, lat, precision = c.lon, c.lat, geo.PrecisionBase
 			}
 		}
-		day := start.AddDate(0, 0, rng.IntN(days))
+		day := geo.DateOf(start.AddDate(0, 0, rng.IntN(days)))
 		nsrc := 1 + rng.IntN(3)
-		var sources []map[string]any
+		inc := geo.Incident{
+			ID:    fmt.Sprintf("syn-%07d", i),
+			Point: orb.Point{round6(lon), round6(lat)},
+			Date:  day, DateEnd: day,
+			Base: base, LocationPrecision: precision,
+			Sources: make([]geo.Source, 0, nsrc),
+		}
 		strongest := geo.StatusClaimed
 		for j := range nsrc {
 			k := kinds[rng.IntN(len(kinds))]
 			if st := k.Status(); statusRank(st) > statusRank(strongest) {
 				strongest = st
 			}
-			sources = append(sources, map[string]any{
-				"publisher": fmt.Sprintf("Synthetic wire %d", rng.IntN(40)),
-				"url":       fmt.Sprintf("https://example.org/synthetic/%d/%d", i, j),
-				"published": day.AddDate(0, 0, rng.IntN(4)).Format(geo.DateLayout),
-				"kind":      k,
-				"says":      "Synthetic report of an attack, for load tests only; it describes no real event.",
+			inc.Sources = append(inc.Sources, geo.Source{
+				Publisher: fmt.Sprintf("Synthetic wire %d", rng.IntN(40)),
+				URL:       fmt.Sprintf("https://example.org/synthetic/%d/%d", i, j),
+				Published: geo.SomeDate(day.AddDays(rng.IntN(4))),
+				Kind:      k,
+				Says:      "Synthetic report of an attack, for load tests only; it describes no real event.",
 			})
 		}
-		props := map[string]any{
-			"date":               day.Format(geo.DateLayout),
-			"weapon":             weapons[rng.IntN(len(weapons))],
-			"status":             strongest,
-			"outcome":            outcomes[rng.IntN(len(outcomes))],
-			"location_precision": precision,
-			"sources":            sources,
-			"notes":              "Synthetic incident " + strconv.Itoa(i) + ".",
-		}
+		inc.Weapon = weapons[rng.IntN(len(weapons))]
+		inc.Status = strongest
+		inc.Outcome = outcomes[rng.IntN(len(outcomes))]
+		inc.Notes = "Synthetic incident " + strconv.Itoa(i) + "."
 		if rng.IntN(5) == 0 {
-			props["date_end"] = day.AddDate(0, 0, 1+rng.IntN(3)).Format(geo.DateLayout)
-		}
-		if base != "" {
-			props["base"] = base
+			inc.DateEnd = day.AddDays(1 + rng.IntN(3))
 		}
 		if rng.IntN(2) == 0 {
-			props["count"] = 1 + rng.IntN(6)
+			inc.Count = geo.Known(1 + rng.IntN(6))
 		}
 		if rng.IntN(3) == 0 {
-			props["injured"] = rng.IntN(5)
-			props["killed"] = rng.IntN(2)
+			inc.Injured = geo.Known(rng.IntN(5))
+			inc.Killed = geo.Known(rng.IntN(2))
 		}
 		if strongest == geo.StatusClaimed || rng.IntN(2) == 0 {
-			props["claimed_by"] = []string{actors[rng.IntN(len(actors))]}
+			inc.ClaimedBy = []string{actors[rng.IntN(len(actors))]}
 		}
-		f := map[string]any{
-			"type":       "Feature",
-			"id":         fmt.Sprintf("syn-%07d", i),
-			"geometry":   map[string]any{"type": "Point", "coordinates": []float64{round6(lon), round6(lat)}},
-			"properties": props,
-		}
-		b, err := json.Marshal(f)
-		if err != nil {
+		if err := out.Write(&inc); err != nil {
 			return err
 		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteByte('\n')
-		bw.Write(b)
 	}
-	bw.WriteString("\n]}\n")
-	return bw.Flush()
+	return out.Close()
 }
 
 func statusRank(s geo.Status) int {

@@ -47,7 +47,7 @@ export function createMap(app) {
   if (app.tiles) { baseLayers[t('layer.tiles')] = app.tiles; }
   baseLayers[t('layer.offline')] = app.offline;
 
-  app.layers = { bases: L.layerGroup(), incidents: L.layerGroup(), rings: L.layerGroup(), links: L.layerGroup(), density: L.layerGroup() };
+  app.layers = { bases: L.layerGroup(), incidents: L.layerGroup(), rings: L.layerGroup(), links: L.layerGroup(), density: L.layerGroup(), strikes: L.layerGroup() };
   app.densityRenderer = L.canvas({ pane: 'density', padding: 0.2 });
   app.densitySeq = 0;
   const overlayControl = {};
@@ -85,14 +85,14 @@ export function createMap(app) {
 
 // PANES stack what the map draws, whatever basemap is chosen: the basemap
 // (tiles are Leaflet's tilePane, 200) < density < rings < links <
-// clusters < incidents (Leaflet's markerPane, 600) < bases < their labels
+// clusters < incidents (Leaflet's markerPane, 600) < bases < the US strikes (a layer a reader turns on) < their labels
 // (Leaflet's tooltipPane, 650) < a stack's incidents fanned out on a
 // click (fan, so that no base label covers one) < popups (700). A pane with no z-index of its
 // own takes Leaflet's 400 and, coming later in the page, paints over the
 // overlay pane: the offline basemap hid the clusters' canvas and the links.
 // Each pane's paths get a renderer (SVG, or the clusters' canvas) of their
 // own inside it.
-export const PANES = { basemap: 210, density: 300, rings: 350, links: 360, clusters: 450, spider: 590, bases: 620, fan: 660 };
+export const PANES = { basemap: 210, density: 300, rings: 350, links: 360, clusters: 450, spider: 590, bases: 620, strikes: 630, fan: 660 };
 
 function createPanes(map) {
   Object.keys(PANES).forEach((name) => {

@@ -38,6 +38,16 @@ export function createList(app) {
   // An embed has no list, and so no such box: nothing to follow there.
   const inView = () => { const box = document.getElementById('list-in-view'); return !!box && box.checked; };
 
+  // wholeWords writes text into cell with each hyphenated word ("(al-Omar",
+  // "al-Jir)") kept on one line: a browser breaks a squeezed line after a
+  // hyphen, which splits a place's name over two lines of a narrow column.
+  function wholeWords(cell, text) {
+    text.split(/(\s+)/).forEach((w) => {
+      cell.append(w.includes('-') ? el('span', 'nowrap', w) : w);
+    });
+    return cell;
+  }
+
   function drawRows(fc) {
     const Lb = app.labels;
     const tbody = document.querySelector('#incident-list tbody');
@@ -57,17 +67,19 @@ export function createList(app) {
         date.appendChild(end);
       }
       tr.appendChild(date);
-      tr.appendChild(el('td', 'list-target', targetText(p)));
+      tr.appendChild(wholeWords(el('td', 'list-target'), targetText(p)));
       const w = el('td', 'list-attack');
       // The symbol keeps to the first word, and the rest wraps where it
       // has spaces: "Unknown weapon × 3" on one line would widen the
-      // column past the panel.
+      // column past the panel. The count ("Rocket × 15", joined by
+      // no-break spaces) may go to a line of its own.
       const text = weaponText(Lb, p);
-      const cut = text.indexOf(' ') < 0 ? text.length : text.indexOf(' ');
+      const m = /[ \u00a0]/.exec(text);
+      const cut = m ? m.index : text.length;
       const weapon = el('span', 'list-weapon');
       const first = el('span', 'nowrap');
       first.append(symbol(p.weapon, p.status, false), ' ' + text.slice(0, cut));
-      weapon.append(first, text.slice(cut));
+      weapon.append(first, m ? ' ' + text.slice(cut + 1) : '');
       w.appendChild(weapon);
       w.appendChild(el('span', 'status st-' + p.status, p.disputed.length ? t('disputed-suffix', { status: Lb.status[p.status] }) : Lb.status[p.status]));
       tr.appendChild(w);

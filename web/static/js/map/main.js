@@ -15,6 +15,8 @@ import { createList } from './list.js';
 import { createEmbed } from './embed.js';
 import { createMapLabels } from './maplabels.js';
 import { incidentPopup } from './popups.js';
+import { createOfficialCounts } from './officialcounts.js';
+import { createStrikes } from './strikes.js';
 
 const L = window.L;
 
@@ -69,6 +71,8 @@ syncView();
 const timeline = createTimeline(app);
 const list = createList(app);
 const embed = createEmbed(app);
+const officialCounts = createOfficialCounts(app);
+const strikes = createStrikes(app);
 
 map.on('moveend', () => {
   syncView();
@@ -242,6 +246,8 @@ app.update = function (push) {
     drawLinks(app, lfc);
     const n = app.mode === 'clusters' ? app.clusterTotal : inc.features.length;
     list.drawCount(n, total === null ? n : total);
+    officialCounts.update();
+    strikes.update();
     const err = document.getElementById('map-error');
     if (err) { err.remove(); }
     const sel = app.markers[state.sel];
@@ -284,6 +290,7 @@ getJSON('/api/rings.geojson').then((fc) => drawRings(app, fc)).catch((err) => sh
 getJSON('/api/timeline.json').then((tl) => {
   total = tl.total;
   timeline.draw(tl);
+  officialCounts.draw(tl);
   return app.update();
 }).then(() => {
   app.writeURL(false);

@@ -25,6 +25,32 @@ export function disputedText(fields) {
   return fields.map((k) => (has('disputed.' + k) ? t('disputed.' + k) : k)).join(t('list-sep'));
 }
 
+// sourceList lists sources, each linked (http(s) only), with its kind,
+// date and what it says: an incident's, or a strike's.
+export function sourceList(app, sources) {
+  const L = app.labels;
+  const ul = el('ul', 'sources');
+  sources.forEach((s) => {
+    const li = el('li');
+    const href = safeURL(s.url);
+    let name;
+    if (href) {
+      name = el('a', 'source-link', s.publisher);
+      name.href = href;
+      name.target = '_blank';
+      name.rel = 'noopener noreferrer';
+    } else {
+      name = el('span', 'source-name', s.publisher);
+    }
+    li.appendChild(name);
+    li.appendChild(el('span', 'source-kind kind-' + s.kind, L.kind[s.kind] || s.kind));
+    if (s.published) { li.appendChild(el('span', 'source-date', s.published)); }
+    li.appendChild(el('p', 'source-says', s.says));
+    ul.appendChild(li);
+  });
+  return ul;
+}
+
 export function incidentPopup(app, f) {
   const L = app.labels;
   const p = f.properties;
@@ -48,26 +74,7 @@ export function incidentPopup(app, f) {
   }
   box.appendChild(dl);
   box.appendChild(el('h4', null, t('sources', { count: p.sources.length })));
-  const ul = el('ul', 'sources');
-  p.sources.forEach((s) => {
-    const li = el('li');
-    const href = safeURL(s.url);
-    let name;
-    if (href) {
-      name = el('a', 'source-link', s.publisher);
-      name.href = href;
-      name.target = '_blank';
-      name.rel = 'noopener noreferrer';
-    } else {
-      name = el('span', 'source-name', s.publisher);
-    }
-    li.appendChild(name);
-    li.appendChild(el('span', 'source-kind kind-' + s.kind, L.kind[s.kind] || s.kind));
-    if (s.published) { li.appendChild(el('span', 'source-date', s.published)); }
-    li.appendChild(el('p', 'source-says', s.says));
-    ul.appendChild(li);
-  });
-  box.appendChild(ul);
+  box.appendChild(sourceList(app, p.sources));
   if (p.notes) { box.appendChild(el('p', 'notes', p.notes)); }
   box.appendChild(pageLink(app, '/incidents/' + encodeURIComponent(f.id), t('permalink')));
   return box;

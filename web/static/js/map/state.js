@@ -2,7 +2,7 @@
 // config (cfg, from the server): no DOM, no globals, so node --test runs them.
 
 // OVERLAYS are the map's overlay layers; DEFAULT_LAYERS those shown at first.
-export const OVERLAYS = ['bases', 'incidents', 'rings', 'links', 'density'];
+export const OVERLAYS = ['bases', 'incidents', 'rings', 'links', 'density', 'strikes'];
 export const DEFAULT_LAYERS = ['bases', 'incidents'];
 export const DEFAULT_VIEW = { lat: 34.2, lon: 41.6, zoom: 6 };
 // MAX_ZOOM is the deepest zoom a URL may ask for.

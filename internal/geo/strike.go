@@ -1,0 +1,175 @@
+package geo
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// StrikesFile is the optional file of a dataset directory that holds the
+// strikes made in response to the attacks: the other side of the story.
+const StrikesFile = "strikes.geojson"
+
+// Strike is one strike that a state made on a place, such as the US strikes
+// in Iraq and Syria that answered the attacks of 2023-2024. It is not an
+// Incident: its target is a facility or a group's site, not a base, and its
+// roles are reversed (the attacker is the state whose forces the incidents
+// target). Point is [lon, lat] in WGS84.
+type Strike struct {
+	ID    string
+	Point orb.Point
+	// Date and DateEnd are the local days of the strike (equal for one day).
+	Date, DateEnd Date
+	// Attacker is who struck: "United States".
+	Attacker string
+	// Target is what was struck, in the sources' words.
+	Target string
+	// TargetGroups are the groups the sources say used the target.
+	TargetGroups []string
+	// Place names where the point is, e.g. "near Abu Kamal".
+	Place string
+	// Country is the ISO 3166-1 alpha-2 code of the country struck.
+	Country string
+	// LocationPrecision is exact, near or region: never base.
+	LocationPrecision Precision
+	// CoordSource says where the point's coordinate comes from.
+	CoordSource string
+	// InResponseTo lists the ids of incidents the sources say the strike
+	// answered.
+	InResponseTo []string
+	// Killed is how many the strike killed, when a source says.
+	Killed Number
+	// Status is the strongest level any source gives, as for incidents.
+	Status   Status
+	Sources  []Source
+	Disputed []string
+	Notes    string
+}
+
+// StrikeDisputableFields are the strike properties a "disputed" entry may name.
+var StrikeDisputableFields = []string{"date", "target", "target_groups", "location", "killed"}
+
+// strikeProperties is the properties object of a feature in strikes.geojson.
+type strikeProperties struct {
+	Date              string             `json:"date"`
+	DateEnd           *string            `json:"date_end"`
+	Attacker          string             `json:"attacker"`
+	Target            string             `json:"target"`
+	TargetGroups      []string           `json:"target_groups"`
+	Place             string             `json:"place"`
+	Country           string             `json:"country"`
+	LocationPrecision string             `json:"location_precision"`
+	CoordSource       string             `json:"coord_source"`
+	InResponseTo      []string           `json:"in_response_to"`
+	Killed            *int               `json:"killed"`
+	Status            string             `json:"status"`
+	Sources           []sourceProperties `json:"sources"`
+	Disputed          []string           `json:"disputed"`
+	Notes             string             `json:"notes"`
+}
+
+// readStrikes reads and checks strikes.geojson. incident reports whether an
+// id is an incident's, for in_response_to.
+func readStrikes(r io.Reader, incident func(id string) bool, problems *[]Problem) ([]Strike, error) {
+	var out []Strike
+	seen := make(map[string]int)
+	k := &keeper{}
+	err := forEachFeature(StrikesFile, r, problems, func(i int, raw []byte) {
+		f := featureProblems{file: StrikesFile, index: i, problems: problems}
+		var p strikeProperties
+		pt, ok := f.decodeFeature(raw, &p)
+		if f.id != "" {
+			if j, dup := seen[f.id]; dup {
+				f.add("id", "%q is also the id of feature %d: ids must be unique", f.id, j)
+			}
+			seen[f.id] = i
+		}
+		if !ok {
+			return
+		}
+		if s, ok := p.strike(&f, pt, incident, k); ok {
+			out = append(out, s)
+		}
+	})
+	slices.SortStableFunc(out, func(a, b Strike) int { return int(a.Date) - int(b.Date) })
+	return out, err
+}
+
+// strike checks p and turns it into a Strike.
+func (p *strikeProperties) strike(f *featureProblems, pt orb.Point, incident func(string) bool, k *keeper) (Strike, bool) {
+	before := len(*f.problems)
+	s := Strike{
+		ID: f.id, Point: pt, Attacker: p.Attacker, Target: p.Target, TargetGroups: p.TargetGroups,
+		Place: p.Place, Country: p.Country, LocationPrecision: term(Precisions, p.LocationPrecision),
+		CoordSource: p.CoordSource, InResponseTo: p.InResponseTo, Status: term(Statuses, p.Status),
+		Disputed: p.Disputed, Notes: p.Notes,
+	}
+	date, err := ParseDate(p.Date)
+	if err != nil {
+		f.add("date", "%v", err)
+	}
+	s.Date, s.DateEnd = date, date
+	if p.DateEnd != nil {
+		end, err := ParseDate(*p.DateEnd)
+		switch {
+		case err != nil:
+			f.add("date_end", "%v", err)
+		case end < date:
+			f.add("date_end", "%s is before date %s", end, date)
+		default:
+			s.DateEnd = end
+		}
+	}
+	required := func(field, value, what string) {
+		if strings.TrimSpace(value) == "" {
+			f.add(field, "is missing: %s", what)
+		}
+	}
+	required("attacker", p.Attacker, "say who struck, e.g. \"United States\"")
+	required("target", p.Target, "say what was struck, in the sources' words")
+	required("place", p.Place, "name the place the point stands for, e.g. \"near Abu Kamal\"")
+	required("coord_source", p.CoordSource, "say where the coordinate comes from")
+	if !upperLetters(p.Country, 2) {
+		f.add("country", "%q is not an ISO 3166-1 alpha-2 code such as IQ or SY", p.Country)
+	}
+	switch {
+	case !slices.Contains(Precisions, s.LocationPrecision):
+		f.add("location_precision", "%q is not one of exact, near, region", p.LocationPrecision)
+	case s.LocationPrecision == PrecisionBase:
+		f.add("location_precision", `is "base", but a strike is not on a base: use exact, near or region`)
+	}
+	for i, g := range p.TargetGroups {
+		if strings.TrimSpace(g) == "" {
+			f.add(fmt.Sprintf("target_groups[%d]", i), "is empty")
+		}
+	}
+	for i, id := range p.InResponseTo {
+		if !incident(id) {
+			f.add(fmt.Sprintf("in_response_to[%d]", i), "%q is not the id of any incident in %s", id, IncidentsFile)
+		}
+	}
+	s.Killed = f.number("killed", p.Killed, 0, "is negative (use null when unknown)")
+	for i, d := range p.Disputed {
+		if !slices.Contains(StrikeDisputableFields, d) {
+			f.add(fmt.Sprintf("disputed[%d]", i), "%q is not one of %s", d, strings.Join(StrikeDisputableFields, ", "))
+		}
+	}
+	ip := incidentProperties{Sources: p.Sources}
+	s.Sources = ip.sources(f, k)
+	for i, src := range p.Sources {
+		if src.URL == "" {
+			f.add(fmt.Sprintf("sources[%d].url", i), "is missing: a strike is cited by the page that reports it")
+		}
+	}
+	if !slices.Contains(Statuses, s.Status) {
+		f.add("status", "%q is not one of %s", p.Status, oneOf(Statuses))
+	} else if len(s.Sources) == len(p.Sources) && len(s.Sources) > 0 {
+		if want := StrongestStatus(s.Sources); s.Status != want {
+			f.add("status", "is %q but the strongest of its sources makes it %q (official confirms, media and monitor report, claim claims)", s.Status, want)
+		}
+	}
+	return s, len(*f.problems) == before
+}
