@@ -48,9 +48,9 @@ var (
 	// Names no language translates, and the words and labels of the data's
 	// vocabularies (weapons, statuses, location precision), which geo
 	// still writes in English: converting them is the next step.
-	properNames = regexp.MustCompile(`\bstrikemap\b|\b(Drone|Confirmed|exact)\b`)
+	properNames = regexp.MustCompile(`\bstrikemap\b|` + vocabulary())
 	// Attributes a reader sees or hears.
-	visibleAttrs = []string{"aria-label", "title", "alt", "placeholder"}
+	visibleAttrs = []string{"aria-label", "title", "alt", "placeholder", "data-label"}
 )
 
 // TestConvertedPagesHaveNoEnglishOfTheirOwn renders the converted pages with
@@ -67,8 +67,10 @@ func TestConvertedPagesHaveNoEnglishOfTheirOwn(t *testing.T) {
 	for name, page := range map[string]templ.Component{
 		"incident": IncidentPage(p, IncidentReport{Incident: inc, Base: &geo.Base{ID: "b1", Name: "⟪base⟫"}, Permalink: "⟪link⟫"}),
 		"error":    ErrorPage(p, 404, "⟪message⟫"),
-		"map":      MapPage(p, dataConfig()),
-		"embed":    EmbedPage(p, dataConfig(), EmbedOptions{Title: "⟪title⟫", Legend: true, Stale: true, PublishedAs: "0122"}),
+		"base": BasePage(p, BaseReport{Base: &geo.Base{ID: "b1", Name: "⟪base⟫", Kind: geo.KindAirBase, Aliases: []string{"⟪alias⟫"}}, Incidents: []*geo.Incident{inc},
+			Paging: ReportPaging{Page: 2, Pages: 3, First: 3, Last: 4, Total: 5, Prev: "/", Next: "/"}, Radii: []float64{10, 20}}),
+		"map":   MapPage(p, dataConfig()),
+		"embed": EmbedPage(p, dataConfig(), EmbedOptions{Title: "⟪title⟫", Legend: true, Stale: true, PublishedAs: "0122"}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -88,6 +90,11 @@ func TestConvertedPagesHaveNoEnglishOfTheirOwn(t *testing.T) {
 			var walk func(n *html.Node)
 			walk = func(n *html.Node) {
 				if n.Type == html.ElementNode && (n.Data == "script" || n.Data == "style") {
+					return
+				}
+				// The base report's chart (its label, caption and ticks, in
+				// chart.go) is not converted yet.
+				if n.Type == html.ElementNode && n.Data == "figure" && strings.Contains(attr(n, "class"), "timeline") {
 					return
 				}
 				if n.Type == html.TextNode {
@@ -129,6 +136,21 @@ func TestConvertedPagesHaveNoEnglishOfTheirOwn(t *testing.T) {
 			}
 		})
 	}
+}
+
+// vocabulary matches the labels and words of geo's vocabularies.
+func vocabulary() string {
+	var words []string
+	for _, w := range weaponNames {
+		words = append(words, regexp.QuoteMeta(w))
+	}
+	for _, w := range statusNames {
+		words = append(words, regexp.QuoteMeta(w))
+	}
+	for _, p := range geo.Precisions {
+		words = append(words, regexp.QuoteMeta(p.String()))
+	}
+	return `\b(` + strings.Join(words, "|") + `)\b`
 }
 
 func attr(n *html.Node, key string) string {
