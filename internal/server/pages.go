@@ -24,6 +24,9 @@ import (
 func render(c echo.Context, status int, component templ.Component) error {
 	var buf bytes.Buffer
 	ctx := catalog.NewContext(c.Request().Context(), messagesFor(c))
+	if len(catalog.Default.Locales()) > 1 { // the page depends on Accept-Language: tell caches
+		c.Response().Header().Add("Vary", "Accept-Language")
+	}
 	if err := component.Render(ctx, &buf); err != nil {
 		return err
 	}
