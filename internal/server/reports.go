@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"strikemap/internal/catalog"
 	"strikemap/internal/geo"
 	"strikemap/internal/request"
 	"strikemap/web/templates"
@@ -126,7 +127,7 @@ func (s *Server) incidentPage(c echo.Context) error {
 	self := "/incidents/" + url.PathEscape(inc.ID)
 	r := templates.IncidentReport{Incident: inc, Base: base, MapQuery: mapQuery.Encode(), MapLink: "/?" + link.Encode(),
 		Permalink: request.PublicURL(c.Request(), s.opts.BaseURL, s.opts.TrustForwarded) + self}
-	p := s.page(templates.IncidentTitle(inc, base), d)
+	p := s.page(templates.IncidentTitle(catalog.NewContext(c.Request().Context(), messagesFor(c)), inc, base), d)
 	p.Scripts = append(p.Scripts, "js/permalink.js")
 	return render(c, http.StatusOK, templates.IncidentPage(p, r))
 }

@@ -220,7 +220,7 @@ func TestIncidentPageAndNotFound(t *testing.T) {
 	}
 	facts := map[string]string{}
 	d.Find(".facts dt").Each(func(_ int, dt *goquery.Selection) { facts[dt.Text()] = strings.TrimSpace(dt.Next().Text()) })
-	if facts["Killed"] != "unknown" || facts["Injured"] != "0" || facts["Disputed"] != "injured, claimed_by" {
+	if facts["Killed"] != "unknown" || facts["Injured"] != "0" || facts["Disputed"] != "injured, who claimed it" {
 		t.Errorf("facts %v", facts)
 	}
 	if href, _ := d.Find(`.facts a[href^="/bases/"]`).Attr("href"); href != "/bases/harir" {

@@ -1,5 +1,6 @@
 // Unit tests of the embed's caption and snippet, and of the popup's words
 // for disputed fields: node --test web/jstest/
+import './english.mjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { captionText, snippet } from '../static/js/map/embed.js';

@@ -1,5 +1,6 @@
 // Unit tests of the incident list's pure parts and the "no known base"
 // target choice in the URL state: node --test web/jstest/
+import './english.mjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nextSort, pageRange } from '../static/js/map/list.js';

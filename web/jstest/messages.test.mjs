@@ -1,7 +1,8 @@
 // Unit tests of the map page's message catalog: node --test web/jstest/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { t, fmtNumber, setLocale } from '../static/js/map/messages.js';
+import { english } from './english.mjs';
+import { t, fmtNumber, setLocale, dir } from '../static/js/map/messages.js';
 
 test('counts get thousands separators', () => {
   assert.equal(fmtNumber(0), '0');
@@ -18,12 +19,13 @@ test('strings are passed as they are, missing parameters left visible', () => {
   assert.throws(() => t('no-such-key'));
 });
 
-test('another catalog changes the text and the digits, and falls back to English', () => {
+test('another catalog changes the text, the digits and the direction', () => {
   setLocale({ locale: 'ar-IQ', dir: 'rtl', messages: { 'count-all': '{count} حادثة' } });
   try {
     assert.equal(t('count-all', { count: 1200 }), new Intl.NumberFormat('ar-IQ').format(1200) + ' حادثة');
-    assert.equal(t('show'), 'Show');
+    assert.equal(dir(), 'rtl');
+    assert.throws(() => t('show'));
   } finally {
-    setLocale({ locale: 'en', dir: 'ltr', messages: {} });
+    setLocale(english);
   }
 });

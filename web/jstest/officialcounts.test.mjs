@@ -1,4 +1,5 @@
 // Unit tests of the official counts' sentence: node --test web/jstest/
+import './english.mjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { latestBy, countSentence } from '../static/js/map/officialcounts.js';

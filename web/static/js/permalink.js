@@ -13,7 +13,7 @@
   button.hidden = false;
   button.addEventListener('click', function () {
     function done(ok) {
-      status.textContent = ok ? 'Copied' : 'Press Ctrl+C (⌘C) to copy';
+      status.textContent = ok ? button.dataset.copied : button.dataset.copyFailed;
       if (!ok) { field.focus(); field.select(); }
     }
     if (navigator.clipboard && navigator.clipboard.writeText) {

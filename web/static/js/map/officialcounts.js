@@ -23,10 +23,9 @@ export function latestBy(counts, day) {
 export function countSentence(counts, day) {
   if (!counts.length) { return { text: t('official-count-none'), count: null }; }
   const c = latestBy(counts, day);
-  const key = c ? 'official-count' : 'official-count-before';
   const shown = c || counts[0];
   return {
-    text: t(key, { qualifier: t('qualifier.' + shown.qualifier), count: shown.count, scope: shown.scope, date: shown.date, mapped: shown.mapped }),
+    text: t(c ? 'official-count' : 'official-count-before', { qualifier: t('qualifier.' + shown.qualifier), count: shown.count, scope: shown.scope, date: shown.date, mapped: shown.mapped }),
     count: shown
   };
 }
