@@ -1,8 +1,9 @@
 package server
 
 import (
+	"encoding/json"
 	"os"
-	"regexp"
+	"strings"
 	"testing"
 
 	"strikemap/data"
@@ -23,16 +24,22 @@ func TestTaglineFromData(t *testing.T) {
 	}
 }
 
-// TestDisputedFieldsInCatalog holds the page's catalog to geo's list of the
-// fields sources may dispute: each has words of its own.
+// TestDisputedFieldsInCatalog holds the catalog to geo's list of the fields
+// sources may dispute: each has words of its own.
 func TestDisputedFieldsInCatalog(t *testing.T) {
-	src, err := os.ReadFile("../../web/static/js/map/messages.js")
+	src, err := os.ReadFile("../../web/messages/en.json")
 	if err != nil {
 		t.Fatal(err)
 	}
+	var cat struct {
+		Messages map[string]string `json:"messages"`
+	}
+	if err := json.Unmarshal(src, &cat); err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range geo.DisputableFields {
-		if !regexp.MustCompile(`'disputed\.` + regexp.QuoteMeta(f) + `': '[^']+'`).Match(src) {
-			t.Errorf("messages.js has no 'disputed.%s': the popup would show the field's name", f)
+		if strings.TrimSpace(cat.Messages["disputed."+f]) == "" {
+			t.Errorf("web/messages/en.json has no 'disputed.%s': the popup would show the field's name", f)
 		}
 	}
 }
