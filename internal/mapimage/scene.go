@@ -137,6 +137,7 @@ type mark struct {
 	// countX, countY place a cluster's count (its centre and baseline):
 	// at the disc's centre, or clear of the bases drawn over it.
 	countX, countY float64
+	pill           bool // the count is beside the disc, on a pill
 }
 
 // countBox is the box of a cluster's count as drawn, clear of the image's
@@ -150,23 +151,34 @@ func (r *Renderer) countBox(vp viewport, m mark) box {
 	return box{x - half, y - met.Ascent, x + half, y + met.Descent}
 }
 
+// countArea is the part of the image a cluster's count covers: its text,
+// or, for a count moved beside its disc, the pill it is written on.
+func (r *Renderer) countArea(vp viewport, m mark) box {
+	b := r.countBox(vp, m)
+	if m.pill {
+		return b.pad(pillPad)
+	}
+	return b
+}
+
+// pillPad is the margin of a moved count's pill round its text.
+const pillPad = 2
+
 // placeCounts writes each cluster's count at its centre, or, where a base
-// is drawn over the centre, below or above the base inside the disc, so
-// that the base does not hide it.
+// is drawn over the centre, at the free place nearest the centre inside
+// the disc, so that the base does not hide it. Where the bases leave no
+// such place (two bases on one disc can), the count goes beside the disc
+// on a pill of its own, as on the map page (web/static/js/map/counts.js):
+// at the first spot clear of every base, every mark and every count
+// placed before it.
 func (r *Renderer) placeCounts(vp viewport, v *View, marks []mark) {
-	var squares []box
+	squares := newObstacles(vp.width, vp.height)
 	for _, b := range v.Bases {
 		x, y := vp.px(b.Point)
-		squares = append(squares, centred(x, y, 7)) // the square drawn and its rim
+		squares.add(centred(x, y, 7)) // the square drawn and its rim
 	}
-	free := func(b box) bool {
-		for _, sq := range squares {
-			if b.overlaps(sq) {
-				return false
-			}
-		}
-		return true
-	}
+	free := func(b box) bool { return !squares.hits(b) }
+	var moved []int
 	for i := range marks {
 		m := &marks[i]
 		if m.inc != nil {
@@ -189,6 +201,7 @@ func (r *Renderer) placeCounts(vp viewport, v *View, marks []mark) {
 		slices.SortStableFunc(tries, func(a, b try) int {
 			return cmp.Compare(math.Hypot(a.dx, a.dy), math.Hypot(b.dx, b.dy))
 		})
+		found := false
 		for _, t := range tries {
 			c := *m
 			c.countX, c.countY = m.x+t.dx, m.y+4+t.dy
@@ -197,10 +210,92 @@ func (r *Renderer) placeCounts(vp viewport, v *View, marks []mark) {
 			in := math.Hypot(math.Max(math.Abs(b.x0-m.x), math.Abs(b.x1-m.x)), math.Max(math.Abs(b.y0-m.y), math.Abs(b.y1-m.y))) <= rad
 			if in && free(b) {
 				m.countX, m.countY = c.countX, c.countY
+				found = true
+				break
+			}
+		}
+		if !found {
+			moved = append(moved, i)
+		}
+	}
+	if len(moved) == 0 {
+		return
+	}
+	// Beside the disc, the count must also clear the other marks (a disc
+	// drawn after it would cover it) and the counts placed so far.
+	others := newObstacles(vp.width, vp.height)
+	owner := []int{}
+	for i, m := range marks {
+		others.add(m.box())
+		owner = append(owner, i)
+	}
+	for i, m := range marks {
+		if m.inc == nil && !slices.Contains(moved, i) {
+			others.add(r.countArea(vp, m))
+			owner = append(owner, i)
+		}
+	}
+	clear := func(i int, b box) bool {
+		cx0, cy0, cx1, cy1 := others.cellRange(b)
+		for cy := cy0; cy <= cy1; cy++ {
+			for cx := cx0; cx <= cx1; cx++ {
+				for _, k := range others.cells[cy*others.cols+cx] {
+					if owner[k] != i && others.boxes[k].overlaps(b) {
+						return false
+					}
+				}
+			}
+		}
+		return true
+	}
+	img := box{0, 0, vp.width, vp.height}
+	asc := r.face(clusterStyle).Metrics().Ascent
+	for _, i := range moved {
+		m := &marks[i]
+		c := *m
+		c.pill = true
+		text := r.countBox(vp, *m)
+		w, h := text.w()+2*pillPad, text.h()+2*pillPad
+		for _, s := range besideSpots(w, h, clusterRadius(m.count)+1) {
+			// s is the pill's centre from the disc's; the count's baseline
+			// sits asc below the text's top.
+			c.countX = m.x + s.x
+			c.countY = m.y + s.y - h/2 + pillPad + asc
+			b := r.countArea(vp, c)
+			if b.inside(img) && free(b) && clear(i, b) {
+				m.countX, m.countY, m.pill = c.countX, c.countY, true
+				others.add(b)
+				owner = append(owner, i)
 				break
 			}
 		}
 	}
+}
+
+// besideSpots are the centres, from a disc's centre, of a w×h pill just
+// clear of a disc of radius rad: right, left, above, below, then at the
+// corners; then the same 10 px farther out.
+func besideSpots(w, h, rad float64) []pt {
+	var out []pt
+	for _, k := range []float64{2, 12} {
+		dx, dy := rad+k+w/2, rad+k+h/2
+		// A corner's pill clears the disc when its near corner does.
+		cx, cy := (rad+k)/math.Sqrt2+w/2, (rad+k)/math.Sqrt2+h/2
+		out = append(out,
+			pt{dx, 0}, pt{-dx, 0}, pt{0, -dy}, pt{0, dy},
+			pt{cx, -cy}, pt{-cx, -cy}, pt{cx, cy}, pt{-cx, cy})
+	}
+	return out
+}
+
+// drawPill paints the pill a moved count is written on: the disc's blue
+// with a white rim, its ends rounded, as on the map page.
+func drawPill(s surface, b box) {
+	rr := b.h() / 2
+	var pts []pt
+	pts = append(pts, circlePoints(b.x1-rr, b.y0+rr, rr, -math.Pi/2, math.Pi/2, 12)...)
+	pts = append(pts, circlePoints(b.x0+rr, b.y0+rr, rr, math.Pi/2, 3*math.Pi/2, 12)...)
+	s.path([]subpath{{pts: pts, closed: true}}, style{fill: colCluster, stroke: colWhite, width: 1.5})
 }
 
 // discGap is the least distance in pixels between two clusters' discs,
@@ -307,6 +402,9 @@ func (r *Renderer) drawMarks(s surface, vp viewport, marks []mark) {
 			s.path([]subpath{{pts: circlePoints(m.x, m.y, rad-1, 0, 2*math.Pi, 40), closed: true}}, style{fill: colCluster, fillOpacity: 0.85})
 			// A cluster at the image's edge keeps its count inside.
 			b := r.countBox(vp, m)
+			if m.pill {
+				drawPill(s, b.pad(pillPad))
+			}
 			s.text((b.x0+b.x1)/2, math.Max(14, math.Min(m.countY, vp.height-4)), clusterText(m.count), clusterStyle)
 			s.end()
 			continue
@@ -360,7 +458,7 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 		if m.inc == nil {
 			// A label may cover the rim of a cluster's circle, or at 200,000
 			// incidents no base would be named, but never its count.
-			b = r.countBox(vp, m).pad(1)
+			b = r.countArea(vp, m).pad(1)
 		}
 		if b.overlaps(img) {
 			obs.add(b)
