@@ -7,12 +7,13 @@ import (
 	"time"
 )
 
-// TestTimelineBreakInBrowser: on the shipped data (busy days in October
-// 2023, then nothing until late January 2024, drawn as a break), a brush
+// TestTimelineBreakInBrowser: on the October 2023 fixture (busy days in
+// October 2023, then nothing until late January 2024, drawn as a break;
+// the shipped campaign data has no such gap any more), a brush
 // dragged across the break selects the days on either side of it, and
 // play jumps over it instead of playing three quiet months day by day.
 func TestTimelineBreakInBrowser(t *testing.T) {
-	b := newBrowser(t, offlineServer(t))
+	b := newBrowser(t, octoberServer(t))
 	tb := b.newTab(t, 1280, 800)
 	tb.open("/")
 	if n := eval[int](tb, `document.querySelectorAll('#histogram .histogram-break').length`); n != 1 {

@@ -309,7 +309,8 @@ function fanOut(app, stack) {
   foldFan(app);
   const map = app.map, at = map.latLngToLayerPoint(stack.getLatLng());
   const legs = L.layerGroup();
-  fanOffsets(stack.members.length).forEach(([dx, dy], i) => {
+  const offs = fanOffsets(stack.members.length);
+  offs.forEach(([dx, dy], i) => {
     const m = stack.members[i];
     m.setIcon(incidentIcon(app, m.incident, dx, dy));
     L.polyline([stack.getLatLng(), map.layerPointToLatLng(at.add([dx, dy]))], { pane: 'spider', className: 'fan-leg', weight: 1.5, interactive: false }).addTo(legs);
@@ -320,6 +321,30 @@ function fanOut(app, stack) {
   legs.addTo(app.map);
   stack.members.forEach((m) => m.addTo(app.layers.incidents));
   app.fan = { stack, legs };
+  fitFan(app, map.latLngToContainerPoint(stack.getLatLng()), offs);
+}
+
+// fitFan pans the map, when a fan of many would reach past its edge or
+// under one of its controls (the zoom buttons, the attribution), so that
+// every fanned-out symbol can be seen and clicked.
+function fitFan(app, at, offs) {
+  const map = app.map, size = map.getSize(), HALF = 12;
+  const box = {
+    minX: at.x + Math.min(...offs.map((o) => o[0])) - HALF, maxX: at.x + Math.max(...offs.map((o) => o[0])) + HALF,
+    minY: at.y + Math.min(...offs.map((o) => o[1])) - HALF, maxY: at.y + Math.max(...offs.map((o) => o[1])) + HALF
+  };
+  // The controls above and below the fan's columns narrow the room.
+  let top = 4, bottom = size.y - 4;
+  const c = map.getContainer().getBoundingClientRect();
+  map.getContainer().querySelectorAll('.leaflet-control, .map-date').forEach((e) => {
+    const r = e.getBoundingClientRect();
+    if (!r.width || !r.height || r.right - c.left < box.minX || r.left - c.left > box.maxX) { return; }
+    if ((r.top + r.bottom) / 2 - c.top < size.y / 2) { top = Math.max(top, r.bottom - c.top + 4); } else { bottom = Math.min(bottom, r.top - c.top - 4); }
+  });
+  let dx = 0, dy = 0;
+  if (box.minX < 4) { dx = box.minX - 4; } else if (box.maxX > size.x - 4) { dx = Math.min(box.maxX - size.x + 4, box.minX - 4); }
+  if (box.minY < top) { dy = box.minY - top; } else if (box.maxY > bottom) { dy = Math.min(box.maxY - bottom, box.minY - top); }
+  if (dx || dy) { map.panBy([Math.round(dx), Math.round(dy)], { animate: false }); }
 }
 
 export function foldFan(app) {

@@ -3,8 +3,9 @@
 // no label covers an incident, a cluster, a base or another label. Labels
 // are plain elements in their own pane (above the marks, below popups),
 // placed again whenever the view or what is drawn changes.
-import { placeLabels, SIDES } from './labels.js';
+import { placeLabels, SIDES, shortBaseName } from './labels.js';
 import { placeCounts, stackSpots, clusterSpots } from './counts.js';
+import { spreadPoints } from './fan.js';
 import { el } from './dom.js';
 
 const L = window.L;
@@ -78,13 +79,15 @@ export function createMapLabels(app) {
     let it = bases.get(key);
     if (!it) {
       const e = label('map-label-base base-tooltip', '');
-      e.appendChild(el('span', 'base-label', m.options.labelText));
-      it = { el: e, leader: el('span', 'map-label-leader') };
+      const span = el('span', 'base-label', m.options.labelText);
+      e.appendChild(span);
+      it = { el: e, span, full: m.options.labelText, leader: el('span', 'map-label-leader') };
       it.leader.hidden = true;
       pane.appendChild(it.leader);
       bases.set(key, it);
       measure([it]);
       measureWrapped(it);
+      measureShort(it);
     }
     return it;
   }
@@ -104,6 +107,22 @@ export function createMapLabels(app) {
     it.el.hidden = true;
     pane.hidden = paneHidden;
     if (it.wrap[0] >= it.w) { it.wrap = null; }
+  }
+
+  // measureShort measures a base's short name (labels.js), which its
+  // label takes when the full names do not all find room: it.short is
+  // [w, h, text].
+  function measureShort(it) {
+    const text = shortBaseName(it.full);
+    if (text === it.full) { return; }
+    const paneHidden = pane.hidden;
+    pane.hidden = false;
+    it.el.hidden = false;
+    it.span.textContent = text;
+    it.short = [it.el.offsetWidth + 2 * PAD, it.el.offsetHeight + PAD, text];
+    it.span.textContent = it.full;
+    it.el.hidden = true;
+    pane.hidden = paneHidden;
   }
 
   function wrap(it, width) {
@@ -199,8 +218,28 @@ export function createMapLabels(app) {
     return placed.map((pl) => pl.box);
   }
 
+  // spreadBases keeps the symbols of bases that would cover each other
+  // (a kilometre apart, at a country's zoom) apart, round their places
+  // (fan.js), so that each can be seen and clicked: it moves their icons'
+  // anchors, which markBox reads.
+  function spreadBases() {
+    if (!map.hasLayer(app.layers.bases)) { return; }
+    const ms = [];
+    app.layers.bases.eachLayer((m) => { if (m.getElement()) { ms.push(m); } });
+    const offs = spreadPoints(ms.map((m) => map.latLngToContainerPoint(m.getLatLng())), 2 * BASE_RADIUS + 4);
+    ms.forEach((m, i) => {
+      const o = m.options.icon.options, [w, h] = o.iconSize;
+      const ax = Math.round(w / 2 - offs[i][0]), ay = Math.round(h / 2 - offs[i][1]);
+      if (o.iconAnchor && o.iconAnchor[0] === ax && o.iconAnchor[1] === ay) { return; }
+      o.iconAnchor = [ax, ay];
+      m.getElement().style.marginLeft = -ax + 'px';
+      m.getElement().style.marginTop = -ay + 'px';
+    });
+  }
+
   function update() {
     frame = 0;
+    spreadBases();
     const size = map.getSize();
     const zoom = map.getZoom();
     const view = { width: size.x, height: size.y, margin: MARGIN };
@@ -210,14 +249,17 @@ export function createMapLabels(app) {
     const push = (it, c) => { c.id = items.length; items.push(it); cands.push(c); };
 
     const live = new Set();
+    const baseCands = [];
     if (map.hasLayer(app.layers.bases)) {
       app.layers.bases.eachLayer((m) => {
         if (!m.options.labelText) { return; }
         live.add(baseKey(m));
         const it = baseLabel(m);
         const p = map.latLngToContainerPoint(m.getLatLng());
-        // Farther out when incidents ring the base.
-        push(it, { x: p.x, y: p.y, w: it.w, h: it.h, sizes: it.wrap ? [it.wrap.slice(0, 2)] : [], gaps: [NEAR, 32], anchors: SIDES });
+        // Farther out when incidents ring the base (with a leader line).
+        const c = { x: p.x, y: p.y, w: it.w, h: it.h, sizes: it.wrap ? [it.wrap.slice(0, 2)] : [], gaps: [NEAR, 32, 52, 76, 100], anchors: SIDES };
+        push(it, c);
+        baseCands.push(c);
       });
     }
     bases.forEach((it, key) => { if (!live.has(key)) { it.el.remove(); it.leader.remove(); bases.delete(key); } });
@@ -237,7 +279,23 @@ export function createMapLabels(app) {
       });
     }
 
-    const placed = placeLabels(cands, marks(placeMapCounts()), view);
+    const obstacles = marks(placeMapCounts());
+    let placed = placeLabels(cands, obstacles, view);
+    // When a base's full name finds no room (12 sites on a phone), every
+    // base takes its short name, so that all of them are named.
+    const named = new Set(placed.map((pl) => pl.id));
+    const useShort = baseCands.some((c) => !named.has(c.id)) && baseCands.some((c) => items[c.id].short);
+    if (useShort) {
+      baseCands.forEach((c) => {
+        const it = items[c.id];
+        if (it.short) { c.w = it.short[0]; c.h = it.short[1]; c.sizes = []; }
+      });
+      placed = placeLabels(cands, obstacles, view);
+    }
+    baseCands.forEach((c) => {
+      const it = items[c.id], text = useShort && it.short ? it.short[2] : it.full;
+      if (it.span.textContent !== text) { it.span.textContent = text; }
+    });
     const shown = new Set();
     placed.forEach((pl) => {
       const it = items[pl.id];
@@ -245,7 +303,7 @@ export function createMapLabels(app) {
       shown.add(it);
       it.el.hidden = false;
       it.el.setAttribute('data-anchor', pl.anchor);
-      if (it.wrap) { wrap(it, pl.size === 1 ? it.wrap[2] : 0); }
+      if (it.wrap) { wrap(it, pl.size === 1 && !(useShort && it.short) ? it.wrap[2] : 0); }
       L.DomUtil.setPosition(it.el, map.containerPointToLayerPoint([pl.box.minX + PAD, pl.box.minY + PAD / 2]));
       if (it.dot) {
         it.dot.hidden = false;
