@@ -59,8 +59,13 @@ func checkURLMatchesView(tb *tab, what string) {
 	drawn := eval[[]map[string]float64](tb, `(function () {
 		var m = document.getElementById('map').getBoundingClientRect();
 		return Array.from(document.querySelectorAll('#map .base-marker')).map(function (e) {
+			// A symbol that would cover another base's is drawn a few
+			// pixels off its place (maplabels.js spreads them, moving
+			// the icon's anchor, and says by how much in data-offset):
+			// where the marker stands is its box's centre less that.
 			var r = e.getBoundingClientRect();
-			return {x: r.left + r.width / 2 - m.left, y: r.top + r.height / 2 - m.top, w: m.width, h: m.height};
+			var icon = e.closest('.leaflet-marker-icon') || e, off = (icon.dataset.offset || e.dataset.offset || '0,0').split(',').map(Number), ox = off[0], oy = off[1];
+			return {x: r.left + r.width / 2 - ox - m.left, y: r.top + r.height / 2 - oy - m.top, w: m.width, h: m.height};
 		});
 	})()`)
 	if len(drawn) == 0 {

@@ -32,8 +32,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	if ctxErr := c.Request().Context().Err(); ctxErr != nil && errors.Is(err, ctxErr) {
-		// The client went away and the handler stopped: nobody reads an
+	if c.Request().Context().Err() != nil {
+		// The client went away (the handler stopped on its context, or
+		// gave up waiting for a slot with a 499): nobody reads an
 		// answer.
 		s.log.Debug("request dropped by the client", "method", c.Request().Method, "uri", c.Request().RequestURI)
 		return

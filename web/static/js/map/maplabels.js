@@ -230,6 +230,9 @@ export function createMapLabels(app) {
     ms.forEach((m, i) => {
       const o = m.options.icon.options, [w, h] = o.iconSize;
       const ax = Math.round(w / 2 - offs[i][0]), ay = Math.round(h / 2 - offs[i][1]);
+      // How far the symbol is drawn from its place, for a reader of the
+      // page's DOM (the tests) that must tell the two apart.
+      m.getElement().dataset.offset = (w / 2 - ax) + ',' + (h / 2 - ay);
       if (o.iconAnchor && o.iconAnchor[0] === ax && o.iconAnchor[1] === ay) { return; }
       o.iconAnchor = [ax, ay];
       m.getElement().style.marginLeft = -ax + 'px';
