@@ -37,6 +37,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// gave up waiting for a slot with a 499): nobody reads an
 		// answer.
 		s.log.Debug("request dropped by the client", "method", c.Request().Method, "uri", c.Request().RequestURI)
+		c.Response().WriteHeader(statusClientClosed) // for the access log: no body follows
 		return
 	}
 	status, message, param := http.StatusInternalServerError, "internal server error", ""
