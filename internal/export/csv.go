@@ -35,51 +35,81 @@ func IncidentsCSV(d *geo.Dataset, incidents []*geo.Incident) ([]byte, error) {
 // row by row through a small buffer, so memory stays flat however many
 // there are.
 func WriteIncidentsCSV(out io.Writer, d *geo.Dataset, incidents []*geo.Incident) error {
-	bw := bufio.NewWriterSize(out, 64<<10)
-	if _, err := bw.WriteString("\uFEFF"); err != nil {
-		return err
-	}
-	w := csv.NewWriter(bw)
-	w.UseCRLF = true
-	if err := w.Write(CSVHeader); err != nil {
+	t, err := newCSVTable(out, CSVHeader)
+	if err != nil {
 		return err
 	}
 	for _, inc := range incidents {
 		p := IncidentFeatureProperties(d, inc)
-		sources := make([]string, len(inc.Sources))
-		firstURL := ""
-		for i, s := range inc.Sources {
-			line := s.Publisher + " [" + s.Kind.String()
-			if s.Published.Known() {
-				line += ", " + s.Published.String()
-			}
-			line += "]: " + s.Says
-			if s.URL != "" {
-				line += " <" + s.URL + ">"
-				if firstURL == "" {
-					firstURL = s.URL
-				}
-			}
-			sources[i] = line
-		}
-		row := []string{
+		sources, firstURL := sourceLines(inc.Sources)
+		err := t.row(
 			inc.ID, p.Date, deref(p.DateEnd), inc.Weapon.String(), intCell(inc.Count), inc.Base, deref(p.BaseName),
 			inc.Status.String(), inc.Outcome, intCell(inc.Injured), intCell(inc.Killed), strings.Join(inc.ClaimedBy, "; "),
 			inc.LocationPrecision.String(), formatCoord(inc.Point.Lon()), formatCoord(inc.Point.Lat()),
 			strings.Join(inc.Disputed, "; "), inc.Notes, strconv.Itoa(len(inc.Sources)), strings.Join(sources, "\n"), firstURL,
-		}
-		for i := range row {
-			row[i] = DefuseFormula(row[i])
-		}
-		if err := w.Write(row); err != nil {
+		)
+		if err != nil {
 			return err
 		}
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	return t.close()
+}
+
+// csvTable writes one of strikemap's CSV tables (incidents, strikes) the
+// one way: a byte order mark, CRLF line ends, the header, then rows whose
+// cells are defused (DefuseFormula), through a small buffer.
+type csvTable struct {
+	bw *bufio.Writer
+	w  *csv.Writer
+}
+
+// newCSVTable starts a table on out with its header row.
+func newCSVTable(out io.Writer, header []string) (*csvTable, error) {
+	t := &csvTable{bw: bufio.NewWriterSize(out, 64<<10)}
+	if _, err := t.bw.WriteString("\uFEFF"); err != nil {
+		return nil, err
+	}
+	t.w = csv.NewWriter(t.bw)
+	t.w.UseCRLF = true
+	return t, t.w.Write(header)
+}
+
+// row writes one row, defusing every cell.
+func (t *csvTable) row(cells ...string) error {
+	for i := range cells {
+		cells[i] = DefuseFormula(cells[i])
+	}
+	return t.w.Write(cells)
+}
+
+// close flushes the table to its writer.
+func (t *csvTable) close() error {
+	t.w.Flush()
+	if err := t.w.Error(); err != nil {
 		return err
 	}
-	return bw.Flush()
+	return t.bw.Flush()
+}
+
+// sourceLines are sources as one line each, for the sources cell, and the
+// first URL, for first_source_url.
+func sourceLines(sources []geo.Source) (lines []string, firstURL string) {
+	lines = make([]string, len(sources))
+	for i, s := range sources {
+		line := s.Publisher + " [" + s.Kind.String()
+		if s.Published.Known() {
+			line += ", " + s.Published.String()
+		}
+		line += "]: " + s.Says
+		if s.URL != "" {
+			line += " <" + s.URL + ">"
+			if firstURL == "" {
+				firstURL = s.URL
+			}
+		}
+		lines[i] = line
+	}
+	return lines, firstURL
 }
 
 func deref(s *string) string {

@@ -2,7 +2,6 @@ package export
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -67,31 +66,28 @@ var StrikesCSVHeader = []string{
 // StrikesCSV writes strikes as CSV, as IncidentsCSV writes incidents.
 func StrikesCSV(strikes []geo.Strike) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	if err := w.Write(StrikesCSVHeader); err != nil {
+	t, err := newCSVTable(&buf, StrikesCSVHeader)
+	if err != nil {
 		return nil, err
 	}
 	for i := range strikes {
 		s := &strikes[i]
 		p := StrikeFeatureProperties(s)
 		sources, firstURL := sourceLines(s.Sources)
-		row := []string{
+		err := t.row(
 			s.ID, p.Date, deref(p.DateEnd), s.Attacker, s.Target, strings.Join(s.TargetGroups, "; "), s.Place, s.Country,
 			s.LocationPrecision.String(), formatCoord(s.Point.Lon()), formatCoord(s.Point.Lat()), s.CoordSource,
 			strings.Join(s.InResponseTo, "; "), intCell(s.Killed), s.Status.String(), strings.Join(s.Disputed, "; "), s.Notes,
 			strconv.Itoa(len(s.Sources)), strings.Join(sources, "\n"), firstURL,
-		}
-		for i := range row {
-			row[i] = DefuseFormula(row[i])
-		}
-		if err := w.Write(row); err != nil {
+		)
+		if err != nil {
 			return nil, err
 		}
 	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
+	if err := t.close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // OfficialCountObject is one count of /api/official-counts.json, with
@@ -137,24 +133,4 @@ func sourceObjects(sources []geo.Source) []SourceObject {
 		out[i] = o
 	}
 	return out
-}
-
-// sourceLines are sources as one line each, for a CSV cell, and the first URL.
-func sourceLines(sources []geo.Source) (lines []string, firstURL string) {
-	lines = make([]string, len(sources))
-	for i, s := range sources {
-		line := s.Publisher + " [" + s.Kind.String()
-		if s.Published.Known() {
-			line += ", " + s.Published.String()
-		}
-		line += "]: " + s.Says
-		if s.URL != "" {
-			line += " <" + s.URL + ">"
-			if firstURL == "" {
-				firstURL = s.URL
-			}
-		}
-		lines[i] = line
-	}
-	return lines, firstURL
 }

@@ -245,15 +245,6 @@ type incidentProperties struct {
 	Notes             string             `json:"notes"`
 }
 
-// sourceProperties is one element of an incident's "sources" array.
-type sourceProperties struct {
-	Publisher string  `json:"publisher"`
-	URL       string  `json:"url"`
-	Published *string `json:"published"`
-	Kind      string  `json:"kind"`
-	Says      string  `json:"says"`
-}
-
 // DisputableFields are the incident properties that a "disputed" entry may name.
 var DisputableFields = []string{"date", "weapon", "count", "base", "outcome", "injured", "killed", "claimed_by", "location"}
 
@@ -271,22 +262,7 @@ func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases ma
 		Outcome: p.Outcome, ClaimedBy: p.ClaimedBy,
 		LocationPrecision: term(Precisions, p.LocationPrecision), Disputed: p.Disputed, Notes: p.Notes,
 	}
-	date, err := ParseDate(p.Date)
-	if err != nil {
-		f.add("date", "%v", err)
-	}
-	inc.Date, inc.DateEnd = date, date
-	if p.DateEnd != nil {
-		end, err := ParseDate(*p.DateEnd)
-		switch {
-		case err != nil:
-			f.add("date_end", "%v", err)
-		case end < date:
-			f.add("date_end", "%s is before date %s", end, date)
-		default:
-			inc.DateEnd = end
-		}
-	}
+	inc.Date, inc.DateEnd = f.days(p.Date, p.DateEnd)
 	if !slices.Contains(Weapons, inc.Weapon) {
 		f.add("weapon", "%q is not one of %s", p.Weapon, oneOf(Weapons))
 	}
@@ -318,14 +294,8 @@ func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases ma
 			f.add(fmt.Sprintf("disputed[%d]", i), "%q is not one of %s", d, strings.Join(DisputableFields, ", "))
 		}
 	}
-	inc.Sources = p.sources(f, k)
-	if !slices.Contains(Statuses, inc.Status) {
-		f.add("status", "%q is not one of %s", p.Status, oneOf(Statuses))
-	} else if len(inc.Sources) == len(p.Sources) && len(inc.Sources) > 0 {
-		if want := StrongestStatus(inc.Sources); inc.Status != want {
-			f.add("status", "is %q but the strongest of its sources makes it %q (official confirms, media and monitor report, claim claims)", inc.Status, want)
-		}
-	}
+	inc.Sources = f.sources(p.Sources, k, "incident", "")
+	f.status(inc.Status, p.Status, inc.Sources, len(p.Sources))
 	return inc, len(*f.problems) == before
 }
 
@@ -342,44 +312,4 @@ func (f *featureProblems) number(field string, n *int, least int, tooSmall strin
 		return Known(*n)
 	}
 	return Number{}
-}
-
-func (p *incidentProperties) sources(f *featureProblems, k *keeper) []Source {
-	if len(p.Sources) == 0 {
-		f.add("sources", "is empty: every incident needs at least one source")
-		return nil
-	}
-	sources := k.sourceList(len(p.Sources))[:0]
-	for i, s := range p.Sources {
-		field := func(name string) string { return fmt.Sprintf("sources[%d].%s", i, name) }
-		before := len(*f.problems)
-		src := Source{Publisher: s.Publisher, URL: s.URL, Kind: term(SourceKinds, s.Kind), Says: s.Says}
-		if strings.TrimSpace(s.Publisher) == "" {
-			f.add(field("publisher"), "is missing: every source needs a publisher")
-		}
-		if s.URL != "" {
-			if err := checkHTTPURL(s.URL); err != nil {
-				f.add(field("url"), "%v", err)
-			}
-		}
-		if s.Published != nil {
-			d, err := ParseDate(*s.Published)
-			if err != nil {
-				f.add(field("published"), "%v", err)
-			}
-			src.Published = SomeDate(d)
-		}
-		if !slices.Contains(SourceKinds, src.Kind) {
-			f.add(field("kind"), "%q is not one of %s", s.Kind, oneOf(SourceKinds))
-		}
-		if strings.TrimSpace(s.Says) == "" {
-			f.add(field("says"), "is missing: paraphrase in one line what this source states")
-		} else if strings.ContainsAny(s.Says, "\r\n") {
-			f.add(field("says"), "must be one line")
-		}
-		if len(*f.problems) == before {
-			sources = append(sources, src)
-		}
-	}
-	return sources
 }

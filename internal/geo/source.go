@@ -3,6 +3,7 @@ package geo
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -116,3 +117,97 @@ var hostByte, pathByte = func() (host, path [256]bool) {
 	}
 	return host, path
 }()
+
+// sourceProperties is one element of the "sources" array of an incident or
+// a strike.
+type sourceProperties struct {
+	Publisher string  `json:"publisher"`
+	URL       string  `json:"url"`
+	Published *string `json:"published"`
+	Kind      string  `json:"kind"`
+	Says      string  `json:"says"`
+}
+
+// sources checks the "sources" array of a feature, the one source checker
+// of incidents.geojson and strikes.geojson: at least one source, each with
+// a publisher, a kind, one line of what it says, and an http(s) url and a
+// day when given. noun names the feature ("incident", "strike") in the
+// messages; a non-empty needURL makes every source's url required and says
+// why. It returns the sources that passed.
+func (f *featureProblems) sources(list []sourceProperties, k *keeper, noun, needURL string) []Source {
+	if len(list) == 0 {
+		f.add("sources", "is empty: every %s needs at least one source", noun)
+		return nil
+	}
+	sources := k.sourceList(len(list))[:0]
+	for i, s := range list {
+		field := func(name string) string { return fmt.Sprintf("sources[%d].%s", i, name) }
+		before := len(*f.problems)
+		src := Source{Publisher: s.Publisher, URL: s.URL, Kind: term(SourceKinds, s.Kind), Says: s.Says}
+		if strings.TrimSpace(s.Publisher) == "" {
+			f.add(field("publisher"), "is missing: every source needs a publisher")
+		}
+		if s.URL != "" {
+			if err := checkHTTPURL(s.URL); err != nil {
+				f.add(field("url"), "%v", err)
+			}
+		} else if needURL != "" {
+			f.add(field("url"), "is missing: %s", needURL)
+		}
+		if s.Published != nil {
+			d, err := ParseDate(*s.Published)
+			if err != nil {
+				f.add(field("published"), "%v", err)
+			}
+			src.Published = SomeDate(d)
+		}
+		if !slices.Contains(SourceKinds, src.Kind) {
+			f.add(field("kind"), "%q is not one of %s", s.Kind, oneOf(SourceKinds))
+		}
+		if strings.TrimSpace(s.Says) == "" {
+			f.add(field("says"), "is missing: paraphrase in one line what this source states")
+		} else if strings.ContainsAny(s.Says, "\r\n") {
+			f.add(field("says"), "must be one line")
+		}
+		if len(*f.problems) == before {
+			sources = append(sources, src)
+		}
+	}
+	return sources
+}
+
+// status checks a feature's status word (raw, read as got) against its
+// sources: it must be the strongest status they give. The check is made
+// only when every one of the given sources passed, since a dropped source
+// could be the strongest.
+func (f *featureProblems) status(got Status, raw string, sources []Source, given int) {
+	if !slices.Contains(Statuses, got) {
+		f.add("status", "%q is not one of %s", raw, oneOf(Statuses))
+	} else if len(sources) == given && len(sources) > 0 {
+		if want := StrongestStatus(sources); got != want {
+			f.add("status", "is %q but the strongest of its sources makes it %q (official confirms, media and monitor report, claim claims)", got, want)
+		}
+	}
+}
+
+// days checks a feature's date and optional date_end and returns its first
+// and last day (equal for one day).
+func (f *featureProblems) days(date string, dateEnd *string) (first, last Date) {
+	first, err := ParseDate(date)
+	if err != nil {
+		f.add("date", "%v", err)
+	}
+	last = first
+	if dateEnd != nil {
+		end, err := ParseDate(*dateEnd)
+		switch {
+		case err != nil:
+			f.add("date_end", "%v", err)
+		case end < first:
+			f.add("date_end", "%s is before date %s", end, first)
+		default:
+			last = end
+		}
+	}
+	return first, last
+}

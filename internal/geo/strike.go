@@ -107,22 +107,7 @@ func (p *strikeProperties) strike(f *featureProblems, pt orb.Point, incident fun
 		CoordSource: p.CoordSource, InResponseTo: p.InResponseTo, Status: term(Statuses, p.Status),
 		Disputed: p.Disputed, Notes: p.Notes,
 	}
-	date, err := ParseDate(p.Date)
-	if err != nil {
-		f.add("date", "%v", err)
-	}
-	s.Date, s.DateEnd = date, date
-	if p.DateEnd != nil {
-		end, err := ParseDate(*p.DateEnd)
-		switch {
-		case err != nil:
-			f.add("date_end", "%v", err)
-		case end < date:
-			f.add("date_end", "%s is before date %s", end, date)
-		default:
-			s.DateEnd = end
-		}
-	}
+	s.Date, s.DateEnd = f.days(p.Date, p.DateEnd)
 	required := func(field, value, what string) {
 		if strings.TrimSpace(value) == "" {
 			f.add(field, "is missing: %s", what)
@@ -157,19 +142,7 @@ func (p *strikeProperties) strike(f *featureProblems, pt orb.Point, incident fun
 			f.add(fmt.Sprintf("disputed[%d]", i), "%q is not one of %s", d, strings.Join(StrikeDisputableFields, ", "))
 		}
 	}
-	ip := incidentProperties{Sources: p.Sources}
-	s.Sources = ip.sources(f, k)
-	for i, src := range p.Sources {
-		if src.URL == "" {
-			f.add(fmt.Sprintf("sources[%d].url", i), "is missing: a strike is cited by the page that reports it")
-		}
-	}
-	if !slices.Contains(Statuses, s.Status) {
-		f.add("status", "%q is not one of %s", p.Status, oneOf(Statuses))
-	} else if len(s.Sources) == len(p.Sources) && len(s.Sources) > 0 {
-		if want := StrongestStatus(s.Sources); s.Status != want {
-			f.add("status", "is %q but the strongest of its sources makes it %q (official confirms, media and monitor report, claim claims)", s.Status, want)
-		}
-	}
+	s.Sources = f.sources(p.Sources, k, "strike", "a strike is cited by the page that reports it")
+	f.status(s.Status, p.Status, s.Sources, len(p.Sources))
 	return s, len(*f.problems) == before
 }
