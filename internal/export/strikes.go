@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paulmach/orb/geojson"
+
 	"strikemap/internal/geo"
 )
 
@@ -48,12 +50,26 @@ func StrikeFeatureProperties(s *geo.Strike) StrikeProperties {
 
 // Strikes encodes strikes as a GeoJSON FeatureCollection.
 func Strikes(strikes []geo.Strike) ([]byte, error) {
-	fc := newCollection[StrikeProperties](len(strikes))
+	page := make([]*geo.Strike, len(strikes))
 	for i := range strikes {
-		s := &strikes[i]
-		fc.Features = append(fc.Features, feature(s.ID, s.Point, StrikeFeatureProperties(s)))
+		page[i] = &strikes[i]
 	}
-	return Marshal(fc)
+	return Marshal(StrikeCollection(page))
+}
+
+// StrikeCollection returns strikes as a FeatureCollection to which a caller
+// may add members (such as OGC API paging links) before Marshal.
+func StrikeCollection(strikes []*geo.Strike) *geojson.FeatureCollectionOf[StrikeProperties] {
+	fc := newCollection[StrikeProperties](len(strikes))
+	for _, s := range strikes {
+		fc.Features = append(fc.Features, StrikeFeature(s))
+	}
+	return fc
+}
+
+// StrikeFeature returns one strike as a GeoJSON Feature.
+func StrikeFeature(s *geo.Strike) *geojson.FeatureOf[StrikeProperties] {
+	return feature(s.ID, s.Point, StrikeFeatureProperties(s))
 }
 
 // StrikesCSVHeader is the column list of the strikes CSV.

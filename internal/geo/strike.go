@@ -146,3 +146,57 @@ func (p *strikeProperties) strike(f *featureProblems, pt orb.Point, incident fun
 	f.status(s.Status, p.Status, s.Sources, len(p.Sources))
 	return s, len(*f.problems) == before
 }
+
+// MatchStrike reports whether s passes the conditions of f that a strike
+// has: its days overlap [From, To], its status is in Statuses and its point
+// lies in BBox. Weapons and Bases are the incidents' own: they must be
+// empty, or nothing matches.
+func (f *Filter) MatchStrike(s *Strike) bool {
+	switch {
+	case len(f.Weapons) > 0 || len(f.Bases) > 0:
+		return false
+	case f.From != nil && s.DateEnd < *f.From, f.To != nil && s.Date > *f.To:
+		return false
+	case len(f.Statuses) > 0 && !slices.Contains(f.Statuses, s.Status):
+		return false
+	case f.BBox != nil && !InBBox(*f.BBox, s.Point):
+		return false
+	}
+	return true
+}
+
+// SelectStrikes returns the dataset's strikes that match f, in date order.
+// The slice holds pointers into the dataset: read only.
+func (d *Dataset) SelectStrikes(f Filter) []*Strike {
+	var out []*Strike
+	for i := range d.Strikes {
+		if f.MatchStrike(&d.Strikes[i]) {
+			out = append(out, &d.Strikes[i])
+		}
+	}
+	return out
+}
+
+// Strike returns the strike with the given id.
+func (d *Dataset) Strike(id string) (*Strike, bool) {
+	for i := range d.Strikes {
+		if d.Strikes[i].ID == id {
+			return &d.Strikes[i], true
+		}
+	}
+	return nil, false
+}
+
+// StrikeSpan returns the first and last day of the strikes; ok is false
+// when there are none.
+func (d *Dataset) StrikeSpan() (first, last Date, ok bool) {
+	for i, s := range d.Strikes {
+		if i == 0 || s.Date < first {
+			first = s.Date
+		}
+		if i == 0 || s.DateEnd > last {
+			last = s.DateEnd
+		}
+	}
+	return first, last, len(d.Strikes) > 0
+}

@@ -15,8 +15,8 @@ import (
 )
 
 // TestOGRInfoReadsTheOGCAPI checks interoperability the way analysts use it:
-// GDAL's OAPIF driver opens the landing page, lists both collections with
-// their counts, reads every incident through paging with a small page size,
+// GDAL's OAPIF driver opens the landing page, lists the three collections
+// with their counts, reads every incident through paging with a small page size,
 // and sends a spatial filter to the server.
 func TestOGRInfoReadsTheOGCAPI(t *testing.T) {
 	ogrinfo := testenv.Program(t, "STRIKEMAP_GDAL_TESTS", "ogrinfo")
@@ -53,7 +53,7 @@ func TestOGRInfoReadsTheOGCAPI(t *testing.T) {
 		if !strings.Contains(out, "using driver `OAPIF' successful") {
 			t.Fatalf("not opened with OAPIF:\n%s", out)
 		}
-		for _, layer := range []string{"1: bases (title: Bases) (Point)", "2: incidents (title: Incidents) (Point)"} {
+		for _, layer := range []string{"1: bases (title: Bases) (Point)", "2: incidents (title: Incidents) (Point)", "3: strikes (title: Strikes) (Point)"} {
 			if !strings.Contains(out, layer) {
 				t.Errorf("no %q in:\n%s", layer, out)
 			}
@@ -67,11 +67,11 @@ func TestOGRInfoReadsTheOGCAPI(t *testing.T) {
 		for _, m := range counts {
 			got[m[1]] = m[2]
 		}
-		want := map[string]string{"bases": itoa(len(wantIDs("/api/bases.geojson"))), "incidents": itoa(len(wantIDs("/api/incidents.geojson")))}
-		if got["bases"] != want["bases"] || got["incidents"] != want["incidents"] || want["incidents"] == "0" {
+		want := map[string]string{"bases": itoa(len(wantIDs("/api/bases.geojson"))), "incidents": itoa(len(wantIDs("/api/incidents.geojson"))), "strikes": itoa(len(wantIDs("/api/strikes.geojson")))}
+		if got["bases"] != want["bases"] || got["incidents"] != want["incidents"] || got["strikes"] != want["strikes"] || want["incidents"] == "0" || want["strikes"] == "0" {
 			t.Errorf("feature counts %v, want %v:\n%s", got, want, out)
 		}
-		for _, field := range []string{"date: ", "weapon: String", "status: String", "base: String", "name: String", "attacks: Integer"} {
+		for _, field := range []string{"date: ", "weapon: String", "status: String", "base: String", "name: String", "attacks: Integer", "attacker: String", "target: String"} {
 			if !strings.Contains(out, field) {
 				t.Errorf("no field %q", field)
 			}
@@ -105,6 +105,16 @@ func TestOGRInfoReadsTheOGCAPI(t *testing.T) {
 		}
 		if offsets < len(want)/2-1 {
 			t.Errorf("only %d paged item requests:\n%s", offsets, strings.Join(requests, "\n"))
+		}
+	})
+
+	t.Run("strikes paging", func(t *testing.T) {
+		got := featureIDsIn(run("-al", "-oo", "PAGE_SIZE=5", ogc, "strikes"), "strikes")
+		want := wantIDs("/api/strikes.geojson")
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("ogrinfo read strikes %v\nwant %v", got, want)
 		}
 	})
 

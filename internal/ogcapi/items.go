@@ -26,8 +26,14 @@ const (
 	MaxLimit     = 10000
 )
 
-// itemParams are the query parameters of the items request.
-var itemParams = []string{"bbox", "datetime", "limit", "offset", "weapon", "status", "base", "f"}
+// itemParams are the query parameters of each collection's items request:
+// weapon and base are the incidents' own, and also choose which incidents
+// a base's counts cover; a strike has neither.
+var itemParams = map[string][]string{
+	"bases":     {"bbox", "datetime", "limit", "offset", "weapon", "status", "base", "f"},
+	"incidents": {"bbox", "datetime", "limit", "offset", "weapon", "status", "base", "f"},
+	"strikes":   {"bbox", "datetime", "limit", "offset", "status", "f"},
+}
 
 // itemsQuery is a parsed items request.
 type itemsQuery struct {
@@ -162,7 +168,7 @@ func (h *handler) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q, err := request.Query(c.QueryString(), itemParams...)
+	q, err := request.Query(c.QueryString(), itemParams[ci.ID]...)
 	if err != nil {
 		return err
 	}
@@ -176,6 +182,11 @@ func (h *handler) items(c echo.Context) error {
 		return err
 	}
 	p := itemsPage{h: h, c: c, d: d, q: q, format: f, collection: ci, limit: iq.limit, offset: iq.offset}
+	if ci.ID == "strikes" {
+		strikes := d.SelectStrikes(iq.filter)
+		lo, hi := p.bounds(len(strikes))
+		return writeItems(p, export.StrikeCollection(strikes[lo:hi]), len(strikes), hi < len(strikes), strikeRow)
+	}
 	if ci.ID == "bases" {
 		bases := d.SelectBases(iq.filter)
 		lo, hi := p.bounds(len(bases))
@@ -353,6 +364,7 @@ func writeItems[P any](p itemsPage, fc *geojson.FeatureCollectionOf[P], matched 
 var columns = map[string][]string{
 	"bases":     {"Name", "Country", "Kind", "Attacks"},
 	"incidents": {"Date", "Weapon", "Status", "Target"},
+	"strikes":   {"Date", "Target", "Place", "Status"},
 }
 
 func baseRow(f *geojson.FeatureOf[export.BaseProperties]) []string {
@@ -371,6 +383,15 @@ func incidentRow(f *geojson.FeatureOf[export.IncidentProperties]) []string {
 		target = *p.BaseName
 	}
 	return []string{date, p.Weapon.String(), p.Status.String(), target}
+}
+
+func strikeRow(f *geojson.FeatureOf[export.StrikeProperties]) []string {
+	p := f.Properties
+	date := p.Date
+	if p.DateEnd != nil {
+		date += " to " + *p.DateEnd
+	}
+	return []string{date, p.Target, p.Place, p.Status.String()}
 }
 
 // itemHref is the URL of one feature in format f.
@@ -420,6 +441,14 @@ func (h *handler) item(c echo.Context) error {
 		ft := export.BaseFeature(b, d.Summaries(bases, geo.Filter{})[0])
 		feature, view.Title = ft, b.Name
 		view.Properties = baseProperties(ft.Properties)
+	case "strikes":
+		s, ok := d.Strike(id)
+		if !ok {
+			return notFound
+		}
+		ft := export.StrikeFeature(s)
+		feature, view.Title = ft, s.ID
+		view.Properties, view.Sources = strikeProperties(ft.Properties)
 	default:
 		inc, ok := d.Incident(id)
 		if !ok {
@@ -447,6 +476,8 @@ func (h *handler) item(c echo.Context) error {
 	case *geojson.FeatureOf[export.BaseProperties]:
 		ft.ExtraMembers = geojson.Properties{"links": links}
 	case *geojson.FeatureOf[export.IncidentProperties]:
+		ft.ExtraMembers = geojson.Properties{"links": links}
+	case *geojson.FeatureOf[export.StrikeProperties]:
 		ft.ExtraMembers = geojson.Properties{"links": links}
 	}
 	return writeJSON(c, typeGeoJSON, feature)
@@ -492,11 +523,39 @@ func incidentProperties(p export.IncidentProperties) ([]templates.OGCProperty, [
 		{Name: "disputed", Value: strings.Join(p.Disputed, ", ")},
 		{Name: "notes", Value: p.Notes},
 	}
-	sources := make([]templates.OGCSource, len(p.Sources))
-	for i, s := range p.Sources {
-		sources[i] = templates.OGCSource{Publisher: s.Publisher, URL: deref(s.URL), Published: deref(s.Published), Kind: s.Kind.String(), Says: s.Says}
+	return props, ogcSources(p.Sources)
+}
+
+// strikeProperties lists a strike's properties and sources for its HTML
+// page.
+func strikeProperties(p export.StrikeProperties) ([]templates.OGCProperty, []templates.OGCSource) {
+	props := []templates.OGCProperty{
+		{Name: "kind", Value: p.Kind},
+		{Name: "date", Value: p.Date},
+		{Name: "date_end", Value: deref(p.DateEnd)},
+		{Name: "attacker", Value: p.Attacker},
+		{Name: "target", Value: p.Target},
+		{Name: "target_groups", Value: strings.Join(p.TargetGroups, ", ")},
+		{Name: "place", Value: p.Place},
+		{Name: "country", Value: p.Country},
+		{Name: "location_precision", Value: p.LocationPrecision.String()},
+		{Name: "coord_source", Value: p.CoordSource},
+		{Name: "in_response_to", Value: strings.Join(p.InResponseTo, ", ")},
+		{Name: "killed", Value: derefInt(p.Killed)},
+		{Name: "status", Value: p.Status.String()},
+		{Name: "disputed", Value: strings.Join(p.Disputed, ", ")},
+		{Name: "notes", Value: p.Notes},
 	}
-	return props, sources
+	return props, ogcSources(p.Sources)
+}
+
+// ogcSources converts sources for the templates.
+func ogcSources(in []export.SourceObject) []templates.OGCSource {
+	out := make([]templates.OGCSource, len(in))
+	for i, s := range in {
+		out[i] = templates.OGCSource{Publisher: s.Publisher, URL: deref(s.URL), Published: deref(s.Published), Kind: s.Kind.String(), Says: s.Says}
+	}
+	return out
 }
 
 func deref(s *string) string {

@@ -164,12 +164,13 @@ func TestCollections(t *testing.T) {
 	for _, c := range cs.Collections {
 		ids = append(ids, c.ID)
 	}
-	if strings.Join(ids, ",") != "bases,incidents" {
+	if strings.Join(ids, ",") != "bases,incidents,strikes" {
 		t.Fatalf("collections %v", ids)
 	}
 
 	// The extents are the data's: the bbox is checked against the features,
-	// and the fixture's incidents run from 18 to 25 October 2023.
+	// the fixture's incidents run from 18 to 25 October 2023, and its one
+	// strike is of 27 October.
 	for _, tc := range []struct {
 		id       string
 		bbox     []float64
@@ -177,6 +178,7 @@ func TestCollections(t *testing.T) {
 	}{
 		{"bases", nil, nil},
 		{"incidents", nil, []string{"2023-10-18T00:00:00Z", "2023-10-25T23:59:59Z"}},
+		{"strikes", nil, []string{"2023-10-27T00:00:00Z", "2023-10-27T23:59:59Z"}},
 	} {
 		var c collection
 		getJSON(t, s, "/ogc/collections/"+tc.id, "application/json", &c)

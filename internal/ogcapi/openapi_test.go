@@ -145,6 +145,10 @@ func TestResponsesMatchTheAPIDefinition(t *testing.T) {
 		"/ogc/collections/incidents/items?weapon=drones",
 		"/ogc/collections/nope",
 		"/ogc/collections/incidents/items/nope",
+		"/ogc/collections/strikes",
+		"/ogc/collections/strikes/queryables",
+		"/ogc/collections/strikes/items?limit=2&offset=1&status=confirmed&datetime=2023-11-01/..&bbox=38,32,45,37",
+		"/ogc/collections/strikes/items/us-2023-10-27-abu-kamal",
 	} {
 		t.Run(target, func(t *testing.T) {
 			req := httptest.NewRequest(http.MethodGet, "http://example.com"+target, nil)

@@ -28,7 +28,7 @@ const (
 	relQueryables = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 )
 
-// collectionInfo describes one of the two collections.
+// collectionInfo describes one of the collections.
 type collectionInfo struct {
 	ID, Title, Description string
 }
@@ -36,6 +36,7 @@ type collectionInfo struct {
 var collectionInfos = []collectionInfo{
 	{"bases", "Bases", "Military bases that the incidents target, each with the number of attacks on it by weapon and by status, its first and last attack, and its known casualties."},
 	{"incidents", "Incidents", "Drone, rocket and missile attacks on the bases, each dated by local day (date, and date_end for a span), with its weapon, how well attested it is (claimed, reported, confirmed), its target base, casualties and every source."},
+	{"strikes", "Strikes", "Strikes made in response to the attacks (the US strikes in Iraq and Syria), each dated by local day, with who struck, what was struck and the groups that used it, the incidents the sources say it answered, how well attested it is, and every source. Not incidents: the roles are reversed."},
 }
 
 // findCollection returns the collection named id, or a 404.
@@ -45,7 +46,7 @@ func findCollection(id string) (collectionInfo, error) {
 			return ci, nil
 		}
 	}
-	return collectionInfo{}, request.NotFound("there is no collection %s; the collections are bases and incidents", strconv.Quote(request.Truncate(id)))
+	return collectionInfo{}, request.NotFound("there is no collection %s; the collections are bases, incidents and strikes", strconv.Quote(request.Truncate(id)))
 }
 
 // landingPage is the JSON of the landing page.
@@ -144,12 +145,13 @@ type temporalExtent struct {
 }
 
 // collectionExtent is the extent of a collection's data: the bbox of its
-// points in CRS84 and, for incidents, the interval from the start of the
-// first day to the end of the last day in UTC. It is nil when the collection
+// points in CRS84 and, for incidents and strikes, the interval from the
+// start of the first day to the end of the last day in UTC. It is nil when the collection
 // is empty.
 func collectionExtent(d *geo.Dataset, id string) *extent {
 	var points []orb.Point
-	var temporal *temporalExtent
+	var first, last geo.Date
+	dated := false
 	switch id {
 	case "bases":
 		for i := range d.Bases {
@@ -159,11 +161,18 @@ func collectionExtent(d *geo.Dataset, id string) *extent {
 		for i := range d.Incidents {
 			points = append(points, d.Incidents[i].Point)
 		}
-		if first, last, ok := d.Span(); ok {
-			temporal = &temporalExtent{
-				Interval: [][2]string{{first.Time().Format(time.RFC3339), last.AddDays(1).Time().Add(-time.Second).Format(time.RFC3339)}},
-				TRS:      gregorian,
-			}
+		first, last, dated = d.Span()
+	case "strikes":
+		for i := range d.Strikes {
+			points = append(points, d.Strikes[i].Point)
+		}
+		first, last, dated = d.StrikeSpan()
+	}
+	var temporal *temporalExtent
+	if dated {
+		temporal = &temporalExtent{
+			Interval: [][2]string{{first.Time().Format(time.RFC3339), last.AddDays(1).Time().Add(-time.Second).Format(time.RFC3339)}},
+			TRS:      gregorian,
 		}
 	}
 	if len(points) == 0 {
@@ -277,14 +286,22 @@ type queryable struct {
 var queryableNames = map[string][]string{
 	"bases":     {"geometry"},
 	"incidents": {"geometry", "date", "weapon", "status", "base"},
+	"strikes":   {"geometry", "date", "status"},
 }
 
 // queryablesOf returns the queryables of collection id: the properties that
 // the items request's parameters filter on. Base ids come from d.
 func queryablesOf(d *geo.Dataset, id string) map[string]queryable {
 	geometry := queryable{Title: "Location", Description: "The feature's point, [longitude, latitude] in CRS84; filter with bbox.", Format: "geometry-point", Role: "primary-geometry"}
-	if id == "bases" {
+	switch id {
+	case "bases":
 		return map[string]queryable{"geometry": geometry}
+	case "strikes":
+		return map[string]queryable{
+			"geometry": geometry,
+			"date":     {Title: "Date", Description: "The strike's first local day (date_end is its last); filter with datetime, which matches when the days overlap.", Type: "string", Format: "date", Role: "primary-instant"},
+			"status":   {Title: "Status", Description: "How well attested the strike is; filter with status=a,b.", Type: "string", Enum: geo.Words(geo.Statuses)},
+		}
 	}
 	ids := make([]string, len(d.Bases))
 	for i, b := range d.Bases {
