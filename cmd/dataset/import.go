@@ -37,16 +37,19 @@ func (f *importFlags) register(fl *flag.FlagSet) {
 }
 
 func (im *importer) run(args []string) int {
-	if len(args) == 0 || (args[0] != "acled" && args[0] != "csv") {
+	if len(args) == 0 || (args[0] != "acled" && args[0] != "csv" && args[0] != "strikes") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-			fmt.Fprint(im.stdout, "Usage: dataset import acled|csv FILE.csv [flags]\n\nRun \"dataset import acled -h\" or \"dataset import csv -h\" for the flags.\n")
+			fmt.Fprint(im.stdout, "Usage: dataset import acled|csv|strikes FILE.csv [flags]\n\nRun \"dataset import acled -h\", \"dataset import csv -h\" or \"dataset import strikes -h\" for the flags.\n")
 			return exitOK
 		}
-		fmt.Fprint(im.stderr, "dataset import: want a format, acled or csv: dataset import acled|csv FILE.csv [flags]\n")
+		fmt.Fprint(im.stderr, "dataset import: want a format, acled, csv or strikes: dataset import acled|csv|strikes FILE.csv [flags]\n")
 		return exitUsage
 	}
-	if args[0] == "acled" {
+	switch args[0] {
+	case "acled":
 		return im.acled(args[1:])
+	case "strikes":
+		return im.strikes(args[1:])
 	}
 	return im.csv(args[1:])
 }

@@ -4,6 +4,7 @@
 //
 //	go run ./cmd/dataset import acled FILE.csv -into DIR [filters]
 //	go run ./cmd/dataset import csv FILE.csv -map 'lat=Lat,...' -into DIR
+//	go run ./cmd/dataset import strikes strikes.csv -into DIR
 //	go run ./cmd/dataset validate DIR
 //	go run ./cmd/dataset stats DIR
 //	go run ./cmd/dataset synth -n 1000000 -seed 1 DIR
@@ -29,6 +30,7 @@ Manages a strikemap dataset directory (bases.geojson and incidents.geojson).
 Commands:
   import acled FILE.csv [-into DIR] [filters]   merge an ACLED export into DIR
   import csv FILE.csv -map MAPPING [-into DIR]  merge a spreadsheet into DIR
+  import strikes FILE.csv [-into DIR]           merge strikes (the columns of /api/strikes.csv) into DIR
   validate DIR                                  check DIR as the server does
   stats DIR                                     count incidents by base, weapon, status, month
   synth -n N [-seed S] DIR                      write N synthetic incidents, for benchmarks

@@ -141,3 +141,12 @@ func DefuseFormula(s string) string {
 	}
 	return "'" + s
 }
+
+// RestoreFormula undoes DefuseFormula: a cell that is an apostrophe before
+// what DefuseFormula would have defused is read without the apostrophe.
+func RestoreFormula(s string) string {
+	if rest, ok := strings.CutPrefix(s, "'"); ok && rest != "" && DefuseFormula(rest) == s {
+		return rest
+	}
+	return s
+}

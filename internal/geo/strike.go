@@ -1,6 +1,8 @@
 package geo
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -199,4 +201,66 @@ func (d *Dataset) StrikeSpan() (first, last Date, ok bool) {
 		}
 	}
 	return first, last, len(d.Strikes) > 0
+}
+
+// strikeFeature is a feature of strikes.geojson as MarshalStrikes writes it.
+type strikeFeature struct {
+	Type       string           `json:"type"`
+	ID         string           `json:"id"`
+	Geometry   pointOut         `json:"geometry"`
+	Properties strikeProperties `json:"properties"`
+}
+
+// MarshalStrikes encodes strikes as the file strikes.geojson, in the schema
+// Load reads (the same Go type reads and writes it), indented by one space
+// as the shipped file is, one feature a strike in the order given.
+func MarshalStrikes(strikes []Strike) ([]byte, error) {
+	fc := struct {
+		Type     string          `json:"type"`
+		Features []strikeFeature `json:"features"`
+	}{Type: "FeatureCollection", Features: make([]strikeFeature, len(strikes))}
+	for i := range strikes {
+		s := &strikes[i]
+		p := strikeProperties{
+			Date: s.Date.String(), Attacker: s.Attacker, Target: s.Target, TargetGroups: nonNil(s.TargetGroups),
+			Place: s.Place, Country: s.Country, LocationPrecision: s.LocationPrecision.String(),
+			CoordSource: s.CoordSource, InResponseTo: nonNil(s.InResponseTo), Killed: s.Killed.Ptr(),
+			Status: s.Status.String(), Sources: make([]sourceProperties, len(s.Sources)),
+			Disputed: nonNil(s.Disputed), Notes: s.Notes,
+		}
+		if s.DateEnd != s.Date {
+			end := s.DateEnd.String()
+			p.DateEnd = &end
+		}
+		for j, src := range s.Sources {
+			p.Sources[j] = sourceProperties{Publisher: src.Publisher, URL: src.URL, Kind: src.Kind.String(), Says: src.Says}
+			if src.Published.Known() {
+				pub := src.Published.String()
+				p.Sources[j].Published = &pub
+			}
+		}
+		fc.Features[i] = strikeFeature{Type: "Feature", ID: s.ID, Properties: p,
+			Geometry: pointOut{Type: "Point", Coordinates: [2]float64{s.Point.Lon(), s.Point.Lat()}}}
+	}
+	b, err := json.MarshalIndent(fc, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// ParseStrikes checks the contents of a strikes.geojson against d's
+// incidents exactly as Load does, and returns its strikes in date order,
+// or a *ValidationError whose problems name each feature by its index in
+// the file.
+func (d *Dataset) ParseStrikes(raw []byte) ([]Strike, error) {
+	var problems []Problem
+	strikes, err := readStrikes(bytes.NewReader(raw), func(id string) bool { _, ok := d.Incident(id); return ok }, &problems)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", StrikesFile, err)
+	}
+	if len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
+	return strikes, nil
 }
