@@ -1,6 +1,8 @@
 package data_test
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,57 +58,171 @@ func TestShippedData(t *testing.T) {
 // reader can open at least one page for every incident, and every source
 // says what it states.
 func TestEveryIncidentHasASourceWithAURL(t *testing.T) {
-	for _, inc := range load(t).Incidents {
+	for _, p := range sourceWithURLProblems(load(t).Incidents) {
+		t.Error(p)
+	}
+}
+
+// sourceWithURLProblems lists the incidents without a source with a URL,
+// and the sources that do not say what they state.
+func sourceWithURLProblems(incidents []geo.Incident) []string {
+	var out []string
+	for _, inc := range incidents {
 		withURL := 0
 		for i, s := range inc.Sources {
 			if s.URL != "" {
 				withURL++
 			}
 			if strings.TrimSpace(s.Says) == "" {
-				t.Errorf("incident %s: source %d (%s) does not say what it states", inc.ID, i, s.Publisher)
+				out = append(out, fmt.Sprintf("incident %s: source %d (%s) does not say what it states", inc.ID, i, s.Publisher))
 			}
 		}
 		if withURL == 0 {
-			t.Errorf("incident %s: no source with a url", inc.ID)
+			out = append(out, fmt.Sprintf("incident %s: no source with a url", inc.ID))
 		}
 	}
+	return out
 }
 
 // TestStatusIsTheStrongestSource restates docs/data.md's status rule
 // independently of the loader: an official source confirms, media and
 // monitors report, a claim only claims.
 func TestStatusIsTheStrongestSource(t *testing.T) {
+	for _, p := range statusProblems(load(t).Incidents) {
+		t.Error(p)
+	}
+}
+
+// statusProblems lists the incidents whose status is not the one their
+// strongest source gives.
+func statusProblems(incidents []geo.Incident) []string {
 	level := map[string]int{"claim": 0, "media": 1, "monitor": 1, "official": 2}
 	status := []string{"claimed", "reported", "confirmed"}
-	for _, inc := range load(t).Incidents {
+	var out []string
+	for _, inc := range incidents {
 		best := 0
 		for _, s := range inc.Sources {
 			l, ok := level[s.Kind.String()]
 			if !ok {
-				t.Fatalf("incident %s: source kind %q has no level in this test", inc.ID, s.Kind)
+				out = append(out, fmt.Sprintf("incident %s: source kind %q has no level in this test", inc.ID, s.Kind))
 			}
 			best = max(best, l)
 		}
 		if got := inc.Status.String(); got != status[best] {
-			t.Errorf("incident %s: status %s, but its strongest source makes it %s", inc.ID, got, status[best])
+			out = append(out, fmt.Sprintf("incident %s: status %s, but its strongest source makes it %s", inc.ID, got, status[best]))
 		}
 	}
+	return out
 }
 
 // TestOneIncidentPerEvent holds "one incident per event": two incidents on
 // the same site whose days overlap must say, in the notes of at least one
 // of them, why they are distinct, naming the other by id.
 func TestOneIncidentPerEvent(t *testing.T) {
-	incs := load(t).Incidents
-	for i, a := range incs {
-		for _, b := range incs[i+1:] {
-			if a.Base == "" || a.Base != b.Base || a.Date > b.DateEnd || b.Date > a.DateEnd {
+	for _, p := range oneEventProblems(load(t).Incidents) {
+		t.Error(p)
+	}
+}
+
+// oneEventProblems lists the pairs of incidents on one site whose days
+// overlap and neither of whose notes names the other. A site is a base, or,
+// for an incident with no known base, its point.
+func oneEventProblems(incidents []geo.Incident) []string {
+	var out []string
+	for i, a := range incidents {
+		for _, b := range incidents[i+1:] {
+			sameSite := a.Base == b.Base && (a.Base != "" || a.Point == b.Point)
+			if !sameSite || a.Date > b.DateEnd || b.Date > a.DateEnd {
 				continue
 			}
 			if !strings.Contains(a.Notes, b.ID) && !strings.Contains(b.Notes, a.ID) {
-				t.Errorf("incidents %s and %s: same site %s on the same day, and neither's notes say why they are distinct", a.ID, b.ID, a.Base)
+				site := a.Base
+				if site == "" {
+					site = fmt.Sprintf("%v", a.Point)
+				}
+				out = append(out, fmt.Sprintf("incidents %s and %s: same site %s on the same day, and neither's notes say why they are distinct", a.ID, b.ID, site))
 			}
 		}
+	}
+	return out
+}
+
+// TestRulesCatchBrokenFixtures: each rule above, run on a copy of the
+// shipped incidents broken in one place, reports that place and nothing
+// else (a widened span may meet more than one incident); so a rule that passes on the shipped data is known to be able to
+// fail.
+func TestRulesCatchBrokenFixtures(t *testing.T) {
+	shipped := load(t).Incidents
+	// broken returns a deep enough copy of the shipped incidents with
+	// incident i changed by edit.
+	broken := func(i int, edit func(inc *geo.Incident)) []geo.Incident {
+		out := slices.Clone(shipped)
+		out[i].Sources = slices.Clone(out[i].Sources)
+		edit(&out[i])
+		return out
+	}
+	// withKind finds an incident whose sources are all of one kind.
+	withKind := func(kind geo.SourceKind) int {
+		for i, inc := range shipped {
+			if !slices.ContainsFunc(inc.Sources, func(s geo.Source) bool { return s.Kind != kind }) {
+				return i
+			}
+		}
+		t.Fatalf("no shipped incident has only %s sources", kind)
+		return -1
+	}
+	media := withKind(geo.SourceMedia)
+	twin := func(i int, notes string) []geo.Incident {
+		out := slices.Clone(shipped)
+		c := shipped[i]
+		c.ID, c.Notes = shipped[i].ID+"-twin", notes
+		return append(out, c)
+	}
+	// Two reports of one attack on a place with no base: the same point.
+	unbased := shipped[0]
+	unbased.Base, unbased.LocationPrecision = "", geo.PrecisionExact
+	unbasedTwin := unbased
+	unbasedTwin.ID += "-twin"
+	for _, tc := range []struct {
+		name  string
+		rule  func([]geo.Incident) []string
+		fixed []geo.Incident
+		want  string
+	}{
+		{"no url", sourceWithURLProblems, broken(0, func(inc *geo.Incident) {
+			for i := range inc.Sources {
+				inc.Sources[i].URL = ""
+			}
+		}), "incident " + shipped[0].ID + ": no source with a url"},
+		{"source says nothing", sourceWithURLProblems, broken(1, func(inc *geo.Incident) { inc.Sources[0].Says = " " }),
+			"incident " + shipped[1].ID + ": source 0"},
+		{"confirmed by media", statusProblems, broken(media, func(inc *geo.Incident) { inc.Status = geo.StatusConfirmed }),
+			"incident " + shipped[media].ID + ": status confirmed, but its strongest source makes it reported"},
+		{"claimed though reported", statusProblems, broken(media, func(inc *geo.Incident) { inc.Status = geo.StatusClaimed }),
+			"status claimed, but its strongest source makes it reported"},
+		{"one event twice", oneEventProblems, twin(0, ""), "incidents " + shipped[0].ID + " and " + shipped[0].ID + "-twin: same site"},
+		{"one event twice with no base", oneEventProblems, []geo.Incident{unbased, unbasedTwin}, "-twin: same site"},
+		{"a span meets a day", oneEventProblems, broken(0, func(inc *geo.Incident) {
+			// Widen incident 0 over the days of the next one at its base.
+			for _, other := range shipped[1:] {
+				if other.Base == inc.Base && inc.Base != "" && !strings.Contains(inc.Notes, other.ID) && !strings.Contains(other.Notes, inc.ID) {
+					inc.DateEnd = other.Date
+					return
+				}
+			}
+			t.Fatalf("no second incident at %s", inc.Base)
+		}), "incidents " + shipped[0].ID + " and "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tc.rule(tc.fixed)
+			if len(got) == 0 || slices.ContainsFunc(got, func(p string) bool { return !strings.Contains(p, tc.want) }) {
+				t.Errorf("the rule reported %q, want problems each containing %q", got, tc.want)
+			}
+		})
+	}
+	// A note naming the other incident says why they are distinct.
+	if got := oneEventProblems(twin(0, "distinct from "+shipped[0].ID+": a second salvo that night")); len(got) != 0 {
+		t.Errorf("a twin whose notes name the other is still reported: %q", got)
 	}
 }
 
