@@ -64,7 +64,7 @@ func (fr frameLayout) boxes() []box {
 
 // legendRow is one line of the legend: a symbol and what it means.
 type legendRow struct {
-	kind   string // base, symbol, disputed, cluster, density
+	kind   string // base, symbol, disputed, strike, cluster, density
 	weapon geo.Weapon
 	status geo.Status
 	max    int // the density's largest count
@@ -110,6 +110,9 @@ func legendRows(v *View, marks []mark, density []hexBin) []legendRow {
 	}
 	if disputed {
 		rows = append(rows, legendRow{kind: "disputed", text: "Red ring: sources disagree"})
+	}
+	if len(v.Strikes) > 0 {
+		rows = append(rows, legendRow{kind: "strike", text: "US strike in response"})
 	}
 	if v.Density != nil {
 		most := 0
@@ -386,6 +389,8 @@ func (r *Renderer) drawLegend(s surface, fr frameLayout) {
 			drawSymbol(s, cx, cy, 14, row.weapon, row.status, false)
 		case "disputed":
 			s.path([]subpath{{pts: circlePoints(cx, cy, 7, 0, 2*math.Pi, 24), closed: true}}, style{stroke: colDisputed, width: 1.5})
+		case "strike":
+			drawCrosshair(s, cx, cy, 16)
 		case "cluster":
 			s.path([]subpath{{pts: circlePoints(cx, cy, 7, 0, 2*math.Pi, 24), closed: true}}, style{fill: colCluster, fillOpacity: 0.85, stroke: colWhite, width: 1})
 		case "density":

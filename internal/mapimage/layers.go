@@ -14,6 +14,9 @@ import (
 // Layers says which layers a view draws.
 type Layers struct {
 	Bases, Incidents, Rings, Links, Density bool
+	// Strikes are the strikes made in response (the page's layer "US
+	// strikes in response"), off unless asked for, as on the page.
+	Strikes bool
 }
 
 // Index is the cluster index of the incidents a view draws: the one the
@@ -76,12 +79,17 @@ var ErrRings = errors.New("range rings")
 // rings, links (left out past src.MaxMarks) and the density hexagons of
 // the page's density layer. A fitted view is framed first, on the bases,
 // the rings and the incidents, so that clusters and hexagons are those of
-// the zoom the view is drawn at. It says how the incidents are shown.
+// the zoom the view is drawn at. The strikes drawn are those whose days
+// meet the Filter's dates, as the page shows them whatever the other
+// filters. It says how the incidents are shown.
 func (r *Renderer) AddLayers(v *View, src Source, l Layers) (Shown, error) {
 	d := src.Dataset
 	many := len(src.Incidents) > src.MaxMarks
 	if l.Bases {
 		v.Bases = d.SelectBases(geo.Filter{})
+	}
+	if l.Strikes {
+		v.Strikes = d.SelectStrikes(geo.Filter{From: src.Filter.From, To: src.Filter.To})
 	}
 	if l.Incidents && !many {
 		v.Incidents = src.Incidents

@@ -69,7 +69,31 @@ func (r *Renderer) draw(s surface, v *View) {
 	}
 	s.end()
 
+	// The strikes go over the bases, as on the page (its pane "strikes");
+	// an image without them is as it was before they were drawn.
+	if len(v.Strikes) > 0 {
+		s.group("strikes", "", "")
+		for _, st := range v.Strikes {
+			x, y := vp.px(st.Point)
+			s.group("strike", st.ID, fmt.Sprintf("%s US strike in response: %s, %s", st.Date, st.Target, st.Place))
+			drawCrosshair(s, x, y, 20)
+			s.end()
+		}
+		s.end()
+	}
+
 	r.drawFrame(s, v, fr)
+}
+
+// drawCrosshair draws a strike's symbol, the page's: a ring crossed by two
+// lines, in a box of size px, with no fill, so a base beneath shows.
+func drawCrosshair(s surface, x, y, size float64) {
+	st := style{stroke: colStrike, width: 2 * size / 20}
+	s.path([]subpath{{pts: circlePoints(x, y, size*0.3, 0, 2*math.Pi, 32), closed: true}}, st)
+	s.path([]subpath{
+		{pts: []pt{{x, y - size*0.45}, {x, y + size*0.45}}},
+		{pts: []pt{{x - size*0.45, y}, {x + size*0.45, y}}},
+	}, st)
 }
 
 func toPixels(vp viewport, ls []orb.Point) []pt {
@@ -470,6 +494,11 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 		at[i] = pt{x, y}
 		obs.add(centred(x, y, 9.5))
 	}
+	// A strike's crosshair, drawn over the labels, would cover a name.
+	for _, st := range v.Strikes {
+		x, y := vp.px(st.Point)
+		obs.add(centred(x, y, 10))
+	}
 	for _, b := range fr.boxes() {
 		obs.add(b.pad(2))
 	}
@@ -511,8 +540,8 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 }
 
 // nameObstacles are what the basemap's names must not cover: every mark
-// whole (a cluster's disc, not only its count), the bases, their labels
-// and the frame.
+// whole (a cluster's disc, not only its count), the bases, their labels,
+// the strikes and the frame.
 func (r *Renderer) nameObstacles(vp viewport, v *View, marks []mark, fr frameLayout, labels []label) *obstacles {
 	obs := newObstacles(v.Width, v.Height)
 	for _, m := range marks {
@@ -524,6 +553,10 @@ func (r *Renderer) nameObstacles(vp viewport, v *View, marks []mark, fr frameLay
 		if labels[i].ok {
 			obs.add(labels[i].box)
 		}
+	}
+	for _, st := range v.Strikes {
+		x, y := vp.px(st.Point)
+		obs.add(centred(x, y, 10))
 	}
 	for _, b := range fr.boxes() {
 		obs.add(b.pad(2))

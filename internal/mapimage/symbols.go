@@ -24,6 +24,7 @@ const (
 	colText     = "#1b1f24"
 	colMuted    = "#4a5360"
 	colDisputed = "#dc2626"
+	colStrike   = "#111111" // as the page's .strike-symbol (site.css)
 	colCluster  = "#0b57d0"
 	colWhite    = "#ffffff"
 )

@@ -41,6 +41,9 @@ type View struct {
 	Incidents []*geo.Incident
 	Rings     []geo.RangeRing
 	Links     []geo.IncidentLink
+	// Strikes are drawn as the page draws them, a crosshair each, over the
+	// bases.
+	Strikes []*geo.Strike
 
 	// Clusters, when not nil, are drawn instead of Incidents: what the map
 	// page draws past a few thousand incidents, a circle per cluster sized
@@ -186,6 +189,9 @@ func fit(v *View, free box) (orb.Point, float64) {
 	}
 	for _, c := range v.Clusters {
 		add(c.Point)
+	}
+	for _, st := range v.Strikes {
+		add(st.Point)
 	}
 	if v.extent != nil {
 		add(v.extent.Min)

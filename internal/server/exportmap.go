@@ -111,8 +111,7 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 	if q.Has("title") {
 		v.Title = truncateRunes(q.Get("title"), 120)
 	}
-	// "strikes" is the page's layer of US strikes: accepted, so that the
-	// page's view query is valid, but the image does not draw it yet.
+	// "strikes" is the page's layer of US strikes, off unless named.
 	words, err := request.Vocabulary(q, "layers", []request.Word{"bases", "incidents", "rings", "links", "density", "strikes"})
 	if err != nil {
 		return v, f, err
@@ -133,6 +132,8 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 			layers.Links = true
 		case "density":
 			layers.Density = true
+		case "strikes":
+			layers.Strikes = true
 		}
 	}
 	radii, err := parseRadii(q, "radii")
@@ -167,10 +168,26 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 		return v, f, err
 	}
 	v.Caption = caption(d, f, incidents) + shown.Phrase()
+	if layers.Strikes {
+		v.Caption += strikesPhrase(len(v.Strikes))
+	}
 	if want := q.Get("v"); want != "" && want != d.Version {
 		v.Caption += fmt.Sprintf(" · data updated since this map was published (%s)", request.Truncate(want))
 	}
 	return v, f, nil
+}
+
+// strikesPhrase is what a caption adds for n strikes drawn: the page's
+// layer name, so a reader of the image knows the crosshairs are not
+// attacks.
+func strikesPhrase(n int) string {
+	switch n {
+	case 0:
+		return ", no US strikes in response in these dates"
+	case 1:
+		return ", with 1 US strike in response"
+	}
+	return fmt.Sprintf(", with %d US strikes in response", n)
 }
 
 // caption says what a map shows: the date range (the filter's, or the
