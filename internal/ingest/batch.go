@@ -64,25 +64,43 @@ func (b *Batch) Validate(basesJSON []byte) error {
 	if !errors.As(err, &ve) {
 		return err
 	}
-	bad := map[int]bool{}
 	for _, p := range ve.Problems {
-		if p.File != geo.IncidentsFile || p.Index < 0 || p.Index >= len(b.Incidents) {
+		if p.File != geo.IncidentsFile {
 			return fmt.Errorf("the bases do not load: %w", err)
 		}
-		bad[p.Index] = true
-		b.reject(b.Lines[p.Index], p.Field, "%s", p.Reason)
 	}
-	var keep []geo.Incident
-	var lines []int
-	for i, inc := range b.Incidents {
+	var ok bool
+	b.Incidents, b.Lines, ok = dropRejected(b.Incidents, b.Lines, ve.Problems, &b.Rejected, b.File)
+	if !ok {
+		return fmt.Errorf("the bases do not load: %w", err)
+	}
+	return nil
+}
+
+// dropRejected moves each item a problem names (by its index among items)
+// to rejected, with the problem's field and reason at the item's line, and
+// returns the items and lines left, the rejections in line order. ok is
+// false, and nothing is changed, when a problem names no item: the
+// problem is with something else than the rows.
+func dropRejected[T any](items []T, lines []int, problems []geo.Problem, rejected *[]Rejection, file string) (keep []T, keptLines []int, ok bool) {
+	bad := map[int]bool{}
+	for _, p := range problems {
+		if p.Index < 0 || p.Index >= len(items) {
+			return items, lines, false
+		}
+		bad[p.Index] = true
+	}
+	for _, p := range problems {
+		*rejected = append(*rejected, Rejection{File: file, Line: lines[p.Index], Field: p.Field, Reason: p.Reason})
+	}
+	for i, item := range items {
 		if !bad[i] {
-			keep = append(keep, inc)
-			lines = append(lines, b.Lines[i])
+			keep = append(keep, item)
+			keptLines = append(keptLines, lines[i])
 		}
 	}
-	b.Incidents, b.Lines = keep, lines
-	slices.SortStableFunc(b.Rejected, func(x, y Rejection) int { return x.Line - y.Line })
-	return nil
+	slices.SortStableFunc(*rejected, func(x, y Rejection) int { return x.Line - y.Line })
+	return keep, keptLines, true
 }
 
 // table reads a CSV file by header name.

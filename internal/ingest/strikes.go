@@ -194,24 +194,10 @@ func (b *StrikeBatch) Validate(d *geo.Dataset) error {
 	if !errors.As(err, &ve) {
 		return err
 	}
-	bad := map[int]bool{}
-	for _, p := range ve.Problems {
-		if p.Index < 0 || p.Index >= len(b.Strikes) {
-			return err
-		}
-		bad[p.Index] = true
-		b.reject(b.Lines[p.Index], p.Field, "%s", p.Reason)
+	var ok bool
+	if b.Strikes, b.Lines, ok = dropRejected(b.Strikes, b.Lines, ve.Problems, &b.Rejected, b.File); !ok {
+		return err
 	}
-	var keep []geo.Strike
-	var lines []int
-	for i, s := range b.Strikes {
-		if !bad[i] {
-			keep = append(keep, s)
-			lines = append(lines, b.Lines[i])
-		}
-	}
-	b.Strikes, b.Lines = keep, lines
-	slices.SortStableFunc(b.Rejected, func(x, y Rejection) int { return x.Line - y.Line })
 	return nil
 }
 
