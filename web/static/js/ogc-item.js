@@ -16,7 +16,12 @@
   } else {
     fetch('/api/basemap.geojson').then(function (r) { return r.ok ? r.json() : null; }).then(function (fc) {
       if (fc) {
-        L.geoJSON(fc, { interactive: false, style: { color: '#888', weight: 1, fill: false } }).addTo(map).bringToBack();
+        // Its lines and areas only: its places (points) would be drawn as
+        // Leaflet's default pins, hundreds of them, mistaken for features.
+        L.geoJSON(fc, {
+          interactive: false, style: { color: '#888', weight: 1, fill: false },
+          filter: function (f) { return !!f.geometry && !/Point$/.test(f.geometry.type); }
+        }).addTo(map).bringToBack();
       }
     }).catch(function () {});
   }
