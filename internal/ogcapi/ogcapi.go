@@ -1,8 +1,9 @@
-// Package ogcapi serves strikemap's bases and incidents as OGC API – Features
-// Part 1 (Core) under /ogc, so that QGIS, ArcGIS and GDAL read them directly:
-// a landing page, the conformance declaration, an OpenAPI 3.0 definition, the
-// two collections with their items, single features and queryables, each as
-// JSON (GeoJSON for features) and as HTML in the site's layout.
+// Package ogcapi serves strikemap's bases, incidents and strikes as OGC API –
+// Features Part 1 (Core) under /ogc, so that QGIS, ArcGIS and GDAL read them
+// directly: a landing page, the conformance declaration, an OpenAPI 3.0
+// definition, the three collections with their items, single features and
+// queryables, each as JSON (GeoJSON for features) and as HTML in the site's
+// layout.
 //
 // Handlers return errors; internal/server's error handler turns them into
 // responses, using Owns, WantsHTML and NewException from this package.

@@ -377,7 +377,7 @@ func OGCLandingPage(p Page, v OGCLanding) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "</code>.</p><ul class=\"ogc-nav\"><li><a href=\"/ogc/collections?f=html\">Collections</a>: bases and incidents</li><li><a href=\"/ogc/conformance?f=html\">Conformance</a></li><li><a href=\"/ogc/api?f=html\">API definition</a> (<a href=\"/ogc/api?f=json\">OpenAPI 3.0 JSON</a>)</li></ul>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "</code>.</p><ul class=\"ogc-nav\"><li><a href=\"/ogc/collections?f=html\">Collections</a>: bases, incidents and the strikes in response</li><li><a href=\"/ogc/conformance?f=html\">Conformance</a></li><li><a href=\"/ogc/api?f=html\">API definition</a> (<a href=\"/ogc/api?f=json\">OpenAPI 3.0 JSON</a>)</li></ul>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
