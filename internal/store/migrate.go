@@ -88,13 +88,6 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    INTEGER PRIMARY KEY,
-    name       TEXT NOT NULL,
-    applied_at TEXT NOT NULL
-)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
 	for {
 		done, err := s.migrateOne(ctx, ms)
 		if err != nil || done {
@@ -114,6 +107,13 @@ func (s *Store) migrateOne(ctx context.Context, ms []migration) (done bool, err 
 		if _, err = tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7316041)"); err != nil {
 			return false, err
 		}
+	}
+	if _, err = tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)`); err != nil {
+		return false, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	var current sql.NullInt64
 	if err = tx.QueryRowContext(ctx, "SELECT MAX(version) FROM schema_migrations").Scan(&current); err != nil {

@@ -94,3 +94,29 @@ func TestOpenBadURL(t *testing.T) {
 		}
 	}
 }
+
+// Processes starting together on one new database migrate it once.
+func TestOpenConcurrently(t *testing.T) {
+	eachBackend(t, func(t *testing.T, url string) {
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				s, err := Open(context.Background(), url)
+				if err == nil {
+					s.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+		s := open(t, url)
+		var n int
+		if err := s.db.QueryRow("SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil || n != SchemaVersion() {
+			t.Errorf("schema_migrations holds %d rows (%v), want %d", n, err, SchemaVersion())
+		}
+	})
+}
