@@ -114,7 +114,11 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, author, reason string) (
 				res.Updated++
 				err = w.update(ctx, f.name, int64(i), r, prev.body)
 			case prev.position != int64(i):
+				// Only its place changed: the file's bytes change, so
+				// the import makes a version, with no change of a
+				// feature to record.
 				res.Unchanged++
+				changed = true
 				err = w.move(ctx, f.name, r.id, int64(i))
 			default:
 				res.Unchanged++

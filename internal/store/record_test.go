@@ -198,3 +198,35 @@ func TestImportExportSynth(t *testing.T) {
 		}
 	})
 }
+
+// Features only put in another order make a version, and the export keeps
+// the new order.
+func TestImportReordered(t *testing.T) {
+	eachBackend(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		if _, err := s.Import(ctx, data.FS, ImportAuthor, ""); err != nil {
+			t.Fatal(err)
+		}
+		files := shipped(t)
+		d, _ := geo.Load(data.FS)
+		reversed := make([]geo.Incident, len(d.Incidents))
+		for i, inc := range d.Incidents {
+			reversed[len(reversed)-1-i] = inc
+		}
+		orig, _ := geo.MarshalIncidents(d.Incidents)
+		rev, _ := geo.MarshalIncidents(reversed)
+		if bytes.Equal(orig, rev) {
+			t.Fatal("reversing changed nothing")
+		}
+		files[geo.IncidentsFile] = rev
+		res, err := s.Import(ctx, mapFS(files), ImportAuthor, "")
+		if err != nil || res.Version != 2 || res.Added+res.Updated+res.Retracted != 0 {
+			t.Fatalf("reordered import: %+v, %v; want version 2 and no feature changed", res, err)
+		}
+		got, err := s.DatasetFiles(ctx)
+		if err != nil || !bytes.Equal(got[geo.IncidentsFile], rev) {
+			t.Errorf("export after reordering differs at byte %d (%v)", firstDiff(got[geo.IncidentsFile], rev), err)
+		}
+	})
+}
