@@ -8,6 +8,9 @@
 //	go run ./cmd/dataset validate DIR
 //	go run ./cmd/dataset stats DIR
 //	go run ./cmd/dataset synth -n 1000000 -seed 1 DIR
+//	go run ./cmd/dataset db import DIR -db sqlite:record.db
+//	go run ./cmd/dataset db export -db sqlite:record.db DIR
+//	go run ./cmd/dataset user add NAME -role editor -db sqlite:record.db < password.txt
 //
 // docs/import.md explains each step.
 package main
@@ -34,12 +37,15 @@ Commands:
   validate DIR                                  check DIR as the server does
   stats DIR                                     count incidents by base, weapon, status, month
   synth -n N [-seed S] DIR                      write N synthetic incidents, for benchmarks
+  db import DIR -db URL                         load DIR into a database (sqlite:PATH or postgres://...)
+  db export -db URL DIR                         write a database's dataset back into DIR
+  user add|list|disable ... -db URL             manage the accounts of a database
 
 Run "dataset <command> -h" for a command's flags. docs/import.md has the details.
 `
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(runIn(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // Exit statuses.
@@ -49,8 +55,13 @@ const (
 	exitUsage = 2 // the command line is wrong
 )
 
-// run runs the command line args and returns the exit status.
+// run runs the command line args with nothing on stdin.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runIn(args, strings.NewReader(""), stdout, stderr)
+}
+
+// runIn runs the command line args and returns the exit status.
+func runIn(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
@@ -65,6 +76,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runStats(args[1:], stdout, stderr)
 	case "synth":
 		return runSynth(args[1:], stdout, stderr)
+	case "db":
+		return runDB(args[1:], stdout, stderr)
+	case "user":
+		return runUser(args[1:], stdin, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -1,6 +1,6 @@
 // Command web serves strikemap: the map page and the GeoJSON API over the
-// embedded dataset (the campaign of October 2023 - February 2024), or over the GeoJSON files of a directory,
-// which it watches and reloads when they change.
+// embedded dataset (the campaign of October 2023 - February 2024), over the GeoJSON files of a directory,
+// which it watches and reloads when they change, or over the record in a database (-db).
 package main
 
 import (
@@ -26,12 +26,14 @@ import (
 	"strikemap/internal/geo"
 	"strikemap/internal/reload"
 	"strikemap/internal/server"
+	"strikemap/internal/store"
 )
 
 // Config is everything the command reads from flags and the environment.
 type Config struct {
 	Addr            string
 	DataDir         string
+	DB              string // database URL (sqlite:PATH or postgres://...); "" serves files
 	Tiles           string
 	TilesAttrib     string
 	EmbedAncestors  string
@@ -134,6 +136,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	ss := settings{fl: fl, getenv: getenv}
 	addr := ss.add("addr", ":8080", "listen `address`")
 	dataDir := ss.add("data", "", "`directory` holding bases.geojson and incidents.geojson, reloaded when they change; empty serves the embedded dataset")
+	db := ss.add("db", "", "database `URL` holding the record: sqlite:PATH or postgres://USER@HOST:PORT/DB, created and migrated on first start (docs/editing.md); empty serves files")
 	tiles := ss.add("tiles", defaultTiles, "raster tile `URL` template for the map, or \"off\" for the offline basemap only")
 	tilesAttrib := ss.add("tiles-attribution", defaultTilesAttrib, "attribution shown with the tiles, as `HTML`")
 	ancestors := ss.add("embed-frame-ancestors", "*", "CSP `frame-ancestors` of /embed: who may put the map in an iframe, e.g. \"https://news.example 'self'\"")
@@ -157,6 +160,10 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		return cfg, fmt.Errorf("unexpected argument %q: strikemap takes only flags (see -h)", fl.Arg(0))
 	}
 	cfg.Addr, cfg.DataDir, cfg.Tiles, cfg.TilesAttrib = addr.value, dataDir.value, tiles.value, tilesAttrib.value
+	cfg.DB = db.value
+	if cfg.DB != "" && cfg.DataDir != "" {
+		return cfg, db.bad("-db and -data both name the data to serve: give one (load a directory into the database with `dataset db import DIR -db URL`)")
+	}
 	cfg.EmbedAncestors, cfg.LogFormat, cfg.BaseURL = ancestors.value, logFormat.value, baseURL.value
 	d, err := time.ParseDuration(timeout.value)
 	if err != nil || d <= 0 {
@@ -249,6 +256,24 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		fsys, source = os.DirFS(cfg.DataDir), cfg.DataDir
 	}
 	loadStart := time.Now()
+	if cfg.DB != "" {
+		st, err := store.Open(ctx, cfg.DB)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		empty, err := st.Empty(ctx)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", st, err)
+		}
+		if empty {
+			logger.Warn("the database holds no dataset yet: serving an empty map; load one with `go run ./cmd/dataset db import DIR -db URL` (DIR such as data) and restart", "db", st.String())
+		}
+		if fsys, err = st.FS(ctx); err != nil {
+			return fmt.Errorf("read %s: %w", st, err)
+		}
+		source = "database " + st.String()
+	}
 	d, err := geo.Load(fsys)
 	if err != nil {
 		return fmt.Errorf("load %s: %w", source, err)

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"strikemap/internal/store"
+)
+
+func runWithInput(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = runIn(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// dataset db import data/ then db export: the files are the shipped ones,
+// byte for byte, replacing what the directory held.
+func TestDBImportExportRoundTrip(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "record.db")
+	code, out, errOut := runCmd(t, "db", "import", "../../data", "-db", db, "-reason", "the shipped dataset")
+	if code != exitOK || !strings.Contains(out, "dataset version 1") {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = runCmd(t, "db", "import", "-db", db, "../../data")
+	if code != exitOK || !strings.Contains(out, "no new version") {
+		t.Errorf("importing again: exit %d: %s", code, out)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "official-counts.json"), []byte("stale"), 0o644)
+	code, out, errOut = runCmd(t, "db", "export", "-db", db, dir)
+	if code != exitOK {
+		t.Fatalf("export: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, name := range store.Files {
+		want, _ := os.ReadFile(filepath.Join("../../data", name))
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: exported file differs from data/%s (%v)", name, name, err)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != len(store.Files) {
+		t.Errorf("export wrote %d entries, want %d (no temporary files left)", len(entries), len(store.Files))
+	}
+}
+
+func TestDBImportRefusesInvalidDataset(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "record.db")
+	dir := datasetDir(t)
+	inc := filepath.Join(dir, "incidents.geojson")
+	b, _ := os.ReadFile(inc)
+	os.WriteFile(inc, bytes.Replace(b, []byte(`"status": "confirmed"`), []byte(`"status": "rumoured"`), 1), 0o644)
+	code, _, errOut := runCmd(t, "db", "import", dir, "-db", db)
+	if code != exitFail || !strings.Contains(errOut, "nothing was imported") || !strings.Contains(errOut, "rumoured") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	code, _, errOut = runCmd(t, "db", "export", "-db", db, t.TempDir())
+	if code != exitFail || !strings.Contains(errOut, "holds no dataset yet") {
+		t.Errorf("export of the still empty database: exit %d: %s", code, errOut)
+	}
+}
+
+func TestDBNeedsURL(t *testing.T) {
+	t.Setenv("STRIKEMAP_DB", "")
+	code, _, errOut := runCmd(t, "db", "import", "../../data")
+	if code != exitUsage || !strings.Contains(errOut, "-db is required") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	code, _, errOut = runCmd(t, "db", "import", "../../data", "-db", "mysql://x")
+	if code != exitFail || !strings.Contains(errOut, "want sqlite:PATH or postgres://") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestUserCommands(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "record.db")
+	for _, tc := range []struct{ password, want string }{
+		{"", "the password is empty"},
+		{"\n", "the password is empty"},
+		{"short pw\n", "want at least 12"},
+		{"aaaaaaaaaaaaaaaa\n", "too few characters"},
+		{"my name is alice!\n", "contains the user name"},
+	} {
+		code, _, errOut := runWithInput(t, tc.password, "user", "add", "alice", "-role", "editor", "-db", db)
+		if code != exitFail || !strings.Contains(errOut, tc.want) {
+			t.Errorf("password %q: exit %d: %s, want %q", tc.password, code, errOut, tc.want)
+		}
+	}
+	code, _, errOut := runWithInput(t, "correct horse battery\n", "user", "add", "alice", "-role", "chief", "-db", db)
+	if code != exitUsage || !strings.Contains(errOut, "want contributor, editor or admin") {
+		t.Errorf("a bad role: exit %d: %s", code, errOut)
+	}
+	code, out, errOut := runWithInput(t, "correct horse battery\n", "user", "add", "alice", "-role", "editor", "-db", db)
+	if code != exitOK || out != "added alice (editor)\n" {
+		t.Fatalf("add: exit %d: %s%s", code, out, errOut)
+	}
+	code, _, errOut = runWithInput(t, "correct horse battery\n", "user", "add", "alice", "-role", "admin", "-db", db)
+	if code != exitFail || !strings.Contains(errOut, "exists") {
+		t.Errorf("adding alice twice: exit %d: %s", code, errOut)
+	}
+	runWithInput(t, "another good passphrase\r\n", "user", "add", "bob", "-role", "contributor", "-db", db)
+	if code, _, errOut = runCmd(t, "user", "disable", "bob", "-db", db); code != exitOK {
+		t.Errorf("disable: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut = runCmd(t, "user", "disable", "carol", "-db", db); code != exitFail || !strings.Contains(errOut, "no user") {
+		t.Errorf("disable an unknown user: exit %d: %s", code, errOut)
+	}
+	code, out, _ = runCmd(t, "user", "list", "-db", db)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitOK || len(lines) != 3 || !strings.HasPrefix(lines[1], "alice") || !strings.HasSuffix(lines[1], "active") ||
+		!strings.HasPrefix(lines[2], "bob") || !strings.Contains(lines[2], "contributor") || !strings.HasSuffix(lines[2], "disabled") {
+		t.Errorf("list: exit %d:\n%s", code, out)
+	}
+}

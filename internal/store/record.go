@@ -1,0 +1,425 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"testing/fstest"
+
+	"strikemap/internal/geo"
+)
+
+// Files are the dataset files the record holds, in the order they are
+// imported and exported.
+var Files = []string{geo.BasesFile, geo.IncidentsFile, geo.OfficialCountsFile, geo.StrikesFile}
+
+// ImportAuthor is the author of revisions made by dataset db import.
+const ImportAuthor = "import"
+
+// ImportResult says what an import changed.
+type ImportResult struct {
+	Added, Updated, Retracted, Unchanged int
+	Revision                             int64 // 0 when nothing changed
+	Version                              int64 // the dataset version the import made; 0 when nothing changed
+	Digest                               string
+}
+
+// feature is one row of a file.
+type feature struct {
+	id                  string
+	body                []byte
+	date, dateEnd, base sql.NullString
+}
+
+// Import replaces the record with the dataset in fsys, all or nothing: the
+// dataset is validated by geo.Load first, then every feature added,
+// changed or gone is written in one transaction as one approved revision
+// by author (ImportAuthor for dataset db import), with its before and
+// after, and a new dataset version. Importing what the record already
+// holds changes nothing and makes no version.
+func (s *Store) Import(ctx context.Context, fsys fs.FS, author, reason string) (res ImportResult, err error) {
+	d, err := geo.Load(fsys)
+	if err != nil {
+		return res, err
+	}
+	res.Digest = d.Version
+	type fileRows struct {
+		name   string
+		split  *splitFile
+		rows   []feature
+		layout []byte
+	}
+	var files []fileRows
+	for _, name := range Files {
+		raw, err := fs.ReadFile(fsys, name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return res, err
+		}
+		sf, err := split(name, raw)
+		if err != nil {
+			return res, err
+		}
+		rows, err := featureRows(name, sf.elements)
+		if err != nil {
+			return res, err
+		}
+		files = append(files, fileRows{name: name, split: sf, rows: rows})
+	}
+
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return res, err
+	}
+	defer rollback(tx, &err)
+	if err = s.lockRecord(ctx, tx); err != nil {
+		return res, err
+	}
+	now := timestamp(s.now())
+	if reason == "" {
+		reason = "imported a dataset directory"
+	}
+	if err = tx.QueryRowContext(ctx, s.q("INSERT INTO revisions (author, created_at, reason, state) VALUES (?, ?, ?, 'approved') RETURNING id"),
+		author, now, reason).Scan(&res.Revision); err != nil {
+		return res, fmt.Errorf("record the revision: %w", err)
+	}
+	w := newBatchWriter(s, tx, res.Revision)
+	changed := false
+	seen := map[string]bool{}
+	for _, f := range files {
+		seen[f.name] = true
+		fileChanged, err := w.putFile(ctx, f.name, f.split)
+		if err != nil {
+			return res, err
+		}
+		changed = changed || fileChanged
+		old, err := s.currentBodies(ctx, tx, f.name)
+		if err != nil {
+			return res, err
+		}
+		for i, r := range f.rows {
+			prev, ok := old[r.id]
+			delete(old, r.id)
+			switch {
+			case !ok:
+				res.Added++
+				err = w.insert(ctx, f.name, int64(i), r, nil)
+			case !bytes.Equal(prev.body, r.body):
+				res.Updated++
+				err = w.update(ctx, f.name, int64(i), r, prev.body)
+			case prev.position != int64(i):
+				// Only its place changed: the file's bytes change, so
+				// the import makes a version, with no change of a
+				// feature to record.
+				res.Unchanged++
+				changed = true
+				err = w.move(ctx, f.name, r.id, int64(i))
+			default:
+				res.Unchanged++
+			}
+			if err != nil {
+				return res, err
+			}
+		}
+		for id, prev := range old {
+			res.Retracted++
+			if err = w.retract(ctx, f.name, id, prev.body); err != nil {
+				return res, err
+			}
+		}
+	}
+	// A file the directory no longer has: every row of it is retracted.
+	rows, err := tx.QueryContext(ctx, "SELECT name FROM files")
+	if err != nil {
+		return res, err
+	}
+	var gone []string
+	for rows.Next() {
+		var name string
+		if err = rows.Scan(&name); err != nil {
+			rows.Close()
+			return res, err
+		}
+		if !seen[name] {
+			gone = append(gone, name)
+		}
+	}
+	rows.Close()
+	for _, name := range gone {
+		old, err := s.currentBodies(ctx, tx, name)
+		if err != nil {
+			return res, err
+		}
+		for id, prev := range old {
+			res.Retracted++
+			if err = w.retract(ctx, name, id, prev.body); err != nil {
+				return res, err
+			}
+		}
+		if err = w.dropFile(ctx, name); err != nil {
+			return res, err
+		}
+		changed = true
+	}
+	if err = w.flush(ctx); err != nil {
+		return res, err
+	}
+	if res.Added+res.Updated+res.Retracted == 0 && !changed {
+		err = tx.Rollback()
+		return ImportResult{Unchanged: res.Unchanged, Digest: res.Digest}, err
+	}
+	if err = tx.QueryRowContext(ctx, s.q("INSERT INTO versions (number, revision_id, created_at, digest) SELECT COALESCE(MAX(number), 0) + 1, ?, ?, ? FROM versions RETURNING number"),
+		res.Revision, now, res.Digest).Scan(&res.Version); err != nil {
+		return res, fmt.Errorf("record the version: %w", err)
+	}
+	if err = tx.Commit(); err != nil {
+		return res, fmt.Errorf("commit the import: %w", err)
+	}
+	return res, nil
+}
+
+// featureRows reads the id and the indexed columns of each element. An
+// element without an id (an official count) is keyed by its place.
+func featureRows(file string, elems [][]byte) ([]feature, error) {
+	rows := make([]feature, len(elems))
+	seen := make(map[string]int, len(elems))
+	for i, e := range elems {
+		var f struct {
+			ID         any `json:"id"`
+			Properties struct {
+				Date    *string `json:"date"`
+				DateEnd *string `json:"date_end"`
+				Base    *string `json:"base"`
+			} `json:"properties"`
+			Date *string `json:"date"` // an official count's
+		}
+		if err := json.Unmarshal(e, &f); err != nil {
+			return nil, fmt.Errorf("%s: element %d: %w", file, i, err)
+		}
+		r := feature{body: e}
+		switch id := f.ID.(type) {
+		case string:
+			r.id = id
+		case float64:
+			r.id = string(bytes.TrimSpace(mustID(e)))
+		case nil:
+			r.id = fmt.Sprintf("#%d", i+1)
+		}
+		if j, dup := seen[r.id]; dup {
+			return nil, fmt.Errorf("%s: elements %d and %d have the same id %q: the record keys features by id", file, j, i, r.id)
+		}
+		seen[r.id] = i
+		r.date = nullString(f.Properties.Date)
+		if f.Date != nil {
+			r.date = nullString(f.Date)
+		}
+		r.dateEnd, r.base = nullString(f.Properties.DateEnd), nullString(f.Properties.Base)
+		rows[i] = r
+	}
+	return rows, nil
+}
+
+// mustID returns the raw JSON of an element's id.
+func mustID(e []byte) []byte {
+	var f struct {
+		ID json.RawMessage `json:"id"`
+	}
+	json.Unmarshal(e, &f)
+	return f.ID
+}
+
+func nullString(s *string) sql.NullString {
+	if s == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: *s, Valid: true}
+}
+
+type current struct {
+	body     []byte
+	position int64
+}
+
+// currentBodies returns the file's rows by id.
+func (s *Store) currentBodies(ctx context.Context, tx *sql.Tx, file string) (map[string]current, error) {
+	rows, err := tx.QueryContext(ctx, s.q("SELECT id, body, position FROM features WHERE file = ?"), file)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]current{}
+	for rows.Next() {
+		var id string
+		var c current
+		var body string
+		if err := rows.Scan(&id, &body, &c.position); err != nil {
+			return nil, err
+		}
+		c.body = []byte(body)
+		out[id] = c
+	}
+	return out, rows.Err()
+}
+
+// Empty says whether the record holds no dataset yet.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM files").Scan(&n)
+	return n == 0, err
+}
+
+// DatasetFiles returns the record as the files of a dataset directory,
+// laid out as they were imported, read in one transaction so that they
+// are of one version. An empty record gives no files.
+func (s *Store) DatasetFiles(ctx context.Context) (map[string][]byte, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == Postgres, Isolation: s.readIsolation()})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	type fileRow struct {
+		name, head, tail string
+		layout           fileLayout
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT name, head, tail, layout, indent, final_newline, verbatim FROM files")
+	if err != nil {
+		return nil, err
+	}
+	var files []fileRow
+	for rows.Next() {
+		var f fileRow
+		var verbatim sql.NullString
+		var finalNL int
+		if err := rows.Scan(&f.name, &f.head, &f.tail, &f.layout.Layout, &f.layout.Indent, &finalNL, &verbatim); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		f.layout.FinalNewline, f.layout.Verbatim = finalNL != 0, verbatim.String
+		files = append(files, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		rows, err := tx.QueryContext(ctx, s.q("SELECT body FROM features WHERE file = ? ORDER BY position"), f.name)
+		if err != nil {
+			return nil, err
+		}
+		var elems [][]byte
+		for rows.Next() {
+			var body []byte
+			if err := rows.Scan(&body); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			elems = append(elems, body)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read %s: %w", f.name, err)
+		}
+		b, err := f.layout.write(f.head, f.tail, elems, nil)
+		if err != nil {
+			return nil, fmt.Errorf("write %s: %w", f.name, err)
+		}
+		out[f.name] = b
+	}
+	return out, nil
+}
+
+// readIsolation is the isolation that makes a read of several tables one
+// snapshot: PostgreSQL's repeatable read; SQLite's transactions always are.
+func (s *Store) readIsolation() sql.IsolationLevel {
+	if s.dialect == Postgres {
+		return sql.LevelRepeatableRead
+	}
+	return sql.LevelDefault
+}
+
+// FS returns the record as a file system geo.Load reads; an empty record
+// gives an empty dataset (no bases, no incidents).
+func (s *Store) FS(ctx context.Context) (fs.FS, error) {
+	files, err := s.DatasetFiles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := fstest.MapFS{}
+	for name, b := range files {
+		m[name] = &fstest.MapFile{Data: b, Mode: 0o444}
+	}
+	for _, name := range []string{geo.BasesFile, geo.IncidentsFile} {
+		if _, ok := m[name]; !ok {
+			m[name] = &fstest.MapFile{Data: []byte(`{"type":"FeatureCollection","features":[]}`), Mode: 0o444}
+		}
+	}
+	return m, nil
+}
+
+// Version is a dataset version: what an approved revision made.
+type Version struct {
+	Number     int64
+	RevisionID int64
+	CreatedAt  string
+	Author     string
+	Reason     string
+	Digest     string // the geo.Dataset's Version of the record at this version
+}
+
+// Versions lists the dataset versions, oldest first.
+func (s *Store) Versions(ctx context.Context) ([]Version, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT v.number, v.revision_id, v.created_at, r.author, r.reason, v.digest
+FROM versions v JOIN revisions r ON r.id = v.revision_id ORDER BY v.number`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		var v Version
+		if err := rows.Scan(&v.Number, &v.RevisionID, &v.CreatedAt, &v.Author, &v.Reason, &v.Digest); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Change is the before and after of one feature in a revision; Before is
+// nil when the revision added it, After nil when it retracted it.
+type Change struct {
+	File, FeatureID string
+	Before, After   []byte
+}
+
+// Changes lists what a revision changed.
+func (s *Store) Changes(ctx context.Context, revision int64) ([]Change, error) {
+	rows, err := s.db.QueryContext(ctx, s.q("SELECT file, feature_id, before, after FROM changes WHERE revision_id = ? ORDER BY file, feature_id"), revision)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		var before, after sql.NullString
+		if err := rows.Scan(&c.File, &c.FeatureID, &before, &after); err != nil {
+			return nil, err
+		}
+		if before.Valid {
+			c.Before = []byte(before.String)
+		}
+		if after.Valid {
+			c.After = []byte(after.String)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
