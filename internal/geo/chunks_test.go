@@ -67,9 +67,7 @@ func TestChunkedLoad(t *testing.T) {
 	}
 	for name, doc := range layouts(t, perLine.Bytes()) {
 		for _, size := range []int{64, 999, 4096, 100_000} {
-			restore := geo.SetChunkSize(size)
-			got, err := geo.Parse(basesJSON, doc)
-			restore()
+			got, err := geo.ParseInChunks(basesJSON, doc, size)
 			if err != nil {
 				t.Fatalf("%s in chunks of %d: %v", name, size, err)
 			}
@@ -111,9 +109,7 @@ func TestChunkedProblems(t *testing.T) {
 		}
 		for name, doc := range docs {
 			for _, size := range []int{16, 50, 333} {
-				restore := geo.SetChunkSize(size)
-				_, err := geo.Parse(basesJSON, doc)
-				restore()
+				_, err := geo.ParseInChunks(basesJSON, doc, size)
 				var got *geo.ValidationError
 				if !errors.As(err, &got) {
 					t.Fatalf("%s, %s in chunks of %d: %v", dir, name, size, err)
@@ -145,9 +141,7 @@ func TestLoadFeatureAcrossChunks(t *testing.T) {
 		t.Fatal("the notes were not read")
 	}
 	for _, size := range []int{7, 8, 9, 64, 65} {
-		restore := geo.SetChunkSize(size)
-		got, err := geo.Parse(basesJSON, doc)
-		restore()
+		got, err := geo.ParseInChunks(basesJSON, doc, size)
 		if err != nil || !reflect.DeepEqual(got.Incidents, want.Incidents) {
 			t.Fatalf("chunks of %d: %v", size, err)
 		}
@@ -177,9 +171,7 @@ func FuzzChunkedParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, incidentsJSON []byte, size uint8) {
 		whole, wholeErr := geo.Parse(basesJSON, incidentsJSON)
-		restore := geo.SetChunkSize(int(size%64) + 2)
-		cut, cutErr := geo.Parse(basesJSON, incidentsJSON)
-		restore()
+		cut, cutErr := geo.ParseInChunks(basesJSON, incidentsJSON, int(size%64)+2)
 		if (wholeErr == nil) != (cutErr == nil) {
 			t.Fatalf("in one chunk: %v; in chunks of %d bytes: %v", wholeErr, int(size%64)+2, cutErr)
 		}

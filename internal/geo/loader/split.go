@@ -1,9 +1,10 @@
-package geo
+package loader
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -41,6 +42,8 @@ type scanner struct {
 	// scan ends, since the scan itself follows only brackets and strings
 	// there.
 	frame []byte
+	// scribble overwrites partial once its feature is decoded (Options.Scribble).
+	scribble bool
 }
 
 // What was last read at depth 2 inside the features array.
@@ -96,6 +99,9 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 		}
 		s.partial = append(s.partial, buf[:end]...)
 		emit(s.partial)
+		if s.scribble {
+			Options{Scribble: true}.scribble(s.partial)
+		}
 		s.partial = s.partial[:0]
 		i = end
 	}
@@ -235,7 +241,7 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 // finish checks the state at the end of the file.
 func (s *scanner) finish() error {
 	if !s.done {
-		return errUnexpectedEnd
+		return ErrUnexpectedEnd
 	}
 	d := jsontext.NewDecoder(bytes.NewReader(s.frame), jsontext.AllowDuplicateNames(true))
 	if _, err := d.ReadValue(); err != nil {
@@ -244,7 +250,65 @@ func (s *scanner) finish() error {
 	return nil
 }
 
-var errUnexpectedEnd = errors.New("it ends before the collection closes")
+// ErrUnexpectedEnd is the structural error of a file that ends before its
+// collection closes (Collection.Err).
+var ErrUnexpectedEnd = errors.New("it ends before the collection closes")
+
+// Collection is what a scan learnt of a file as a whole.
+type Collection struct {
+	// Err is what is wrong with the file's structure, if anything: it is
+	// not JSON, or not shaped as a FeatureCollection (ErrUnexpectedEnd when
+	// it ends too soon). The features before it were decoded.
+	Err error
+	// Started is whether the collection's '{' was found (false: the file
+	// is empty, or white space).
+	Started bool
+	// Type is the collection's "type" member.
+	Type string
+	// HasFeatures is whether it has a "features" array.
+	HasFeatures bool
+}
+
+// collection says what s learnt, once the scan has ended with failed.
+func (s *scanner) collection(failed error) Collection {
+	if failed == nil {
+		failed = s.finish()
+	}
+	return Collection{Err: failed, Started: s.started, Type: string(s.typ), HasFeatures: s.sawFeature}
+}
+
+// ForEachFeature calls fn, in order, with the raw JSON of each element of
+// a small file's "features" array, on this goroutine; raw is used again
+// once fn returns. It returns what it learnt of the collection, and an
+// error only when r fails (a *ReadError).
+func ForEachFeature(r io.Reader, fn func(i int, raw []byte)) (Collection, error) {
+	i := 0
+	var s scanner
+	buf := make([]byte, 64<<10)
+	var failed error
+	for failed == nil {
+		n, err := r.Read(buf)
+		if n > 0 {
+			failed = s.scan(buf[:n], func(raw []byte) {
+				fn(i, raw)
+				i++
+			})
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Collection{}, &ReadError{err}
+		}
+	}
+	return s.collection(failed), nil
+}
+
+// ReadError marks an error from the reader, as opposed to the JSON's shape.
+type ReadError struct{ Err error }
+
+func (e *ReadError) Error() string { return e.Err.Error() }
+func (e *ReadError) Unwrap() error { return e.Err }
 
 const bom = "\uFEFF" // in UTF-8
 
