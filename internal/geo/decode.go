@@ -32,12 +32,56 @@ func hashReader(r io.Reader, h hash.Hash) io.Reader { return io.TeeReader(r, h) 
 // a small file's "features" array, on this goroutine. Problems with the file
 // as a whole are added to problems; an I/O error is returned.
 func forEachFeature(file string, r io.Reader, problems *[]Problem, fn func(i int, raw []byte)) error {
-	c, err := loader.ForEachFeature(r, fn)
+	c, err := loader.ForEachFeature(r, func(i int, raw []byte, at int64) {
+		before := len(*problems)
+		fn(i, raw)
+		placeInFile((*problems)[before:], at)
+	})
 	if err != nil {
 		return err
 	}
 	addFileProblem(file, c, problems)
 	return nil
+}
+
+// placeInFile turns the offsets of syntax errors in a feature (set by
+// decodeFeature) into offsets in the file, where the feature is at at.
+func placeInFile(problems []Problem, at int64) {
+	for i := range problems {
+		if problems[i].at > 0 {
+			problems[i].at += at
+		}
+	}
+}
+
+// placeProblems gives the syntax errors among problems their line and
+// column, reading each file they are in again with open (the loader counts
+// no lines, so that a valid file costs nothing).
+func placeProblems(problems []Problem, open func(name string) (io.ReadCloser, error)) {
+	byFile := map[string][]int{}
+	for i, p := range problems {
+		if p.at > 0 {
+			byFile[p.File] = append(byFile[p.File], i)
+		}
+	}
+	for file, which := range byFile {
+		r, err := open(file)
+		if err != nil {
+			continue
+		}
+		offsets := make([]int64, len(which))
+		for k, i := range which {
+			offsets[k] = problems[i].at - 1
+		}
+		places, err := loader.LineCols(r, offsets)
+		r.Close()
+		if err != nil {
+			continue
+		}
+		for k, i := range which {
+			problems[i].Line, problems[i].Col = places[k].Line, places[k].Col
+		}
+	}
 }
 
 // addFileProblem adds what is wrong with a file as a whole, if anything,
@@ -53,6 +97,10 @@ func addFileProblem(file string, c loader.Collection, problems *[]Problem) {
 		fileProblem("is not valid JSON: it ends before the collection closes")
 	case c.Err != nil:
 		fileProblem("is not a GeoJSON FeatureCollection: %v", c.Err)
+		var oe *loader.OffsetError
+		if errors.As(c.Err, &oe) {
+			(*problems)[len(*problems)-1].at = oe.Offset + 1
+		}
 	case c.Type != "FeatureCollection":
 		fileProblem("has type %q, want a GeoJSON FeatureCollection", truncate(c.Type))
 	case !c.HasFeatures:
@@ -85,6 +133,12 @@ func (f *featureProblems) decodeFeature(raw []byte, props any) (orb.Point, bool)
 	if err := json.Unmarshal(raw, &w, decodeOptions); err != nil {
 		f.readID(raw)
 		f.add(jsonErrorField(err), "%s", jsonErrorReason(err))
+		var syn *jsontext.SyntacticError
+		if errors.As(err, &syn) {
+			// Where in raw: forEachFeature and the incident decoder
+			// make it where in the file (placeInFile).
+			(*f.problems)[len(*f.problems)-1].at = syn.ByteOffset + 1
+		}
 		return orb.Point{}, false
 	}
 	f.setID(w.ID)

@@ -1,17 +1,13 @@
 package geo
 
-import (
-	"bytes"
-
-	"strikemap/internal/geo/loader"
-)
+import "strikemap/internal/geo/loader"
 
 // ParseInChunks is Parse with the incidents file cut into chunks of size
 // bytes, for tests of the parallel scan; every buffer the loader reuses is
 // overwritten first (loader.Options.Scribble), so an incident that kept a
 // string pointing into one is found changed.
 func ParseInChunks(basesJSON, incidentsJSON []byte, size int) (*Dataset, error) {
-	return read(bytes.NewReader(basesJSON), bytes.NewReader(incidentsJSON), int64(len(incidentsJSON)), loader.Options{ChunkSize: size, Scribble: true})
+	return parse(basesJSON, incidentsJSON, loader.Options{ChunkSize: size, Scribble: true})
 }
 
 // ByID exposes the id order, for tests.

@@ -112,7 +112,7 @@ func fixtureFeatures(t testing.TB) [][]byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _ = loader.ForEachFeature(bytes.NewReader(b), func(_ int, raw []byte) { out = append(out, append([]byte(nil), raw...)) })
+		_, _ = loader.ForEachFeature(bytes.NewReader(b), func(_ int, raw []byte, _ int64) { out = append(out, append([]byte(nil), raw...)) })
 	}
 	return out
 }

@@ -54,8 +54,10 @@ func (d *incidentDecoder) Take(rest []byte, index int, out *run) int {
 }
 
 // Feature decodes one raw feature, the fast way when it can.
-func (d *incidentDecoder) Feature(raw []byte, index int, out *run) {
+func (d *incidentDecoder) Feature(raw []byte, at int64, index int, out *run) {
 	f := featureProblems{file: IncidentsFile, index: index, problems: &out.Problems}
+	before := len(out.Problems)
+	defer func() { placeInFile(out.Problems[before:], at) }()
 	var (
 		p  *incidentProperties
 		pt orb.Point

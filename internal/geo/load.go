@@ -43,10 +43,13 @@ func Load(fsys fs.FS) (*Dataset, error) {
 		size = info.Size()
 	}
 	d, err := read(bases, incidents, size, loader.Options{})
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = d.readExtras(fsys)
 	}
-	if err := d.readExtras(fsys); err != nil {
+	if err != nil {
+		if ve := (*ValidationError)(nil); errors.As(err, &ve) {
+			placeProblems(ve.Problems, func(name string) (io.ReadCloser, error) { return fsys.Open(name) })
+		}
 		return nil, err
 	}
 	return d, nil
@@ -95,10 +98,24 @@ func (d *Dataset) readExtras(fsys fs.FS) error {
 // Parse validates the contents of bases.geojson and incidents.geojson and
 // returns the dataset, or a *ValidationError listing every problem.
 func Parse(basesJSON, incidentsJSON []byte) (*Dataset, error) {
-	return read(bytes.NewReader(basesJSON), bytes.NewReader(incidentsJSON), int64(len(incidentsJSON)), loader.Options{})
+	return parse(basesJSON, incidentsJSON, loader.Options{})
 }
 
-// Read is Parse over readers. The dataset's Version is a SHA-256 of
+func parse(basesJSON, incidentsJSON []byte, opts loader.Options) (*Dataset, error) {
+	d, err := read(bytes.NewReader(basesJSON), bytes.NewReader(incidentsJSON), int64(len(incidentsJSON)), opts)
+	if ve := (*ValidationError)(nil); errors.As(err, &ve) {
+		placeProblems(ve.Problems, func(name string) (io.ReadCloser, error) {
+			if name == BasesFile {
+				return io.NopCloser(bytes.NewReader(basesJSON)), nil
+			}
+			return io.NopCloser(bytes.NewReader(incidentsJSON)), nil
+		})
+	}
+	return d, err
+}
+
+// Read is Parse over readers, which cannot be read twice: its syntax
+// errors say no line and column. The dataset's Version is a SHA-256 of
 // bases.geojson and of the xxhash of each chunk of incidents.geojson: it
 // changes whenever a byte of either does.
 func Read(basesR, incidentsR io.Reader) (*Dataset, error) {

@@ -58,6 +58,7 @@ func (o Options) scribble(b []byte) {
 // chunk is one piece of a data file and what a worker made of it.
 type chunk[T, P any] struct {
 	seq int
+	off int64 // buf's offset in the file
 	buf []byte
 	// Filled by the worker:
 	guessed bool    // scanned from betweenFeatures rather than the true state
@@ -120,6 +121,7 @@ func cutPoint(buf []byte) int {
 func readChunks[T, P any](r io.Reader, size int, pool chunkPool, out chan<- *chunk[T, P], stop <-chan struct{}) error {
 	defer close(out)
 	var carry []byte
+	var off int64
 	for seq := 0; ; seq++ {
 		var buf []byte
 		select {
@@ -144,7 +146,8 @@ func readChunks[T, P any](r io.Reader, size int, pool chunkPool, out chan<- *chu
 		}
 		carry = append(carry[:0], buf[cut:]...)
 		select {
-		case out <- &chunk[T, P]{seq: seq, buf: buf[:cut]}:
+		case out <- &chunk[T, P]{seq: seq, off: off, buf: buf[:cut]}:
+			off += int64(cut)
 		case <-stop:
 			return nil
 		}
@@ -161,7 +164,9 @@ type Decoder[T, P any] interface {
 	// Take may decode the feature at the start of rest and return its
 	// length; 0 means it did not, and Feature will be called.
 	Take(rest []byte, index int, out *Run[T, P]) int
-	Feature(raw []byte, index int, out *Run[T, P])
+	// Feature decodes a feature that Take did not; at is its offset in
+	// the file.
+	Feature(raw []byte, at int64, index int, out *Run[T, P])
 }
 
 // ScanFile streams a FeatureCollection from r, decodes its features in
@@ -200,7 +205,7 @@ func ScanFile[T, P any](r io.Reader, size int64, h hash.Hash, opts Options, newD
 				s := scanner{scribble: opts.Scribble}
 				if c.seq > 0 {
 					s, c.guessed = betweenFeatures(), true
-					s.scribble = opts.Scribble
+					s.scribble, s.base = opts.Scribble, c.off
 				}
 				c.err = scanInto(&s, c.buf, dec, &c.out)
 				c.end = s
@@ -274,8 +279,8 @@ func scanInto[T, P any](s *scanner, buf []byte, dec Decoder[T, P], out *Run[T, P
 			out.Features++
 		}
 		return n
-	}, func(raw []byte) {
-		dec.Feature(raw, out.Features, out)
+	}, func(raw []byte, at int64) {
+		dec.Feature(raw, at, out.Features, out)
 		out.Features++
 	})
 }
