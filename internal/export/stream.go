@@ -117,11 +117,9 @@ func WriteFeature(w io.Writer, d *geo.Dataset, inc *geo.Incident) error {
 func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 	b = append(b, `{"id":`...)
 	b = appendWord(b, inc.ID)
-	b = append(b, `,"type":"Feature","geometry":{"type":"Point","coordinates":[`...)
-	b = appendFloat(b, round6(inc.Point[0]))
-	b = append(b, ',')
-	b = appendFloat(b, round6(inc.Point[1]))
-	b = append(b, `]},"properties":{"date":`...)
+	b = append(b, `,"type":"Feature","geometry":{"type":"Point","coordinates":`...)
+	b = appendPosition(b, inc.Point)
+	b = append(b, `},"properties":{"date":`...)
 	b = appendDate(b, inc.Date)
 	b = append(b, `,"date_end":`...)
 	if inc.IsSpan() {

@@ -3,9 +3,6 @@ package server
 import (
 	"bytes"
 	"container/list"
-	"encoding/json"
-	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -238,8 +235,10 @@ func (s *Server) clusters(c echo.Context) error {
 		for i, inc := range incidents {
 			points[i] = inc.Point
 		}
-		return s.writeClusters(c, d, cluster.Grid(points, view, zoom, cluster.DefaultOptions()), len(incidents), incidents, true,
-			func(cluster.Cluster) (int, error) { return zoom + 1, nil })
+		return s.writeClusters(c, d, export.Clusters{
+			Found: cluster.Grid(points, view, zoom, cluster.DefaultOptions()), Matched: len(incidents), Incidents: incidents, Provisional: true,
+			ExpansionZoom: func(cluster.Cluster) (int, error) { return zoom + 1, nil },
+		})
 	}
 	if done, err := s.notModified(c, d, q, "clusters.geojson"); done || err != nil {
 		return err
@@ -254,51 +253,18 @@ func (s *Server) clusters(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.writeClusters(c, d, entry.index.Clusters(view, zoom), entry.index.Len(), entry.incidents, false,
-		func(cl cluster.Cluster) (int, error) { return entry.index.ExpansionZoom(cl.ID) })
+	return s.writeClusters(c, d, export.Clusters{
+		Found: entry.index.Clusters(view, zoom), Matched: entry.index.Len(), Incidents: entry.incidents,
+		ExpansionZoom: func(cl cluster.Cluster) (int, error) { return entry.index.ExpansionZoom(cl.ID) },
+	})
 }
 
-// writeClusters writes the clusters endpoint's answer: found, of matched
-// incidents in all; a single incident's PointIndex is its index in
-// incidents.
-func (s *Server) writeClusters(c echo.Context, d *geo.Dataset, found []cluster.Cluster, matched int, incidents []*geo.Incident, provisional bool, expansionZoom func(cluster.Cluster) (int, error)) error {
+// writeClusters writes the clusters endpoint's answer (export.WriteClusters).
+func (s *Server) writeClusters(c echo.Context, d *geo.Dataset, answer export.Clusters) error {
 	var buf bytes.Buffer
-	buf.WriteString(`{"type":"FeatureCollection","numberMatched":`)
-	buf.WriteString(strconv.Itoa(matched))
-	if provisional {
-		buf.WriteString(`,"provisional":true`)
+	if err := export.WriteClusters(&buf, d, answer); err != nil {
+		return err
 	}
-	buf.WriteString(`,"features":[`)
-	for i, cl := range found {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		if !cl.IsCluster() {
-			inc := incidents[cl.PointIndex]
-			if err := export.WriteFeature(&buf, d, inc); err != nil {
-				return err
-			}
-			continue
-		}
-		expansion, err := expansionZoom(cl)
-		if err != nil {
-			return err
-		}
-		id := "c" + strconv.Itoa(cl.ID)
-		if provisional {
-			id = "g" + strconv.Itoa(i) // a grid cell's, which names no cluster
-		}
-		fmt.Fprintf(&buf, `{"type":"Feature","id":"%s","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{"cluster":true,"cluster_id":%d,"count":%d,"expansion_zoom":%d`,
-			id, fmtCoord(cl.Point[0]), fmtCoord(cl.Point[1]), cl.ID, cl.Count, expansion)
-		// The nearest base names the cluster for a reader (its button says
-		// "Near Ain al-Asad: 1,234 incidents"), not its coordinates.
-		if b, m, ok := geo.NearestBase(d.Bases, cl.Point, math.Inf(1)); ok {
-			name, _ := json.Marshal(b.Name)
-			fmt.Fprintf(&buf, `,"near":%s,"near_km":%d`, name, int(math.Round(m/1000)))
-		}
-		buf.WriteString("}}")
-	}
-	buf.WriteString("]}")
 	return c.Blob(http.StatusOK, geoJSONType, buf.Bytes())
 }
 
@@ -337,32 +303,11 @@ func (s *Server) density(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	bins := entry.index.Hexbins(view, zoom, cluster.DensityRadius)
-	most := 0
-	for _, b := range bins {
-		most = max(most, b.Count)
-	}
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, `{"type":"FeatureCollection","numberMatched":%d,"most":%d,"features":[`, entry.index.Len(), most)
-	for i, b := range bins {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.WriteString(`{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[`)
-		for j, p := range b.Ring {
-			if j > 0 {
-				buf.WriteByte(',')
-			}
-			fmt.Fprintf(&buf, "[%s,%s]", fmtCoord(p[0]), fmtCoord(p[1]))
-		}
-		fmt.Fprintf(&buf, `]]},"properties":{"count":%d}}`, b.Count)
+	if err := export.WriteDensity(&buf, entry.index.Hexbins(view, zoom, cluster.DensityRadius), entry.index.Len()); err != nil {
+		return err
 	}
-	buf.WriteString("]}")
 	return c.Blob(http.StatusOK, geoJSONType, buf.Bytes())
-}
-
-func fmtCoord(v float64) string {
-	return strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
 }
 
 // timeline answers GET /api/timeline.json?<filters>: incidents per day from
