@@ -274,6 +274,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	if err != nil {
 		return err
 	}
+	defer app.Close()
 	srv := &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 5 * time.Second,

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"container/list"
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -63,14 +64,18 @@ func newClusterCache(maxPoints int) *clusterCache {
 // get returns the clusters of the incidents of d matching f, whose query
 // parameters (bbox and zoom aside) key is: the index of every incident
 // for the empty key, built once, and otherwise the filter's subset of it.
-func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterEntry, error) {
+//
+// A build gives up once ctx is done (the server closes, or a reload makes
+// the dataset old): ctx is the server's or the dataset's, never a
+// request's, since concurrent requests share a build.
+func (cc *clusterCache) get(ctx context.Context, d *geo.Dataset, f geo.Filter, key string) (*clusterEntry, error) {
 	whole, err := cc.entry(d.Version+"\x00", func() (*clusterEntry, error) {
 		incidents := d.Select(geo.Filter{})
 		points := make([]orb.Point, len(incidents))
 		for i, inc := range incidents {
 			points[i] = inc.Point
 		}
-		ix, err := cluster.New(points, cluster.DefaultOptions())
+		ix, err := cluster.NewContext(ctx, points, cluster.DefaultOptions())
 		if err != nil {
 			return nil, err
 		}
@@ -80,6 +85,9 @@ func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterE
 		return whole, err
 	}
 	return cc.entry(d.Version+"\x00"+key, func() (*clusterEntry, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		keep := d.Matching(f) // in d's order, as the index's points
 		sub := whole.index.(*cluster.Index).Subset(func(i int) bool { return keep[i] })
 		return &clusterEntry{version: d.Version, index: sub, incidents: whole.incidents, cost: len(keep) / 4}, nil
@@ -165,10 +173,24 @@ func (cc *clusterCache) versions() map[string]int {
 // (its config's pointLimit); below it the page never asks for them.
 const clusterPageMin = 5000
 
+// warm starts warmClusters for d, the dataset now served, with a context
+// that the next call (a reload) or Close cancels.
+func (s *Server) warm(d *geo.Dataset) {
+	s.warmMu.Lock()
+	defer s.warmMu.Unlock()
+	if s.stopWarm != nil {
+		s.stopWarm() // that dataset is no longer served
+	}
+	var ctx context.Context
+	ctx, s.stopWarm = context.WithCancel(s.life)
+	s.warmClusters(ctx, d)
+}
+
 // warmClusters builds, in the background, the cluster index of all of d's
 // incidents, which the map page asks for first when d is too large to draw
-// as points. Concurrent requests for it wait for this build.
-func (s *Server) warmClusters(d *geo.Dataset) {
+// as points. Concurrent requests for it wait for this build. It gives up
+// once ctx is done.
+func (s *Server) warmClusters(ctx context.Context, d *geo.Dataset) {
 	if len(d.Incidents) <= clusterPageMin {
 		return
 	}
@@ -179,7 +201,11 @@ func (s *Server) warmClusters(d *geo.Dataset) {
 		// The page's first view also asks for the unfiltered timeline and
 		// base summaries: count them first, once (see geo.Dataset).
 		d.Timeline(geo.Filter{})
-		if _, err := s.clusterCache.get(d, geo.Filter{}, url.Values{}.Encode()); err != nil {
+		if _, err := s.clusterCache.get(ctx, d, geo.Filter{}, url.Values{}.Encode()); err != nil {
+			if ctx.Err() != nil {
+				s.log.Info("clusters not built: the dataset was replaced or the server closed", "version", d.Version)
+				return
+			}
 			s.log.Warn("building the clusters of the whole dataset", "err", err)
 			return
 		}
@@ -224,7 +250,7 @@ func (s *Server) clusters(c echo.Context) error {
 		// Should no build be under way (the warm one failed, or the index
 		// was evicted), one starts; requests meanwhile share it.
 		go func() {
-			if _, err := s.clusterCache.get(d, geo.Filter{}, ""); err != nil {
+			if _, err := s.clusterCache.get(s.life, d, geo.Filter{}, ""); err != nil {
 				s.log.Warn("building the clusters of the whole dataset", "err", err)
 			}
 		}()
@@ -249,7 +275,7 @@ func (s *Server) clusters(c echo.Context) error {
 			key[k] = v
 		}
 	}
-	entry, err := s.clusterCache.get(d, whole, key.Encode())
+	entry, err := s.clusterCache.get(s.life, d, whole, key.Encode())
 	if err != nil {
 		return err
 	}
@@ -299,7 +325,7 @@ func (s *Server) density(c echo.Context) error {
 			key[k] = v
 		}
 	}
-	entry, err := s.clusterCache.get(d, whole, key.Encode())
+	entry, err := s.clusterCache.get(s.life, d, whole, key.Encode())
 	if err != nil {
 		return err
 	}
