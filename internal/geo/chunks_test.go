@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"strikemap/internal/geo"
-	"strikemap/internal/synth"
 )
 
 // layouts returns a FeatureCollection written one feature per line in
@@ -34,19 +33,8 @@ func layouts(t *testing.T, perLine []byte) map[string][]byte {
 // every layout: the parallel scan guesses where each chunk starts, and
 // whatever it guesses, the dataset must be the one a single chunk gives.
 func TestChunkedLoad(t *testing.T) {
-	basesJSON, err := os.ReadFile("../../data/bases.geojson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := geo.Parse(basesJSON, []byte(`{"type":"FeatureCollection","features":[]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var perLine bytes.Buffer
-	if err := synth.WriteIncidents(&perLine, synth.Config{N: 3000, Seed: 7, Bases: ref.Bases}); err != nil {
-		t.Fatal(err)
-	}
-	want, err := geo.Parse(basesJSON, perLine.Bytes())
+	basesJSON, perLine := synthIncidents(t, 3000, 7)
+	want, err := geo.Parse(basesJSON, perLine)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +53,7 @@ func TestChunkedLoad(t *testing.T) {
 			t.Fatalf("Incident(%q) does not find incident %d", want.Incidents[i].ID, i)
 		}
 	}
-	for name, doc := range layouts(t, perLine.Bytes()) {
+	for name, doc := range layouts(t, perLine) {
 		for _, size := range []int{64, 999, 4096, 100_000} {
 			got, err := geo.ParseInChunks(basesJSON, doc, size)
 			if err != nil {

@@ -39,22 +39,11 @@ type oracleIncident struct {
 // Some features have escapes, so json v2 reads them, and long notes, so
 // they span chunks.
 func TestLoadedStringsOwnTheirBytes(t *testing.T) {
-	basesJSON, err := os.ReadFile("../../data/bases.geojson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := geo.Parse(basesJSON, []byte(`{"type":"FeatureCollection","features":[]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc bytes.Buffer
-	if err := synth.WriteIncidents(&doc, synth.Config{N: 1500, Seed: 11, Bases: ref.Bases}); err != nil {
-		t.Fatal(err)
-	}
+	basesJSON, doc := synthIncidents(t, 1500, 11)
 	// Every seventh feature gets unique notes (copied, not interned),
 	// every eleventh an escape (json v2 reads it), every thirteenth notes
 	// longer than the smaller chunks, and some claimants.
-	lines := bytes.Split(doc.Bytes(), []byte("\n"))
+	lines := bytes.Split(doc, []byte("\n"))
 	for i, line := range lines {
 		switch {
 		case i%13 == 5:
@@ -110,6 +99,25 @@ func normalText(o oracleIncident) oracleIncident {
 		p.Disputed = nil
 	}
 	return o
+}
+
+// synthIncidents returns the shipped bases.geojson and n synthetic
+// incidents on them, one feature per line.
+func synthIncidents(t *testing.T, n int, seed uint64) (basesJSON, incidentsJSON []byte) {
+	t.Helper()
+	basesJSON, err := os.ReadFile("../../data/bases.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := geo.Parse(basesJSON, []byte(`{"type":"FeatureCollection","features":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc bytes.Buffer
+	if err := synth.WriteIncidents(&doc, synth.Config{N: n, Seed: seed, Bases: ref.Bases}); err != nil {
+		t.Fatal(err)
+	}
+	return basesJSON, doc.Bytes()
 }
 
 // text is inc's strings in the oracle's shape.
