@@ -21,7 +21,7 @@ func Append(b []byte, s string, escapeHTML bool) []byte {
 				i += 8
 			}
 		} else {
-			for i+8 <= len(s) && plain(word(s, i)) {
+			for i+8 <= len(s) && Plain(word(s, i)) {
 				i += 8
 			}
 		}
@@ -87,14 +87,15 @@ func word(s string, i int) uint64 {
 
 // The bit tricks below are from "Bit Twiddling Hacks": a byte is zero in v
 // exactly when v-0x01 borrows into its top bit. They are small enough for
-// the compiler to inline into Append's loops; TestPlain checks them byte by
+// the compiler to inline into Append's loops (and the loader's); TestPlain checks them byte by
 // byte.
 const ones, highs = 0x0101010101010101, 0x8080808080808080
 
-// plain reports whether none of the eight bytes of x needs escaping in a
+// Plain reports whether none of the eight bytes of x needs escaping in a
 // JSON string (a quote, a backslash, a control character) or is outside
-// ASCII.
-func plain(x uint64) bool {
+// ASCII: so a reader of JSON (the loader's fast decoder) can take the eight
+// bytes as they are, too.
+func Plain(x uint64) bool {
 	q, bs := x^(ones*'"'), x^(ones*'\\')
 	return ((q-ones)&^q|(bs-ones)&^bs|(x-ones*0x20)&^x|x)&highs == 0
 }

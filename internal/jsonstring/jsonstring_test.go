@@ -26,8 +26,8 @@ func TestPlain(t *testing.T) {
 				w := []byte(strings.Repeat(string(fill), 8))
 				w[pos] = byte(c)
 				x := binary.LittleEndian.Uint64(w)
-				if got := plain(x); got != isPlain(string(w), false) {
-					t.Fatalf("plain(%q) = %v", w, got)
+				if got := Plain(x); got != isPlain(string(w), false) {
+					t.Fatalf("Plain(%q) = %v", w, got)
 				}
 				if got := plainHTML(x); got != isPlain(string(w), true) {
 					t.Fatalf("plainHTML(%q) = %v", w, got)

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"strconv"
 	"unicode/utf8"
+
+	"strikemap/internal/jsonstring"
 )
 
 // FastFeature reads the common shape of an incident feature by hand,
@@ -77,7 +79,7 @@ func (p *fastParser) str() (string, bool) {
 	start, ascii := i, true
 	// Eight bytes at a time while none is a quote, a backslash, a control
 	// character or outside ASCII.
-	for i+8 <= len(b) && plainWord(binary.LittleEndian.Uint64(b[i:])) {
+	for i+8 <= len(b) && jsonstring.Plain(binary.LittleEndian.Uint64(b[i:])) {
 		i += 8
 	}
 	for ; i < len(b); i++ {
@@ -407,13 +409,4 @@ func (f *FastFeature) sourceList(p *fastParser) bool {
 		f.Props.Sources = f.sources
 		return p.byte(']')
 	}
-}
-
-// plainWord reports whether none of the eight bytes of w is a quote, a
-// backslash, below 0x20 or above 0x7F (the bit tricks of "Bit Twiddling
-// Hacks": a byte is zero in x exactly when x-0x01 borrows into its top bit).
-func plainWord(w uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	q, bs := w^(ones*'"'), w^(ones*'\\')
-	return ((q-ones)&^q|(bs-ones)&^bs|(w-ones*0x20)&^w|w)&highs == 0
 }
