@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"strikemap/internal/server"
 )
 
 // startServer runs the command's own run() on a loopback port, as main
@@ -225,7 +227,7 @@ func manyHeaders(n int) []string {
 // APIs, the error page for pages), none a 5xx; afterwards the server still
 // answers and its memory stays bounded.
 func TestHostileRequests(t *testing.T) {
-	addr := startServer(t, Config{MaxURLBytes: 32 << 10})
+	addr := startServer(t, Config{Options: server.Options{MaxURLBytes: 32 << 10}})
 	cases := hostileRequests()
 	if len(cases) < 60 {
 		t.Fatalf("only %d hostile requests", len(cases))

@@ -34,18 +34,13 @@ type Config struct {
 	Addr            string
 	DataDir         string
 	DB              string // database URL (sqlite:PATH or postgres://...); "" serves files
-	Tiles           string
-	TilesAttrib     string
-	EmbedAncestors  string
 	LogFormat       string
 	ShutdownTimeout time.Duration
-	BaseURL         string  // public URL of the site, for the OGC API's links; "" derives it per request
-	TrustForwarded  bool    // honour X-Forwarded-Proto, -Host and -For when BaseURL is ""
-	MaxURLBytes     int     // longest request URI; longer gets 414
-	RateLimit       float64 // requests a second per client IP; 0 is off
-	RateBurst       int     // burst of RateLimit
-	RateLoopback    bool    // rate-limit loopback clients too
-	MemoryLimit     int64   // soft memory limit in bytes, or memoryLimitOff, -Auto or -Runtime
+	MemoryLimit     int64 // soft memory limit in bytes, or memoryLimitOff, -Auto or -Runtime
+	// Options are the HTTP handler's settings (tiles, frame ancestors,
+	// base URL, limits), read here and passed down as they are; run adds
+	// the logger, the basemap and the reloads.
+	server.Options
 }
 
 // defaultTiles is OpenStreetMap's standard tile layer, with the attribution
@@ -159,7 +154,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	if fl.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q: strikemap takes only flags (see -h)", fl.Arg(0))
 	}
-	cfg.Addr, cfg.DataDir, cfg.Tiles, cfg.TilesAttrib = addr.value, dataDir.value, tiles.value, tilesAttrib.value
+	cfg.Addr, cfg.DataDir, cfg.TileURL, cfg.TileAttribution = addr.value, dataDir.value, tiles.value, tilesAttrib.value
 	cfg.DB = db.value
 	if cfg.DB != "" && cfg.DataDir != "" {
 		return cfg, db.bad("-db and -data both name the data to serve: give one (load a directory into the database with `dataset db import DIR -db URL`)")
@@ -176,7 +171,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	if cfg.TrustForwarded, err = strconv.ParseBool(trust.value); err != nil {
 		return cfg, trust.bad("not true or false")
 	}
-	if cfg.RateLoopback, err = strconv.ParseBool(rateLoopback.value); err != nil {
+	if cfg.RateLimitLoopback, err = strconv.ParseBool(rateLoopback.value); err != nil {
 		return cfg, rateLoopback.bad("not true or false")
 	}
 	if cfg.MaxURLBytes, err = strconv.Atoi(maxURL.value); err != nil || cfg.MaxURLBytes < 1024 || cfg.MaxURLBytes > maxHeaderBytes {
@@ -201,9 +196,9 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	if err := server.CheckFrameAncestors(cfg.EmbedAncestors); err != nil {
 		return cfg, ancestors.bad(err.Error())
 	}
-	if cfg.Tiles == "off" {
-		cfg.Tiles = ""
-	} else if !strings.HasPrefix(cfg.Tiles, "https://") && !strings.HasPrefix(cfg.Tiles, "http://") {
+	if cfg.TileURL == "off" {
+		cfg.TileURL = ""
+	} else if !strings.HasPrefix(cfg.TileURL, "https://") && !strings.HasPrefix(cfg.TileURL, "http://") {
 		return cfg, tiles.bad(`not an http(s) URL template or "off"`)
 	}
 	return cfg, nil
@@ -282,10 +277,8 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	go applyMemoryLimit(cfg.MemoryLimit, logger)
 
 	store := geo.NewStore(d, time.Now())
-	opts := server.Options{Logger: logger, TileURL: cfg.Tiles, TileAttribution: cfg.TilesAttrib, Basemap: data.Basemap, EmbedAncestors: cfg.EmbedAncestors,
-		BaseURL: cfg.BaseURL, TrustForwarded: cfg.TrustForwarded,
-		MaxURLBytes: cfg.MaxURLBytes, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, RateLimitLoopback: cfg.RateLoopback,
-	}
+	opts := cfg.Options
+	opts.Logger, opts.Basemap = logger, data.Basemap
 	if cfg.DataDir != "" {
 		w, err := reload.Start(cfg.DataDir, store, reload.Options{Logger: logger, LoadedFrom: loadStart})
 		if err != nil {
@@ -299,6 +292,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	if err != nil {
 		return err
 	}
+	defer app.Close()
 	srv := &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 5 * time.Second,

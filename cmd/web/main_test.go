@@ -23,7 +23,7 @@ func TestParseConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != ":8080" || cfg.DataDir != "" || cfg.Tiles != defaultTiles || cfg.ShutdownTimeout != 15*time.Second {
+	if cfg.Addr != ":8080" || cfg.DataDir != "" || cfg.TileURL != defaultTiles || cfg.ShutdownTimeout != 15*time.Second {
 		t.Errorf("defaults: %+v", cfg)
 	}
 
@@ -32,7 +32,7 @@ func TestParseConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != "127.0.0.1:9000" || cfg.DataDir != "/srv/data" || cfg.Tiles != "" || cfg.ShutdownTimeout != 3*time.Second {
+	if cfg.Addr != "127.0.0.1:9000" || cfg.DataDir != "/srv/data" || cfg.TileURL != "" || cfg.ShutdownTimeout != 3*time.Second {
 		t.Errorf("from environment: %+v", cfg)
 	}
 
@@ -463,16 +463,16 @@ func TestRunReloadsUnderLoad(t *testing.T) {
 
 func TestParseConfigLimits(t *testing.T) {
 	cfg, err := parseConfig(nil, func(string) string { return "" }, io.Discard)
-	if err != nil || cfg.MaxURLBytes != 32<<10 || cfg.RateLimit != 20 || cfg.RateBurst != 60 || cfg.RateLoopback {
+	if err != nil || cfg.MaxURLBytes != 32<<10 || cfg.RateLimit != 20 || cfg.RateBurst != 60 || cfg.RateLimitLoopback {
 		t.Errorf("defaults: %+v %v", cfg, err)
 	}
 	env := map[string]string{"STRIKEMAP_MAX_URL_BYTES": "8192", "STRIKEMAP_RATE_LIMIT": "2.5", "STRIKEMAP_RATE_BURST": "5", "STRIKEMAP_RATE_LIMIT_LOOPBACK": "true"}
 	cfg, err = parseConfig(nil, func(k string) string { return env[k] }, io.Discard)
-	if err != nil || cfg.MaxURLBytes != 8192 || cfg.RateLimit != 2.5 || cfg.RateBurst != 5 || !cfg.RateLoopback {
+	if err != nil || cfg.MaxURLBytes != 8192 || cfg.RateLimit != 2.5 || cfg.RateBurst != 5 || !cfg.RateLimitLoopback {
 		t.Errorf("from environment: %+v %v", cfg, err)
 	}
 	cfg, err = parseConfig([]string{"-rate-limit", "0", "-rate-limit-loopback=false"}, func(k string) string { return env[k] }, io.Discard)
-	if err != nil || cfg.RateLimit != 0 || cfg.RateLoopback {
+	if err != nil || cfg.RateLimit != 0 || cfg.RateLimitLoopback {
 		t.Errorf("flags must win: %+v %v", cfg, err)
 	}
 	for _, args := range [][]string{

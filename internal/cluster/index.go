@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -97,6 +98,13 @@ var ErrNoCluster = errors.New("no cluster with this id")
 // supercluster: clustering at each zoom takes entries in the order the zoom
 // above made them, starting from the input order.
 func New(points []orb.Point, opts Options) (*Index, error) {
+	return NewContext(context.Background(), points, opts)
+}
+
+// NewContext is New that gives up, with ctx's error, once ctx is done: an
+// index of a million points takes a second or more, which a reload or a
+// shutdown should not wait for. It looks at ctx before each zoom.
+func NewContext(ctx context.Context, points []orb.Point, opts Options) (*Index, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
@@ -136,6 +144,9 @@ func New(points []orb.Point, opts Options) (*Index, error) {
 	// merged nothing there, or -1 for a cluster made at that zoom.
 	up := make([][]int32, top)
 	for z := opts.MaxZoom; z >= opts.MinZoom; z-- {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		k := z - opts.MinZoom
 		from := &ix.levels[k+1]
 		m, merged := b.cluster(from, z)

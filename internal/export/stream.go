@@ -2,16 +2,14 @@ package export
 
 import (
 	"bufio"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
-	"unicode/utf8"
-	"unsafe"
 
 	"strikemap/internal/geo"
+	"strikemap/internal/jsonstring"
 )
 
 // WriteIncidents streams incidents as a GeoJSON FeatureCollection to w,
@@ -119,11 +117,9 @@ func WriteFeature(w io.Writer, d *geo.Dataset, inc *geo.Incident) error {
 func appendIncident(b []byte, d *geo.Dataset, inc *geo.Incident) []byte {
 	b = append(b, `{"id":`...)
 	b = appendWord(b, inc.ID)
-	b = append(b, `,"type":"Feature","geometry":{"type":"Point","coordinates":[`...)
-	b = appendFloat(b, round6(inc.Point[0]))
-	b = append(b, ',')
-	b = appendFloat(b, round6(inc.Point[1]))
-	b = append(b, `]},"properties":{"date":`...)
+	b = append(b, `,"type":"Feature","geometry":{"type":"Point","coordinates":`...)
+	b = appendPosition(b, inc.Point)
+	b = append(b, `},"properties":{"date":`...)
 	b = appendDate(b, inc.Date)
 	b = append(b, `,"date_end":`...)
 	if inc.IsSpan() {
@@ -222,81 +218,9 @@ func appendStrings(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string, escaping as encoding/json does:
-// quotes, backslashes and control characters; <, > and & (so the JSON is
-// safe inside HTML); U+2028 and U+2029; invalid UTF-8 as U+FFFD.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		// Eight bytes at a time while none needs escaping or decoding.
-		for i+8 <= len(s) && plainJSON(binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))) {
-			i += 8
-		}
-		if i >= len(s) {
-			break
-		}
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
-// plainJSON reports whether none of the eight bytes of x (little-endian)
-// needs escaping in a JSON string (a quote, a backslash, a control
-// character, <, > or &) or is outside ASCII. A byte is zero in v exactly
-// when v-0x01 borrows into its top bit ("Bit Twiddling Hacks");
-// TestPlainJSON checks it byte by byte. Small enough for the compiler to
-// inline into appendString's loop.
-func plainJSON(x uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	q, bs, lt, gt, amp := x^(ones*'"'), x^(ones*'\\'), x^(ones*'<'), x^(ones*'>'), x^(ones*'&')
-	return ((q-ones)&^q|(bs-ones)&^bs|(lt-ones)&^lt|(gt-ones)&^gt|(amp-ones)&^amp|(x-ones*0x20)&^x|x)&highs == 0
-}
+// appendString writes s as a JSON string with HTML escaping on, so the
+// JSON is safe inside HTML (see jsonstring.Append).
+func appendString(b []byte, s string) []byte { return jsonstring.Append(b, s, true) }
 
 // appendWord writes a short string that should need no escaping, such as
 // an id (validation allows only letters, digits, '.', '_' and '-') or a

@@ -1,36 +1,9 @@
 package export
 
 import (
-	"encoding/binary"
 	"encoding/json"
-	"strings"
 	"testing"
 )
-
-// TestPlainJSON checks the eight-byte test against a byte loop, for every
-// byte value at every position.
-func TestPlainJSON(t *testing.T) {
-	plain := func(s string) bool {
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if c < 0x20 || c >= 0x80 || strings.IndexByte(`"\<>&`, c) >= 0 {
-				return false
-			}
-		}
-		return true
-	}
-	for _, fill := range []byte{'a', ' ', '~', '%', 0x7f} {
-		for pos := 0; pos < 8; pos++ {
-			for c := 0; c < 256; c++ {
-				w := []byte(strings.Repeat(string(fill), 8))
-				w[pos] = byte(c)
-				if got := plainJSON(binary.LittleEndian.Uint64(w)); got != plain(string(w)) {
-					t.Fatalf("plainJSON(%q) = %v", w, got)
-				}
-			}
-		}
-	}
-}
 
 // stringAgrees fails when appendString writes s otherwise than
 // encoding/json does.

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"strikemap/internal/geo"
-	"strikemap/internal/synth"
 )
 
 // layouts returns a FeatureCollection written one feature per line in
@@ -34,19 +33,8 @@ func layouts(t *testing.T, perLine []byte) map[string][]byte {
 // every layout: the parallel scan guesses where each chunk starts, and
 // whatever it guesses, the dataset must be the one a single chunk gives.
 func TestChunkedLoad(t *testing.T) {
-	basesJSON, err := os.ReadFile("../../data/bases.geojson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := geo.Parse(basesJSON, []byte(`{"type":"FeatureCollection","features":[]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var perLine bytes.Buffer
-	if err := synth.WriteIncidents(&perLine, synth.Config{N: 3000, Seed: 7, Bases: ref.Bases}); err != nil {
-		t.Fatal(err)
-	}
-	want, err := geo.Parse(basesJSON, perLine.Bytes())
+	basesJSON, perLine := synthIncidents(t, 3000, 7)
+	want, err := geo.Parse(basesJSON, perLine)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,11 +53,9 @@ func TestChunkedLoad(t *testing.T) {
 			t.Fatalf("Incident(%q) does not find incident %d", want.Incidents[i].ID, i)
 		}
 	}
-	for name, doc := range layouts(t, perLine.Bytes()) {
+	for name, doc := range layouts(t, perLine) {
 		for _, size := range []int{64, 999, 4096, 100_000} {
-			restore := geo.SetChunkSize(size)
-			got, err := geo.Parse(basesJSON, doc)
-			restore()
+			got, err := geo.ParseInChunks(basesJSON, doc, size)
 			if err != nil {
 				t.Fatalf("%s in chunks of %d: %v", name, size, err)
 			}
@@ -111,9 +97,7 @@ func TestChunkedProblems(t *testing.T) {
 		}
 		for name, doc := range docs {
 			for _, size := range []int{16, 50, 333} {
-				restore := geo.SetChunkSize(size)
-				_, err := geo.Parse(basesJSON, doc)
-				restore()
+				_, err := geo.ParseInChunks(basesJSON, doc, size)
 				var got *geo.ValidationError
 				if !errors.As(err, &got) {
 					t.Fatalf("%s, %s in chunks of %d: %v", dir, name, size, err)
@@ -145,9 +129,7 @@ func TestLoadFeatureAcrossChunks(t *testing.T) {
 		t.Fatal("the notes were not read")
 	}
 	for _, size := range []int{7, 8, 9, 64, 65} {
-		restore := geo.SetChunkSize(size)
-		got, err := geo.Parse(basesJSON, doc)
-		restore()
+		got, err := geo.ParseInChunks(basesJSON, doc, size)
 		if err != nil || !reflect.DeepEqual(got.Incidents, want.Incidents) {
 			t.Fatalf("chunks of %d: %v", size, err)
 		}
@@ -177,9 +159,7 @@ func FuzzChunkedParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, incidentsJSON []byte, size uint8) {
 		whole, wholeErr := geo.Parse(basesJSON, incidentsJSON)
-		restore := geo.SetChunkSize(int(size%64) + 2)
-		cut, cutErr := geo.Parse(basesJSON, incidentsJSON)
-		restore()
+		cut, cutErr := geo.ParseInChunks(basesJSON, incidentsJSON, int(size%64)+2)
 		if (wholeErr == nil) != (cutErr == nil) {
 			t.Fatalf("in one chunk: %v; in chunks of %d bytes: %v", wholeErr, int(size%64)+2, cutErr)
 		}

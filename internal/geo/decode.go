@@ -13,13 +13,15 @@ import (
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/paulmach/orb"
+
+	"strikemap/internal/geo/loader"
 )
 
 // This file is the careful half of decoding a feature: json v2
 // (github.com/go-json-experiment/json) into concrete structs, rejecting
 // unknown properties, and the messages that say what is wrong with a
-// feature and where. The loader's fast half is fastdecode.go, which gives
-// up to this one on anything unusual; chunks.go and split.go find the
+// feature and where. The fast half is package loader's FastFeature, which
+// gives up to this one on anything unusual; the loader also finds the
 // features in a file. orb's geojson package decoded through map[string]any
 // and held the whole file; it stays for writing small files.
 
@@ -30,48 +32,78 @@ func hashReader(r io.Reader, h hash.Hash) io.Reader { return io.TeeReader(r, h) 
 // a small file's "features" array, on this goroutine. Problems with the file
 // as a whole are added to problems; an I/O error is returned.
 func forEachFeature(file string, r io.Reader, problems *[]Problem, fn func(i int, raw []byte)) error {
-	i := 0
-	var s scanner
-	buf := make([]byte, 64<<10)
-	var failed error
-	for failed == nil {
-		n, err := r.Read(buf)
-		if n > 0 {
-			failed = s.scan(buf[:n], func(raw []byte) {
-				fn(i, raw)
-				i++
-			})
-		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return readError{err}
-		}
+	c, err := loader.ForEachFeature(r, func(i int, raw []byte, at int64) {
+		before := len(*problems)
+		fn(i, raw)
+		placeInFile((*problems)[before:], at)
+	})
+	if err != nil {
+		return err
 	}
-	if failed == nil {
-		failed = s.finish()
-	}
-	addFileProblem(file, &s, failed, problems)
+	addFileProblem(file, c, problems)
 	return nil
 }
 
+// placeInFile turns the offsets of syntax errors in a feature (set by
+// decodeFeature) into offsets in the file, where the feature is at at.
+func placeInFile(problems []Problem, at int64) {
+	for i := range problems {
+		if problems[i].at > 0 {
+			problems[i].at += at
+		}
+	}
+}
+
+// placeProblems gives the syntax errors among problems their line and
+// column, reading each file they are in again with open (the loader counts
+// no lines, so that a valid file costs nothing).
+func placeProblems(problems []Problem, open func(name string) (io.ReadCloser, error)) {
+	byFile := map[string][]int{}
+	for i, p := range problems {
+		if p.at > 0 {
+			byFile[p.File] = append(byFile[p.File], i)
+		}
+	}
+	for file, which := range byFile {
+		r, err := open(file)
+		if err != nil {
+			continue
+		}
+		offsets := make([]int64, len(which))
+		for k, i := range which {
+			offsets[k] = problems[i].at - 1
+		}
+		places, err := loader.LineCols(r, offsets)
+		r.Close()
+		if err != nil {
+			continue
+		}
+		for k, i := range which {
+			problems[i].Line, problems[i].Col = places[k].Line, places[k].Col
+		}
+	}
+}
+
 // addFileProblem adds what is wrong with a file as a whole, if anything,
-// once its scan has ended (failed is the scan's error).
-func addFileProblem(file string, s *scanner, failed error, problems *[]Problem) {
+// once its scan has ended.
+func addFileProblem(file string, c loader.Collection, problems *[]Problem) {
 	fileProblem := func(format string, args ...any) {
 		*problems = append(*problems, Problem{File: file, Index: -1, Reason: fmt.Sprintf(format, args...)})
 	}
 	switch {
-	case errors.Is(failed, errUnexpectedEnd) && !s.started:
+	case errors.Is(c.Err, loader.ErrUnexpectedEnd) && !c.Started:
 		fileProblem("is empty: want a GeoJSON FeatureCollection")
-	case errors.Is(failed, errUnexpectedEnd):
+	case errors.Is(c.Err, loader.ErrUnexpectedEnd):
 		fileProblem("is not valid JSON: it ends before the collection closes")
-	case failed != nil:
-		fileProblem("is not a GeoJSON FeatureCollection: %v", failed)
-	case string(s.typ) != "FeatureCollection":
-		fileProblem("has type %q, want a GeoJSON FeatureCollection", truncate(string(s.typ)))
-	case !s.sawFeature:
+	case c.Err != nil:
+		fileProblem("is not a GeoJSON FeatureCollection: %v", c.Err)
+		var oe *loader.OffsetError
+		if errors.As(c.Err, &oe) {
+			(*problems)[len(*problems)-1].at = oe.Offset + 1
+		}
+	case c.Type != "FeatureCollection":
+		fileProblem("has type %q, want a GeoJSON FeatureCollection", truncate(c.Type))
+	case !c.HasFeatures:
 		fileProblem("has no features array")
 	}
 }
@@ -101,6 +133,12 @@ func (f *featureProblems) decodeFeature(raw []byte, props any) (orb.Point, bool)
 	if err := json.Unmarshal(raw, &w, decodeOptions); err != nil {
 		f.readID(raw)
 		f.add(jsonErrorField(err), "%s", jsonErrorReason(err))
+		var syn *jsontext.SyntacticError
+		if errors.As(err, &syn) {
+			// Where in raw: forEachFeature and the incident decoder
+			// make it where in the file (placeInFile).
+			(*f.problems)[len(*f.problems)-1].at = syn.ByteOffset + 1
+		}
 		return orb.Point{}, false
 	}
 	f.setID(w.ID)
@@ -119,13 +157,13 @@ func (f *featureProblems) decodeFeature(raw []byte, props any) (orb.Point, bool)
 
 // checkFast checks what the fast decoder read, as decodeFeature checks
 // what json v2 read. The fast decoder read only a string id and a Point.
-func (f *featureProblems) checkFast(ff *fastFeature) (orb.Point, bool) {
-	f.setIDString(ff.id)
-	if ff.typ != "Feature" {
-		f.add("type", "%q is not \"Feature\"", truncate(ff.typ))
+func (f *featureProblems) checkFast(ff *loader.FastFeature) (orb.Point, bool) {
+	f.setIDString(ff.ID)
+	if ff.Type != "Feature" {
+		f.add("type", "%q is not \"Feature\"", truncate(ff.Type))
 		return orb.Point{}, false
 	}
-	return f.point(ff.geomType, ff.coords[:ff.ncoords], true)
+	return f.point(ff.GeomType, ff.Coords[:ff.NCoords], true)
 }
 
 // readID finds the id of a feature that failed to decode, for the message.
@@ -230,7 +268,7 @@ func jsonErrorReason(err error) string {
 	if !errors.As(err, &se) {
 		return "cannot be read: " + err.Error()
 	}
-	if se.Err != nil && strings.Contains(se.Err.Error(), "unknown object member") {
+	if errors.Is(se.Err, json.ErrUnknownName) {
 		if se.GoType != nil {
 			return "is not a known property; allowed: " + strings.Join(jsonFieldNames(se.GoType), ", ")
 		}

@@ -1,11 +1,13 @@
 package geo
 
-// SetChunkSize makes the loader cut files into chunks of n bytes, for
-// tests of the parallel scan; it returns a function that restores it.
-func SetChunkSize(n int) (restore func()) {
-	old := chunkSize
-	chunkSize = n
-	return func() { chunkSize = old }
+import "strikemap/internal/geo/loader"
+
+// ParseInChunks is Parse with the incidents file cut into chunks of size
+// bytes, for tests of the parallel scan; every buffer the loader reuses is
+// overwritten first (loader.Options.Scribble), so an incident that kept a
+// string pointing into one is found changed.
+func ParseInChunks(basesJSON, incidentsJSON []byte, size int) (*Dataset, error) {
+	return parse(basesJSON, incidentsJSON, loader.Options{ChunkSize: size, Scribble: true})
 }
 
 // ByID exposes the id order, for tests.

@@ -1,7 +1,7 @@
 package geo
 
 import (
-	"encoding/binary"
+	"bytes"
 	"fmt"
 	"net/url"
 	"os"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"strikemap/internal/geo/loader"
 )
 
 // TestParseDay checks the fast date reader against time.Parse on every day
@@ -110,8 +112,7 @@ func fixtureFeatures(t testing.TB) [][]byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var s scanner
-		_ = s.scan(b, func(raw []byte) { out = append(out, append([]byte(nil), raw...)) })
+		_, _ = loader.ForEachFeature(bytes.NewReader(b), func(_ int, raw []byte, _ int64) { out = append(out, append([]byte(nil), raw...)) })
 	}
 	return out
 }
@@ -122,8 +123,8 @@ const synthLine = `{"geometry":{"coordinates":[38.64449,33.291951],"type":"Point
 // fastAgrees fails when the fast decoder accepts a feature that json v2
 // reads differently, or rejects.
 func fastAgrees(t testing.TB, raw []byte) bool {
-	var ff fastFeature
-	if !ff.parse(raw) {
+	var ff loader.FastFeature
+	if !ff.Parse(raw) {
 		return false
 	}
 	var problems []Problem
@@ -137,8 +138,8 @@ func fastAgrees(t testing.TB, raw []byte) bool {
 	if slowOK != fastOK || slowPt != fastPt || f.id != g.id || !reflect.DeepEqual(slowProblems, problems) {
 		t.Fatalf("%s\njson v2: %v %v %q %v\nfast:    %v %v %q %v", raw, slowOK, slowPt, f.id, slowProblems, fastOK, fastPt, g.id, problems)
 	}
-	if !reflect.DeepEqual(normal(p), normal(ff.props)) {
-		t.Fatalf("%s\njson v2 reads %+v\nfast reads    %+v", raw, p, ff.props)
+	if fp := incidentProperties(ff.Props); !reflect.DeepEqual(normal(p), normal(fp)) {
+		t.Fatalf("%s\njson v2 reads %+v\nfast reads    %+v", raw, p, fp)
 	}
 	return true
 }
@@ -199,30 +200,4 @@ func FuzzFastDecode(f *testing.F) {
 	}
 	f.Add([]byte(synthLine))
 	f.Fuzz(func(t *testing.T, raw []byte) { fastAgrees(t, raw) })
-}
-
-// TestPlainWord checks the eight-byte test against a byte loop.
-func TestPlainWord(t *testing.T) {
-	plain := func(b []byte) bool {
-		for _, c := range b {
-			if c == '"' || c == '\\' || c < 0x20 || c > 0x7f {
-				return false
-			}
-		}
-		return true
-	}
-	word := make([]byte, 8)
-	for _, fill := range []byte{'a', ' ', '~', 0x7f} {
-		for pos := 0; pos < 8; pos++ {
-			for c := 0; c < 256; c++ {
-				for i := range word {
-					word[i] = fill
-				}
-				word[pos] = byte(c)
-				if got := plainWord(binary.LittleEndian.Uint64(word)); got != plain(word) {
-					t.Fatalf("plainWord(%q) = %v", word, got)
-				}
-			}
-		}
-	}
 }

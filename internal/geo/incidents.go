@@ -8,16 +8,18 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
+
+	"strikemap/internal/geo/loader"
 )
 
 // incidentDecoder decodes and checks incident features, the fast way when
-// it can (fastdecode.go) and with json v2 otherwise; each loading
+// it can (loader.FastFeature) and with json v2 otherwise; each loading
 // goroutine has its own.
 type incidentDecoder struct {
 	bases   map[string]orb.Point // nil when bases.geojson had problems: references are not checked
 	baseIDs map[string]string    // each base id, to share its string
 	keep    *keeper
-	fast    fastFeature
+	fast    loader.FastFeature
 }
 
 func newIncidentDecoder(bases []Base, checkBases bool) *incidentDecoder {
@@ -34,30 +36,35 @@ func newIncidentDecoder(bases []Base, checkBases bool) *incidentDecoder {
 	return d
 }
 
-// take decodes the feature at the start of rest the fast way, and returns
-// its length, or 0 when it must be scanned and read by feature instead.
-func (d *incidentDecoder) take(rest []byte, index int, out *decoded) int {
-	n := d.fast.parseObject(rest)
+// run is what an incidentDecoder made of a run of features.
+type run = loader.Run[Incident, Problem]
+
+// Take decodes the feature at the start of rest the fast way, and returns
+// its length, or 0 when it must be scanned and read by Feature instead.
+func (d *incidentDecoder) Take(rest []byte, index int, out *run) int {
+	n := d.fast.ParseObject(rest)
 	if n == 0 {
 		return 0
 	}
-	f := featureProblems{file: IncidentsFile, index: index, problems: &out.problems}
+	f := featureProblems{file: IncidentsFile, index: index, problems: &out.Problems}
 	if pt, ok := f.checkFast(&d.fast); ok {
-		d.add(&f, &d.fast.props, pt, index, out)
+		d.add(&f, (*incidentProperties)(&d.fast.Props), pt, index, out)
 	}
 	return n
 }
 
-// feature decodes one raw feature, the fast way when it can.
-func (d *incidentDecoder) feature(raw []byte, index int, out *decoded) {
-	f := featureProblems{file: IncidentsFile, index: index, problems: &out.problems}
+// Feature decodes one raw feature, the fast way when it can.
+func (d *incidentDecoder) Feature(raw []byte, at int64, index int, out *run) {
+	f := featureProblems{file: IncidentsFile, index: index, problems: &out.Problems}
+	before := len(out.Problems)
+	defer func() { placeInFile(out.Problems[before:], at) }()
 	var (
 		p  *incidentProperties
 		pt orb.Point
 		ok bool
 	)
-	if d.fast.parse(raw) {
-		p = &d.fast.props
+	if d.fast.Parse(raw) {
+		p = (*incidentProperties)(&d.fast.Props)
 		pt, ok = f.checkFast(&d.fast)
 	} else {
 		p = new(incidentProperties)
@@ -69,14 +76,14 @@ func (d *incidentDecoder) feature(raw []byte, index int, out *decoded) {
 }
 
 // add checks a decoded feature's properties and keeps a valid incident.
-func (d *incidentDecoder) add(f *featureProblems, p *incidentProperties, pt orb.Point, index int, out *decoded) {
+func (d *incidentDecoder) add(f *featureProblems, p *incidentProperties, pt orb.Point, index int, out *run) {
 	inc, ok := p.incident(f, pt, d.bases, d.keep)
 	if !ok {
 		return
 	}
 	d.keep.incident(&inc, d.baseIDs)
-	out.incidents = append(out.incidents, inc)
-	out.index = append(out.index, int32(index))
+	out.Items = append(out.Items, inc)
+	out.Index = append(out.Index, int32(index))
 }
 
 // fileIncidents is the valid incidents of a file in file order, with each
@@ -99,24 +106,27 @@ type fileIncidents struct {
 // bases is incomplete), the incidents' references to bases are not
 // checked: a broken base would otherwise be reported again at every
 // incident that names it.
-func readIncidents(r io.Reader, size int64, h hash.Hash, bases []Base, checkBases bool, problems *[]Problem) (fileIncidents, error) {
+func readIncidents(r io.Reader, size int64, h hash.Hash, opts loader.Options, bases []Base, checkBases bool, problems *[]Problem) (fileIncidents, error) {
 	var all fileIncidents
-	err := scanFile(IncidentsFile, r, size, h, func() featureDecoder { return newIncidentDecoder(bases, checkBases) }, func(first int, read int64, out *decoded) {
-		for _, p := range out.problems {
+	c, err := loader.ScanFile(r, size, h, opts, func() loader.Decoder[Incident, Problem] { return newIncidentDecoder(bases, checkBases) }, func(first int, read int64, out *run) {
+		for _, p := range out.Problems {
 			p.Index += first
 			*problems = append(*problems, p)
 		}
 		if all.incidents == nil && size > 0 && read > 0 {
-			features := first + out.features
+			features := first + out.Features
 			estimate := int(float64(features)*float64(size)/float64(read)*1.02) + 1024
 			all.incidents = make([]Incident, 0, estimate)
 			all.index = make([]int32, 0, estimate)
 		}
-		all.incidents = append(all.incidents, out.incidents...)
-		for _, i := range out.index {
+		all.incidents = append(all.incidents, out.Items...)
+		for _, i := range out.Index {
 			all.index = append(all.index, int32(first)+i)
 		}
-	}, problems)
+	})
+	if err == nil {
+		addFileProblem(IncidentsFile, c, problems)
+	}
 	return all, err
 }
 

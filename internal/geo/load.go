@@ -13,6 +13,8 @@ import (
 
 	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
+
+	"strikemap/internal/geo/loader"
 )
 
 // The data files a dataset directory holds.
@@ -40,11 +42,14 @@ func Load(fsys fs.FS) (*Dataset, error) {
 	if info, err := incidents.Stat(); err == nil && info.Mode().IsRegular() {
 		size = info.Size()
 	}
-	d, err := read(bases, incidents, size)
-	if err != nil {
-		return nil, err
+	d, err := read(bases, incidents, size, loader.Options{})
+	if err == nil {
+		err = d.readExtras(fsys)
 	}
-	if err := d.readExtras(fsys); err != nil {
+	if err != nil {
+		if ve := (*ValidationError)(nil); errors.As(err, &ve) {
+			placeProblems(ve.Problems, func(name string) (io.ReadCloser, error) { return fsys.Open(name) })
+		}
 		return nil, err
 	}
 	return d, nil
@@ -93,19 +98,33 @@ func (d *Dataset) readExtras(fsys fs.FS) error {
 // Parse validates the contents of bases.geojson and incidents.geojson and
 // returns the dataset, or a *ValidationError listing every problem.
 func Parse(basesJSON, incidentsJSON []byte) (*Dataset, error) {
-	return read(bytes.NewReader(basesJSON), bytes.NewReader(incidentsJSON), int64(len(incidentsJSON)))
+	return parse(basesJSON, incidentsJSON, loader.Options{})
 }
 
-// Read is Parse over readers. The dataset's Version is a SHA-256 of
+func parse(basesJSON, incidentsJSON []byte, opts loader.Options) (*Dataset, error) {
+	d, err := read(bytes.NewReader(basesJSON), bytes.NewReader(incidentsJSON), int64(len(incidentsJSON)), opts)
+	if ve := (*ValidationError)(nil); errors.As(err, &ve) {
+		placeProblems(ve.Problems, func(name string) (io.ReadCloser, error) {
+			if name == BasesFile {
+				return io.NopCloser(bytes.NewReader(basesJSON)), nil
+			}
+			return io.NopCloser(bytes.NewReader(incidentsJSON)), nil
+		})
+	}
+	return d, err
+}
+
+// Read is Parse over readers, which cannot be read twice: its syntax
+// errors say no line and column. The dataset's Version is a SHA-256 of
 // bases.geojson and of the xxhash of each chunk of incidents.geojson: it
 // changes whenever a byte of either does.
 func Read(basesR, incidentsR io.Reader) (*Dataset, error) {
-	return read(basesR, incidentsR, -1)
+	return read(basesR, incidentsR, -1, loader.Options{})
 }
 
 // read is Read knowing the size of the incidents file (-1 when unknown),
-// which lets it size the incidents' memory once.
-func read(basesR, incidentsR io.Reader, size int64) (*Dataset, error) {
+// which lets it size the incidents' memory once, with the loader's options.
+func read(basesR, incidentsR io.Reader, size int64, opts loader.Options) (*Dataset, error) {
 	h := sha256.New()
 	var problems []Problem
 	bases, err := readBases(hashReader(basesR, h), &problems)
@@ -114,7 +133,7 @@ func read(basesR, incidentsR io.Reader, size int64) (*Dataset, error) {
 	}
 	h.Write([]byte{0})
 	basesOK := len(problems) == 0
-	all, err := readIncidents(incidentsR, size, h, bases, basesOK, &problems)
+	all, err := readIncidents(incidentsR, size, h, opts, bases, basesOK, &problems)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", IncidentsFile, err)
 	}
@@ -227,23 +246,9 @@ func (b *Base) check(f *featureProblems) {
 	}
 }
 
-// incidentProperties is the properties object of a feature in incidents.geojson.
-type incidentProperties struct {
-	Date              string             `json:"date"`
-	DateEnd           *string            `json:"date_end"`
-	Weapon            string             `json:"weapon"`
-	Count             *int               `json:"count"`
-	Base              *string            `json:"base"`
-	Status            string             `json:"status"`
-	Outcome           string             `json:"outcome"`
-	Injured           *int               `json:"injured"`
-	Killed            *int               `json:"killed"`
-	ClaimedBy         []string           `json:"claimed_by"`
-	LocationPrecision string             `json:"location_precision"`
-	Sources           []sourceProperties `json:"sources"`
-	Disputed          []string           `json:"disputed"`
-	Notes             string             `json:"notes"`
-}
+// incidentProperties is the properties object of a feature in
+// incidents.geojson, as the loader reads it (loader.IncidentProperties).
+type incidentProperties loader.IncidentProperties
 
 // DisputableFields are the incident properties that a "disputed" entry may name.
 var DisputableFields = []string{"date", "weapon", "count", "base", "outcome", "injured", "killed", "claimed_by", "location"}

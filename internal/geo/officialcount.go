@@ -8,6 +8,8 @@ import (
 
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"strikemap/internal/geo/loader"
 )
 
 // OfficialCountsFile is the optional file of a dataset directory that holds
@@ -90,7 +92,7 @@ type countSource struct {
 func readOfficialCounts(r io.Reader, problems *[]Problem) ([]OfficialCount, error) {
 	raw, err := io.ReadAll(r)
 	if err != nil {
-		return nil, readError{err}
+		return nil, &loader.ReadError{Err: err}
 	}
 	fileProblem := func(format string, args ...any) {
 		*problems = append(*problems, Problem{File: OfficialCountsFile, Index: -1, Reason: fmt.Sprintf(format, args...)})

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"strikemap/internal/geo/loader"
 )
 
 // SourceKind says what kind of voice a source is, which is what decides how
@@ -119,14 +121,8 @@ var hostByte, pathByte = func() (host, path [256]bool) {
 }()
 
 // sourceProperties is one element of the "sources" array of an incident or
-// a strike.
-type sourceProperties struct {
-	Publisher string  `json:"publisher"`
-	URL       string  `json:"url"`
-	Published *string `json:"published"`
-	Kind      string  `json:"kind"`
-	Says      string  `json:"says"`
-}
+// a strike, as the loader reads it.
+type sourceProperties = loader.SourceProperties
 
 // sources checks the "sources" array of a feature, the one source checker
 // of incidents.geojson and strikes.geojson: at least one source, each with

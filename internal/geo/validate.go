@@ -14,14 +14,24 @@ type Problem struct {
 	ID     string // the feature's id, when it has one
 	Field  string // the property (or "id", "geometry"), or ""
 	Reason string // what is wrong and what is allowed
+	// Line and Col say where in the file a JSON syntax error is, counting
+	// from 1 (Col in characters); 0 when it is not one, or the file could
+	// not be read again to count its lines (Read).
+	Line, Col int
+
+	at int64 // for a syntax error, 1 + its byte offset (see placeProblems)
 }
 
 // String formats p as
 //
 //	incidents.geojson: feature 4 ("2023-10-21-x"): weapon "drones" is not one of drone, rocket, missile, unknown
+//	incidents.geojson:7:58: feature 5 ("2023-10-22-y"): is not valid JSON: ...
 func (p Problem) String() string {
 	var b strings.Builder
 	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", p.Line, p.Col)
+	}
 	b.WriteString(": ")
 	if p.Index >= 0 {
 		noun := "feature"

@@ -181,11 +181,11 @@ func (h *handler) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := itemsPage{h: h, c: c, d: d, q: q, format: f, collection: ci, limit: iq.limit, offset: iq.offset}
+	p := itemsPage{h: h, req: c.Request(), d: d, q: q, format: f, collection: ci, limit: iq.limit, offset: iq.offset}
 	if ci.ID == "strikes" {
 		strikes := d.SelectStrikes(iq.filter)
 		lo, hi := p.bounds(len(strikes))
-		return writeItems(p, export.StrikeCollection(strikes[lo:hi]), len(strikes), hi < len(strikes), strikeRow)
+		return writeItems(c, p, export.StrikeCollection(strikes[lo:hi]), len(strikes), hi < len(strikes), strikeRow)
 	}
 	if ci.ID == "bases" {
 		bases := d.SelectBases(iq.filter)
@@ -195,7 +195,7 @@ func (h *handler) items(c echo.Context) error {
 		counted := iq.filter
 		counted.BBox = nil
 		page := bases[lo:hi]
-		return writeItems(p, export.BaseCollection(page, d.Summaries(page, counted)), len(bases), hi < len(bases), baseRow)
+		return writeItems(c, p, export.BaseCollection(page, d.Summaries(page, counted)), len(bases), hi < len(bases), baseRow)
 	}
 	// Only the page is read, through the query index, and the work stops
 	// when the client goes away.
@@ -210,7 +210,7 @@ func (h *handler) items(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return writeItems(p, export.IncidentCollection(d, page), matched, more, incidentRow)
+		return writeItems(c, p, export.IncidentCollection(d, page), matched, more, incidentRow)
 	}
 	// numberMatched is optional in OGC API Features (Part 1, 7.15.4):
 	// counting reads every candidate the index gives, which for a wide box
@@ -223,7 +223,7 @@ func (h *handler) items(c echo.Context) error {
 	if !ok {
 		matched = -1
 	}
-	return p.streamIncidents(page, matched, more)
+	return p.streamIncidents(c, page, matched, more)
 }
 
 // CountBudget is how many candidate incidents an items page of GeoJSON may
@@ -233,9 +233,8 @@ const CountBudget = 20000
 // streamIncidents writes a page of incidents as GeoJSON feature by
 // feature, with the OGC API's members; matched < 0 leaves numberMatched
 // out.
-func (p itemsPage) streamIncidents(page []*geo.Incident, matched int, more bool) error {
+func (p itemsPage) streamIncidents(c echo.Context, page []*geo.Incident, matched int, more bool) error {
 	links := p.links(matched, len(page), more)
-	c := p.c
 	c.Response().Header().Set(echo.HeaderContentType, typeGeoJSON)
 	c.Response().Header().Set("Cache-Control", "public, max-age=60")
 	c.Response().WriteHeader(http.StatusOK)
@@ -252,10 +251,11 @@ func (p itemsPage) streamIncidents(page []*geo.Incident, matched int, more bool)
 	return nil
 }
 
-// itemsPage is what writing one page of items needs to know.
+// itemsPage is what writing one page of items needs to know: the request
+// for its links, never the echo.Context, which echo reuses.
 type itemsPage struct {
 	h             *handler
-	c             echo.Context
+	req           *http.Request
 	d             *geo.Dataset // the snapshot the page shows
 	q             url.Values
 	format        string
@@ -285,7 +285,7 @@ func (p itemsPage) pageHref(offset int, f string) string {
 	if f != "" {
 		q.Set("f", f)
 	}
-	return p.h.href(p.c.Request(), "/collections/"+p.collection.ID+"/items", q)
+	return p.h.href(p.req, "/collections/"+p.collection.ID+"/items", q)
 }
 
 // links are the page's self, alternate, next, prev and collection links;
@@ -314,13 +314,13 @@ func (p itemsPage) links(matched, returned int, more bool) []Link {
 		}
 		links = append(links, Link{Href: p.pageHref(max(0, last-p.limit), keep), Rel: "prev", Type: mediaType, Title: "the previous page"})
 	}
-	links = append(links, Link{Href: p.h.href(p.c.Request(), "/collections/"+p.collection.ID, nil), Rel: "collection", Type: typeJSON, Title: title})
+	links = append(links, Link{Href: p.h.href(p.req, "/collections/"+p.collection.ID, nil), Rel: "collection", Type: typeJSON, Title: title})
 	return links
 }
 
 // writeItems writes a page of features as GeoJSON with the OGC API's members,
 // or as an HTML table with a map. row gives a feature's cells for the table.
-func writeItems[P any](p itemsPage, fc *geojson.FeatureCollectionOf[P], matched int, more bool, row func(*geojson.FeatureOf[P]) []string) error {
+func writeItems[P any](c echo.Context, p itemsPage, fc *geojson.FeatureCollectionOf[P], matched int, more bool, row func(*geojson.FeatureOf[P]) []string) error {
 	returned := len(fc.Features)
 	links := p.links(matched, returned, more)
 	if p.format == formatHTML {
@@ -329,7 +329,7 @@ func writeItems[P any](p itemsPage, fc *geojson.FeatureCollectionOf[P], matched 
 			return err
 		}
 		view := templates.OGCItems{
-			Collection: p.collection.Title, CollectionHref: p.h.href(p.c.Request(), "/collections/"+p.collection.ID, url.Values{"f": {formatHTML}}),
+			Collection: p.collection.Title, CollectionHref: p.h.href(p.req, "/collections/"+p.collection.ID, url.Values{"f": {formatHTML}}),
 			Columns: columns[p.collection.ID], Matched: matched, Returned: returned, Offset: p.offset,
 			Links: htmlLinks(links), Map: p.h.mapData(body),
 		}
@@ -343,9 +343,9 @@ func writeItems[P any](p itemsPage, fc *geojson.FeatureCollectionOf[P], matched 
 		}
 		for _, f := range fc.Features {
 			id, _ := f.ID.(string)
-			view.Rows = append(view.Rows, templates.OGCRow{ID: id, Href: p.h.itemHref(p.c.Request(), p.collection.ID, id, formatHTML), Cells: row(f)})
+			view.Rows = append(view.Rows, templates.OGCRow{ID: id, Href: p.h.itemHref(p.req, p.collection.ID, id, formatHTML), Cells: row(f)})
 		}
-		return render(p.c, templates.OGCItemsPage(p.h.opts.Page(p.collection.Title, p.d), view))
+		return render(c, templates.OGCItemsPage(p.h.opts.Page(p.collection.Title, p.d), view))
 	}
 	fc.ExtraMembers = geojson.Properties{
 		"links":          links,
@@ -357,7 +357,7 @@ func writeItems[P any](p itemsPage, fc *geojson.FeatureCollectionOf[P], matched 
 	if err != nil {
 		return err
 	}
-	return writeBody(p.c, typeGeoJSON, body)
+	return writeBody(c, typeGeoJSON, body)
 }
 
 // columns head the HTML table of each collection's items, after the id.

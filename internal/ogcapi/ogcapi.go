@@ -10,7 +10,6 @@
 package ogcapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -21,6 +20,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"strikemap/internal/geo"
+	"strikemap/internal/htmlpage"
 	"strikemap/internal/request"
 	"strikemap/web/templates"
 )
@@ -30,12 +30,11 @@ const Prefix = "/ogc"
 
 // Media types of the responses.
 const (
-	typeJSON     = "application/json"
-	typeGeoJSON  = "application/geo+json"
-	typeHTML     = "text/html"
-	typeOpenAPI  = "application/vnd.oai.openapi+json;version=3.0"
-	typeSchema   = "application/schema+json"
-	htmlResponse = "text/html; charset=UTF-8"
+	typeJSON    = "application/json"
+	typeGeoJSON = "application/geo+json"
+	typeHTML    = "text/html"
+	typeOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+	typeSchema  = "application/schema+json"
 )
 
 // Options configure the OGC API.
@@ -162,15 +161,11 @@ func writeBody(c echo.Context, mediaType string, b []byte) error {
 	return c.Blob(http.StatusOK, mediaType, b)
 }
 
-// render renders a templ component into a buffer before writing it, so a
-// failing render becomes an error response rather than half a page.
+// render writes an HTML page (htmlpage.Write), cached for a minute like
+// the API's answers.
 func render(c echo.Context, component templ.Component) error {
-	var buf bytes.Buffer
-	if err := component.Render(c.Request().Context(), &buf); err != nil {
-		return err
-	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=60")
-	return c.Blob(http.StatusOK, htmlResponse, buf.Bytes())
+	return htmlpage.Write(c, http.StatusOK, component)
 }
 
 // htmlLinks converts links for the templates.

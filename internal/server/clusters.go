@@ -3,9 +3,7 @@ package server
 import (
 	"bytes"
 	"container/list"
-	"encoding/json"
-	"fmt"
-	"math"
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -66,14 +64,18 @@ func newClusterCache(maxPoints int) *clusterCache {
 // get returns the clusters of the incidents of d matching f, whose query
 // parameters (bbox and zoom aside) key is: the index of every incident
 // for the empty key, built once, and otherwise the filter's subset of it.
-func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterEntry, error) {
+//
+// A build gives up once ctx is done (the server closes, or a reload makes
+// the dataset old): ctx is the server's or the dataset's, never a
+// request's, since concurrent requests share a build.
+func (cc *clusterCache) get(ctx context.Context, d *geo.Dataset, f geo.Filter, key string) (*clusterEntry, error) {
 	whole, err := cc.entry(d.Version+"\x00", func() (*clusterEntry, error) {
 		incidents := d.Select(geo.Filter{})
 		points := make([]orb.Point, len(incidents))
 		for i, inc := range incidents {
 			points[i] = inc.Point
 		}
-		ix, err := cluster.New(points, cluster.DefaultOptions())
+		ix, err := cluster.NewContext(ctx, points, cluster.DefaultOptions())
 		if err != nil {
 			return nil, err
 		}
@@ -83,6 +85,9 @@ func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterE
 		return whole, err
 	}
 	return cc.entry(d.Version+"\x00"+key, func() (*clusterEntry, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		keep := d.Matching(f) // in d's order, as the index's points
 		sub := whole.index.(*cluster.Index).Subset(func(i int) bool { return keep[i] })
 		return &clusterEntry{version: d.Version, index: sub, incidents: whole.incidents, cost: len(keep) / 4}, nil
@@ -168,10 +173,24 @@ func (cc *clusterCache) versions() map[string]int {
 // (its config's pointLimit); below it the page never asks for them.
 const clusterPageMin = 5000
 
+// warm starts warmClusters for d, the dataset now served, with a context
+// that the next call (a reload) or Close cancels.
+func (s *Server) warm(d *geo.Dataset) {
+	s.warmMu.Lock()
+	defer s.warmMu.Unlock()
+	if s.stopWarm != nil {
+		s.stopWarm() // that dataset is no longer served
+	}
+	var ctx context.Context
+	ctx, s.stopWarm = context.WithCancel(s.life)
+	s.warmClusters(ctx, d)
+}
+
 // warmClusters builds, in the background, the cluster index of all of d's
 // incidents, which the map page asks for first when d is too large to draw
-// as points. Concurrent requests for it wait for this build.
-func (s *Server) warmClusters(d *geo.Dataset) {
+// as points. Concurrent requests for it wait for this build. It gives up
+// once ctx is done.
+func (s *Server) warmClusters(ctx context.Context, d *geo.Dataset) {
 	if len(d.Incidents) <= clusterPageMin {
 		return
 	}
@@ -182,7 +201,11 @@ func (s *Server) warmClusters(d *geo.Dataset) {
 		// The page's first view also asks for the unfiltered timeline and
 		// base summaries: count them first, once (see geo.Dataset).
 		d.Timeline(geo.Filter{})
-		if _, err := s.clusterCache.get(d, geo.Filter{}, url.Values{}.Encode()); err != nil {
+		if _, err := s.clusterCache.get(ctx, d, geo.Filter{}, url.Values{}.Encode()); err != nil {
+			if ctx.Err() != nil {
+				s.log.Info("clusters not built: the dataset was replaced or the server closed", "version", d.Version)
+				return
+			}
 			s.log.Warn("building the clusters of the whole dataset", "err", err)
 			return
 		}
@@ -227,7 +250,7 @@ func (s *Server) clusters(c echo.Context) error {
 		// Should no build be under way (the warm one failed, or the index
 		// was evicted), one starts; requests meanwhile share it.
 		go func() {
-			if _, err := s.clusterCache.get(d, geo.Filter{}, ""); err != nil {
+			if _, err := s.clusterCache.get(s.life, d, geo.Filter{}, ""); err != nil {
 				s.log.Warn("building the clusters of the whole dataset", "err", err)
 			}
 		}()
@@ -238,8 +261,10 @@ func (s *Server) clusters(c echo.Context) error {
 		for i, inc := range incidents {
 			points[i] = inc.Point
 		}
-		return s.writeClusters(c, d, cluster.Grid(points, view, zoom, cluster.DefaultOptions()), len(incidents), incidents, true,
-			func(cluster.Cluster) (int, error) { return zoom + 1, nil })
+		return s.writeClusters(c, d, export.Clusters{
+			Found: cluster.Grid(points, view, zoom, cluster.DefaultOptions()), Matched: len(incidents), Incidents: incidents, Provisional: true,
+			ExpansionZoom: func(cluster.Cluster) (int, error) { return zoom + 1, nil },
+		})
 	}
 	if done, err := s.notModified(c, d, q, "clusters.geojson"); done || err != nil {
 		return err
@@ -250,55 +275,22 @@ func (s *Server) clusters(c echo.Context) error {
 			key[k] = v
 		}
 	}
-	entry, err := s.clusterCache.get(d, whole, key.Encode())
+	entry, err := s.clusterCache.get(s.life, d, whole, key.Encode())
 	if err != nil {
 		return err
 	}
-	return s.writeClusters(c, d, entry.index.Clusters(view, zoom), entry.index.Len(), entry.incidents, false,
-		func(cl cluster.Cluster) (int, error) { return entry.index.ExpansionZoom(cl.ID) })
+	return s.writeClusters(c, d, export.Clusters{
+		Found: entry.index.Clusters(view, zoom), Matched: entry.index.Len(), Incidents: entry.incidents,
+		ExpansionZoom: func(cl cluster.Cluster) (int, error) { return entry.index.ExpansionZoom(cl.ID) },
+	})
 }
 
-// writeClusters writes the clusters endpoint's answer: found, of matched
-// incidents in all; a single incident's PointIndex is its index in
-// incidents.
-func (s *Server) writeClusters(c echo.Context, d *geo.Dataset, found []cluster.Cluster, matched int, incidents []*geo.Incident, provisional bool, expansionZoom func(cluster.Cluster) (int, error)) error {
+// writeClusters writes the clusters endpoint's answer (export.WriteClusters).
+func (s *Server) writeClusters(c echo.Context, d *geo.Dataset, answer export.Clusters) error {
 	var buf bytes.Buffer
-	buf.WriteString(`{"type":"FeatureCollection","numberMatched":`)
-	buf.WriteString(strconv.Itoa(matched))
-	if provisional {
-		buf.WriteString(`,"provisional":true`)
+	if err := export.WriteClusters(&buf, d, answer); err != nil {
+		return err
 	}
-	buf.WriteString(`,"features":[`)
-	for i, cl := range found {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		if !cl.IsCluster() {
-			inc := incidents[cl.PointIndex]
-			if err := export.WriteFeature(&buf, d, inc); err != nil {
-				return err
-			}
-			continue
-		}
-		expansion, err := expansionZoom(cl)
-		if err != nil {
-			return err
-		}
-		id := "c" + strconv.Itoa(cl.ID)
-		if provisional {
-			id = "g" + strconv.Itoa(i) // a grid cell's, which names no cluster
-		}
-		fmt.Fprintf(&buf, `{"type":"Feature","id":"%s","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{"cluster":true,"cluster_id":%d,"count":%d,"expansion_zoom":%d`,
-			id, fmtCoord(cl.Point[0]), fmtCoord(cl.Point[1]), cl.ID, cl.Count, expansion)
-		// The nearest base names the cluster for a reader (its button says
-		// "Near Ain al-Asad: 1,234 incidents"), not its coordinates.
-		if b, m, ok := geo.NearestBase(d.Bases, cl.Point, math.Inf(1)); ok {
-			name, _ := json.Marshal(b.Name)
-			fmt.Fprintf(&buf, `,"near":%s,"near_km":%d`, name, int(math.Round(m/1000)))
-		}
-		buf.WriteString("}}")
-	}
-	buf.WriteString("]}")
 	return c.Blob(http.StatusOK, geoJSONType, buf.Bytes())
 }
 
@@ -333,36 +325,15 @@ func (s *Server) density(c echo.Context) error {
 			key[k] = v
 		}
 	}
-	entry, err := s.clusterCache.get(d, whole, key.Encode())
+	entry, err := s.clusterCache.get(s.life, d, whole, key.Encode())
 	if err != nil {
 		return err
 	}
-	bins := entry.index.Hexbins(view, zoom, cluster.DensityRadius)
-	most := 0
-	for _, b := range bins {
-		most = max(most, b.Count)
-	}
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, `{"type":"FeatureCollection","numberMatched":%d,"most":%d,"features":[`, entry.index.Len(), most)
-	for i, b := range bins {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.WriteString(`{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[`)
-		for j, p := range b.Ring {
-			if j > 0 {
-				buf.WriteByte(',')
-			}
-			fmt.Fprintf(&buf, "[%s,%s]", fmtCoord(p[0]), fmtCoord(p[1]))
-		}
-		fmt.Fprintf(&buf, `]]},"properties":{"count":%d}}`, b.Count)
+	if err := export.WriteDensity(&buf, entry.index.Hexbins(view, zoom, cluster.DensityRadius), entry.index.Len()); err != nil {
+		return err
 	}
-	buf.WriteString("]}")
 	return c.Blob(http.StatusOK, geoJSONType, buf.Bytes())
-}
-
-func fmtCoord(v float64) string {
-	return strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
 }
 
 // timeline answers GET /api/timeline.json?<filters>: incidents per day from

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"strikemap/internal/htmlpage"
 	"strikemap/internal/ogcapi"
 	"strikemap/internal/request"
 	"strikemap/web/templates"
@@ -87,7 +88,7 @@ func httpErrorMessage(c echo.Context, he *echo.HTTPError) string {
 }
 
 func (s *Server) errorPage(c echo.Context, status int, message string) error {
-	if err := render(c, status, templates.ErrorPage(s.page(http.StatusText(status), s.store.Dataset()), status, message)); err != nil {
+	if err := htmlpage.Write(c, status, templates.ErrorPage(s.page(http.StatusText(status), s.store.Dataset()), status, message)); err != nil {
 		return c.String(status, message)
 	}
 	return nil

@@ -153,7 +153,7 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 					key[p] = vals
 				}
 			}
-			entry, err := s.clusterCache.get(d, f, key.Encode())
+			entry, err := s.clusterCache.get(s.life, d, f, key.Encode())
 			if err != nil {
 				return nil, nil, err
 			}

@@ -1,43 +1,20 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
-	"strikemap/internal/catalog"
 	"strikemap/internal/cluster"
 	"strikemap/internal/geo"
+	"strikemap/internal/htmlpage"
 	"strikemap/internal/request"
 	"strikemap/web/templates"
 )
-
-// render renders a templ component into a buffer before writing it, so a
-// failing render becomes an error response rather than half a page. The
-// templates write their strings from the catalog of the request's language.
-func render(c echo.Context, status int, component templ.Component) error {
-	var buf bytes.Buffer
-	ctx := catalog.NewContext(c.Request().Context(), messagesFor(c))
-	if len(catalog.Default.Locales()) > 1 { // the page depends on Accept-Language: tell caches
-		c.Response().Header().Add("Vary", "Accept-Language")
-	}
-	if err := component.Render(ctx, &buf); err != nil {
-		return err
-	}
-	return c.HTMLBlob(status, buf.Bytes())
-}
-
-// messagesFor is the catalog of the language the request asks for
-// (Accept-Language), English when the server has none of its choices.
-func messagesFor(c echo.Context) *catalog.Catalog {
-	return catalog.Default.Match(c.Request().Header.Get("Accept-Language"))
-}
 
 // mapPage answers GET /: the map. Its query string is the view's state
 // (filters, map position, layers, selection), read by the page's script, so
@@ -47,7 +24,7 @@ func (s *Server) mapPage(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	cfg := s.mapConfig(d)
 	cfg.LoadedAt = loadedAt.UTC().Format("2006-01-02 15:04 UTC")
-	return render(c, http.StatusOK, templates.MapPage(s.page(messagesFor(c).T("page.map"), d), cfg))
+	return htmlpage.Write(c, http.StatusOK, templates.MapPage(s.page(htmlpage.Messages(c).T("page.map"), d), cfg))
 }
 
 // listLimit is the most rows the map page's incident list shows.
@@ -132,11 +109,11 @@ func (s *Server) embedPage(c echo.Context) error {
 		o.Stale, o.PublishedAs = true, request.Truncate(v)
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
-	title := messagesFor(c).T("page.embed")
+	title := htmlpage.Messages(c).T("page.embed")
 	if o.Title != "" {
 		title = o.Title
 	}
-	return render(c, http.StatusOK, templates.EmbedPage(s.page(title, d), cfg, o))
+	return htmlpage.Write(c, http.StatusOK, templates.EmbedPage(s.page(title, d), cfg, o))
 }
 
 // countryNames reads the names of the basemap's countries by their ISO

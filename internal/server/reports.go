@@ -12,6 +12,7 @@ import (
 
 	"strikemap/internal/catalog"
 	"strikemap/internal/geo"
+	"strikemap/internal/htmlpage"
 	"strikemap/internal/request"
 	"strikemap/web/templates"
 )
@@ -75,7 +76,7 @@ func (s *Server) basePage(c echo.Context) error {
 	if page > 1 {
 		title = fmt.Sprintf("%s, incidents page %d of %d", b.Name, page, pages)
 	}
-	return render(c, http.StatusOK, templates.BasePage(s.page(title, d), r))
+	return htmlpage.Write(c, http.StatusOK, templates.BasePage(s.page(title, d), r))
 }
 
 // reportPageSize is how many incidents a page of a base's report lists.
@@ -127,7 +128,7 @@ func (s *Server) incidentPage(c echo.Context) error {
 	self := "/incidents/" + url.PathEscape(inc.ID)
 	r := templates.IncidentReport{Incident: inc, Base: base, MapQuery: mapQuery.Encode(), MapLink: "/?" + link.Encode(),
 		Permalink: request.PublicURL(c.Request(), s.opts.BaseURL, s.opts.TrustForwarded) + self}
-	p := s.page(templates.IncidentTitle(catalog.NewContext(c.Request().Context(), messagesFor(c)), inc, base), d)
+	p := s.page(templates.IncidentTitle(catalog.NewContext(c.Request().Context(), htmlpage.Messages(c)), inc, base), d)
 	p.Scripts = append(p.Scripts, "js/permalink.js")
-	return render(c, http.StatusOK, templates.IncidentPage(p, r))
+	return htmlpage.Write(c, http.StatusOK, templates.IncidentPage(p, r))
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -93,6 +94,14 @@ type Server struct {
 	clusterCache *clusterCache
 	// warming counts the builds warmClusters has under way, for tests.
 	warming sync.WaitGroup
+	// life is cancelled by Close: background work stops with it.
+	life  context.Context
+	close context.CancelFunc
+	// stopWarm cancels the warm build of the dataset served before.
+	warmMu   sync.Mutex
+	stopWarm context.CancelFunc
+	// unhook removes the server's hook from the store.
+	unhook func()
 	// countries names the basemap's countries by ISO code, for the tagline.
 	countries map[string]string
 }
@@ -184,13 +193,22 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	s.handler = gz(e)
 	// The map page asks for the clusters of the whole dataset first when it
 	// is too large to draw: build them now, not for its first visitor.
+	s.life, s.close = context.WithCancel(context.Background())
 	s.clusterCache.keep(store.Dataset().Version)
-	s.warmClusters(store.Dataset())
-	store.OnReplace(func(d *geo.Dataset) {
+	s.warm(store.Dataset())
+	s.unhook = store.OnReplace(func(d *geo.Dataset) {
 		s.clusterCache.keep(d.Version) // the old dataset can go
-		s.warmClusters(d)
+		s.warm(d)
 	})
 	return s, nil
+}
+
+// Close stops the server's background work (the cluster builds, which
+// give up) and its hook on the store. Call it once the HTTP server has shut
+// down.
+func (s *Server) Close() {
+	s.unhook()
+	s.close()
 }
 
 // Routes lists the method and path of every route, e.g. "GET /ogc/api",

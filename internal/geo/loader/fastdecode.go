@@ -1,35 +1,37 @@
-package geo
+package loader
 
 import (
 	"encoding/binary"
 	"strconv"
 	"unicode/utf8"
-	"unsafe"
+
+	"strikemap/internal/jsonstring"
 )
 
-// The fast decoder reads the common shape of an incident feature by hand,
+// FastFeature reads the common shape of an incident feature by hand,
 // several times faster than json v2's reflection and without allocating:
-// its strings point into the raw feature until the keeper copies the ones
-// that are kept. It accepts only what it is sure of: strings without
-// escapes in valid UTF-8, whole numbers for counts, each member once, no
-// member it does not know. For anything else it gives up, and the feature
-// is decoded again by json v2 (decodeFeature), which also writes the
+// its strings are views of the raw feature (see unsafe.go) until the
+// caller copies the ones it keeps. It accepts only what it is sure of:
+// strings without escapes in valid UTF-8, whole numbers for counts, each
+// member once, no member it does not know. For anything else it gives up,
+// and the caller decodes the feature with json v2, which also writes the
 // messages for broken features. So it never changes what a file means:
-// FuzzFastDecode checks that both decoders agree.
+// geo's FuzzFastDecode checks that both decoders agree.
+//
+// A FastFeature is a feature as the fast decoder read it, with the scratch
+// memory its properties point to; each goroutine has its own.
+type FastFeature struct {
+	Type, ID string
+	GeomType string
+	Coords   [3]float64 // the first NCoords are set
+	NCoords  int
+	Props    IncidentProperties
 
-// fastFeature is a feature as the fast decoder read it, with the scratch
-// memory its properties point to.
-type fastFeature struct {
-	typ, id        string
-	geomType       string
-	coords         [3]float64
-	ncoords        int
-	props          incidentProperties
 	dateEnd, base  string
 	count          int
 	injured        int
 	killed         int
-	sources        []sourceProperties
+	sources        []SourceProperties
 	published      []string
 	claimed, spute []string
 }
@@ -77,7 +79,7 @@ func (p *fastParser) str() (string, bool) {
 	start, ascii := i, true
 	// Eight bytes at a time while none is a quote, a backslash, a control
 	// character or outside ASCII.
-	for i+8 <= len(b) && plainWord(binary.LittleEndian.Uint64(b[i:])) {
+	for i+8 <= len(b) && jsonstring.Plain(binary.LittleEndian.Uint64(b[i:])) {
 		i += 8
 	}
 	for ; i < len(b); i++ {
@@ -100,10 +102,7 @@ func (p *fastParser) str() (string, bool) {
 		return "", false
 	}
 	p.i = i + 1
-	if len(s) == 0 {
-		return "", true
-	}
-	return unsafe.String(&s[0], len(s)), true
+	return view(s), true
 }
 
 // optStr reads a string or null.
@@ -158,7 +157,7 @@ func (p *fastParser) number() (string, bool) {
 		}
 	}
 	p.i = i
-	return unsafe.String(&b[start], i-start), true
+	return view(b[start:i]), true
 }
 
 // optInt reads a small non-negative whole number, or null.
@@ -235,19 +234,19 @@ func (p *fastParser) members(fn func(name string) (bit uint32, ok bool)) bool {
 	}
 }
 
-// parse reads raw, one feature. It returns false when the feature must be
+// Parse reads raw, one feature. It returns false when the feature must be
 // read by json v2 instead.
-func (f *fastFeature) parse(raw []byte) bool {
-	n := f.parseObject(raw)
+func (f *FastFeature) Parse(raw []byte) bool {
+	n := f.ParseObject(raw)
 	return n > 0 && n == len(raw)
 }
 
-// parseObject reads the feature that starts rest and returns its length,
+// ParseObject reads the feature that starts rest and returns its length,
 // or 0 when it must be read by json v2 instead (or goes on past rest).
-func (f *fastFeature) parseObject(rest []byte) int {
+func (f *FastFeature) ParseObject(rest []byte) int {
 	p := fastParser{b: rest}
-	props := &f.props
-	*props = incidentProperties{}
+	props := &f.Props
+	*props = IncidentProperties{}
 	f.sources, f.published = f.sources[:0], f.published[:0]
 	var seen uint32
 	ok := p.members(func(name string) (uint32, bool) {
@@ -256,10 +255,10 @@ func (f *fastFeature) parseObject(rest []byte) int {
 		switch name {
 		case "type":
 			bit = 1
-			f.typ, ok = p.str()
+			f.Type, ok = p.str()
 		case "id":
 			bit = 2
-			f.id, ok = p.str()
+			f.ID, ok = p.str()
 		case "geometry":
 			bit, ok = 4, f.geometry(&p)
 		case "properties":
@@ -274,14 +273,14 @@ func (f *fastFeature) parseObject(rest []byte) int {
 	return p.i
 }
 
-func (f *fastFeature) geometry(p *fastParser) bool {
-	f.geomType, f.ncoords = "", 0
+func (f *FastFeature) geometry(p *fastParser) bool {
+	f.GeomType, f.NCoords = "", 0
 	var sawCoords bool
 	ok := p.members(func(name string) (uint32, bool) {
 		var ok bool
 		switch name {
 		case "type":
-			f.geomType, ok = p.str()
+			f.GeomType, ok = p.str()
 			return 1, ok
 		case "coordinates":
 			sawCoords = true
@@ -290,15 +289,15 @@ func (f *fastFeature) geometry(p *fastParser) bool {
 			}
 			for {
 				lit, ok := p.number()
-				if !ok || f.ncoords == 3 {
+				if !ok || f.NCoords == 3 {
 					return 0, false
 				}
 				v, err := strconv.ParseFloat(lit, 64)
 				if err != nil {
 					return 0, false
 				}
-				f.coords[f.ncoords] = v
-				f.ncoords++
+				f.Coords[f.NCoords] = v
+				f.NCoords++
 				if p.byte(',') {
 					continue
 				}
@@ -307,11 +306,11 @@ func (f *fastFeature) geometry(p *fastParser) bool {
 		}
 		return 0, false
 	})
-	return ok && sawCoords && f.geomType == "Point" && f.ncoords >= 2
+	return ok && sawCoords && f.GeomType == "Point" && f.NCoords >= 2
 }
 
-func (f *fastFeature) properties(p *fastParser) bool {
-	q := &f.props
+func (f *FastFeature) properties(p *fastParser) bool {
+	q := &f.Props
 	return p.members(func(name string) (uint32, bool) {
 		var ok bool
 		switch name {
@@ -363,20 +362,20 @@ func (f *fastFeature) properties(p *fastParser) bool {
 	})
 }
 
-func (f *fastFeature) sourceList(p *fastParser) bool {
+func (f *FastFeature) sourceList(p *fastParser) bool {
 	if p.null() {
-		f.props.Sources = nil
+		f.Props.Sources = nil
 		return true
 	}
 	if !p.byte('[') {
 		return false
 	}
 	if p.byte(']') {
-		f.props.Sources = f.sources[:0]
+		f.Props.Sources = f.sources[:0]
 		return true
 	}
 	for {
-		f.sources = append(f.sources, sourceProperties{})
+		f.sources = append(f.sources, SourceProperties{})
 		f.published = append(f.published, "")
 		s := &f.sources[len(f.sources)-1]
 		pub := &f.published[len(f.published)-1]
@@ -407,16 +406,7 @@ func (f *fastFeature) sourceList(p *fastParser) bool {
 		if p.byte(',') {
 			continue
 		}
-		f.props.Sources = f.sources
+		f.Props.Sources = f.sources
 		return p.byte(']')
 	}
-}
-
-// plainWord reports whether none of the eight bytes of w is a quote, a
-// backslash, below 0x20 or above 0x7F (the bit tricks of "Bit Twiddling
-// Hacks": a byte is zero in x exactly when x-0x01 borrows into its top bit).
-func plainWord(w uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	q, bs := w^(ones*'"'), w^(ones*'\\')
-	return ((q-ones)&^q|(bs-ones)&^bs|(w-ones*0x20)&^w|w)&highs == 0
 }

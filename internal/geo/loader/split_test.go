@@ -1,4 +1,4 @@
-package geo
+package loader
 
 import (
 	"encoding/json"

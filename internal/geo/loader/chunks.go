@@ -1,4 +1,4 @@
-package geo
+package loader
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 
 // Loading a million incidents means reading some 800 MB of GeoJSON, and a
 // single goroutine cannot even find where each feature ends fast enough.
-// So the file is read in chunks of chunkSize, each cut just after a line
+// So the file is read in chunks of Options.ChunkSize, each cut just after a line
 // break where there is one, and every chunk is split and decoded on its
 // own core. A chunk's scan must start from the scanner state the previous
 // chunk ended in, which is not known until that one is done; so workers
@@ -25,27 +25,56 @@ import (
 // again from the true state, on one core. A guess that holds gives exactly
 // what a serial scan gives, since the scan depends on nothing but its state.
 
-// chunkSize is a variable so that tests can cut files into many small chunks.
-var chunkSize = 4 << 20
+// DefaultChunkSize is the chunk size when Options.ChunkSize is 0.
+const DefaultChunkSize = 4 << 20
+
+// Options tune ScanFile; the zero Options are the ones to serve with.
+type Options struct {
+	// ChunkSize is how many bytes of the file each worker takes at a
+	// time (0: DefaultChunkSize). Tests cut files into many small chunks.
+	ChunkSize int
+	// Scribble overwrites every buffer of the file's bytes as it is
+	// reused, so that a string still pointing into one changes: for tests
+	// of who owns what (see unsafe.go).
+	Scribble bool
+}
+
+func (o Options) chunkSize() int {
+	if o.ChunkSize > 0 {
+		return o.ChunkSize
+	}
+	return DefaultChunkSize
+}
+
+// scribble overwrites b when o.Scribble is set.
+func (o Options) scribble(b []byte) {
+	if o.Scribble {
+		for i := range b {
+			b[i] = '#'
+		}
+	}
+}
 
 // chunk is one piece of a data file and what a worker made of it.
-type chunk struct {
+type chunk[T, P any] struct {
 	seq int
+	off int64 // buf's offset in the file
 	buf []byte
 	// Filled by the worker:
 	guessed bool    // scanned from betweenFeatures rather than the true state
 	end     scanner // the state after the chunk
 	err     error   // a structural error in the chunk, if any
 	sum     uint64  // xxhash of buf
-	out     decoded
+	out     Run[T, P]
 }
 
-// decoded is what the decoders made of a run of features.
-type decoded struct {
-	features  int        // how many features were read
-	incidents []Incident // the valid ones, in file order
-	index     []int32    // each valid incident's feature index
-	problems  []Problem  // Index counted from the run's first feature
+// Run is what a decoder made of a run of features: of T, the values it
+// keeps, and of P, its problems.
+type Run[T, P any] struct {
+	Features int     // how many features were read
+	Items    []T     // the valid ones, in file order
+	Index    []int32 // each item's feature index, counted from the run's first feature
+	Problems []P     // with feature indexes counted from the run's first feature
 }
 
 // chunkPool holds the chunk buffers: a fixed number, so that reading
@@ -64,7 +93,7 @@ func newChunkPool(n int) chunkPool {
 
 // chunkBytes is the size of the chunk buffers for a file of size bytes
 // (-1: unknown).
-func chunkBytes(size int64) int {
+func chunkBytes(size int64, chunkSize int) int {
 	if size >= 0 && size < int64(chunkSize) {
 		return int(size) + 1 // one more, to see the end of the file
 	}
@@ -89,9 +118,10 @@ func cutPoint(buf []byte) int {
 // readChunks reads r into chunks of size bytes at most, in buffers from
 // pool, and sends them, in order, to out, which it closes. It returns r's
 // error, if any.
-func readChunks(r io.Reader, size int, pool chunkPool, out chan<- *chunk, stop <-chan struct{}) error {
+func readChunks[T, P any](r io.Reader, size int, pool chunkPool, out chan<- *chunk[T, P], stop <-chan struct{}) error {
 	defer close(out)
 	var carry []byte
+	var off int64
 	for seq := 0; ; seq++ {
 		var buf []byte
 		select {
@@ -116,7 +146,8 @@ func readChunks(r io.Reader, size int, pool chunkPool, out chan<- *chunk, stop <
 		}
 		carry = append(carry[:0], buf[cut:]...)
 		select {
-		case out <- &chunk{seq: seq, buf: buf[:cut]}:
+		case out <- &chunk[T, P]{seq: seq, off: off, buf: buf[:cut]}:
+			off += int64(cut)
 		case <-stop:
 			return nil
 		}
@@ -126,35 +157,38 @@ func readChunks(r io.Reader, size int, pool chunkPool, out chan<- *chunk, stop <
 	}
 }
 
-// featureDecoder turns the raw features of one run into results; each
-// worker has its own.
-type featureDecoder interface {
-	// take may decode the feature at the start of rest and return its
-	// length; 0 means it did not, and feature will be called.
-	take(rest []byte, index int, out *decoded) int
-	feature(raw []byte, index int, out *decoded)
+// Decoder turns the raw features of a file into values and problems; each
+// worker has its own. The raw bytes it is given are reused once the run is
+// taken: what it keeps, it copies (Text).
+type Decoder[T, P any] interface {
+	// Take may decode the feature at the start of rest and return its
+	// length; 0 means it did not, and Feature will be called.
+	Take(rest []byte, index int, out *Run[T, P]) int
+	// Feature decodes a feature that Take did not; at is its offset in
+	// the file.
+	Feature(raw []byte, at int64, index int, out *Run[T, P])
 }
 
-// scanFile streams a FeatureCollection from r, decodes its features in
+// ScanFile streams a FeatureCollection from r, decodes its features in
 // parallel with decoders made by newDecoder, and calls take, in file order,
-// with what each run of features gave and the feature index of the run's
+// with what each run of features gave, the feature index of the run's
 // first feature, and how many bytes of the file are read up to the end of
-// that run; take must not keep out's slices, which are used again. It
-// writes into h the xxhash of each chunk, which the workers compute (a
-// SHA-256 of 800 MB took a fifth of the loading time). Problems with the
-// collection itself (not JSON, not a FeatureCollection) are added to
-// problems, the features before them being taken; an error is returned
-// only when r fails.
-func scanFile(file string, r io.Reader, size int64, h hash.Hash, newDecoder func() featureDecoder, take func(first int, read int64, out *decoded), problems *[]Problem) error {
+// that run; take must not keep out's slices, which are used again. size is
+// r's length, or -1 when it is unknown. It writes into h the xxhash of each
+// chunk, which the workers compute (a SHA-256 of 800 MB took a fifth of the
+// loading time). What is wrong with the collection itself (not JSON, not a
+// FeatureCollection) is in the Collection, the features before it being
+// taken; an error is returned only when r fails (a *ReadError).
+func ScanFile[T, P any](r io.Reader, size int64, h hash.Hash, opts Options, newDecoder func() Decoder[T, P], take func(first int, read int64, out *Run[T, P])) (Collection, error) {
 	workers := max(1, runtime.GOMAXPROCS(0))
 	pool := newChunkPool(2*workers + 2)
 	// The decoders' output buffers, back from take.
-	outputs := make(chan decoded, 4*workers+4)
-	jobs := make(chan *chunk, workers)
-	done := make(chan *chunk, 2*workers+2)
+	outputs := make(chan Run[T, P], 4*workers+4)
+	jobs := make(chan *chunk[T, P], workers)
+	done := make(chan *chunk[T, P], 2*workers+2)
 	stop := make(chan struct{})
 	readErr := make(chan error, 1)
-	go func() { readErr <- readChunks(r, chunkBytes(size), pool, jobs, stop) }()
+	go func() { readErr <- readChunks(r, chunkBytes(size, opts.chunkSize()), pool, jobs, stop) }()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -164,17 +198,18 @@ func scanFile(file string, r io.Reader, size int64, h hash.Hash, newDecoder func
 				select {
 				case c.out = <-outputs:
 				default:
-					c.out.incidents = make([]Incident, 0, hint+hint/16+16)
-					c.out.index = make([]int32, 0, hint+hint/16+16)
+					c.out.Items = make([]T, 0, hint+hint/16+16)
+					c.out.Index = make([]int32, 0, hint+hint/16+16)
 				}
 				c.sum = xxhash.Sum64(c.buf)
-				s := scanner{}
+				s := scanner{scribble: opts.Scribble}
 				if c.seq > 0 {
 					s, c.guessed = betweenFeatures(), true
+					s.scribble, s.base = opts.Scribble, c.off
 				}
 				c.err = scanInto(&s, c.buf, dec, &c.out)
 				c.end = s
-				hint = len(c.out.incidents)
+				hint = len(c.out.Items)
 				done <- c
 			}
 		})
@@ -182,12 +217,12 @@ func scanFile(file string, r io.Reader, size int64, h hash.Hash, newDecoder func
 	go func() { wg.Wait(); close(done) }()
 
 	var (
-		state   scanner
+		state   = scanner{scribble: opts.Scribble}
 		serial  = newDecoder()
 		first   int   // feature index of the next chunk's first feature
 		read    int64 // bytes of the file taken
 		failed  error
-		pending = map[int]*chunk{}
+		pending = map[int]*chunk[T, P]{}
 		next    int
 	)
 	for c := range done {
@@ -205,7 +240,7 @@ func scanFile(file string, r io.Reader, size int64, h hash.Hash, newDecoder func
 				if c.guessed && !state.isBetweenFeatures() {
 					// The guess was wrong: scan the chunk again from
 					// the true state.
-					redo := new(decoded)
+					redo := new(Run[T, P])
 					err = scanInto(&state, c.buf, serial, redo)
 					out = redo
 				} else {
@@ -216,44 +251,36 @@ func scanFile(file string, r io.Reader, size int64, h hash.Hash, newDecoder func
 				}
 				read += int64(len(c.buf))
 				take(first, read, out)
-				first += out.features
+				first += out.Features
 				if err != nil {
 					failed = err
 					close(stop)
 				}
 			}
+			opts.scribble(c.buf)
 			pool <- c.buf[:0]
 			select {
-			case outputs <- decoded{incidents: c.out.incidents[:0], index: c.out.index[:0]}:
+			case outputs <- Run[T, P]{Items: c.out.Items[:0], Index: c.out.Index[:0]}:
 			default:
 			}
 		}
 	}
 	if err := <-readErr; err != nil {
-		return readError{err}
+		return Collection{}, &ReadError{err}
 	}
-	if failed == nil {
-		failed = state.finish()
-	}
-	addFileProblem(file, &state, failed, problems)
-	return nil
+	return state.collection(failed), nil
 }
 
 // scanInto scans buf on from s, decoding its features with dec into out.
-func scanInto(s *scanner, buf []byte, dec featureDecoder, out *decoded) error {
+func scanInto[T, P any](s *scanner, buf []byte, dec Decoder[T, P], out *Run[T, P]) error {
 	return s.scanWith(buf, func(rest []byte) int {
-		n := dec.take(rest, out.features, out)
+		n := dec.Take(rest, out.Features, out)
 		if n > 0 {
-			out.features++
+			out.Features++
 		}
 		return n
-	}, func(raw []byte) {
-		dec.feature(raw, out.features, out)
-		out.features++
+	}, func(raw []byte, at int64) {
+		dec.Feature(raw, at, out.Features, out)
+		out.Features++
 	})
 }
-
-// readError marks errors from the reader, as opposed to the JSON's shape.
-type readError struct{ error }
-
-func (e readError) Unwrap() error { return e.error }

@@ -1,9 +1,10 @@
-package geo
+package loader
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -36,11 +37,15 @@ type scanner struct {
 	elem       byte // in the features array: elemOpen, elemComma or elemValue
 	inFeature  bool
 	partial    []byte // the start of a feature that began in an earlier buffer
+	partialAt  int64  // partial's offset in the file
+	base       int64  // the offset in the file of the next buffer to scan
 	// frame is the file without its features: the collection's bytes
 	// outside the features array's elements, checked as JSON once the
 	// scan ends, since the scan itself follows only brackets and strings
 	// there.
 	frame []byte
+	// scribble overwrites partial once its feature is decoded (Options.Scribble).
+	scribble bool
 }
 
 // What was last read at depth 2 inside the features array.
@@ -80,14 +85,18 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 // buf; one that began earlier is assembled in s.partial. It returns an
 // error for a structure that is not a FeatureCollection's.
 func (s *scanner) scan(buf []byte, emit func(raw []byte)) error {
-	return s.scanWith(buf, nil, emit)
+	return s.scanWith(buf, nil, func(raw []byte, _ int64) { emit(raw) })
 }
 
 // scanWith is scan with a decoder that may read a whole feature at the
 // start of the bytes it is given, returning their length (0 when it
-// cannot): those features are not scanned twice, and not emitted.
-func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw []byte)) error {
+// cannot): those features are not scanned twice, and not emitted. emit is
+// also given the feature's offset in the file, and an error says where it
+// is (an *OffsetError).
+func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw []byte, at int64)) error {
 	i, n := 0, len(buf)
+	base := s.base
+	s.base += int64(n)
 	if s.inFeature {
 		end, closed := s.skipFeature(buf, 0)
 		if !closed {
@@ -95,7 +104,10 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 			return nil
 		}
 		s.partial = append(s.partial, buf[:end]...)
-		emit(s.partial)
+		emit(s.partial, s.partialAt)
+		if s.scribble {
+			Options{Scribble: true}.scribble(s.partial)
+		}
 		s.partial = s.partial[:0]
 		i = end
 	}
@@ -124,7 +136,7 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 		}
 		if s.done {
 			if !isSpace(c) {
-				return fmt.Errorf("it goes on with %q after the collection closes", c)
+				return atOffset(base+int64(i), fmt.Errorf("it goes on with %q after the collection closes", c))
 			}
 			i++
 			continue
@@ -142,7 +154,7 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 				continue
 			}
 			if c != '{' {
-				return fmt.Errorf("it starts with %q, not an object", c)
+				return atOffset(base+int64(i), fmt.Errorf("it starts with %q, not an object", c))
 			}
 			s.started = true
 		}
@@ -151,7 +163,7 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 			case isSpace(c):
 			case c == '{':
 				if s.elem == elemValue {
-					return errors.New("two features are not separated by a comma")
+					return atOffset(base+int64(i), errors.New("two features are not separated by a comma"))
 				}
 				if take != nil {
 					if n := take(buf[i:]); n > 0 {
@@ -165,29 +177,30 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 				end, closed := s.skipFeature(buf, i+1)
 				if !closed {
 					s.partial = append(s.partial[:0], buf[i:]...)
+					s.partialAt = base + int64(i)
 					return nil
 				}
-				emit(buf[i:end])
+				emit(buf[i:end], base+int64(i))
 				i = end
 				continue
 			case c == ',':
 				if s.elem != elemValue {
-					return errors.New("the features array has a comma where a feature should be")
+					return atOffset(base+int64(i), errors.New("the features array has a comma where a feature should be"))
 				}
 				s.elem = elemComma
 			case c == ']':
 				if s.elem == elemComma {
-					return errors.New("the features array ends with a comma")
+					return atOffset(base+int64(i), errors.New("the features array ends with a comma"))
 				}
 				s.depth--
 				s.inFeatures = false
 				s.frame = append(s.frame, c)
 			case c == '"':
-				return errors.New("the features array holds a string, not a feature")
+				return atOffset(base+int64(i), errors.New("the features array holds a string, not a feature"))
 			case c == '[':
-				return errors.New("the features array holds an array, not features")
+				return atOffset(base+int64(i), errors.New("the features array holds an array, not features"))
 			default:
-				return fmt.Errorf("the features array holds %q, not a feature", c)
+				return atOffset(base+int64(i), fmt.Errorf("the features array holds %q, not a feature", c))
 			}
 			i++
 			continue
@@ -210,7 +223,7 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 				s.memberNext = true
 			case s.depth == 2 && c == '[' && string(s.name) == "features":
 				if s.sawFeature {
-					return errors.New("it has two features arrays")
+					return atOffset(base+int64(i), errors.New("it has two features arrays"))
 				}
 				s.inFeatures, s.sawFeature, s.elem = true, true, elemOpen
 			}
@@ -218,7 +231,7 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 			s.depth--
 			switch {
 			case s.depth < 0:
-				return errors.New("a bracket closes that was not opened")
+				return atOffset(base+int64(i), errors.New("a bracket closes that was not opened"))
 			case s.depth == 0:
 				s.done = true
 			}
@@ -235,7 +248,7 @@ func (s *scanner) scanWith(buf []byte, take func(rest []byte) int, emit func(raw
 // finish checks the state at the end of the file.
 func (s *scanner) finish() error {
 	if !s.done {
-		return errUnexpectedEnd
+		return ErrUnexpectedEnd
 	}
 	d := jsontext.NewDecoder(bytes.NewReader(s.frame), jsontext.AllowDuplicateNames(true))
 	if _, err := d.ReadValue(); err != nil {
@@ -244,7 +257,77 @@ func (s *scanner) finish() error {
 	return nil
 }
 
-var errUnexpectedEnd = errors.New("it ends before the collection closes")
+// ErrUnexpectedEnd is the structural error of a file that ends before its
+// collection closes (Collection.Err).
+var ErrUnexpectedEnd = errors.New("it ends before the collection closes")
+
+// Collection is what a scan learnt of a file as a whole.
+type Collection struct {
+	// Err is what is wrong with the file's structure, if anything: it is
+	// not JSON, or not shaped as a FeatureCollection (ErrUnexpectedEnd when
+	// it ends too soon). The features before it were decoded.
+	Err error
+	// Started is whether the collection's '{' was found (false: the file
+	// is empty, or white space).
+	Started bool
+	// Type is the collection's "type" member.
+	Type string
+	// HasFeatures is whether it has a "features" array.
+	HasFeatures bool
+}
+
+// collection says what s learnt, once the scan has ended with failed.
+func (s *scanner) collection(failed error) Collection {
+	if failed == nil {
+		failed = s.finish()
+	}
+	return Collection{Err: failed, Started: s.started, Type: string(s.typ), HasFeatures: s.sawFeature}
+}
+
+// ForEachFeature calls fn, in order, with the raw JSON of each element of
+// a small file's "features" array and its offset in the file, on this
+// goroutine; raw is used again once fn returns. It returns what it learnt
+// of the collection, and an error only when r fails (a *ReadError).
+func ForEachFeature(r io.Reader, fn func(i int, raw []byte, at int64)) (Collection, error) {
+	i := 0
+	var s scanner
+	buf := make([]byte, 64<<10)
+	var failed error
+	for failed == nil {
+		n, err := r.Read(buf)
+		if n > 0 {
+			failed = s.scanWith(buf[:n], nil, func(raw []byte, at int64) {
+				fn(i, raw, at)
+				i++
+			})
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Collection{}, &ReadError{err}
+		}
+	}
+	return s.collection(failed), nil
+}
+
+// OffsetError is an error in a file's structure found at Offset, a byte
+// offset from the start of the file (see LineCols).
+type OffsetError struct {
+	Offset int64
+	Err    error
+}
+
+func (e *OffsetError) Error() string { return e.Err.Error() }
+func (e *OffsetError) Unwrap() error { return e.Err }
+
+func atOffset(offset int64, err error) error { return &OffsetError{Offset: offset, Err: err} }
+
+// ReadError marks an error from the reader, as opposed to the JSON's shape.
+type ReadError struct{ Err error }
+
+func (e *ReadError) Error() string { return e.Err.Error() }
+func (e *ReadError) Unwrap() error { return e.Err }
 
 const bom = "\uFEFF" // in UTF-8
 
