@@ -40,6 +40,45 @@ type clusterCache struct {
 	// version is the dataset version being served, once keep has been
 	// called: only its indexes are kept.
 	version string
+	// whole is every incident of one dataset version and its point, in
+	// the dataset's order: what the index is built from, and what the
+	// provisional clusters count while it is built.
+	whole *wholeSet
+}
+
+// wholeSet is a dataset's incidents and their points, in its order.
+type wholeSet struct {
+	version   string
+	incidents []*geo.Incident
+	points    []orb.Point
+}
+
+// wholeOf returns every incident of d and its point, made once per
+// dataset version: reading a million incidents' points out of the
+// dataset touches some 250 MB, and a provisional answer must not do it
+// at each request while the index is built from the same points.
+func (cc *clusterCache) wholeOf(d *geo.Dataset) *wholeSet {
+	cc.mu.Lock()
+	w := cc.whole
+	cc.mu.Unlock()
+	if w != nil && w.version == d.Version {
+		return w
+	}
+	v, _, _ := cc.builds.Do(d.Version+"\x00points", func() (any, error) {
+		incidents := d.Select(geo.Filter{})
+		points := make([]orb.Point, len(incidents))
+		for i, inc := range incidents {
+			points[i] = inc.Point
+		}
+		w := &wholeSet{version: d.Version, incidents: incidents, points: points}
+		cc.mu.Lock()
+		if cc.version == "" || cc.version == d.Version {
+			cc.whole = w
+		}
+		cc.mu.Unlock()
+		return w, nil
+	})
+	return v.(*wholeSet)
 }
 
 // clusterView is what the map page and the exports read of an index or a
@@ -68,12 +107,15 @@ func newClusterCache(maxPoints int) *clusterCache {
 // for the empty key, built once, and otherwise the filter's subset of it.
 func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterEntry, error) {
 	whole, err := cc.entry(d.Version+"\x00", func() (*clusterEntry, error) {
-		incidents := d.Select(geo.Filter{})
-		points := make([]orb.Point, len(incidents))
-		for i, inc := range incidents {
-			points[i] = inc.Point
-		}
-		ix, err := cluster.New(points, cluster.DefaultOptions())
+		w := cc.wholeOf(d)
+		incidents, points := w.incidents, w.points
+		// Built by one goroutine at low priority: requests meanwhile get
+		// provisional clusters, which must not wait for the build's CPU.
+		opts := cluster.DefaultOptions()
+		opts.Workers = 1
+		var ix *cluster.Index
+		var err error
+		inBackground(func() { ix, err = cluster.New(points, opts) })
 		if err != nil {
 			return nil, err
 		}
@@ -141,6 +183,9 @@ func (cc *clusterCache) keep(version string) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	cc.version = version
+	if cc.whole != nil && cc.whole.version != version {
+		cc.whole = nil
+	}
 	for el := cc.order.Front(); el != nil; {
 		next := el.Next()
 		if e := el.Value.(*clusterEntry); e.version != version {
@@ -233,10 +278,17 @@ func (s *Server) clusters(c echo.Context) error {
 		}()
 		c.Response().Header().Set("Cache-Control", "no-store")
 		c.Response().Header().Set("X-Dataset-Version", d.Version)
-		incidents := d.Select(whole)
-		points := make([]orb.Point, len(incidents))
-		for i, inc := range incidents {
-			points[i] = inc.Point
+		var incidents []*geo.Incident
+		var points []orb.Point
+		if whole.IsZero() {
+			w := s.clusterCache.wholeOf(d)
+			incidents, points = w.incidents, w.points
+		} else {
+			incidents = d.Select(whole)
+			points = make([]orb.Point, len(incidents))
+			for i, inc := range incidents {
+				points[i] = inc.Point
+			}
 		}
 		return s.writeClusters(c, d, cluster.Grid(points, view, zoom, cluster.DefaultOptions()), len(incidents), incidents, true,
 			func(cluster.Cluster) (int, error) { return zoom + 1, nil })
