@@ -55,8 +55,8 @@ type wholeSet struct {
 
 // wholeOf returns every incident of d and its point, made once per
 // dataset version: reading a million incidents' points out of the
-// dataset touches some 250 MB, and a provisional answer must not do it
-// at each request while the index is built from the same points.
+// dataset's structs is slow, and a provisional answer must not do it at
+// each request while the index is built from the same points.
 func (cc *clusterCache) wholeOf(d *geo.Dataset) *wholeSet {
 	cc.mu.Lock()
 	w := cc.whole
@@ -109,13 +109,7 @@ func (cc *clusterCache) get(d *geo.Dataset, f geo.Filter, key string) (*clusterE
 	whole, err := cc.entry(d.Version+"\x00", func() (*clusterEntry, error) {
 		w := cc.wholeOf(d)
 		incidents, points := w.incidents, w.points
-		// Built by one goroutine at low priority: requests meanwhile get
-		// provisional clusters, which must not wait for the build's CPU.
-		opts := cluster.DefaultOptions()
-		opts.Workers = 1
-		var ix *cluster.Index
-		var err error
-		inBackground(func() { ix, err = cluster.New(points, opts) })
+		ix, err := cluster.New(points, cluster.DefaultOptions())
 		if err != nil {
 			return nil, err
 		}
