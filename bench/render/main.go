@@ -35,7 +35,7 @@ func main() {
 	runs := flag.Int("runs", 3, "page loads to time")
 	pans := flag.Int("pans", 0, "drags of the map to time after the last load")
 	filters := flag.Int("filters", 0, "filter changes to time after the last load (and the pans)")
-	jsProfile := flag.Bool("profile", false, "print the JavaScript functions that took the most time during the pans, and during the filter changes")
+	jsProfile := flag.Bool("profile", false, "print the JavaScript functions that took the most time during the last load, the pans and the filter changes, and the last load's requests")
 	flag.Parse()
 	exe, err := exec.LookPath("chromium")
 	if err != nil {
@@ -58,6 +58,14 @@ func main() {
 	}
 	for i := range *runs {
 		tab, cancelTab := chromedp.NewContext(browser)
+		var stop func(string)
+		if *jsProfile && i == *runs-1 {
+			var err error
+			if stop, err = startProfile(tab); err != nil {
+				fmt.Fprintln(os.Stderr, "render:", err)
+				os.Exit(1)
+			}
+		}
 		start := time.Now()
 		err := chromedp.Do(tab, chromedp.Navigate(*target))
 		if err == nil {
@@ -70,6 +78,13 @@ func main() {
 		first := time.Since(start)
 		n, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.getElementById('incident-count').textContent`))
 		fmt.Printf("run %d: first render %d ms (%s)\n", i+1, first.Milliseconds(), n)
+		if stop != nil {
+			stop("the load")
+			if err := printRequests(tab); err != nil {
+				fmt.Fprintln(os.Stderr, "render:", err)
+				os.Exit(1)
+			}
+		}
 		if i == *runs-1 && *pans > 0 {
 			if err := pan(tab, *pans, *jsProfile); err != nil {
 				fmt.Fprintln(os.Stderr, "render:", err)
@@ -203,6 +218,37 @@ func pan(tab context.Context, n int, jsProfile bool) error {
 	}
 	fmt.Printf("pans %d: view landed to redrawn p50 %.0f ms, p90 %.0f ms; drag start to redrawn (with Leaflet's inertia) p50 %.0f ms; longest frame gap p50 %.0f ms, max %.0f ms; long tasks %.0f (longest %.0f ms); %.0f markers on the map\n",
 		n, q(landed, 0.5), q(landed, 0.9), q(total, 0.5), q(gaps, 0.5), q(gaps, 1), long[0], long[1], long[2])
+	return nil
+}
+
+// requests lists what the page fetched and when, from the navigation's
+// start: the request's start, its response's end, and the bytes sent
+// (compressed), with the first paint and the page's data-ready mark.
+const requests = `(function () {
+  var out = performance.getEntriesByType('resource').map(function (e) {
+    return [e.startTime, e.responseEnd, e.transferSize, e.name.replace(location.origin, '')];
+  });
+  performance.getEntriesByType('paint').forEach(function (e) { out.push([e.startTime, e.startTime, 0, '(' + e.name + ')']); });
+  var nav = performance.getEntriesByType('navigation')[0];
+  out.push([nav.startTime, nav.responseEnd, nav.transferSize, '(document)'], [nav.domContentLoadedEventEnd, nav.domContentLoadedEventEnd, 0, '(DOMContentLoaded)']);
+  out.sort(function (a, b) { return a[0] - b[0]; });
+  return out;
+})()`
+
+// printRequests prints the page's requests, in the order they started.
+func printRequests(tab context.Context) error {
+	rows, err := chromedp.Run(tab, chromedp.Evaluate[[][]any](requests))
+	if err != nil {
+		return err
+	}
+	fmt.Println("requests of the load (ms from navigation: start, end; bytes):")
+	for _, r := range rows {
+		s := fmt.Sprint(r[3])
+		if len(s) > 110 {
+			s = s[:110] + "..."
+		}
+		fmt.Printf("  %6.0f %6.0f %8.0f  %s\n", r[0], r[1], r[2], s)
+	}
 	return nil
 }
 

@@ -38,6 +38,45 @@ type clusterCache struct {
 	// version is the dataset version being served, once keep has been
 	// called: only its indexes are kept.
 	version string
+	// whole is every incident of one dataset version and its point, in
+	// the dataset's order: what the index is built from, and what the
+	// provisional clusters count while it is built.
+	whole *wholeSet
+}
+
+// wholeSet is a dataset's incidents and their points, in its order.
+type wholeSet struct {
+	version   string
+	incidents []*geo.Incident
+	points    []orb.Point
+}
+
+// wholeOf returns every incident of d and its point, made once per
+// dataset version: reading a million incidents' points out of the
+// dataset's structs is slow, and a provisional answer must not do it at
+// each request while the index is built from the same points.
+func (cc *clusterCache) wholeOf(d *geo.Dataset) *wholeSet {
+	cc.mu.Lock()
+	w := cc.whole
+	cc.mu.Unlock()
+	if w != nil && w.version == d.Version {
+		return w
+	}
+	v, _, _ := cc.builds.Do(d.Version+"\x00points", func() (any, error) {
+		incidents := d.Select(geo.Filter{})
+		points := make([]orb.Point, len(incidents))
+		for i, inc := range incidents {
+			points[i] = inc.Point
+		}
+		w := &wholeSet{version: d.Version, incidents: incidents, points: points}
+		cc.mu.Lock()
+		if cc.version == "" || cc.version == d.Version {
+			cc.whole = w
+		}
+		cc.mu.Unlock()
+		return w, nil
+	})
+	return v.(*wholeSet)
 }
 
 // clusterView is what the map page and the exports read of an index or a
@@ -70,11 +109,8 @@ func newClusterCache(maxPoints int) *clusterCache {
 // request's, since concurrent requests share a build.
 func (cc *clusterCache) get(ctx context.Context, d *geo.Dataset, f geo.Filter, key string) (*clusterEntry, error) {
 	whole, err := cc.entry(d.Version+"\x00", func() (*clusterEntry, error) {
-		incidents := d.Select(geo.Filter{})
-		points := make([]orb.Point, len(incidents))
-		for i, inc := range incidents {
-			points[i] = inc.Point
-		}
+		w := cc.wholeOf(d)
+		incidents, points := w.incidents, w.points
 		ix, err := cluster.NewContext(ctx, points, cluster.DefaultOptions())
 		if err != nil {
 			return nil, err
@@ -146,6 +182,9 @@ func (cc *clusterCache) keep(version string) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	cc.version = version
+	if cc.whole != nil && cc.whole.version != version {
+		cc.whole = nil
+	}
 	for el := cc.order.Front(); el != nil; {
 		next := el.Next()
 		if e := el.Value.(*clusterEntry); e.version != version {
@@ -256,10 +295,17 @@ func (s *Server) clusters(c echo.Context) error {
 		}()
 		c.Response().Header().Set("Cache-Control", "no-store")
 		c.Response().Header().Set("X-Dataset-Version", d.Version)
-		incidents := d.Select(whole)
-		points := make([]orb.Point, len(incidents))
-		for i, inc := range incidents {
-			points[i] = inc.Point
+		var incidents []*geo.Incident
+		var points []orb.Point
+		if whole.IsZero() {
+			w := s.clusterCache.wholeOf(d)
+			incidents, points = w.incidents, w.points
+		} else {
+			incidents = d.Select(whole)
+			points = make([]orb.Point, len(incidents))
+			for i, inc := range incidents {
+				points[i] = inc.Point
+			}
 		}
 		return s.writeClusters(c, d, export.Clusters{
 			Found: cluster.Grid(points, view, zoom, cluster.DefaultOptions()), Matched: len(incidents), Incidents: incidents, Provisional: true,
