@@ -3,7 +3,7 @@
 // no label covers an incident, a cluster, a base or another label. Labels
 // are plain elements in their own pane (above the marks, below popups),
 // placed again whenever the view or what is drawn changes.
-import { placeLabels, SIDES, shortBaseName } from './labels.js';
+import { placeLabels, SIDES } from './labels.js';
 import { placeCounts, stackSpots, clusterSpots } from './counts.js';
 import { spreadPoints } from './fan.js';
 import { el } from './dom.js';
@@ -81,7 +81,7 @@ export function createMapLabels(app) {
       const e = label('map-label-base base-tooltip', '');
       const span = el('span', 'base-label', m.options.labelText);
       e.appendChild(span);
-      it = { el: e, span, full: m.options.labelText, leader: el('span', 'map-label-leader') };
+      it = { el: e, span, full: m.options.labelText, shortText: m.options.shortText || m.options.labelText, leader: el('span', 'map-label-leader') };
       it.leader.hidden = true;
       pane.appendChild(it.leader);
       bases.set(key, it);
@@ -109,11 +109,12 @@ export function createMapLabels(app) {
     if (it.wrap[0] >= it.w) { it.wrap = null; }
   }
 
-  // measureShort measures a base's short name (labels.js), which its
+  // measureShort measures a base's short name (the server's, from
+  // geo.Base.Short: the data's short_name or one derived from the name), which its
   // label takes when the full names do not all find room: it.short is
   // [w, h, text].
   function measureShort(it) {
-    const text = shortBaseName(it.full);
+    const text = it.shortText;
     if (text === it.full) { return; }
     const paneHidden = pane.hidden;
     pane.hidden = false;
