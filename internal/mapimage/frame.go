@@ -159,8 +159,7 @@ func (r *Renderer) layoutFrame(v *View, rows []legendRow, vp *viewport) frameLay
 	if credit == "" {
 		credit = defaultCredit
 	}
-	attribution += ", sources on each incident · " + credit
-	fr.attrLines = r.wrap(attribution, smallStyle, W-2*margin, 0)
+	fr.attrLines = r.wrapParts([]string{attribution + ", sources on each incident", credit}, " · ", smallStyle, W-2*margin)
 	aw := r.maxWidth(fr.attrLines, smallStyle) + 12
 	ah := attrLineH*float64(len(fr.attrLines)) + 5
 	fr.attribution = box{W - aw, H - ah, W, H}
