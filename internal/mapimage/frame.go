@@ -84,9 +84,11 @@ func legendRows(v *View, marks []mark, density []hexBin) []legendRow {
 			clusters = true
 			continue
 		}
-		weapons[m.inc.Weapon] = true
-		statuses[m.inc.Status] = true
-		disputed = disputed || len(m.inc.Disputed) > 0
+		for _, inc := range append([]*geo.Incident{m.inc}, m.members...) {
+			weapons[inc.Weapon] = true
+			statuses[inc.Status] = true
+			disputed = disputed || len(inc.Disputed) > 0
+		}
 	}
 	if clusters {
 		rows = append(rows, legendRow{kind: "cluster", text: "Cluster: number of incidents"})

@@ -2,6 +2,7 @@ package mapimage
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -61,6 +62,87 @@ func TestAttributionWhole(t *testing.T) {
 		}
 		if n == 0 {
 			t.Errorf("%v px: no attribution", w)
+		}
+	}
+}
+
+// TestPhoneExportStacks: exported at a phone's size, incidents stay at
+// their place, as on the map page: every symbol is drawn at its incident's
+// point, and those that share a place carry one badge with their count.
+// Before, the 22 incidents at Ain al-Asad were spread on rings of pixels
+// tens of kilometres wide.
+func TestPhoneExportStacks(t *testing.T) {
+	v := phoneView(t, 375, 740)
+	r, items := drawRecorded(t, v)
+	vp := r.viewport(&v)
+	at := map[string]*geo.Incident{}
+	shared := map[[2]float64]int{}
+	for _, inc := range v.Incidents {
+		at[inc.ID] = inc
+		shared[[2]float64(inc.Point)]++
+	}
+	seen := map[string]bool{}
+	for _, it := range items {
+		if !it.in("incident") || seen[it.id] {
+			continue
+		}
+		seen[it.id] = true // the first path of a symbol is its outline or its red ring
+		x, y := vp.px(at[it.id].Point)
+		if cx, cy := (it.box.x0+it.box.x1)/2, (it.box.y0+it.box.y1)/2; math.Hypot(cx-x, cy-y) > 1 {
+			t.Errorf("incident %s drawn %.0f px from its place", it.id, math.Hypot(cx-x, cy-y))
+		}
+	}
+	if len(seen) != len(v.Incidents) {
+		t.Errorf("%d of %d incidents drawn", len(seen), len(v.Incidents))
+	}
+	counts := map[string]bool{}
+	for _, it := range items {
+		if it.in("stack-counts") && it.text != "" {
+			counts[it.text] = true
+		}
+	}
+	for p, n := range shared {
+		if n > 1 && !counts[stackText(n)] {
+			t.Errorf("the %d incidents at %v have no badge saying %d", n, p, n)
+		}
+	}
+}
+
+// TestPhoneExportNamesEveryBase: exported at a phone's size, every base
+// is named, as on the map page (short names where the full ones have no
+// room), and no name covers a mark or another name. Before, 4 of the 12
+// were named, Ain al-Asad not among them.
+func TestPhoneExportNamesEveryBase(t *testing.T) {
+	for _, size := range [][2]float64{{375, 740}, {414, 800}, {640, 480}, {1200, 800}} {
+		v := phoneView(t, size[0], size[1])
+		_, items := drawRecorded(t, v)
+		named := map[string]string{}
+		var labels, marks []drawn
+		for _, it := range items {
+			switch {
+			case it.in("base") && it.text != "":
+				named[it.id] += it.text
+				labels = append(labels, it)
+			case it.text == "" && (it.in("incident") || it.in("base")), it.in("stack-counts"):
+				marks = append(marks, it)
+			}
+		}
+		for _, b := range v.Bases {
+			if named[b.ID] == "" {
+				t.Errorf("%v: base %s is not named", size, b.ID)
+			}
+		}
+		for i, a := range labels {
+			for _, o := range labels[i+1:] {
+				if a.id != o.id && a.box.meets(o.box) {
+					t.Errorf("%v: labels %q and %q overlap", size, a.text, o.text)
+				}
+			}
+			for _, m := range marks {
+				if m.id != a.id && a.box.meets(m.box) {
+					t.Errorf("%v: label %q covers %v at %v", size, a.text, m.groups, m.box)
+				}
+			}
 		}
 	}
 }
