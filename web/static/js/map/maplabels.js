@@ -147,11 +147,14 @@ export function createMapLabels(app) {
     return null;
   }
 
-  // controls are the boxes of the map's controls and the date written on it.
+  // controls are the boxes of the map's controls and the date written on
+  // it, and of what is laid over the map from beside it: the embed's
+  // legend button (a sibling of the map, not one of Leaflet's controls).
   function controls() {
     const out = [];
     const c = map.getContainer().getBoundingClientRect();
-    map.getContainer().querySelectorAll('.leaflet-control, .map-date').forEach((e) => {
+    const around = map.getContainer().parentElement || map.getContainer();
+    around.querySelectorAll('.leaflet-control, .map-date, .embed-legend').forEach((e) => {
       const r = e.getBoundingClientRect();
       if (r.width && r.height) { out.push({ minX: r.left - c.left, minY: r.top - c.top, maxX: r.right - c.left, maxY: r.bottom - c.top }); }
     });
@@ -354,6 +357,9 @@ export function createMapLabels(app) {
   // scales: hide them until the new view is placed.
   map.on('zoomstart', () => { pane.hidden = true; });
   map.on('zoomend moveend resize layeradd layerremove', schedule);
+  // The embed's legend opens and closes over the map.
+  const legend = document.getElementById('embed-legend');
+  if (legend) { legend.addEventListener('toggle', schedule); }
   schedule();
   return { setBasemap, update: schedule };
 }
