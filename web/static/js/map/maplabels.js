@@ -162,13 +162,19 @@ export function createMapLabels(app) {
   }
 
   // marks are the boxes no label may cover: every incident and base marker
-  // and cluster drawn, their counts, and the map's controls and the date
-  // written on it.
+  // drawn, the clusters' counts, and the map's controls and the date
+  // written on it. A label may cover a cluster's disc, not its count, as in
+  // the image exports: at 200,000 incidents the discs cover the map, and
+  // most bases went unnamed.
   function marks(counts) {
     const out = [];
     [app.layers.incidents, app.layers.bases].forEach((layer) => {
       if (!map.hasLayer(layer)) { return; }
-      layer.eachLayer((m) => { const b = markBox(m); if (b) { out.push(b); } });
+      layer.eachLayer((m) => {
+        if (m.setCount) { return; } // a cluster's disc
+        const b = markBox(m);
+        if (b) { out.push(b); }
+      });
     });
     return out.concat(counts, controls());
   }
@@ -298,6 +304,15 @@ export function createMapLabels(app) {
         if (it.short) { c.w = it.short[0]; c.h = it.short[1]; c.sizes = []; }
       });
       placed = placeLabels(cands, obstacles, view);
+    }
+    // A base still unnamed in a crowd (the US Embassy 1.5 km from Baghdad
+    // DSC, on a disc of thousands) chooses first, when that names more.
+    const baseIds = new Set(baseCands.map((c) => c.id));
+    const namedBases = (pls) => pls.filter((pl) => baseIds.has(pl.id)).length;
+    const left = baseCands.filter((c) => !placed.some((pl) => pl.id === c.id));
+    if (left.length) {
+      const again = placeLabels(left.concat(cands.filter((c) => !left.includes(c))), obstacles, view);
+      if (namedBases(again) > namedBases(placed)) { placed = again; }
     }
     baseCands.forEach((c) => {
       const it = items[c.id], text = useShort && it.short ? it.short[2] : it.full;
