@@ -44,6 +44,7 @@ type SourceObject struct {
 // the incidents that targeted it under the request's filter.
 type BaseProperties struct {
 	Name        string   `json:"name"`
+	ShortName   string   `json:"short_name"` // the label's name where the full one has no room (geo.Base.Short)
 	Aliases     []string `json:"aliases"`
 	Country     string   `json:"country"`
 	Admin1      string   `json:"admin1"`
@@ -163,7 +164,7 @@ func BaseCollection(bases []*geo.Base, summaries []geo.Summary) *geojson.Feature
 // BaseFeature returns one base with its summary as a GeoJSON Feature.
 func BaseFeature(b *geo.Base, s geo.Summary) *geojson.FeatureOf[BaseProperties] {
 	p := BaseProperties{
-		Name: b.Name, Aliases: nonNil(b.Aliases), Country: b.Country, Admin1: b.Admin1,
+		Name: b.Name, ShortName: b.Short(), Aliases: nonNil(b.Aliases), Country: b.Country, Admin1: b.Admin1,
 		Kind: string(b.Kind), ICAO: optional(b.ICAO), IATA: optional(b.IATA),
 		CoordSource: b.CoordSource, CoordURL: optional(b.CoordURL), Notes: b.Notes,
 		SummaryProperties: Summary(s),

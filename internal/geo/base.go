@@ -23,6 +23,7 @@ func (k BaseKind) String() string { return string(k) }
 type Base struct {
 	ID          string    // stable id, e.g. "ain-al-asad"
 	Name        string    // display name
+	ShortName   string    // the name a map label takes where the full one has no room, or "" (see Short)
 	Aliases     []string  // other names in use
 	Country     string    // ISO 3166-1 alpha-2 code
 	Admin1      string    // first-level administrative division (governorate, province)

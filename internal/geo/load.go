@@ -191,7 +191,7 @@ func readBases(r io.Reader, problems *[]Problem) ([]Base, error) {
 			return
 		}
 		b := Base{
-			ID: f.id, Point: pt, Name: p.Name, Aliases: p.Aliases, Country: p.Country,
+			ID: f.id, Point: pt, Name: p.Name, ShortName: p.ShortName, Aliases: p.Aliases, Country: p.Country,
 			Admin1: p.Admin1, Kind: BaseKind(p.Kind), ICAO: p.ICAO, IATA: p.IATA,
 			CoordSource: p.CoordSource, CoordURL: p.CoordURL, Notes: p.Notes,
 		}
@@ -204,6 +204,7 @@ func readBases(r io.Reader, problems *[]Problem) ([]Base, error) {
 // baseProperties is the properties object of a feature in bases.geojson.
 type baseProperties struct {
 	Name        string   `json:"name"`
+	ShortName   string   `json:"short_name"`
 	Aliases     []string `json:"aliases"`
 	Country     string   `json:"country"`
 	Admin1      string   `json:"admin1"`
@@ -218,6 +219,9 @@ type baseProperties struct {
 func (b *Base) check(f *featureProblems) {
 	if strings.TrimSpace(b.Name) == "" {
 		f.add("name", "is missing: every base needs a name")
+	}
+	if b.ShortName != "" && strings.TrimSpace(b.ShortName) == "" {
+		f.add("short_name", "is blank: leave it out to derive the short name from the name")
 	}
 	if !upperLetters(b.Country, 2) {
 		f.add("country", "%q is not an ISO 3166-1 alpha-2 code such as IQ or SY", b.Country)

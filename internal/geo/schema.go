@@ -72,6 +72,7 @@ var SourceFields = []Field{
 // BaseFields are a base's properties in bases.geojson.
 var BaseFields = []Field{
 	{Name: "name", Type: TypeString, Required: true},
+	{Name: "short_name", Type: TypeString},
 	{Name: "aliases", Type: TypeStrings},
 	{Name: "country", Type: TypeString, Required: true},
 	{Name: "admin1", Type: TypeString},

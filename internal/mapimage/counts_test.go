@@ -48,7 +48,7 @@ func TestCountClearOfTwoBases(t *testing.T) {
 		marks := placeMarks(vp, &v)
 		r.placeCounts(vp, &v, marks)
 		img := box{0, 0, v.Width, v.Height}
-		for _, m := range marks {
+		for i, m := range marks {
 			if m.inc != nil {
 				continue
 			}
@@ -62,8 +62,8 @@ func TestCountClearOfTwoBases(t *testing.T) {
 					t.Errorf("%s: the base's square %v hides the count of %d at %v", tc.name, sq, m.count, cb)
 				}
 			}
-			for _, o := range marks {
-				if o != m && cb.overlaps(o.box()) {
+			for j, o := range marks {
+				if j != i && cb.overlaps(o.box()) {
 					t.Errorf("%s: the count of %d at %v is under the mark at (%.0f, %.0f)", tc.name, m.count, cb, o.x, o.y)
 				}
 			}

@@ -84,9 +84,11 @@ func legendRows(v *View, marks []mark, density []hexBin) []legendRow {
 			clusters = true
 			continue
 		}
-		weapons[m.inc.Weapon] = true
-		statuses[m.inc.Status] = true
-		disputed = disputed || len(m.inc.Disputed) > 0
+		for _, inc := range append([]*geo.Incident{m.inc}, m.members...) {
+			weapons[inc.Weapon] = true
+			statuses[inc.Status] = true
+			disputed = disputed || len(inc.Disputed) > 0
+		}
 	}
 	if clusters {
 		rows = append(rows, legendRow{kind: "cluster", text: "Cluster: number of incidents"})
@@ -162,8 +164,7 @@ func (r *Renderer) layoutFrame(v *View, rows []legendRow, vp *viewport) frameLay
 	if credit == "" {
 		credit = defaultCredit
 	}
-	attribution += ", sources on each incident · " + credit
-	fr.attrLines = r.wrap(attribution, smallStyle, W-2*margin, 0)
+	fr.attrLines = r.wrapParts([]string{attribution + ", sources on each incident", credit}, " · ", smallStyle, W-2*margin)
 	aw := r.maxWidth(fr.attrLines, smallStyle) + 12
 	ah := attrLineH*float64(len(fr.attrLines)) + 5
 	fr.attribution = box{W - aw, H - ah, W, H}

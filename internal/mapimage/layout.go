@@ -85,6 +85,22 @@ func (r *Renderer) wrap(s string, st textStyle, width float64, maxLines int) []s
 	return lines
 }
 
+// wrapParts sets parts (the data's credit, the basemap's) on lines no
+// wider than width: joined by sep where they fit on one line, else each
+// on lines of its own, so that a line never ends or starts with sep and
+// reads as cut off.
+func (r *Renderer) wrapParts(parts []string, sep string, st textStyle, width float64) []string {
+	var lines []string
+	for _, p := range parts {
+		if n := len(lines); n > 0 && r.textWidth(lines[n-1]+sep+p, st) <= width {
+			lines[n-1] += sep + p
+			continue
+		}
+		lines = append(lines, r.wrap(p, st, width, 0)...)
+	}
+	return lines
+}
+
 // fitRunes returns the byte length of the longest prefix of word (at least
 // one rune) no wider than width.
 func (r *Renderer) fitRunes(word string, st textStyle, width float64) int {

@@ -21,6 +21,7 @@ func (r *Renderer) draw(s surface, v *View) {
 	vp := r.viewport(v)
 	marks := placeMarks(vp, v)
 	r.placeCounts(vp, v, marks)
+	r.placeBadges(vp, v, marks)
 	bins := densityBins(vp, v)
 	var rows []legendRow
 	if v.Legend {
@@ -53,17 +54,31 @@ func (r *Renderer) draw(s surface, v *View) {
 
 	drawNames(s, names)
 	r.drawMarks(s, vp, marks)
+	r.drawBadges(s, marks)
 
 	// Bases and their labels go over the marks, as on the map page.
+	s.group("leaders", "", "")
+	for i, b := range v.Bases {
+		x, y := vp.px(b.Point)
+		if i < len(labels) && labels[i].ok {
+			if from, to, ok := leader(x, y, labels[i]); ok {
+				s.path([]subpath{{pts: []pt{from, to}}}, style{stroke: colBase, width: 1})
+			}
+		}
+	}
+	s.end()
 	s.group("bases", "", "")
 	for i, b := range v.Bases {
 		x, y := vp.px(b.Point)
 		s.group("base", b.ID, b.Name)
 		s.path([]subpath{{pts: place(baseSquare, x, y, 18), closed: true}}, style{fill: colBase, stroke: colWhite, width: 1})
 		s.path([]subpath{{pts: place(baseStar, x, y, 18), closed: true}}, style{fill: colWhite})
-		if l := labels[i]; l.ok {
+		if i < len(labels) && labels[i].ok {
+			l := labels[i]
 			s.path(l.box.rect(), style{fill: colWhite, fillOpacity: 0.85, stroke: colBase, width: 0.75})
-			s.text(l.box.x0+labelPad, l.baseline, b.Name, labelStyle)
+			for k, line := range l.lines {
+				s.text(l.box.x0+labelPad, l.baseline+float64(k)*labelLineH, line, labelStyle)
+			}
 		}
 		s.end()
 	}
@@ -162,6 +177,11 @@ type mark struct {
 	// at the disc's centre, or clear of the bases drawn over it.
 	countX, countY float64
 	pill           bool // the count is beside the disc, on a pill
+	// members are the incidents of a stack, drawn at one place with their
+	// count on badge (stacks.go); inc is the first, drawn on top.
+	members []*geo.Incident
+	badge   box
+	badged  bool // the badge has a place inside the image
 }
 
 // countBox is the box of a cluster's count as drawn, clear of the image's
@@ -343,7 +363,7 @@ func (m mark) box() box {
 	if m.inc == nil {
 		return centred(m.x, m.y, clusterRadius(m.count)+1)
 	}
-	if len(m.inc.Disputed) > 0 {
+	if slices.ContainsFunc(append([]*geo.Incident{m.inc}, m.members...), func(inc *geo.Incident) bool { return len(inc.Disputed) > 0 }) {
 		return centred(m.x, m.y, 20*0.62+0.75)
 	}
 	return centred(m.x, m.y, 10)
@@ -361,8 +381,8 @@ func clusterText(count int) string {
 	return fmt.Sprint(count)
 }
 
-// placeMarks places the view's incidents, each at its place or spread
-// round a point that several share, as the page does; or its clusters.
+// placeMarks places the view's incidents, each at its place, those that
+// share a place stacked there, as the page does; or its clusters.
 func placeMarks(vp viewport, v *View) []mark {
 	var out []mark
 	if v.Clusters != nil {
@@ -388,6 +408,9 @@ func placeMarks(vp viewport, v *View) []mark {
 		}
 		return append(discMarks, out...)
 	}
+	// Incidents that share a place, or sit on a base's point (where the
+	// base's symbol, drawn above them, would hide one), are a stack, as on
+	// the map page.
 	type key struct{ x, y float64 }
 	groups := map[key][]*geo.Incident{}
 	var order []key
@@ -400,15 +423,12 @@ func placeMarks(vp viewport, v *View) []mark {
 	}
 	for _, k := range order {
 		group := groups[k]
-		aroundBase := false
-		for _, inc := range group {
-			aroundBase = aroundBase || inc.LocationPrecision == geo.PrecisionBase
+		x, y := vp.px(group[0].Point)
+		m := mark{x: x, y: y, inc: group[0], count: 1}
+		if len(group) > 1 || slices.ContainsFunc(group, func(inc *geo.Incident) bool { return inc.LocationPrecision == geo.PrecisionBase }) {
+			m.members = group
 		}
-		offs := offsets(len(group), aroundBase)
-		for i, inc := range group {
-			x, y := vp.px(inc.Point)
-			out = append(out, mark{x: x + offs[i].x, y: y + offs[i].y, inc: inc, count: 1})
-		}
+		out = append(out, m)
 	}
 	return out
 }
@@ -433,15 +453,22 @@ func (r *Renderer) drawMarks(s surface, vp viewport, marks []mark) {
 			s.end()
 			continue
 		}
-		inc := m.inc
-		title := fmt.Sprintf("%s %s attack (%s), %s", inc.Date, strings.ToLower(inc.Weapon.Label()), inc.Status, inc.ID)
-		disputed := len(inc.Disputed) > 0
-		symbol := func(s surface, x, y float64) { drawSymbol(s, x, y, 20, inc.Weapon, inc.Status, disputed) }
-		s.group("incident", inc.ID, title)
-		if st, ok := s.(stamper); !ok || !st.stamp(m.x, m.y, symbolKey{inc.Weapon, inc.Status, disputed}, symbol) {
-			symbol(s, m.x, m.y)
+		members := m.members
+		if len(members) == 0 {
+			members = []*geo.Incident{m.inc}
 		}
-		s.end()
+		// A stack's first incident is drawn last, on top.
+		for i := len(members) - 1; i >= 0; i-- {
+			inc := members[i]
+			title := fmt.Sprintf("%s %s attack (%s), %s", inc.Date, strings.ToLower(inc.Weapon.Label()), inc.Status, inc.ID)
+			disputed := len(inc.Disputed) > 0
+			symbol := func(s surface, x, y float64) { drawSymbol(s, x, y, 20, inc.Weapon, inc.Status, disputed) }
+			s.group("incident", inc.ID, title)
+			if st, ok := s.(stamper); !ok || !st.stamp(m.x, m.y, symbolKey{inc.Weapon, inc.Status, disputed}, symbol) {
+				symbol(s, m.x, m.y)
+			}
+			s.end()
+		}
 	}
 	s.end()
 }
@@ -454,29 +481,83 @@ var (
 const (
 	labelPad    = 4.0  // between a label's box and its text
 	labelHeight = 16.0 // of a label's box
+	labelLineH  = 14.0 // from a two-line label's first line to its second
 )
 
-// label is where a base's name goes; ok is false when no place was free.
+// splitLines splits a name in two lines at the space nearest its middle,
+// or returns nil for a name of one word.
+func splitLines(s string) []string {
+	at := -1
+	for i, c := range s {
+		if c == ' ' && (at < 0 || math.Abs(float64(i)-float64(len(s))/2) < math.Abs(float64(at)-float64(len(s))/2)) {
+			at = i
+		}
+	}
+	if at < 0 {
+		return nil
+	}
+	return []string{s[:at], s[at+1:]}
+}
+
+// label is where a base's name goes, and which name: the full one or the
+// short one (geo.Base.Short); ok is false when no place was free.
 type label struct {
 	box      box
-	baseline float64
+	baseline float64  // of the first line
+	lines    []string // the name, on one line or two
 	ok       bool
 }
 
-// placeLabels finds each base a place for its label, inside the image and
-// clear of the marks (a cluster's count), the bases, the frame and the
-// labels placed before it: right of the base (past the incidents spread round it), left, above,
-// below, then the same moved up or down or shifted into the image, but
-// never away from the base. Bases outside the image get no label. Bases
-// with more incidents round them choose first. A label with no free place
-// is left out; the base keeps its name as its title.
+// labelGaps are the distances from a base's point to its label tried in
+// turn, nearest first, and labelNear the farthest drawn with no leader
+// line to its base: the map page's (web/static/js/map/maplabels.js).
+var labelGaps = []float64{12, 32, 52, 76, 100}
+
+const labelNear = 12 + 2 + 2
+
+// labelSides are the positions tried round a base, in order of
+// preference, as the page's SIDES (labels.js).
+var labelSides = []string{"right", "left", "above", "below", "above-right", "below-right", "above-left", "below-left"}
+
+// labelAt is the box of a w×h label gap pixels from (x, y) at side, as the
+// page's labelBox.
+func labelAt(x, y, w, h, gap float64, side string) box {
+	var x0, y0 float64
+	switch side {
+	case "right":
+		x0, y0 = x+gap, y-h/2
+	case "left":
+		x0, y0 = x-gap-w, y-h/2
+	case "above":
+		x0, y0 = x-w/2, y-gap-h
+	case "below":
+		x0, y0 = x-w/2, y+gap
+	case "above-right":
+		x0, y0 = x+gap*0.7, y-gap*0.7-h
+	case "below-right":
+		x0, y0 = x+gap*0.7, y+gap*0.7
+	case "above-left":
+		x0, y0 = x-gap*0.7-w, y-gap*0.7-h
+	default: // below-left
+		x0, y0 = x-gap*0.7-w, y+gap*0.7
+	}
+	return box{x0, y0, x0 + w, y0 + h}
+}
+
+// placeLabels names every base inside the image by the map page's rules:
+// each label beside its base, or up to 100 px away with a leader line,
+// inside the image and clear of the marks (an incident, a stack's badge,
+// a cluster's count), the bases, the frame and the labels placed before
+// it; when a full name finds no room (twelve sites on a phone), every base
+// takes its short name. A label that still finds no room is left out; the
+// base keeps its name as its title.
 func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayout) []label {
-	out := make([]label, len(v.Bases))
 	if len(v.Bases) == 0 {
-		return out
+		return nil
 	}
 	img := box{0, 0, v.Width, v.Height}.pad(-2)
 	obs := newObstacles(v.Width, v.Height)
+	badges := newObstacles(v.Width, v.Height) // the stacks' counts
 	for _, m := range marks {
 		b := m.box()
 		if m.inc == nil {
@@ -487,11 +568,12 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 		if b.overlaps(img) {
 			obs.add(b)
 		}
+		if m.badged {
+			badges.add(m.badge.pad(1))
+		}
 	}
-	at := make([]pt, len(v.Bases))
-	for i, b := range v.Bases {
+	for _, b := range v.Bases {
 		x, y := vp.px(b.Point)
-		at[i] = pt{x, y}
 		obs.add(centred(x, y, 9.5))
 	}
 	// A strike's crosshair, drawn over the labels, would cover a name.
@@ -502,41 +584,128 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 	for _, b := range fr.boxes() {
 		obs.add(b.pad(2))
 	}
-	around := map[orb.Point]int{}
-	if v.Clusters == nil {
-		for _, inc := range v.Incidents {
-			around[inc.Point]++
-		}
-	}
-	order := make([]int, len(v.Bases))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return around[v.Bases[b].Point] - around[v.Bases[a].Point] })
-	m := r.face(labelStyle).Metrics()
-	for _, i := range order {
-		b := v.Bases[i]
-		x, y := vp.px(b.Point)
-		w := r.textWidth(b.Name, labelStyle) + 2*labelPad
-		dx, dy := 13.0, 12.0
-		if n := around[b.Point]; n > 0 {
-			dx, dy = ringRadius(n)+14, ringRadius(n)+12
-		}
-		if !(centred(x, y, 9)).inside(img) {
-			continue // a base outside the image is not named in it
-		}
-		for _, c := range labelCandidates(x, y, w, dx, dy, img) {
-			// A label shifted in stays beside its base, or it would name
-			// another place.
-			if !c.inside(img) || distance(c, x, y) > math.Max(dx, dy)+labelHeight || nearer(c, x, y, at, i) || obs.hits(c) {
-				continue
+	met := r.face(labelStyle).Metrics()
+	// place names the bases in the data's order, as on the page, base i
+	// trying its places from the from[i]th; lenient lets a leader line
+	// cross a stack's count (never a symbol or a label), the last resort.
+	// It returns the labels, the bases left unnamed and the place each
+	// named base took.
+	place := func(short, lenient bool, from []int) ([]label, []int, []int) {
+		out := make([]label, len(v.Bases))
+		took := make([]int, len(v.Bases))
+		placed := newObstacles(v.Width, v.Height)
+		var missed []int
+		for i, b := range v.Bases {
+			x, y := vp.px(b.Point)
+			if !centred(x, y, 9).inside(img) {
+				continue // a base outside the image is not named in it
 			}
-			out[i] = label{box: c, baseline: c.y0 + (labelHeight+m.Ascent-m.Descent)/2, ok: true}
-			obs.add(c)
-			break
+			text := b.Name
+			if short {
+				text = b.Short()
+			}
+			// The name on one line, then, as the page does for a long
+			// name with no room, on two.
+			sizes := [][]string{{text}}
+			if two := splitLines(text); two != nil {
+				sizes = append(sizes, two)
+			}
+			per := len(labelGaps) * len(labelSides)
+			found := false
+			for k := from[i]; k < len(sizes)*per && !found; k++ {
+				lines := sizes[k/per]
+				w := r.maxWidth(lines, labelStyle) + 2*labelPad
+				h := labelHeight + float64(len(lines)-1)*labelLineH
+				c := labelAt(x, y, w, h, labelGaps[k%per/len(labelSides)], labelSides[k%len(labelSides)])
+				if !c.inside(img) || obs.hits(c.pad(1)) || badges.hits(c.pad(1)) || placed.hits(c.pad(1)) {
+					continue
+				}
+				l := label{box: c, baseline: c.y0 + (labelHeight+met.Ascent-met.Descent)/2, lines: lines, ok: true}
+				// A leader line crosses no mark and no other label.
+				line := leaderBoxes(x, y, l)
+				if slices.ContainsFunc(line, func(b box) bool { return obs.hits(b) || placed.hits(b) || (!lenient && badges.hits(b)) }) {
+					continue
+				}
+				out[i], took[i], found = l, k, true
+				placed.add(c)
+				for _, b := range line {
+					placed.add(b)
+				}
+			}
+			if !found {
+				missed = append(missed, i)
+			}
+		}
+		return out, missed, took
+	}
+	// best places the labels, then, while a base is left unnamed (MSS
+	// Euphrates between Green Village and Shaddadi on a phone), moves a
+	// named base's label to its next place when that names more.
+	best := func(short, lenient bool) ([]label, []int) {
+		from := make([]int, len(v.Bases))
+		out, missed, took := place(short, lenient, from)
+		for round := 0; round < 8 && len(missed) > 0; round++ {
+			better := false
+			for j := range v.Bases {
+				if !out[j].ok {
+					continue
+				}
+				f := slices.Clone(from)
+				f[j] = took[j] + 1
+				if o, m, t := place(short, lenient, f); len(m) < len(missed) {
+					out, missed, took, from, better = o, m, t, f, true
+					break
+				}
+			}
+			if !better {
+				break
+			}
+		}
+		return out, missed
+	}
+	out, missed := best(false, false)
+	short := slices.ContainsFunc(v.Bases, func(b *geo.Base) bool { return b.Short() != b.Name })
+	if len(missed) > 0 && short {
+		out, missed = best(true, false)
+	}
+	if len(missed) > 0 {
+		if o, m := best(short, true); len(m) < len(missed) {
+			out = o
 		}
 	}
 	return out
+}
+
+// leaderBoxes are small boxes along the leader line of a base at (x, y)
+// and its label l, past the base's own symbol: what the line covers.
+func leaderBoxes(x, y float64, l label) []box {
+	from, to, ok := leader(x, y, l)
+	if !ok {
+		return nil
+	}
+	var out []box
+	d := math.Hypot(to.x-from.x, to.y-from.y)
+	for k := 3.0; k < d-1; k += 3 {
+		px, py := from.x+(to.x-from.x)*k/d, from.y+(to.y-from.y)*k/d
+		if math.Hypot(px-x, py-y) <= 15 {
+			continue // over the base's own square, or the stack under it
+		}
+		out = append(out, centred(px, py, 1))
+	}
+	return out
+}
+
+// leader is the line from a base's symbol to its label when the label had
+// to go past the marks round it, as on the page: from the symbol's edge to
+// the nearest point of the label; ok is false for a label beside its base.
+func leader(x, y float64, l label) (from, to pt, ok bool) {
+	tx := math.Min(math.Max(x, l.box.x0), l.box.x1)
+	ty := math.Min(math.Max(y, l.box.y0), l.box.y1)
+	d := math.Hypot(tx-x, ty-y)
+	if d <= labelNear || d <= 9 {
+		return pt{}, pt{}, false
+	}
+	return pt{x + (tx-x)/d*9, y + (ty-y)/d*9}, pt{tx, ty}, true
 }
 
 // nameObstacles are what the basemap's names must not cover: every mark
@@ -546,12 +715,18 @@ func (r *Renderer) nameObstacles(vp viewport, v *View, marks []mark, fr frameLay
 	obs := newObstacles(v.Width, v.Height)
 	for _, m := range marks {
 		obs.add(m.box())
+		if m.badged {
+			obs.add(m.badge)
+		}
 	}
 	for i, b := range v.Bases {
 		x, y := vp.px(b.Point)
 		obs.add(centred(x, y, 9.5))
-		if labels[i].ok {
+		if i < len(labels) && labels[i].ok {
 			obs.add(labels[i].box)
+			if from, to, ok := leader(x, y, labels[i]); ok {
+				obs.add(box{math.Min(from.x, to.x), math.Min(from.y, to.y), math.Max(from.x, to.x), math.Max(from.y, to.y)})
+			}
 		}
 	}
 	for _, st := range v.Strikes {
@@ -569,54 +744,6 @@ func distance(b box, x, y float64) float64 {
 	dx := math.Max(0, math.Max(b.x0-x, x-b.x1))
 	dy := math.Max(0, math.Max(b.y0-y, y-b.y1))
 	return math.Hypot(dx, dy)
-}
-
-// nearer reports whether a base other than bases[self] is nearer to the
-// label box b than (x, y), bases[self]'s place: a label there would seem
-// to name the other base.
-func nearer(b box, x, y float64, bases []pt, self int) bool {
-	d := distance(b, x, y)
-	for i, p := range bases {
-		if i != self && distance(b, p.x, p.y) < d {
-			return true
-		}
-	}
-	return false
-}
-
-// labelCandidates lists the boxes a label w wide may take round a base at
-// (x, y), best first; dx and dy keep it clear of the base's own marks.
-func labelCandidates(x, y, w, dx, dy float64, img box) []box {
-	const h = labelHeight
-	at := func(x0, y0 float64) box { return box{x0, y0, x0 + w, y0 + h} }
-	var out []box
-	for _, shift := range []float64{0, -h - 2, h + 2, -2 * (h + 2), 2 * (h + 2)} {
-		out = append(out,
-			at(x+dx, y-h/2+shift),
-			at(x-dx-w, y-h/2+shift))
-		if shift == 0 {
-			out = append(out, at(x-w/2, y-dy-h), at(x-w/2, y+dy))
-		}
-	}
-	// Near an edge: the same places, shifted into the image.
-	n := len(out)
-	for _, c := range out[:n] {
-		in := c
-		if in.x0 < img.x0 {
-			in = at(img.x0, c.y0)
-		} else if in.x1 > img.x1 {
-			in = at(img.x1-w, c.y0)
-		}
-		if in.y0 < img.y0 {
-			in = at(in.x0, img.y0)
-		} else if in.y1 > img.y1 {
-			in = at(in.x0, img.y1-h)
-		}
-		if in != c {
-			out = append(out, in)
-		}
-	}
-	return out
 }
 
 // drawSymbol paints the page's symbol: filled for confirmed, lower half

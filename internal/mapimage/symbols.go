@@ -70,31 +70,3 @@ func place(shape []pt, x, y, size float64) []pt {
 	}
 	return out
 }
-
-// offsets spreads n symbols that share a point around it, as the page
-// does (web/static/js/map/layers.js), so each stays visible.
-func offsets(n int, aroundBase bool) []pt {
-	if n == 1 && !aroundBase {
-		return []pt{{0, 0}}
-	}
-	out := make([]pt, 0, n)
-	for ring := 0; len(out) < n; ring++ {
-		radius := 20 + float64(ring)*16
-		capacity := max(1, int(math.Floor(2*math.Pi*radius/20)))
-		k := min(capacity, n-len(out))
-		for i := range k {
-			a := -math.Pi/2 + float64(i)*2*math.Pi/float64(k)
-			out = append(out, pt{math.Round(radius * math.Cos(a)), math.Round(radius * math.Sin(a))})
-		}
-	}
-	return out
-}
-
-// ringRadius is the radius of the outermost ring offsets uses for n symbols.
-func ringRadius(n int) float64 {
-	r := 0.0
-	for _, o := range offsets(n, true) {
-		r = math.Max(r, math.Hypot(o.x, o.y))
-	}
-	return r
-}

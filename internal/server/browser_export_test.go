@@ -27,7 +27,7 @@ func TestExportTextInBrowser(t *testing.T) {
 				if (b.x < -tol || b.x + b.width > W + tol || b.y < -tol || b.y + b.height > H + tol) {
 					out.push(what + ' is cut by the image edge: ' + [b.x, b.y, b.x + b.width, b.y + b.height].map(Math.round));
 				}
-				const box = g.classList.contains('base') ? t.previousElementSibling : g.querySelector('path');
+				const box = g.classList.contains('base') ? Array.from(g.querySelectorAll(':scope > path')).pop() : g.querySelector('path'); // a base's label box is its last path (a name may take two lines)
 				if (!box) { continue; }
 				const bb = box.getBBox();
 				if (b.x < bb.x - tol || b.x + b.width > bb.x + bb.width + tol) {

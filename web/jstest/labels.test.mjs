@@ -1,7 +1,7 @@
 // node --test web/jstest: the label placement of web/static/js/map/labels.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelBox, intersects, GridIndex, placeLabels, SIDES, shortBaseName } from '../static/js/map/labels.js';
+import { labelBox, intersects, GridIndex, placeLabels, SIDES } from '../static/js/map/labels.js';
 
 const box = (minX, minY, maxX, maxY) => ({ minX, minY, maxX, maxY });
 const view = { width: 400, height: 300 };
@@ -130,15 +130,4 @@ test('GridIndex lists the boxes a box overlaps, each once, and skips those keep 
   assert.deepEqual(g.overlapping(box(0, 20, 10, 30)), []);
   assert.ok(!g.collides(box(60, 0, 70, 8), (o) => o.owner !== 1));
   assert.ok(g.collides(box(60, 0, 70, 8)));
-});
-
-test('a base short name drops the sort of site, brackets and what follows "and"', () => {
-  const cases = {
-    'Ain al-Asad Air Base': 'Ain al-Asad', 'Erbil International Airport': 'Erbil', 'Al-Tanf garrison': 'Al-Tanf',
-    'Baghdad Diplomatic Support Center': 'Baghdad DSC', 'Tower 22': 'Tower 22', 'Mission Support Site Euphrates (Conoco)': 'Euphrates',
-    'Mission Support Site Green Village (al-Omar oil field)': 'Green Village', 'Patrol Base Shaddadi': 'Shaddadi',
-    'Rumalyn Landing Zone (Rmelan, Kharab al-Jir)': 'Rumalyn', 'Tal Baydar base': 'Tal Baydar', 'US Embassy Baghdad and Union III': 'US Embassy Baghdad',
-    'Base': 'Base'
-  };
-  for (const [name, want] of Object.entries(cases)) { assert.equal(shortBaseName(name), want, name); }
 });

@@ -141,16 +141,3 @@ function tryPlaces(c, fits) {
   }
   return null;
 }
-
-// shortBaseName is the short name a base's label takes on a map too small
-// for every full name (a phone's): the name without the words that say
-// what sort of site it is, without what it adds in brackets or after
-// "and", "Diplomatic Support Center" as DSC. The full name stays in the
-// symbol's accessible name and its popup.
-export function shortBaseName(name) {
-  let s = name.replace(/\s*\(.*?\)\s*/g, ' ').replace(/\s+and\s+.*$/, '').trim();
-  s = s.replace(/^(Mission Support Site|Patrol Base|Forward Operating Base)\s+/i, '')
-    .replace(/\s+(Air Base|Airbase|International Airport|Airport|Landing Zone|garrison|base)$/i, '')
-    .replace(/Diplomatic Support Center/, 'DSC').replace(/\s+/g, ' ').trim();
-  return s || name;
-}

@@ -629,7 +629,8 @@ export function drawBases(app, fc) {
     const m = L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
       icon: L.divIcon({ className: 'base-icon', html: icon, iconSize: [18, 18], iconAnchor: [9, 9] }),
       title: label, alt: label, keyboard: true, pane: 'bases',
-      labelText: f.properties.name // drawn by maplabels.js, clear of the marks
+      labelText: f.properties.name, // drawn by maplabels.js, clear of the marks
+      shortText: f.properties.short_name // the label where full names find no room (geo.Base.Short)
     });
     m.bindPopup(() => basePopup(app, f), { maxWidth: 340, maxHeight: 380 });
     m.addTo(app.layers.bases);

@@ -3,7 +3,7 @@
 // no label covers an incident, a cluster, a base or another label. Labels
 // are plain elements in their own pane (above the marks, below popups),
 // placed again whenever the view or what is drawn changes.
-import { placeLabels, SIDES, shortBaseName } from './labels.js';
+import { placeLabels, SIDES } from './labels.js';
 import { placeCounts, stackSpots, clusterSpots } from './counts.js';
 import { spreadPoints } from './fan.js';
 import { el } from './dom.js';
@@ -81,7 +81,7 @@ export function createMapLabels(app) {
       const e = label('map-label-base base-tooltip', '');
       const span = el('span', 'base-label', m.options.labelText);
       e.appendChild(span);
-      it = { el: e, span, full: m.options.labelText, leader: el('span', 'map-label-leader') };
+      it = { el: e, span, full: m.options.labelText, shortText: m.options.shortText || m.options.labelText, leader: el('span', 'map-label-leader') };
       it.leader.hidden = true;
       pane.appendChild(it.leader);
       bases.set(key, it);
@@ -109,11 +109,12 @@ export function createMapLabels(app) {
     if (it.wrap[0] >= it.w) { it.wrap = null; }
   }
 
-  // measureShort measures a base's short name (labels.js), which its
+  // measureShort measures a base's short name (the server's, from
+  // geo.Base.Short: the data's short_name or one derived from the name), which its
   // label takes when the full names do not all find room: it.short is
   // [w, h, text].
   function measureShort(it) {
-    const text = shortBaseName(it.full);
+    const text = it.shortText;
     if (text === it.full) { return; }
     const paneHidden = pane.hidden;
     pane.hidden = false;
@@ -146,11 +147,14 @@ export function createMapLabels(app) {
     return null;
   }
 
-  // controls are the boxes of the map's controls and the date written on it.
+  // controls are the boxes of the map's controls and the date written on
+  // it, and of what is laid over the map from beside it: the embed's
+  // legend button (a sibling of the map, not one of Leaflet's controls).
   function controls() {
     const out = [];
     const c = map.getContainer().getBoundingClientRect();
-    map.getContainer().querySelectorAll('.leaflet-control, .map-date').forEach((e) => {
+    const around = map.getContainer().parentElement || map.getContainer();
+    around.querySelectorAll('.leaflet-control, .map-date, .embed-legend').forEach((e) => {
       const r = e.getBoundingClientRect();
       if (r.width && r.height) { out.push({ minX: r.left - c.left, minY: r.top - c.top, maxX: r.right - c.left, maxY: r.bottom - c.top }); }
     });
@@ -158,13 +162,19 @@ export function createMapLabels(app) {
   }
 
   // marks are the boxes no label may cover: every incident and base marker
-  // and cluster drawn, their counts, and the map's controls and the date
-  // written on it.
+  // drawn, the clusters' counts, and the map's controls and the date
+  // written on it. A label may cover a cluster's disc, not its count, as in
+  // the image exports: at 200,000 incidents the discs cover the map, and
+  // most bases went unnamed.
   function marks(counts) {
     const out = [];
     [app.layers.incidents, app.layers.bases].forEach((layer) => {
       if (!map.hasLayer(layer)) { return; }
-      layer.eachLayer((m) => { const b = markBox(m); if (b) { out.push(b); } });
+      layer.eachLayer((m) => {
+        if (m.setCount) { return; } // a cluster's disc
+        const b = markBox(m);
+        if (b) { out.push(b); }
+      });
     });
     return out.concat(counts, controls());
   }
@@ -295,6 +305,15 @@ export function createMapLabels(app) {
       });
       placed = placeLabels(cands, obstacles, view);
     }
+    // A base still unnamed in a crowd (the US Embassy 1.5 km from Baghdad
+    // DSC, on a disc of thousands) chooses first, when that names more.
+    const baseIds = new Set(baseCands.map((c) => c.id));
+    const namedBases = (pls) => pls.filter((pl) => baseIds.has(pl.id)).length;
+    const left = baseCands.filter((c) => !placed.some((pl) => pl.id === c.id));
+    if (left.length) {
+      const again = placeLabels(left.concat(cands.filter((c) => !left.includes(c))), obstacles, view);
+      if (namedBases(again) > namedBases(placed)) { placed = again; }
+    }
     baseCands.forEach((c) => {
       const it = items[c.id], text = useShort && it.short ? it.short[2] : it.full;
       if (it.span.textContent !== text) { it.span.textContent = text; }
@@ -353,6 +372,9 @@ export function createMapLabels(app) {
   // scales: hide them until the new view is placed.
   map.on('zoomstart', () => { pane.hidden = true; });
   map.on('zoomend moveend resize layeradd layerremove', schedule);
+  // The embed's legend opens and closes over the map.
+  const legend = document.getElementById('embed-legend');
+  if (legend) { legend.addEventListener('toggle', schedule); }
   schedule();
   return { setBasemap, update: schedule };
 }
