@@ -19,7 +19,6 @@ import (
 
 	"strikemap/data"
 	"strikemap/internal/geo"
-	"strikemap/internal/synth"
 )
 
 // layersServer serves n synthetic incidents round the shipped bases (the
@@ -32,10 +31,7 @@ func layersServer(t *testing.T, n int, tileURL string) *Server {
 		t.Fatal(err)
 	}
 	if n > 0 {
-		basesJSON, _ := data.FS.ReadFile("bases.geojson")
-		if d, err = synth.Dataset(basesJSON, d.Bases, n, 11); err != nil {
-			t.Fatal(err)
-		}
+		d = syntheticDataset(t, n)
 	}
 	o := Options{Basemap: data.Basemap}
 	if tileURL != "" {

@@ -19,16 +19,7 @@ import (
 // syntheticServer serves n synthetic incidents round the shipped bases.
 func syntheticServer(t *testing.T, n int) *Server {
 	t.Helper()
-	shipped, err := geo.Load(data.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	basesJSON, _ := data.FS.ReadFile("bases.geojson")
-	d, err := synth.Dataset(basesJSON, shipped.Bases, n, 11)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mustNew(t, geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap})
+	return mustNew(t, geo.NewStore(syntheticDataset(t, n), time.Now()), Options{Basemap: data.Basemap})
 }
 
 type clusterFC struct {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -142,17 +143,29 @@ func TestExportDensitySmall(t *testing.T) {
 	}
 }
 
-// syntheticDataset makes n synthetic incidents round the shipped bases.
+// syntheticDataset returns n synthetic incidents round the shipped bases.
+// Each size is made once for the package (a 200,000 set takes seconds) and
+// shared by the tests that ask for it: a dataset is read-only once made,
+// and every server built on it keeps its own caches.
 func syntheticDataset(tb testing.TB, n int) *geo.Dataset {
 	tb.Helper()
-	shipped := mustLoad(tb)
-	basesJSON, _ := data.FS.ReadFile("bases.geojson")
-	d, err := synth.Dataset(basesJSON, shipped.Bases, n, 11)
+	once, _ := synthetics.LoadOrStore(n, sync.OnceValues(func() (*geo.Dataset, error) {
+		shipped, err := geo.Load(data.FS)
+		if err != nil {
+			return nil, err
+		}
+		basesJSON, _ := data.FS.ReadFile("bases.geojson")
+		return synth.Dataset(basesJSON, shipped.Bases, n, 11)
+	}))
+	d, err := once.(func() (*geo.Dataset, error))()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return d
 }
+
+// synthetics holds syntheticDataset's sets: size -> func() (*geo.Dataset, error).
+var synthetics sync.Map
 
 func serve(h http.Handler, target string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
