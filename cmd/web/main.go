@@ -277,6 +277,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	go applyMemoryLimit(cfg.MemoryLimit, logger)
 
 	store := geo.NewStore(d, time.Now())
+	defer rederiveOnReload(cfg.MemoryLimit, store, logger)()
 	opts := cfg.Options
 	opts.Logger, opts.Basemap = logger, data.Basemap
 	if cfg.DataDir != "" {

@@ -9,6 +9,8 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"strings"
+
+	"strikemap/internal/geo"
 )
 
 // The memory limit settings other than a size in bytes.
@@ -60,6 +62,10 @@ func autoMemoryLimit(live uint64) int64 {
 	return max(minAutoMemoryLimit, 2*int64(live))
 }
 
+// liveHeapFunc is what applyMemoryLimit reads the live heap with; tests
+// replace it to see the limit follow a dataset that grows.
+var liveHeapFunc = liveHeap
+
 // liveHeap is the heap the last garbage collection found live.
 func liveHeap() uint64 {
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
@@ -90,11 +96,44 @@ func applyMemoryLimit(setting int64, log *slog.Logger) {
 		// end). run calls this on its own goroutine, so the first answer
 		// does not wait for the collection.
 		runtime.GC()
-		live := liveHeap()
+		live := liveHeapFunc()
 		setting = autoMemoryLimit(live)
 		log.Info("memory limit derived from the dataset", "live_heap_mib", live>>20, "limit_mib", setting>>20)
 	default:
 		log.Info("memory limit", "limit_mib", setting>>20)
 	}
 	debug.SetMemoryLimit(setting)
+}
+
+// rederiveOnReload keeps an "auto" limit following the dataset: every
+// dataset store starts serving (a reload of -data DIR) derives the limit
+// again from the heap it leaves live, so a dataset that doubled on reload is
+// not squeezed under a limit made for the old one, and one that shrank
+// gives memory back. Reloads that come while one derivation runs are
+// served by one more, not one each. Other settings do not depend on the
+// dataset, and nothing is registered for them. The returned function stops
+// it.
+func rederiveOnReload(setting int64, store *geo.Store, log *slog.Logger) (stop func()) {
+	if setting != memoryLimitAuto {
+		return func() {}
+	}
+	kick := make(chan struct{}, 1)
+	done := make(chan struct{})
+	remove := store.OnReplace(func(*geo.Dataset) {
+		select {
+		case kick <- struct{}{}:
+		default: // one is pending already; it will see this dataset
+		}
+	})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-kick:
+				applyMemoryLimit(setting, log)
+			}
+		}
+	}()
+	return func() { remove(); close(done) }
 }

@@ -5,7 +5,12 @@ import (
 	"log/slog"
 	"math"
 	"runtime/debug"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"strikemap/data"
+	"strikemap/internal/geo"
 )
 
 func TestMemoryLimitConfig(t *testing.T) {
@@ -46,5 +51,36 @@ func TestDefaultMemoryLimitIsSet(t *testing.T) {
 	}
 	if autoMemoryLimit(400<<20) != 800<<20 || autoMemoryLimit(10<<20) != minAutoMemoryLimit {
 		t.Errorf("autoMemoryLimit: %d for 400 MiB live, %d for 10 MiB", autoMemoryLimit(400<<20), autoMemoryLimit(10<<20))
+	}
+}
+
+// With "auto", a reloaded dataset derives the limit again from the heap it
+// leaves live: one four times the size gets a limit four times as high.
+func TestMemoryLimitFollowsReloads(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	var live atomic.Uint64
+	live.Store(400 << 20)
+	defer func(f func() uint64) { liveHeapFunc = f }(liveHeapFunc)
+	liveHeapFunc = live.Load
+	log := slog.New(slog.DiscardHandler)
+	applyMemoryLimit(memoryLimitAuto, log)
+	if got := debug.SetMemoryLimit(-1); got != 800<<20 {
+		t.Fatalf("limit %d MiB at start, want 800", got>>20)
+	}
+	d, err := geo.Load(data.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := geo.NewStore(d, time.Now())
+	stop := rederiveOnReload(memoryLimitAuto, store, log)
+	defer stop()
+	live.Store(1600 << 20)
+	store.Replace(d, time.Now())
+	deadline := time.Now().Add(30 * time.Second)
+	for debug.SetMemoryLimit(-1) != 3200<<20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("limit %d MiB 30 s after a reload to a 1600 MiB heap, want 3200", debug.SetMemoryLimit(-1)>>20)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
