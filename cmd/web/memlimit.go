@@ -118,7 +118,7 @@ func rederiveOnReload(setting int64, store *geo.Store, log *slog.Logger) (stop f
 		return func() {}
 	}
 	kick := make(chan struct{}, 1)
-	done := make(chan struct{})
+	done, exited := make(chan struct{}), make(chan struct{})
 	remove := store.OnReplace(func(*geo.Dataset) {
 		select {
 		case kick <- struct{}{}:
@@ -126,6 +126,7 @@ func rederiveOnReload(setting int64, store *geo.Store, log *slog.Logger) (stop f
 		}
 	})
 	go func() {
+		defer close(exited)
 		for {
 			select {
 			case <-done:
@@ -135,5 +136,5 @@ func rederiveOnReload(setting int64, store *geo.Store, log *slog.Logger) (stop f
 			}
 		}
 	}()
-	return func() { remove(); close(done) }
+	return func() { remove(); close(done); <-exited }
 }
