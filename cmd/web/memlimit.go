@@ -112,7 +112,7 @@ func applyMemoryLimit(setting int64, log *slog.Logger) {
 // gives memory back. Reloads that come while one derivation runs are
 // served by one more, not one each. Other settings do not depend on the
 // dataset, and nothing is registered for them. The returned function stops
-// it.
+// it and returns once a derivation under way has ended.
 func rederiveOnReload(setting int64, store *geo.Store, log *slog.Logger) (stop func()) {
 	if setting != memoryLimitAuto {
 		return func() {}
