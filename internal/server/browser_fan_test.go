@@ -43,8 +43,11 @@ func TestStacksFanOutClickEachInBrowser(t *testing.T) {
 		for _, s := range stacks {
 			// Each stack from the default view (a popup's autoPan moves it),
 			// in a tab closed when it is done: the tabs left open made each
-			// new one slower, to ten minutes for the test.
+			// new one slower, to ten minutes for the test. The stacks share
+			// nothing, so two run at once (go test's -parallel, GOMAXPROCS):
+			// 161 s alone on a quiet machine, one after the other.
 			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], s.IDs[0]), func(t *testing.T) {
+				t.Parallel()
 				tb := b.newTab(t, size[0], size[1])
 				tb.open("/")
 				for _, id := range s.IDs {
