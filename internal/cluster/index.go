@@ -22,11 +22,6 @@ type Options struct {
 	MinZoom, MaxZoom int
 	// MinPoints is the fewest points a cluster may hold.
 	MinPoints int
-	// Workers is the most goroutines New searches neighbours with; 0
-	// means one per processor (GOMAXPROCS), up to 8. A server building
-	// an index in the background may want 1, to leave its other cores
-	// to requests.
-	Workers int
 }
 
 // MaxZoomLimit is the largest MaxZoom: a cluster ID keeps its zoom in 5 bits.
@@ -52,8 +47,6 @@ func (o Options) validate() error {
 		return fmt.Errorf("zooms %d..%d are not within 0..%d", o.MinZoom, o.MaxZoom, MaxZoomLimit)
 	case o.MinPoints < 1:
 		return fmt.Errorf("min points %d is less than 1", o.MinPoints)
-	case o.Workers < 0:
-		return fmt.Errorf("workers %d is negative", o.Workers)
 	}
 	return nil
 }
@@ -280,7 +273,7 @@ func (b *builder) cluster(from *level, z int) (m int, merged bool) {
 	visited := b.visited[:n]
 	clear(visited)
 	coords, num := from.coords, from.num
-	b.near.find(from, r, b.opts.Workers)
+	b.near.find(from, r)
 	emit := func(src int32, x, y float64, count, id int32) {
 		b.coords[2*m], b.coords[2*m+1] = x, y
 		b.num[m], b.id[m], b.src[m] = count, id, src

@@ -29,16 +29,12 @@ const tooMany = 255
 // parallelNear is the fewest entries worth sharing among goroutines.
 const parallelNear = 1 << 14
 
-// find fills the lists for the entries of l and radius r, with at most
-// most goroutines (0: one per processor, up to 8).
-func (nl *nearLists) find(l *level, r float64, most int) {
+// find fills the lists for the entries of l and radius r.
+func (nl *nearLists) find(l *level, r float64) {
 	n := len(l.num)
 	workers := 1
 	if n >= parallelNear {
 		workers = min(runtime.GOMAXPROCS(0), 8)
-		if most > 0 {
-			workers = min(workers, most)
-		}
 	}
 	nl.chunk = (n + workers - 1) / workers
 	if cap(nl.start) < n {
