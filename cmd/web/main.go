@@ -251,6 +251,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		fsys, source = os.DirFS(cfg.DataDir), cfg.DataDir
 	}
 	loadStart := time.Now()
+	var record *store.Store
 	if cfg.DB != "" {
 		st, err := store.Open(ctx, cfg.DB)
 		if err != nil {
@@ -268,6 +269,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 			return fmt.Errorf("read %s: %w", st, err)
 		}
 		source = "database " + st.String()
+		record = st
 	}
 	d, err := geo.Load(fsys)
 	if err != nil {
@@ -279,7 +281,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	store := geo.NewStore(d, time.Now())
 	defer rederiveOnReload(cfg.MemoryLimit, store, logger)()
 	opts := cfg.Options
-	opts.Logger, opts.Basemap = logger, data.Basemap
+	opts.Logger, opts.Basemap, opts.Record = logger, data.Basemap, record
 	if cfg.DataDir != "" {
 		w, err := reload.Start(cfg.DataDir, store, reload.Options{Logger: logger, LoadedFrom: loadStart})
 		if err != nil {

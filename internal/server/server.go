@@ -25,6 +25,7 @@ import (
 	"strikemap/internal/ogcapi"
 	"strikemap/internal/reload"
 	"strikemap/internal/request"
+	"strikemap/internal/store"
 	"strikemap/web/static"
 	"strikemap/web/templates"
 )
@@ -48,6 +49,10 @@ type Options struct {
 	// Reloads, when the data directory is watched, reports the latest reload
 	// for /healthz; nil when the data is fixed (the embedded dataset).
 	Reloads Reloads
+	// Record is the database the dataset was read from (-db), where
+	// accounts, proposals and history live; nil when the data is files,
+	// and the site is read-only.
+	Record *store.Store
 	// BaseURL is the site's public URL (scheme, host, any path prefix), used
 	// for the OGC API's absolute links; empty derives it from each request.
 	BaseURL string
