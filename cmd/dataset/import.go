@@ -158,21 +158,19 @@ func (im *importer) mergeFile(file string, f importFlags, read readFunc) (ingest
 	if err != nil {
 		return ingest.Counts{}, fmt.Errorf("%w (the -into directory must hold the dataset's %s)", err, geo.BasesFile)
 	}
-	// The existing dataset through the server's own loader, which reads
-	// the file in chunks on every core: the file is never held whole.
-	var existing *geo.Dataset
+	invalid := func(err error) error {
+		return fmt.Errorf("%s is not a valid dataset; fix it first (dataset validate %s):\n%w", f.into, f.into, err)
+	}
+	// The bases alone: the existing incidents are read once, below, as
+	// they are rewritten, never held.
+	withBases, err := geo.Parse(basesJSON, []byte(`{"type": "FeatureCollection", "features": []}`))
+	if err != nil {
+		return ingest.Counts{}, invalid(err)
+	}
 	_, err = os.Stat(incidentsPath)
 	exists := err == nil
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		existing, err = geo.Parse(basesJSON, []byte(`{"type": "FeatureCollection", "features": []}`))
-	case err != nil:
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return ingest.Counts{}, err
-	default:
-		existing, err = geo.Load(os.DirFS(f.into))
-	}
-	if err != nil {
-		return ingest.Counts{}, fmt.Errorf("%s is not a valid dataset; fix it first (dataset validate %s):\n%w", f.into, f.into, err)
 	}
 
 	in, err := os.Open(file)
@@ -180,49 +178,75 @@ func (im *importer) mergeFile(file string, f importFlags, read readFunc) (ingest
 		return ingest.Counts{}, err
 	}
 	defer in.Close()
-	batch, err := read(in, filepath.Base(file), existing.Bases)
+	batch, err := read(in, filepath.Base(file), withBases.Bases)
 	if err != nil {
 		return ingest.Counts{}, err
 	}
-	// The server's own validation of every row: with the existing
-	// incidents valid and ids unique by the merge, the merged file loads.
+	// The server's own validation of every row.
 	if err := batch.Validate(basesJSON); err != nil {
 		return ingest.Counts{}, err
 	}
 	for _, r := range batch.Rejected {
 		fmt.Fprintln(im.stderr, r)
 	}
-
-	merge := func(write func(*geo.Incident) error) (ingest.Counts, error) {
-		counts, err := ingest.MergeWrite(existing.InFileOrder(), existing.Incident, batch.Incidents, write)
-		counts.Rejected, counts.Skipped = len(batch.Rejected), batch.Skipped
-		return counts, err
+	if f.strict && len(batch.Rejected) > 0 {
+		return ingest.Counts{}, fmt.Errorf("-strict: %d rows rejected; %s not written", len(batch.Rejected), incidentsPath)
 	}
-	// Counting first walks the incidents without writing: milliseconds.
-	counts, _ := merge(func(*geo.Incident) error { return nil })
-	if f.strict && counts.Rejected > 0 {
-		return counts, fmt.Errorf("-strict: %d rows rejected; %s not written", counts.Rejected, incidentsPath)
+
+	// One pass over the existing file: every feature checked as the
+	// server checks it, ids unique (geo.ScanIncidents); the ones the
+	// import does not replace copied byte for byte, so, the new rows being
+	// valid and their ids merged, the file written loads as the old one did.
+	scan := func(fn func(id string, raw []byte) error) error {
+		if !exists {
+			return nil
+		}
+		err := geo.ScanIncidents(os.DirFS(f.into), withBases.Bases, fn)
+		if ve := (*geo.ValidationError)(nil); errors.As(err, &ve) {
+			return invalid(err)
+		}
+		return err
+	}
+	decode := func(raw []byte) (geo.Incident, error) {
+		one, err := geo.Parse(basesJSON, append(append([]byte(`{"type":"FeatureCollection","features":[`), raw...), "]}"...))
+		if err != nil {
+			return geo.Incident{}, err
+		}
+		return one.Incidents[0], nil
+	}
+	var counts ingest.Counts
+	merge := func(w io.Writer) error {
+		out := geo.NewIncidentWriter(w)
+		var err error
+		counts, err = ingest.MergeFile(scan, decode, batch.Incidents, out)
+		counts.Rejected, counts.Skipped = len(batch.Rejected), batch.Skipped
+		if err != nil {
+			return err
+		}
+		if exists && counts.Added == 0 && counts.Updated == 0 {
+			return errUnchanged
+		}
+		return out.Close()
 	}
 	if f.dryRun {
+		if err := merge(io.Discard); err != nil && !errors.Is(err, errUnchanged) {
+			return counts, err
+		}
 		fmt.Fprintf(im.stdout, "dry run: %s not written\n", incidentsPath)
 		return counts, nil
 	}
-	if exists && counts.Added == 0 && counts.Updated == 0 {
+	// Into a temporary file that replaces the old one only when complete.
+	err = im.write(incidentsPath, merge)
+	if errors.Is(err, errUnchanged) {
 		fmt.Fprintf(im.stdout, "%s unchanged\n", incidentsPath)
 		return counts, nil
 	}
-	// One pass, feature by feature, into a temporary file that replaces
-	// the old one only when complete.
-	err = im.write(incidentsPath, func(w io.Writer) error {
-		out := geo.NewIncidentWriter(w)
-		if _, err := merge(out.Write); err != nil {
-			return err
-		}
-		return out.Close()
-	})
 	if err != nil {
 		return counts, err
 	}
 	fmt.Fprintf(im.stdout, "wrote %s: %d incidents\n", incidentsPath, counts.Kept+counts.Updated+counts.Unchanged+counts.Added)
 	return counts, nil
 }
+
+// errUnchanged ends a merge that would write the file as it is.
+var errUnchanged = errors.New("unchanged")

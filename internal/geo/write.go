@@ -49,8 +49,9 @@ func MarshalIncidents(incidents []Incident) ([]byte, error) {
 // feature by feature. Each line is what encoding/json writes for the
 // feature MarshalIncidents writes, compact (TestIncidentWriterMatchesJSON
 // holds them to it), appended by hand, several times faster; memory stays
-// at one buffer however many features there are. dataset import and
-// dataset synth both write with it.
+// at one buffer however many features there are. dataset import (which copies the
+// features it does not change through WriteRaw) and dataset synth both
+// write with it.
 type IncidentWriter struct {
 	w   *bufio.Writer
 	buf []byte
@@ -79,6 +80,35 @@ func (iw *IncidentWriter) Write(inc *Incident) error {
 	iw.buf = b
 	iw.n++
 	_, iw.err = iw.w.Write(b)
+	return iw.err
+}
+
+// WriteRaw writes a feature already encoded, such as one of the file being
+// rewritten as ScanIncidents hands it out, byte for byte; a feature spread
+// over several lines (an indented file) is made compact first, so the file
+// keeps one feature a line. raw must be one valid feature.
+func (iw *IncidentWriter) WriteRaw(raw []byte) error {
+	if iw.err != nil {
+		return iw.err
+	}
+	b := iw.buf[:0]
+	if iw.n > 0 {
+		b = append(b, ',')
+	}
+	b = append(b, '\n')
+	if bytes.IndexByte(raw, '\n') >= 0 || bytes.IndexByte(raw, '\r') >= 0 { // memchr, unlike ContainsAny
+		var compact bytes.Buffer
+		if iw.err = json.Compact(&compact, raw); iw.err != nil {
+			return iw.err
+		}
+		raw = compact.Bytes()
+	}
+	iw.buf = b
+	iw.n++
+	if _, iw.err = iw.w.Write(b); iw.err != nil {
+		return iw.err
+	}
+	_, iw.err = iw.w.Write(raw)
 	return iw.err
 }
 

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"cmp"
+	"fmt"
 	"iter"
 	"slices"
 
@@ -93,6 +94,60 @@ func MergeWrite(existing iter.Seq[*geo.Incident], find func(id string) (*geo.Inc
 	})
 	for i := range added {
 		if err := write(&added[i]); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// MergeFile is MergeWrite for a dataset read as a file, feature by feature:
+// it rewrites the file in one pass, the memory of the incoming rows. scan
+// calls its function with each existing feature's id and raw JSON in file
+// order (geo.ScanIncidents); decode reads one such feature, for the few
+// that incoming has an id of, to tell an update from an unchanged row.
+// The features incoming does not replace go to out byte for byte
+// (IncidentWriter.WriteRaw); the replacing and the new ones are written
+// from incoming, the new ones last, by date and id, as Merge orders them.
+func MergeFile(scan func(fn func(id string, raw []byte) error) error, decode func(raw []byte) (geo.Incident, error), incoming []geo.Incident, out *geo.IncidentWriter) (Counts, error) {
+	var c Counts
+	byID := make(map[string]*geo.Incident, len(incoming))
+	for i := range incoming {
+		byID[incoming[i].ID] = &incoming[i]
+	}
+	found := make(map[string]bool, len(incoming))
+	err := scan(func(id string, raw []byte) error {
+		inc, ok := byID[id]
+		if !ok {
+			c.Kept++
+			return out.WriteRaw(raw)
+		}
+		found[inc.ID] = true
+		old, err := decode(raw)
+		if err != nil {
+			return fmt.Errorf("feature %q: %w", id, err)
+		}
+		if sameIncident(old, *inc) {
+			c.Unchanged++
+			return out.WriteRaw(raw)
+		}
+		c.Updated++
+		return out.Write(inc)
+	})
+	if err != nil {
+		return c, err
+	}
+	var added []geo.Incident
+	for i := range incoming {
+		if !found[incoming[i].ID] {
+			added = append(added, incoming[i])
+		}
+	}
+	c.Added = len(added)
+	slices.SortStableFunc(added, func(a, b geo.Incident) int {
+		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.ID, b.ID))
+	})
+	for i := range added {
+		if err := out.Write(&added[i]); err != nil {
 			return c, err
 		}
 	}
