@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"strikemap/internal/geo"
 	"strikemap/internal/ingest"
@@ -44,9 +47,16 @@ func (im *importer) strikes(args []string) int {
 // then replaces strikes.geojson, atomically. On any error nothing is
 // written.
 func (im *importer) mergeStrikes(file, into string, strict, dryRun bool) error {
-	existing, err := geo.Load(os.DirFS(into))
-	if err != nil {
+	invalid := func(err error) error {
 		return fmt.Errorf("%s is not a valid dataset; fix it first (dataset validate %s):\n%w", into, into, err)
+	}
+	basesJSON, err := os.ReadFile(filepath.Join(into, geo.BasesFile))
+	if err != nil {
+		return fmt.Errorf("%w (the -into directory must hold the dataset's %s)", err, geo.BasesFile)
+	}
+	withBases, err := geo.Parse(basesJSON, []byte(`{"type": "FeatureCollection", "features": []}`))
+	if err != nil {
+		return invalid(err)
 	}
 	in, err := os.Open(file)
 	if err != nil {
@@ -57,17 +67,52 @@ func (im *importer) mergeStrikes(file, into string, strict, dryRun bool) error {
 	if err != nil {
 		return err
 	}
-	if err := batch.Validate(existing); err != nil {
+	path := filepath.Join(into, geo.StrikesFile)
+	existingJSON, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		existingJSON, err = []byte(`{"type": "FeatureCollection", "features": []}`), nil
+	}
+	if err != nil {
+		return err
+	}
+	// The incidents are read once, each checked as the server checks it,
+	// and only the ids the strikes name are kept: the strikes are small,
+	// the incidents may be millions.
+	named := map[string]bool{}
+	refs, err := geo.StrikeReferences(existingJSON)
+	if err != nil {
+		return invalid(err)
+	}
+	for _, s := range batch.Strikes {
+		refs = append(refs, s.InResponseTo...)
+	}
+	for _, id := range refs {
+		named[id] = true
+	}
+	incidents := geo.IncidentIDs{}
+	err = geo.ScanIncidents(os.DirFS(into), withBases.Bases, func(id string, _ []byte) error {
+		if named[id] {
+			incidents[strings.Clone(id)] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return invalid(err)
+	}
+	existing, err := incidents.ParseStrikes(existingJSON)
+	if err != nil {
+		return invalid(err)
+	}
+	if err := batch.Validate(incidents); err != nil {
 		return err
 	}
 	for _, r := range batch.Rejected {
 		fmt.Fprintln(im.stderr, r)
 	}
-	merged, counts := ingest.MergeStrikes(existing.Strikes, batch.Strikes)
+	merged, counts := ingest.MergeStrikes(existing, batch.Strikes)
 	counts.Rejected = len(batch.Rejected)
 	fmt.Fprintf(im.stdout, "added %d, updated %d, unchanged %d, rejected %d (kept %d others)\n",
 		counts.Added, counts.Updated, counts.Unchanged, counts.Rejected, counts.Kept)
-	path := filepath.Join(into, geo.StrikesFile)
 	switch {
 	case strict && counts.Rejected > 0:
 		return fmt.Errorf("-strict: %d rows rejected; %s not written", counts.Rejected, path)
@@ -84,7 +129,7 @@ func (im *importer) mergeStrikes(file, into string, strict, dryRun bool) error {
 	}
 	// The merged file must load as the server loads it before it replaces
 	// the old one.
-	if _, err := existing.ParseStrikes(out); err != nil {
+	if _, err := incidents.ParseStrikes(out); err != nil {
 		return fmt.Errorf("the merged strikes do not validate; %s not written:\n%w", path, err)
 	}
 	if err := im.write(path, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {

@@ -254,8 +254,42 @@ func MarshalStrikes(strikes []Strike) ([]byte, error) {
 // or a *ValidationError whose problems name each feature by its index in
 // the file.
 func (d *Dataset) ParseStrikes(raw []byte) ([]Strike, error) {
+	return parseStrikes(raw, func(id string) bool { _, ok := d.Incident(id); return ok })
+}
+
+// IncidentIDs is a set of incident ids: enough to check strikes'
+// in_response_to without the incidents (dataset import strikes keeps the
+// ids the strikes name as ScanIncidents reads the file).
+type IncidentIDs map[string]bool
+
+// ParseStrikes is Dataset.ParseStrikes against the incidents of ids.
+func (ids IncidentIDs) ParseStrikes(raw []byte) ([]Strike, error) {
+	return parseStrikes(raw, func(id string) bool { return ids[id] })
+}
+
+// StrikeReferences returns every id the in_response_to of the strikes in
+// raw (a strikes.geojson) name, without checking anything else.
+func StrikeReferences(raw []byte) ([]string, error) {
+	var fc struct {
+		Features []struct {
+			Properties struct {
+				InResponseTo []string `json:"in_response_to"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(raw, &fc); err != nil {
+		return nil, fmt.Errorf("read %s: %w", StrikesFile, err)
+	}
+	var ids []string
+	for _, f := range fc.Features {
+		ids = append(ids, f.Properties.InResponseTo...)
+	}
+	return ids, nil
+}
+
+func parseStrikes(raw []byte, incident func(id string) bool) ([]Strike, error) {
 	var problems []Problem
-	strikes, err := readStrikes(bytes.NewReader(raw), func(id string) bool { _, ok := d.Incident(id); return ok }, &problems)
+	strikes, err := readStrikes(bytes.NewReader(raw), incident, &problems)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", StrikesFile, err)
 	}

@@ -178,10 +178,16 @@ func truncate(s string) string {
 	return s
 }
 
+// StrikeChecker checks a strikes.geojson against a dataset's incidents, as
+// the loader does: a *geo.Dataset, or the geo.IncidentIDs it names.
+type StrikeChecker interface {
+	ParseStrikes(raw []byte) ([]geo.Strike, error)
+}
+
 // Validate checks every strike with the loader's own validation, against
 // the incidents of d (for in_response_to), and moves each invalid one to
 // Rejected with the problems geo found, named by the row's line.
-func (b *StrikeBatch) Validate(d *geo.Dataset) error {
+func (b *StrikeBatch) Validate(d StrikeChecker) error {
 	raw, err := geo.MarshalStrikes(b.Strikes)
 	if err != nil {
 		return err
