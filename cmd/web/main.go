@@ -265,13 +265,17 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		if empty {
 			logger.Warn("the database holds no dataset yet: serving an empty map; load one with `go run ./cmd/dataset db import DIR -db URL` (DIR such as data) and restart", "db", st.String())
 		}
-		if fsys, err = st.FS(ctx); err != nil {
+		// The rows are streamed into the loader, never built into files.
+		snap, err := st.Snapshot(ctx)
+		if err != nil {
 			return fmt.Errorf("read %s: %w", st, err)
 		}
-		source = "database " + st.String()
-		record = st
+		fsys, source, record = snap, "database "+st.String(), st
 	}
 	d, err := geo.Load(fsys)
+	if snap, ok := fsys.(*store.Snapshot); ok {
+		snap.Close() // its read transaction, done with
+	}
 	if err != nil {
 		return fmt.Errorf("load %s: %w", source, err)
 	}

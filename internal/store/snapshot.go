@@ -1,0 +1,249 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"time"
+
+	"strikemap/internal/geo"
+)
+
+// Snapshot is the record at one moment as the files of a dataset
+// directory, a file system geo.Load reads, like FS; but a file laid out one
+// feature a line (as dataset import and synth write incidents.geojson) is
+// not built in memory: its rows are streamed from the database as it is
+// read, so that loading a million incidents from the record takes the
+// memory of the dataset, as loading them from a directory does, not of
+// its file as well. The other files (bases, strikes, official counts: a few
+// KB) are built whole when opened.
+//
+// Every file is read in one read transaction, so all are of one version;
+// Close ends it. Only one streamed file may be open at a time (PostgreSQL
+// runs one query at a time on a connection), which is how geo.Load reads.
+type Snapshot struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	s     *Store
+	files map[string]recordFile
+}
+
+// recordFile is a row of the files table.
+type recordFile struct {
+	head, tail string
+	layout     fileLayout
+}
+
+// Snapshot begins a read of the record; see Snapshot.
+func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == Postgres, Isolation: s.readIsolation()})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT name, head, tail, layout, indent, final_newline, verbatim FROM files")
+	if err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	defer rows.Close()
+	files := map[string]recordFile{}
+	for rows.Next() {
+		var name string
+		var f recordFile
+		var verbatim sql.NullString
+		var finalNL int
+		if err := rows.Scan(&name, &f.head, &f.tail, &f.layout.Layout, &f.layout.Indent, &finalNL, &verbatim); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+		f.layout.FinalNewline, f.layout.Verbatim = finalNL != 0, verbatim.String
+		files[name] = f
+	}
+	if err := rows.Err(); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return &Snapshot{ctx: ctx, tx: tx, s: s, files: files}, nil
+}
+
+// Close ends the snapshot's read transaction.
+func (sn *Snapshot) Close() error { return sn.tx.Rollback() }
+
+// emptyCollection stands for the bases or incidents of an empty record.
+const emptyCollection = `{"type":"FeatureCollection","features":[]}`
+
+// Open opens a file of the record; see Snapshot.
+func (sn *Snapshot) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	f, ok := sn.files[name]
+	if !ok {
+		if name == geo.BasesFile || name == geo.IncidentsFile {
+			return &memFile{name: name, data: []byte(emptyCollection)}, nil
+		}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	if f.layout.Layout == "lines" {
+		return sn.stream(name, f)
+	}
+	elems, err := sn.elements(name)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	b, err := f.layout.write(f.head, f.tail, elems, nil)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return &memFile{name: name, data: b}, nil
+}
+
+// elements reads the rows of a small file.
+func (sn *Snapshot) elements(name string) ([][]byte, error) {
+	rows, err := sn.tx.QueryContext(sn.ctx, sn.s.q("SELECT body FROM features WHERE file = ? ORDER BY position"), name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var elems [][]byte
+	for rows.Next() {
+		var body []byte
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		elems = append(elems, body)
+	}
+	return elems, rows.Err()
+}
+
+// stream opens a file laid out one feature a line as a reader of its rows.
+// Its size is an estimate (the rows counted, times the mean length of the
+// first thousand, and a margin), which the loader sizes its memory by;
+// summing every row's length would read the whole table once more.
+func (sn *Snapshot) stream(name string, f recordFile) (fs.File, error) {
+	var n int64
+	var mean sql.NullFloat64
+	err := sn.tx.QueryRowContext(sn.ctx, sn.s.q("SELECT COUNT(*) FROM features WHERE file = ?"), name).Scan(&n)
+	if err == nil {
+		err = sn.tx.QueryRowContext(sn.ctx, sn.s.q("SELECT AVG(LENGTH(body)) FROM (SELECT body FROM features WHERE file = ? ORDER BY position LIMIT 1000) AS first"), name).Scan(&mean)
+	}
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	rows, err := sn.tx.QueryContext(sn.ctx, sn.s.q("SELECT body FROM features WHERE file = ? ORDER BY position"), name)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	size := int64(len(f.head)+len(f.tail)+3) + int64(float64(n)*(mean.Float64*1.05+2))
+	return &rowFile{name: name, size: size, rows: rows, f: f, pending: []byte(f.head)}, nil
+}
+
+// rowFile reads a file laid out one feature a line from its rows, as
+// fileLayout.write lays it out.
+type rowFile struct {
+	name    string
+	size    int64
+	rows    *sql.Rows
+	f       recordFile
+	pending []byte // what is laid out and not yet read
+	buf     []byte // pending's memory
+	body    sql.RawBytes
+	started bool // a row has been laid out
+	done    bool // the tail has been laid out
+	err     error
+}
+
+func (r *rowFile) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	n := 0
+	for n < len(p) {
+		if len(r.pending) > 0 {
+			k := copy(p[n:], r.pending)
+			r.pending = r.pending[k:]
+			n += k
+			continue
+		}
+		if r.done || r.err != nil {
+			break
+		}
+		r.next()
+	}
+	switch {
+	case n > 0:
+		return n, nil
+	case r.err != nil:
+		return 0, r.err
+	}
+	return 0, io.EOF
+}
+
+// next lays out the next row, or the tail after the last.
+func (r *rowFile) next() {
+	if r.rows.Next() {
+		if r.err = r.rows.Scan(&r.body); r.err != nil {
+			return
+		}
+		sep := []byte(",\n")
+		if !r.started {
+			sep = sep[1:]
+		}
+		r.started = true
+		r.buf = append(append(r.buf[:0], sep...), r.body...)
+		r.pending = r.buf
+		return
+	}
+	if r.err = r.rows.Err(); r.err != nil {
+		r.err = fmt.Errorf("read %s: %w", r.name, r.err)
+		return
+	}
+	r.rows.Close()
+	r.done = true
+	r.buf = append(append(r.buf[:0], '\n'), r.f.tail...)
+	if r.f.layout.FinalNewline {
+		r.buf = append(r.buf, '\n')
+	}
+	r.pending = r.buf
+}
+
+func (r *rowFile) Stat() (fs.FileInfo, error) { return fileInfo{name: r.name, size: r.size}, nil }
+
+func (r *rowFile) Close() error { return r.rows.Close() }
+
+// memFile is a file built whole.
+type memFile struct {
+	name string
+	data []byte
+	off  int
+}
+
+func (m *memFile) Read(p []byte) (int, error) {
+	if m.off >= len(m.data) {
+		return 0, io.EOF
+	}
+	n := copy(p, m.data[m.off:])
+	m.off += n
+	return n, nil
+}
+
+func (m *memFile) Stat() (fs.FileInfo, error) {
+	return fileInfo{name: m.name, size: int64(len(m.data))}, nil
+}
+
+func (m *memFile) Close() error { return nil }
+
+type fileInfo struct {
+	name string
+	size int64
+}
+
+func (i fileInfo) Name() string       { return path.Base(i.name) }
+func (i fileInfo) Size() int64        { return i.size }
+func (i fileInfo) Mode() fs.FileMode  { return 0o444 }
+func (i fileInfo) ModTime() time.Time { return time.Time{} }
+func (i fileInfo) IsDir() bool        { return false }
+func (i fileInfo) Sys() any           { return nil }
