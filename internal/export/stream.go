@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"sync"
 
 	"strikemap/internal/geo"
 	"strikemap/internal/jsonstring"
@@ -44,8 +45,12 @@ type Member struct {
 func WritePage(w io.Writer, d *geo.Dataset, incidents []*geo.Incident, page Page) error {
 	// buf goes to w whenever it passes 32 KB, so w sees few large writes
 	// without a bufio.Writer: its 64 KB, allocated for every page, were
-	// two thirds of what a page of 10 allocated (BenchmarkSmallPages).
-	buf := make([]byte, 0, 4096)
+	// two thirds of what a page of 10 allocated (BenchmarkSmallPages), and
+	// buf growing to its size most of the rest; it comes from a pool.
+	pooled := pageBuffers.Get().(*[]byte)
+	defer pageBuffers.Put(pooled)
+	buf := (*pooled)[:0]
+	defer func() { *pooled = buf[:0] }()
 	buf = append(buf, `{"type":"FeatureCollection"`...)
 	if page.Paged {
 		if page.Matched >= 0 {
@@ -106,6 +111,10 @@ func WritePage(w io.Writer, d *geo.Dataset, incidents []*geo.Incident, page Page
 	_, err := w.Write(buf)
 	return err
 }
+
+// pageBuffers holds WritePage's buffers, each big enough for a 32 KB batch
+// and the feature that passes it.
+var pageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 48<<10); return &b }}
 
 // WriteFeature writes one incident as a GeoJSON Feature, as in WriteIncidents.
 func WriteFeature(w io.Writer, d *geo.Dataset, inc *geo.Incident) error {
