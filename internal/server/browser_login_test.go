@@ -18,6 +18,7 @@ import (
 // logging out (a form with its CSRF token) leaves a reader's page. No CSP
 // violation or console error on the way.
 func TestLoginInBrowser(t *testing.T) {
+	t.Parallel()
 	rs := newRecordServer(t, "sqlite:"+filepath.Join(t.TempDir(), "record.db"))
 	rs.addUser(t, "carol.longname-of-the-newsroom", store.Contributor)
 	b := newBrowser(t, rs.Server)
