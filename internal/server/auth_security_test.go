@@ -437,6 +437,9 @@ func TestAccountBar(t *testing.T) {
 	if doc.Find(".account-bar").Length() != 0 || !slices.Contains(res.Header.Values("Vary"), "Cookie") {
 		t.Errorf("a reader's map: account bar %d, Vary %q", doc.Find(".account-bar").Length(), res.Header.Values("Vary"))
 	}
+	if res, _ := c.do(http.MethodGet, "/api/bases.geojson", nil); slices.Contains(res.Header.Values("Vary"), "Cookie") || res.Header.Get("ETag") == "" {
+		t.Errorf("the API varies by cookie, or lost its ETag, for someone logged in: Vary %q", res.Header.Values("Vary"))
+	}
 	// File mode: no /login, no writes, no header.
 	files := fixtureServer(t)
 	if rec := get(t, files, "/login"); rec.Code != http.StatusNotFound {
