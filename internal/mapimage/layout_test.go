@@ -27,6 +27,7 @@ type drawn struct {
 	id     string   // the innermost group's id
 	text   string
 	box    rect
+	pts    []pt // a path's points, as drawn
 }
 
 func (d drawn) in(class string) bool {
@@ -74,6 +75,9 @@ func (rec *recorder) path(sub []subpath, st style) {
 	}
 	d := rec.here()
 	d.box = b
+	for _, sp := range sub {
+		d.pts = append(d.pts, sp.pts...)
+	}
 	rec.items = append(rec.items, d)
 }
 

@@ -58,12 +58,9 @@ func (r *Renderer) draw(s surface, v *View) {
 
 	// Bases and their labels go over the marks, as on the map page.
 	s.group("leaders", "", "")
-	for i, b := range v.Bases {
-		x, y := vp.px(b.Point)
-		if i < len(labels) && labels[i].ok {
-			if from, to, ok := leader(x, y, labels[i]); ok {
-				s.path([]subpath{{pts: []pt{from, to}}}, style{stroke: colBase, width: 1})
-			}
+	for i := range v.Bases {
+		if i < len(labels) && labels[i].ok && labels[i].route != nil {
+			s.path([]subpath{{pts: labels[i].route}}, style{stroke: colBase, width: 1})
 		}
 	}
 	s.end()
@@ -506,12 +503,17 @@ type label struct {
 	baseline float64  // of the first line
 	lines    []string // the name, on one line or two
 	ok       bool
+	route    []pt // the leader line from its base, nil when it is beside it
 }
 
 // labelGaps are the distances from a base's point to its label tried in
 // turn, nearest first, and labelNear the farthest drawn with no leader
 // line to its base: the map page's (web/static/js/map/maplabels.js).
 var labelGaps = []float64{12, 32, 52, 76, 100}
+
+// labelGapsFar are the distances tried when the page's leave a base
+// unnamed: farther, rather than a leader line across a count.
+var labelGapsFar = []float64{12, 32, 52, 76, 100, 124, 150}
 
 const labelNear = 12 + 2 + 2
 
@@ -586,11 +588,16 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 	}
 	met := r.face(labelStyle).Metrics()
 	// place names the bases in the data's order, as on the page, base i
-	// trying its places from the from[i]th; lenient lets a leader line
-	// cross a stack's count (never a symbol or a label), the last resort.
-	// It returns the labels, the bases left unnamed and the place each
-	// named base took.
-	place := func(short, lenient bool, from []int) ([]label, []int, []int) {
+	// trying its places from the from[i]th; far lets a label go farther
+	// from its base than the page's labels do, the last resort: a leader
+	// line never crosses a stack's count, which would read as the number
+	// struck through. It returns the labels, the bases left unnamed and
+	// the place each named base took.
+	place := func(short, far bool, from []int) ([]label, []int, []int) {
+		gaps := labelGaps
+		if far {
+			gaps = labelGapsFar
+		}
 		out := make([]label, len(v.Bases))
 		took := make([]int, len(v.Bases))
 		placed := newObstacles(v.Width, v.Height)
@@ -610,20 +617,31 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 			if two := splitLines(text); two != nil {
 				sizes = append(sizes, two)
 			}
-			per := len(labelGaps) * len(labelSides)
+			per := len(gaps) * len(labelSides)
 			found := false
 			for k := from[i]; k < len(sizes)*per && !found; k++ {
 				lines := sizes[k/per]
 				w := r.maxWidth(lines, labelStyle) + 2*labelPad
 				h := labelHeight + float64(len(lines)-1)*labelLineH
-				c := labelAt(x, y, w, h, labelGaps[k%per/len(labelSides)], labelSides[k%len(labelSides)])
+				c := labelAt(x, y, w, h, gaps[k%per/len(labelSides)], labelSides[k%len(labelSides)])
 				if !c.inside(img) || obs.hits(c.pad(1)) || badges.hits(c.pad(1)) || placed.hits(c.pad(1)) {
 					continue
 				}
 				l := label{box: c, baseline: c.y0 + (labelHeight+met.Ascent-met.Descent)/2, lines: lines, ok: true}
-				// A leader line crosses no mark and no other label.
-				line := leaderBoxes(x, y, l)
-				if slices.ContainsFunc(line, func(b box) bool { return obs.hits(b) || placed.hits(b) || (!lenient && badges.hits(b)) }) {
+				// A leader line crosses no mark, no other label and no
+				// count, not even the badge of the stack on its own base;
+				// it bends round one when the straight line would not.
+				var line []box
+				routed := false
+				for _, route := range leaderRoutes(x, y, l) {
+					line = routeBoxes(x, y, route, 3, true)
+					if !slices.ContainsFunc(line, func(b box) bool { return obs.hits(b) || placed.hits(b) }) &&
+						!slices.ContainsFunc(routeBoxes(x, y, route, 1, false), badges.hits) {
+						l.route, routed = route, true
+						break
+					}
+				}
+				if !routed {
 					continue
 				}
 				out[i], took[i], found = l, k, true
@@ -641,9 +659,9 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 	// best places the labels, then, while a base is left unnamed (MSS
 	// Euphrates between Green Village and Shaddadi on a phone), moves a
 	// named base's label to its next place when that names more.
-	best := func(short, lenient bool) ([]label, []int) {
+	best := func(short, far bool) ([]label, []int) {
 		from := make([]int, len(v.Bases))
-		out, missed, took := place(short, lenient, from)
+		out, missed, took := place(short, far, from)
 		for round := 0; round < 8 && len(missed) > 0; round++ {
 			better := false
 			for j := range v.Bases {
@@ -652,7 +670,7 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 				}
 				f := slices.Clone(from)
 				f[j] = took[j] + 1
-				if o, m, t := place(short, lenient, f); len(m) < len(missed) {
+				if o, m, t := place(short, far, f); len(m) < len(missed) {
 					out, missed, took, from, better = o, m, t, f, true
 					break
 				}
@@ -676,37 +694,74 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 	return out
 }
 
-// leaderBoxes are small boxes along the leader line of a base at (x, y)
-// and its label l, past the base's own symbol: what the line covers.
-func leaderBoxes(x, y float64, l label) []box {
-	from, to, ok := leader(x, y, l)
-	if !ok {
-		return nil
-	}
+// routeBoxes are small boxes along a leader line's route from a base at
+// (x, y), every step pixels: what the line covers. With skipNear, those
+// over the base's own square or the stack under it are left out (a leader
+// starts there); a stack's count beside the base is not.
+func routeBoxes(x, y float64, route []pt, step float64, skipNear bool) []box {
 	var out []box
-	d := math.Hypot(to.x-from.x, to.y-from.y)
-	for k := 3.0; k < d-1; k += 3 {
-		px, py := from.x+(to.x-from.x)*k/d, from.y+(to.y-from.y)*k/d
-		if math.Hypot(px-x, py-y) <= 15 {
-			continue // over the base's own square, or the stack under it
+	for i := 1; i < len(route); i++ {
+		a, b := route[i-1], route[i]
+		d := math.Hypot(b.x-a.x, b.y-a.y)
+		for k := 0.0; k <= d; k += step {
+			px, py := a.x+(b.x-a.x)*k/d, a.y+(b.y-a.y)*k/d
+			if skipNear && math.Hypot(px-x, py-y) <= 15 {
+				continue
+			}
+			out = append(out, centred(px, py, 0.75))
 		}
-		out = append(out, centred(px, py, 1))
 	}
 	return out
 }
 
-// leader is the line from a base's symbol to its label when the label had
-// to go past the marks round it, as on the page: from the symbol's edge to
-// the nearest point of the label; ok is false for a label beside its base.
-func leader(x, y float64, l label) (from, to pt, ok bool) {
+// leaderRoutes are the lines a base at (x, y) may be joined to its label
+// l by, in order of preference: none for a label beside its base; else
+// straight from the symbol's edge to the nearest point of the label, as on
+// the page; then bent once, leaving the symbol in one of eight directions
+// to a knee clear of the stack round the base (and its count) and going
+// on to the label's nearest point, for when the straight line would cross
+// a count.
+func leaderRoutes(x, y float64, l label) [][]pt {
+	straight, ok := leader(x, y, pt{x, y}, l)
+	if !ok {
+		return [][]pt{nil}
+	}
+	routes := [][]pt{straight}
+	for k := range 8 {
+		a := float64(k) * math.Pi / 4
+		cx, cy := math.Cos(a), math.Sin(a)
+		knee := pt{x + kneeDistance*cx, y + kneeDistance*cy}
+		if rest, ok := leader(knee.x, knee.y, knee, l); ok && !knee.inBox(l.box) {
+			routes = append(routes, []pt{{x + 9*cx, y + 9*cy}, knee, rest[1]})
+		}
+	}
+	return routes
+}
+
+// kneeDistance is how far from its base a bent leader line turns: past a
+// stack's count badge (its far edge is some 22 px from the stack's centre).
+const kneeDistance = 26
+
+// leader is the straight line from start (a base's symbol's edge, 9 px
+// from its centre (x, y), or a knee) to the nearest point of its label,
+// when the label had to go past the marks round it, as on the page; ok is
+// false for a label beside its base.
+func leader(x, y float64, start pt, l label) ([]pt, bool) {
 	tx := math.Min(math.Max(x, l.box.x0), l.box.x1)
 	ty := math.Min(math.Max(y, l.box.y0), l.box.y1)
 	d := math.Hypot(tx-x, ty-y)
-	if d <= labelNear || d <= 9 {
-		return pt{}, pt{}, false
+	if start.x == x && start.y == y {
+		if d <= labelNear || d <= 9 {
+			return nil, false
+		}
+		start = pt{x + (tx-x)/d*9, y + (ty-y)/d*9}
+	} else if d < 2 {
+		return nil, false
 	}
-	return pt{x + (tx-x)/d*9, y + (ty-y)/d*9}, pt{tx, ty}, true
+	return []pt{start, {tx, ty}}, true
 }
+
+func (p pt) inBox(b box) bool { return p.x >= b.x0 && p.x <= b.x1 && p.y >= b.y0 && p.y <= b.y1 }
 
 // nameObstacles are what the basemap's names must not cover: every mark
 // whole (a cluster's disc, not only its count), the bases, their labels,
@@ -724,7 +779,8 @@ func (r *Renderer) nameObstacles(vp viewport, v *View, marks []mark, fr frameLay
 		obs.add(centred(x, y, 9.5))
 		if i < len(labels) && labels[i].ok {
 			obs.add(labels[i].box)
-			if from, to, ok := leader(x, y, labels[i]); ok {
+			for j := 1; j < len(labels[i].route); j++ {
+				from, to := labels[i].route[j-1], labels[i].route[j]
 				obs.add(box{math.Min(from.x, to.x), math.Min(from.y, to.y), math.Max(from.x, to.x), math.Max(from.y, to.y)})
 			}
 		}

@@ -7,32 +7,65 @@ import (
 )
 
 // TestFirstViewNames200kBases opens the map page with 200,000 synthetic
-// incidents round the 12 shipped bases, with no view in its URL: every
-// base lies inside the first view and is named there, on a desktop and on
-// phones, and no name covers a cluster's count. Before, 8 of 12 were
-// named at 1280 px and 4 at 375 px: the labels took the clusters' whole
-// discs for obstacles, which at this size cover the map.
+// incidents round the 12 shipped bases, and with the embedded data, with no
+// view in its URL: every base lies inside the first view and is named there,
+// on a desktop and on phones, and no name covers a cluster's count. Before,
+// 8 of 12 were named at 1280 px and 4 at 375 px: the labels took the
+// clusters' whole discs for obstacles, which at this size cover the map.
+// The page waits for the clusters to be built, as a reader's view settles.
 func TestFirstViewNames200kBases(t *testing.T) {
-	b := newBrowser(t, layersServer(t, 200000, ""))
-	// The least number named: at 1280 and 375 px one base of the two 1.5 km
-	// apart in Baghdad, both on a disc of 15,000, still finds no room (not
-	// yet fixed).
-	for _, size := range [][3]int64{{1280, 800, 11}, {375, 740, 11}, {320, 740, 12}} {
-		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			tb := b.newTab(t, size[0], size[1])
-			tb.open("/")
-			poll[bool](tb, `document.querySelectorAll('#map .base-marker').length === 12`, 20*time.Second)
-			time.Sleep(300 * time.Millisecond) // the labels are placed after the last layer is added
-			problems := eval[[]string](tb, fmt.Sprintf("const least = %d;", size[2])+`(() => {
+	for _, set := range []struct {
+		n     int
+		sizes [][3]int64 // width, height, the least number of bases named
+	}{
+		// At 1280 and 375 px one base of a close pair (the US Embassy
+		// 1.5 km from Baghdad DSC, Tower 22 beside Al-Tanf) still finds no
+		// room among this set's counts: not yet fixed.
+		{200000, [][3]int64{{1280, 800, 11}, {375, 740, 11}, {320, 740, 12}}},
+		{0, [][3]int64{{375, 740, 12}, {320, 740, 12}}},
+	} {
+		s := layersServer(t, set.n, "")
+		// What a reader sees once the clusters are built: before, the page
+		// draws provisional ones for a moment, and places its labels again.
+		if set.n > 0 {
+			for deadline := time.Now().Add(3 * time.Minute); !s.clusterCache.ready(s.store.Dataset()); time.Sleep(100 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal("the cluster index was not built in 3 minutes")
+				}
+			}
+		}
+		b := newBrowser(t, s)
+		for _, size := range set.sizes {
+			t.Run(fmt.Sprintf("%d/%dx%d", set.n, size[0], size[1]), func(t *testing.T) {
+				tb := b.newTab(t, size[0], size[1])
+				tb.open("/")
+				poll[bool](tb, `document.querySelectorAll('#map .base-marker').length === 12`, 20*time.Second)
+				time.Sleep(300 * time.Millisecond) // the labels are placed after the last layer is added
+				firstViewProblems(t, tb, set.n > 0, int(size[2]))
+				tb.checkClean()
+			})
+		}
+	}
+}
+
+// firstViewProblems fails t for each base outside the map's view, when
+// fewer than least bases are named (a label names the bases its data-bases
+// lists, one a line), and, with clusters, for each label covering a
+// cluster's count.
+func firstViewProblems(t *testing.T, tb *tab, clusters bool, least int) {
+	t.Helper()
+	problems := eval[[]string](tb, fmt.Sprintf("const clusters = %v, least = %d;", clusters, least)+`(() => {
 				const box = (e) => e.getBoundingClientRect();
 				const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 				const m = box(document.getElementById('map')), out = [];
 				const labels = Array.from(document.querySelectorAll('#map .map-label-base')).filter((e) => !e.hidden && box(e).width > 0);
+				const named = new Set(labels.flatMap((e) => e.dataset.bases.split('\n')));
 				document.querySelectorAll('#map .base-marker').forEach((e) => {
 					const r = box(e), x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
 					if (x < m.left || x > m.right || y < m.top || y > m.bottom) { out.push('a base at ' + [x, y].map(Math.round) + ' is outside the first view'); }
 				});
-				if (labels.length < least) { out.push(labels.length + ' of 12 bases named: ' + labels.map((e) => e.textContent).join(', ')); }
+				if (named.size < least) { out.push(named.size + ' of 12 bases named: ' + Array.from(named).join(', ')); }
+				if (!clusters) { return out; }
 				// A cluster's count is drawn on the canvas; its key in the
 				// clusters' list says where (map pixels).
 				const counts = Array.from(document.querySelectorAll('[data-count-box]')).map((e) => {
@@ -43,10 +76,7 @@ func TestFirstViewNames200kBases(t *testing.T) {
 				labels.forEach((l) => counts.forEach((c) => { if (meets(box(l), c)) { out.push(JSON.stringify(l.textContent) + ' covers the count of ' + c.name); } }));
 				return out;
 			})()`)
-			for _, p := range problems {
-				t.Error(p)
-			}
-			tb.checkClean()
-		})
+	for _, p := range problems {
+		t.Error(p)
 	}
 }

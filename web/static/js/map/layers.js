@@ -9,6 +9,7 @@ import { fmtDate, targetText } from './text.js';
 import { incidentPopup, basePopup } from './popups.js';
 import { declutter } from './declutter.js';
 import { fanOffsets } from './fan.js';
+import { keepCornersClear } from './corners.js';
 
 const L = window.L;
 
@@ -37,6 +38,7 @@ export function createMap(app) {
     };
     open.addTo(map);
   }
+  keepCornersClear(map);
 
   createPanes(map);
 

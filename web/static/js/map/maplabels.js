@@ -79,6 +79,7 @@ export function createMapLabels(app) {
     let it = bases.get(key);
     if (!it) {
       const e = label('map-label-base base-tooltip', '');
+      e.dataset.bases = m.options.labelText; // the bases it names, for a reader of the DOM (the tests)
       const span = el('span', 'base-label', m.options.labelText);
       e.appendChild(span);
       it = { el: e, span, full: m.options.labelText, shortText: m.options.shortText || m.options.labelText, leader: el('span', 'map-label-leader') };
