@@ -228,7 +228,7 @@ const requests = `(function () {
   var out = performance.getEntriesByType('resource').map(function (e) {
     return [e.startTime, e.responseEnd, e.transferSize, e.name.replace(location.origin, '')];
   });
-  performance.getEntriesByType('paint').forEach(function (e) { out.push([e.startTime, e.startTime, 0, '(' + e.name + ')']); });
+  performance.getEntriesByType('paint').concat(performance.getEntriesByType('mark')).forEach(function (e) { out.push([e.startTime, e.startTime, 0, '(' + e.name + ')']); });
   var nav = performance.getEntriesByType('navigation')[0];
   out.push([nav.startTime, nav.responseEnd, nav.transferSize, '(document)'], [nav.domContentLoadedEventEnd, nav.domContentLoadedEventEnd, 0, '(DOMContentLoaded)']);
   out.sort(function (a, b) { return a[0] - b[0]; });
