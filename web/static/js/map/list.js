@@ -35,6 +35,21 @@ export function viewBBox(map) {
 const FIRST_ROWS = 50;
 const ROWS_PER_TASK = 100;
 
+// nextTask runs fn in a task of its own, after what is already queued (a
+// click, the page's redraw). Not setTimeout: a tab in the background gets
+// a timer's task about once a second, and a page of rows would take it
+// seconds.
+let tasks = null; // made at first use: an open channel keeps node's tests running
+const queued = [];
+function nextTask(fn) {
+  if (!tasks) {
+    tasks = new MessageChannel();
+    tasks.port1.onmessage = () => { queued.shift()(); };
+  }
+  queued.push(fn);
+  tasks.port2.postMessage(null);
+}
+
 export function createList(app) {
   const { cfg } = app;
   let seq = 0;
@@ -120,11 +135,11 @@ export function createList(app) {
       const more = (from) => {
         if (my !== drawn) { resolve(); return; }
         rows.slice(from, from + ROWS_PER_TASK).forEach((f) => rest.appendChild(row(f)));
-        if (from + ROWS_PER_TASK < rows.length) { setTimeout(more, 0, from + ROWS_PER_TASK); return; }
+        if (from + ROWS_PER_TASK < rows.length) { nextTask(() => more(from + ROWS_PER_TASK)); return; }
         tbody.appendChild(rest);
         resolve();
       };
-      setTimeout(more, 0, FIRST_ROWS);
+      nextTask(() => more(FIRST_ROWS));
     });
   }
 
@@ -157,6 +172,8 @@ export function createList(app) {
     if (emptySelection(shown)) {
       drawRows({ features: [] });
       drawPaging(0, 0);
+      // A page asked for before, and still being drawn, is not drawn.
+      app.setBusy(false, 'list');
       return Promise.resolve();
     }
     const q = filterQuery(shown, cfg);
