@@ -114,7 +114,7 @@ export function createList(app) {
 
   // drawRows writes a page's rows: the first FIRST_ROWS at once, the rest
   // made ROWS_PER_TASK at a time in tasks of their own, out of the page,
-  // and put in together. 500 rows are some 7,500 nodes, which at a million
+  // and put in together. 500 rows are some 10,000 nodes, which at a million
   // incidents took the main thread for a few hundred milliseconds right
   // after the map was drawn: the page answered no click meanwhile, though
   // the rows are below the filters, out of sight. (Put in a task at a time,
