@@ -30,6 +30,26 @@ export function viewBBox(map) {
     .map((v) => v.toFixed(5)).join(',');
 }
 
+// FIRST_ROWS is how many of a page's rows are written at once, and
+// ROWS_PER_TASK how many each later task makes (drawRows).
+const FIRST_ROWS = 50;
+const ROWS_PER_TASK = 100;
+
+// nextTask runs fn in a task of its own, after what is already queued (a
+// click, the page's redraw). Not setTimeout: a tab in the background gets
+// a timer's task about once a second, and a page of rows would take it
+// seconds.
+let tasks = null; // made at first use: an open channel keeps node's tests running
+const queued = [];
+function nextTask(fn) {
+  if (!tasks) {
+    tasks = new MessageChannel();
+    tasks.port1.onmessage = () => { queued.shift()(); };
+  }
+  queued.push(fn);
+  tasks.port2.postMessage(null);
+}
+
 export function createList(app) {
   const { cfg } = app;
   let seq = 0;
@@ -49,51 +69,78 @@ export function createList(app) {
     return cell;
   }
 
-  function drawRows(fc) {
+  // row makes the list's row of an incident.
+  function row(f) {
     const Lb = app.labels;
+    const p = f.properties;
+    const tr = el('tr');
+    tr.setAttribute('data-id', f.id);
+    const date = el('td', 'list-date');
+    date.appendChild(el('span', 'nowrap', p.date));
+    if (p.date_end) {
+      // "to 2023-10-20", the date kept whole (a browser may break a
+      // squeezed line after a hyphen) and the words of the message free.
+      const end = el('span', 'date-end');
+      const [before, after] = t('date-to', { date: '\u0001' }).split('\u0001');
+      end.append(before, el('span', 'nowrap', p.date_end), after || '');
+      date.appendChild(end);
+    }
+    tr.appendChild(date);
+    tr.appendChild(wholeWords(el('td', 'list-target'), targetText(p)));
+    const w = el('td', 'list-attack');
+    // The symbol keeps to the first word, and the rest wraps where it
+    // has spaces: "Unknown weapon × 3" on one line would widen the
+    // column past the panel. The count ("Rocket × 15", joined by
+    // no-break spaces) may go to a line of its own.
+    const text = weaponText(Lb, p);
+    const m = /[ \u00a0]/.exec(text);
+    const cut = m ? m.index : text.length;
+    const weapon = el('span', 'list-weapon');
+    const first = el('span', 'nowrap');
+    first.append(symbol(p.weapon, p.status, false), ' ' + text.slice(0, cut));
+    weapon.append(first, m ? ' ' + text.slice(cut + 1) : '');
+    w.appendChild(weapon);
+    w.appendChild(el('span', 'status st-' + p.status, p.disputed.length ? t('disputed-suffix', { status: Lb.status[p.status] }) : Lb.status[p.status]));
+    tr.appendChild(w);
+    const td = el('td', 'list-show');
+    const btn = el('button', 'focus-incident', t('show'));
+    btn.type = 'button';
+    btn.setAttribute('aria-label', t('show-label', { date: fmtDate(p), weapon: Lb.weapon[p.weapon].toLowerCase(), target: targetText(p) }));
+    btn.addEventListener('click', () => app.focusIncident(f.id, true, f));
+    td.appendChild(btn);
+    tr.appendChild(td);
+    return tr;
+  }
+
+  // drawRows writes a page's rows: the first FIRST_ROWS at once, the rest
+  // made ROWS_PER_TASK at a time in tasks of their own, out of the page,
+  // and put in together. 500 rows are some 10,000 nodes, which at a million
+  // incidents took the main thread for a few hundred milliseconds right
+  // after the map was drawn: the page answered no click meanwhile, though
+  // the rows are below the filters, out of sight. (Put in a task at a time,
+  // the table would be laid out again for each: its columns fit all its
+  // rows.) It resolves once every row is in, or when a newer page took its
+  // place (drawn counts the pages).
+  let drawn = 0;
+  function drawRows(fc) {
+    const my = ++drawn;
     const tbody = document.querySelector('#incident-list tbody');
-    const frag = document.createDocumentFragment();
-    fc.features.forEach((f) => {
-      const p = f.properties;
-      const tr = el('tr');
-      tr.setAttribute('data-id', f.id);
-      const date = el('td', 'list-date');
-      date.appendChild(el('span', 'nowrap', p.date));
-      if (p.date_end) {
-        // "to 2023-10-20", the date kept whole (a browser may break a
-        // squeezed line after a hyphen) and the words of the message free.
-        const end = el('span', 'date-end');
-        const [before, after] = t('date-to', { date: '\u0001' }).split('\u0001');
-        end.append(before, el('span', 'nowrap', p.date_end), after || '');
-        date.appendChild(end);
-      }
-      tr.appendChild(date);
-      tr.appendChild(wholeWords(el('td', 'list-target'), targetText(p)));
-      const w = el('td', 'list-attack');
-      // The symbol keeps to the first word, and the rest wraps where it
-      // has spaces: "Unknown weapon × 3" on one line would widen the
-      // column past the panel. The count ("Rocket × 15", joined by
-      // no-break spaces) may go to a line of its own.
-      const text = weaponText(Lb, p);
-      const m = /[ \u00a0]/.exec(text);
-      const cut = m ? m.index : text.length;
-      const weapon = el('span', 'list-weapon');
-      const first = el('span', 'nowrap');
-      first.append(symbol(p.weapon, p.status, false), ' ' + text.slice(0, cut));
-      weapon.append(first, m ? ' ' + text.slice(cut + 1) : '');
-      w.appendChild(weapon);
-      w.appendChild(el('span', 'status st-' + p.status, p.disputed.length ? t('disputed-suffix', { status: Lb.status[p.status] }) : Lb.status[p.status]));
-      tr.appendChild(w);
-      const td = el('td', 'list-show');
-      const btn = el('button', 'focus-incident', t('show'));
-      btn.type = 'button';
-      btn.setAttribute('aria-label', t('show-label', { date: fmtDate(p), weapon: Lb.weapon[p.weapon].toLowerCase(), target: targetText(p) }));
-      btn.addEventListener('click', () => app.focusIncident(f.id, true, f));
-      td.appendChild(btn);
-      tr.appendChild(td);
-      frag.appendChild(tr);
+    const rows = fc.features;
+    const first = document.createDocumentFragment();
+    rows.slice(0, FIRST_ROWS).forEach((f) => first.appendChild(row(f)));
+    tbody.replaceChildren(first);
+    if (rows.length <= FIRST_ROWS) { return Promise.resolve(); }
+    const rest = document.createDocumentFragment();
+    return new Promise((resolve) => {
+      const more = (from) => {
+        if (my !== drawn) { resolve(); return; }
+        rows.slice(from, from + ROWS_PER_TASK).forEach((f) => rest.appendChild(row(f)));
+        if (from + ROWS_PER_TASK < rows.length) { nextTask(() => more(from + ROWS_PER_TASK)); return; }
+        tbody.appendChild(rest);
+        resolve();
+      };
+      nextTask(() => more(FIRST_ROWS));
     });
-    tbody.replaceChildren(frag);
   }
 
   function drawSort() {
@@ -125,6 +172,8 @@ export function createList(app) {
     if (emptySelection(shown)) {
       drawRows({ features: [] });
       drawPaging(0, 0);
+      // A page asked for before, and still being drawn, is not drawn.
+      app.setBusy(false, 'list');
       return Promise.resolve();
     }
     const q = filterQuery(shown, cfg);
@@ -142,9 +191,10 @@ export function createList(app) {
         app.writeURL(false);
         return load();
       }
-      drawRows(fc);
       drawPaging(fc.features.length, fc.numberMatched);
-      app.setBusy(false, 'list');
+      return drawRows(fc).then(() => {
+        if (my === seq) { app.setBusy(false, 'list'); }
+      });
     }).catch((err) => {
       if (my !== seq || isStale(err)) { return; }
       app.showError(t('load-failed', { error: err.message }));
