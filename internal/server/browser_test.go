@@ -108,6 +108,7 @@ func (c *sharedChromium) stop() {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	chromium.stop()
+	testenv.StopPostgres()
 	os.Exit(code)
 }
 

@@ -56,6 +56,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if status == http.StatusMethodNotAllowed {
 		c.Response().Header().Set(echo.HeaderAllow, "GET, HEAD")
+		if s.opts.Record != nil {
+			message = fmt.Sprintf("method %s is not allowed at %s", c.Request().Method, request.Truncate(c.Request().URL.Path))
+		}
 	}
 	var werr error
 	switch {

@@ -20,6 +20,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"strikemap/internal/auth"
 	"strikemap/internal/geo"
 	"strikemap/internal/mapimage"
 	"strikemap/internal/ogcapi"
@@ -109,6 +110,10 @@ type Server struct {
 	unhook func()
 	// countries names the basemap's countries by ISO code, for the tagline.
 	countries map[string]string
+	// auth logs users in when the record is a database; nil otherwise.
+	auth *auth.Auth
+	// writes are the routes registered by write.
+	writes writeRoutes
 }
 
 // New returns the HTTP handler serving the datasets of store. It fails only
@@ -152,7 +157,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		s.requestLogger(),
 		s.securityHeaders,
 		limitURL(opts.MaxURLBytes),
-		readOnly,
+		s.readOnly,
 	)
 	if opts.RateLimit > 0 {
 		e.Pre(rateLimit(opts.RateLimit, opts.RateBurst, opts.RateLimitLoopback))
@@ -185,6 +190,9 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		TileURL: opts.TileURL, TileAttribution: opts.TileAttribution,
 	})
 	get("/static/*", s.staticFile)
+	if opts.Record != nil {
+		s.installAuth()
+	}
 	// Compression wraps the whole of echo, so error pages written after a
 	// handler returns go through it too. It is klauspost/compress's gzhttp
 	// at level 1 (GeoJSON compresses about as well as at the default
@@ -287,18 +295,6 @@ func truncateURI(uri string) string {
 		return uri
 	}
 	return uri[:n] + "…(" + strconv.Itoa(len(uri)) + " bytes)"
-}
-
-// readOnly refuses every method but GET and HEAD before routing: strikemap
-// changes nothing, so no route takes anything else (OPTIONS included, which
-// echo would otherwise answer itself).
-func readOnly(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
-			return echo.ErrMethodNotAllowed
-		}
-		return next(c)
-	}
 }
 
 // buildHash identifies this build of the server: the hash of its own

@@ -143,17 +143,31 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 	return out, rows.Err()
 }
 
-// DisableUser disables an account: it can no longer log in. Disabling a
-// disabled account changes nothing.
-func (s *Store) DisableUser(ctx context.Context, name string) error {
-	res, err := s.db.ExecContext(ctx, s.q("UPDATE users SET disabled_at = COALESCE(disabled_at, ?) WHERE name = ?"), timestamp(s.now()), name)
+// DisableUser disables an account: it can no longer log in, and its
+// sessions and API tokens are revoked in the same transaction (they would
+// stop anyway: every lookup also checks the user). Disabling a disabled
+// account changes nothing.
+func (s *Store) DisableUser(ctx context.Context, name string) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer rollback(tx, &err)
+	now := timestamp(s.now())
+	res, err := tx.ExecContext(ctx, s.q("UPDATE users SET disabled_at = COALESCE(disabled_at, ?) WHERE name = ?"), now, name)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("user %q: %w", name, ErrNoUser)
+		err = fmt.Errorf("user %q: %w", name, ErrNoUser)
+		return err
 	}
-	return nil
+	for _, table := range []string{"sessions", "api_tokens"} {
+		if _, err = tx.ExecContext(ctx, s.q("UPDATE "+table+" SET revoked_at = ? WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE name = ?)"), now, name); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // Authenticate returns the enabled user whose name and password these are.
