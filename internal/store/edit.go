@@ -110,9 +110,6 @@ var (
 	ErrReasonRequired = errors.New("a reason is required")
 )
 
-// atLeast says whether role r may do what role want may.
-func atLeast(r, want Role) bool { return slices.Index(Roles, r) >= slices.Index(Roles, want) }
-
 // author reads u again in tx: the role and the disabled mark are the
 // database's, whatever the caller's copy says.
 func (s *Store) author(ctx context.Context, tx *sql.Tx, u User, want Role) (User, error) {
@@ -125,7 +122,7 @@ func (s *Store) author(ctx context.Context, tx *sql.Tx, u User, want Role) (User
 	if err != nil {
 		return db, err
 	}
-	if disabled.Valid || !atLeast(db.Role, want) {
+	if disabled.Valid || !db.Role.AtLeast(want) {
 		return db, fmt.Errorf("%s (%s): %w", db.Name, db.Role, ErrNotAllowed)
 	}
 	return db, nil
