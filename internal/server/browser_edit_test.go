@@ -74,6 +74,17 @@ func (tb *tab) inert(where string) {
 	}
 }
 
+// fitsPhone fails the test if the page scrolls sideways on a 375 px wide
+// phone, as long hostile strings once made the incident page do.
+func (tb *tab) fitsPhone(where string) {
+	tb.t.Helper()
+	tb.run(chromedp.EmulateViewport(375, 800), chromedp.Sleep(300*time.Millisecond))
+	if w := eval[int](tb, `document.documentElement.scrollWidth`); w > 375 {
+		tb.t.Errorf("%s is %d px wide on a 375 px phone: it scrolls sideways", where, w)
+	}
+	tb.run(chromedp.EmulateViewport(1280, 900))
+}
+
 // shoot saves the page at 1280 and 375 px wide under $STRIKEMAP_SHOTS,
 // when it is set, for a person to look at.
 func (tb *tab) shoot(name string) {
@@ -104,6 +115,7 @@ func TestProposeAndApproveInBrowser(t *testing.T) {
 	loginTab(carla, "carla")
 	carla.textPage("/incidents/new", `document.querySelectorAll('#pick-map .leaflet-interactive').length > 0`)
 	carla.shoot("incident-new")
+	carla.fitsPhone("/incidents/new")
 	at := eval[[]float64](carla, `(function () {
 		var m = document.getElementById('pick-map'); m.scrollIntoView({block: 'center'});
 		var r = m.getBoundingClientRect(); return [r.left + r.width * 0.55, r.top + r.height * 0.45];
@@ -143,6 +155,7 @@ func TestProposeAndApproveInBrowser(t *testing.T) {
 	eddie.textPage("/review", `document.querySelectorAll('.proposal').length === 1`)
 	eddie.inert("/review")
 	eddie.shoot("review")
+	eddie.fitsPhone("/review")
 	text := eval[string](eddie, `document.querySelector('.proposal').textContent`)
 	for _, want := range []string{"<img src=x onerror=", "form.outcome", "form.reason", "2024-01-01", id} {
 		if !strings.Contains(text, want) {
@@ -158,6 +171,7 @@ func TestProposeAndApproveInBrowser(t *testing.T) {
 	eddie.textPage("/incidents/"+id, `!!document.getElementById('add-source')`)
 	eddie.inert("the incident page")
 	eddie.shoot("incident-page")
+	eddie.fitsPhone("the incident page")
 	if text := eval[string](eddie, `document.querySelector('.report').textContent`); !strings.Contains(text, "<img src=x onerror=") {
 		t.Errorf("the incident page does not show the payload as text")
 	}
