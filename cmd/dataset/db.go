@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -27,7 +28,10 @@ database is created and migrated when needed. docs/editing.md explains.
 const userUsage = `Usage:
   dataset user add NAME -role contributor|editor|admin -db URL   (the password is read from stdin)
   dataset user list -db URL
-  dataset user disable NAME -db URL
+  dataset user disable NAME -db URL   (its sessions and API tokens stop at once)
+  dataset user token add NAME -label WHAT -db URL   (prints a new API token for NAME, once)
+  dataset user token list [NAME] -db URL
+  dataset user token revoke ID -db URL
 `
 
 // dbFlag declares -db, falling back to STRIKEMAP_DB.
@@ -144,8 +148,11 @@ func checkDir(dir string) error {
 	return nil
 }
 
-// runUser runs "dataset user add|list|disable".
+// runUser runs "dataset user add|list|disable|token".
 func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "token" {
+		return runToken(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || (args[0] != "add" && args[0] != "list" && args[0] != "disable") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "help") {
 			fmt.Fprint(stdout, userUsage)
@@ -220,7 +227,7 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "dataset user disable: %v\n", err)
 			return exitFail
 		}
-		fmt.Fprintf(stdout, "disabled %s: it can no longer log in; its revisions keep its name\n", pos[0])
+		fmt.Fprintf(stdout, "disabled %s: it can no longer log in, its sessions and API tokens are revoked; its revisions keep its name\n", pos[0])
 	}
 	return exitOK
 }
@@ -233,4 +240,90 @@ func readPassword(stdin io.Reader) (string, error) {
 		return "", err
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// runToken runs "dataset user token add|list|revoke". The token add prints
+// goes alone to stdout (TOKEN=$(dataset user token add ...)); what to do
+// with it, to stderr.
+func runToken(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || (args[0] != "add" && args[0] != "list" && args[0] != "revoke") {
+		fmt.Fprint(stderr, userUsage)
+		return exitUsage
+	}
+	ctx := context.Background()
+	cmd := args[0]
+	fl := flag.NewFlagSet("user token "+cmd, flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() { fmt.Fprint(stderr, userUsage, "\nFlags:\n"); fl.PrintDefaults() }
+	url := dbFlag(fl)
+	label := ""
+	if cmd == "add" {
+		fl.StringVar(&label, "label", "", "what the token is for (\"nightly ACLED import\"), shown by token list")
+	}
+	pos, err := parseArgs(fl, args[1:])
+	if err != nil {
+		return flagExit(err)
+	}
+	switch {
+	case cmd == "add" && len(pos) != 1:
+		return usageError(stderr, fl, "want 1 argument (the user name), got %d", len(pos))
+	case cmd == "add" && strings.TrimSpace(label) == "":
+		return usageError(stderr, fl, "-label: say what the token is for, so that a list of tokens can be read")
+	case cmd == "list" && len(pos) > 1:
+		return usageError(stderr, fl, "want at most 1 argument (a user name), got %d", len(pos))
+	case cmd == "revoke" && len(pos) != 1:
+		return usageError(stderr, fl, "want 1 argument (the token's ID, from token list), got %d", len(pos))
+	}
+	var id int64
+	if cmd == "revoke" {
+		if id, err = strconv.ParseInt(pos[0], 10, 64); err != nil || id < 1 {
+			return usageError(stderr, fl, "token ID %q: want the number token list shows", pos[0])
+		}
+	}
+	s, code := openStore(ctx, fl, *url, stderr)
+	if s == nil {
+		return code
+	}
+	defer s.Close()
+	switch cmd {
+	case "add":
+		t, token, err := s.AddToken(ctx, pos[0], label)
+		if err != nil {
+			fmt.Fprintf(stderr, "dataset user token add: %v\n", err)
+			return exitFail
+		}
+		fmt.Fprintln(stdout, token)
+		fmt.Fprintf(stderr, "token %d for %s (%q): send it as \"Authorization: Bearer TOKEN\"; it acts with %s's role. It is shown only now: only its hash is kept.\n", t.ID, t.User, t.Name, t.User)
+	case "list":
+		user := ""
+		if len(pos) == 1 {
+			user = pos[0]
+		}
+		tokens, err := s.Tokens(ctx, user)
+		if err != nil {
+			fmt.Fprintf(stderr, "dataset user token list: %v\n", err)
+			return exitFail
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tUSER\tLABEL\tCREATED\tLAST USED\tSTATE")
+		for _, t := range tokens {
+			state, used := "active", t.LastUsedAt
+			if t.Revoked {
+				state = "revoked"
+			}
+			if used == "" {
+				used = "never"
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.User, t.Name, t.CreatedAt, used, state)
+		}
+		tw.Flush()
+	case "revoke":
+		t, err := s.RevokeToken(ctx, id)
+		if err != nil {
+			fmt.Fprintf(stderr, "dataset user token revoke: %v\n", err)
+			return exitFail
+		}
+		fmt.Fprintf(stdout, "revoked token %d of %s (%q): it no longer works\n", t.ID, t.User, t.Name)
+	}
+	return exitOK
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,5 +115,59 @@ func TestUserCommands(t *testing.T) {
 	if code != exitOK || len(lines) != 3 || !strings.HasPrefix(lines[1], "alice") || !strings.HasSuffix(lines[1], "active") ||
 		!strings.HasPrefix(lines[2], "bob") || !strings.Contains(lines[2], "contributor") || !strings.HasSuffix(lines[2], "disabled") {
 		t.Errorf("list: exit %d:\n%s", code, out)
+	}
+}
+
+func TestUserTokenCommands(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "record.db")
+	if code, _, errOut := runWithInput(t, "correct horse battery\n", "user", "add", "alice", "-role", "editor", "-db", db); code != exitOK {
+		t.Fatalf("add alice: %s", errOut)
+	}
+	if code, _, errOut := runCmd(t, "user", "token", "add", "alice", "-db", db); code != exitUsage || !strings.Contains(errOut, "-label") {
+		t.Errorf("a token without a label: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := runCmd(t, "user", "token", "add", "nobody", "-label", "ci", "-db", db); code != exitFail || !strings.Contains(errOut, "no user") {
+		t.Errorf("a token for nobody: exit %d: %s", code, errOut)
+	}
+	code, out, errOut := runCmd(t, "user", "token", "add", "alice", "-label", "nightly import", "-db", db)
+	token := strings.TrimSpace(out)
+	if code != exitOK || !strings.HasPrefix(token, "smt_") || len(token) != 4+43 || strings.Contains(out, " ") || !strings.Contains(errOut, "shown only now") {
+		t.Fatalf("token add: exit %d: stdout %q, stderr %s", code, out, errOut)
+	}
+	ctx := context.Background()
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if u, err := s.TokenUser(ctx, token); err != nil || u.Name != "alice" {
+		t.Fatalf("the printed token logs in %+v, %v", u, err)
+	}
+	for _, f := range []string{"record.db", "record.db-wal"} {
+		b, _ := os.ReadFile(filepath.Join(strings.TrimSuffix(strings.TrimPrefix(db, "sqlite:"), "record.db"), f))
+		if bytes.Contains(b, []byte(token)) || bytes.Contains(b, []byte(strings.TrimPrefix(token, "smt_"))) {
+			t.Errorf("the token itself is in %s", f)
+		}
+	}
+	code, out, _ = runCmd(t, "user", "token", "list", "-db", db)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitOK || len(lines) != 2 || !strings.HasPrefix(lines[1], "1 ") || !strings.Contains(lines[1], "alice") ||
+		!strings.Contains(lines[1], "nightly import") || !strings.HasSuffix(lines[1], "active") || strings.Contains(out, token) {
+		t.Errorf("token list: exit %d:\n%s", code, out)
+	}
+	if code, out, errOut = runCmd(t, "user", "token", "revoke", "1", "-db", db); code != exitOK || !strings.Contains(out, "revoked token 1 of alice") {
+		t.Errorf("revoke: exit %d: %s%s", code, out, errOut)
+	}
+	if _, err := s.TokenUser(ctx, token); !errors.Is(err, store.ErrNoSession) {
+		t.Errorf("a revoked token still works: %v", err)
+	}
+	if code, _, errOut = runCmd(t, "user", "token", "revoke", "9", "-db", db); code != exitFail || !strings.Contains(errOut, "no such token") {
+		t.Errorf("revoke an unknown token: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut = runCmd(t, "user", "token", "revoke", "x", "-db", db); code != exitUsage {
+		t.Errorf("revoke x: exit %d: %s", code, errOut)
+	}
+	if code, out, _ = runCmd(t, "user", "token", "list", "alice", "-db", db); code != exitOK || !strings.Contains(out, "revoked") {
+		t.Errorf("token list alice: exit %d:\n%s", code, out)
 	}
 }

@@ -120,14 +120,10 @@ func (s *Server) accountOnPages(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// loginPage answers GET /login: the form, or for someone logged in, where
-// they were going.
+// loginPage answers GET /login: the form (also for someone logged in, who
+// may log in as someone else; the header says who they are now).
 func (s *Server) loginPage(c echo.Context) error {
-	next := auth.LocalPath(c.QueryParam("next"))
-	if _, ok := auth.User(c); ok {
-		return c.Redirect(http.StatusSeeOther, next)
-	}
-	return s.renderLogin(c, http.StatusOK, templates.LoginForm{Next: next})
+	return s.renderLogin(c, http.StatusOK, templates.LoginForm{Next: auth.LocalPath(c.QueryParam("next"))})
 }
 
 func (s *Server) renderLogin(c echo.Context, status int, f templates.LoginForm) error {

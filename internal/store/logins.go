@@ -110,75 +110,59 @@ func (s *Store) RevokeSession(ctx context.Context, secret string) error {
 type Token struct {
 	ID         int64
 	User       string
-	Name       string
-	Label      string
+	Name       string // what it is for
 	CreatedAt  string
 	LastUsedAt string // "" when never used
 	Revoked    bool
-}
-
-// tokenName is what a token's name may be: it is typed on command lines.
-func checkTokenName(name string) error {
-	if !userName.MatchString(name) {
-		return fmt.Errorf("token name %q: want 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit", name)
-	}
-	return nil
 }
 
 // TokenPrefix starts every API token, so that one pasted where it should
 // not be (a log, a commit) is recognised.
 const TokenPrefix = "smt_"
 
-// ErrTokenExists and ErrNoToken are AddToken's and RevokeToken's refusals.
-var (
-	ErrTokenExists = errors.New("the user has a token of that name")
-	ErrNoToken     = errors.New("no such token")
-)
+// ErrNoToken is RevokeToken's refusal.
+var ErrNoToken = errors.New("no such token")
 
-// AddToken makes an API token for an enabled user and returns it: the only
-// time it is seen, since only its hash is kept. It acts with the user's
-// role, whatever that is when it is used.
-func (s *Store) AddToken(ctx context.Context, user, name, label string) (token string, err error) {
-	if err := checkTokenName(name); err != nil {
-		return "", err
+// AddToken makes an API token for an enabled user and returns its row and
+// the token: the only time the token is seen, since only its hash is kept.
+// It acts with the user's role, whatever that is when it is used. name
+// says what it is for.
+func (s *Store) AddToken(ctx context.Context, user, name string) (Token, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return Token{}, "", errors.New("the token needs a name saying what it is for (-label)")
 	}
+	t := Token{User: user, Name: truncate(name, 200), CreatedAt: timestamp(s.now())}
 	var uid int64
 	var disabled *string
-	err = s.db.QueryRowContext(ctx, s.q("SELECT id, disabled_at FROM users WHERE name = ?"), user).Scan(&uid, &disabled)
+	err := s.db.QueryRowContext(ctx, s.q("SELECT id, disabled_at FROM users WHERE name = ?"), user).Scan(&uid, &disabled)
 	if isNoRows(err) {
-		return "", fmt.Errorf("user %q: %w", user, ErrNoUser)
+		return Token{}, "", fmt.Errorf("user %q: %w", user, ErrNoUser)
 	}
 	if err != nil {
-		return "", err
+		return Token{}, "", err
 	}
 	if disabled != nil {
-		return "", fmt.Errorf("user %q is disabled", user)
-	}
-	var n int
-	if err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM api_tokens WHERE user_id = ? AND name = ?"), uid, name).Scan(&n); err != nil {
-		return "", err
-	}
-	if n > 0 {
-		return "", fmt.Errorf("token %q of %q: %w", name, user, ErrTokenExists)
+		return Token{}, "", fmt.Errorf("user %q is disabled", user)
 	}
 	secret, err := NewSecret()
 	if err != nil {
-		return "", err
+		return Token{}, "", err
 	}
-	token = TokenPrefix + secret
-	_, err = s.db.ExecContext(ctx, s.q("INSERT INTO api_tokens (hash, user_id, name, label, created_at) VALUES (?, ?, ?, ?, ?)"),
-		Hash(token), uid, name, truncate(label, 200), timestamp(s.now()))
+	token := TokenPrefix + secret
+	err = s.db.QueryRowContext(ctx, s.q("INSERT INTO api_tokens (hash, user_id, name, created_at) VALUES (?, ?, ?, ?) RETURNING id"),
+		Hash(token), uid, t.Name, t.CreatedAt).Scan(&t.ID)
 	if err != nil {
-		return "", fmt.Errorf("add token %q: %w", name, err)
+		return Token{}, "", fmt.Errorf("add token: %w", err)
 	}
-	return token, nil
+	return t, token, nil
 }
 
 // Tokens lists the API tokens of user, or of everyone when user is "", by
-// user and name.
+// user and id.
 func (s *Store) Tokens(ctx context.Context, user string) ([]Token, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT t.id, u.name, t.name, t.label, t.created_at, t.last_used_at, t.revoked_at
-FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE ? = '' OR u.name = ? ORDER BY u.name, t.name`), user, user)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT t.id, u.name, t.name, t.created_at, t.last_used_at, t.revoked_at
+FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE ? = '' OR u.name = ? ORDER BY u.name, t.id`), user, user)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +171,7 @@ FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE ? = '' OR u.name = ? OR
 	for rows.Next() {
 		var t Token
 		var used, revoked sql.NullString
-		if err := rows.Scan(&t.ID, &t.User, &t.Name, &t.Label, &t.CreatedAt, &used, &revoked); err != nil {
+		if err := rows.Scan(&t.ID, &t.User, &t.Name, &t.CreatedAt, &used, &revoked); err != nil {
 			return nil, err
 		}
 		t.LastUsedAt, t.Revoked = used.String, revoked.Valid
@@ -196,17 +180,21 @@ FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE ? = '' OR u.name = ? OR
 	return out, rows.Err()
 }
 
-// RevokeToken revokes user's token name: it stops working at once.
-func (s *Store) RevokeToken(ctx context.Context, user, name string) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?)
-WHERE name = ? AND user_id = (SELECT id FROM users WHERE name = ?)`), timestamp(s.now()), name, user)
+// RevokeToken revokes the token of that id: it stops working at once.
+// Revoking a revoked token changes nothing.
+func (s *Store) RevokeToken(ctx context.Context, id int64) (Token, error) {
+	res, err := s.db.ExecContext(ctx, s.q("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?"), timestamp(s.now()), id)
 	if err != nil {
-		return err
+		return Token{}, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("token %q of %q: %w", name, user, ErrNoToken)
+		return Token{}, fmt.Errorf("token %d: %w", id, ErrNoToken)
 	}
-	return nil
+	var t Token
+	err = s.db.QueryRowContext(ctx, s.q("SELECT t.id, u.name, t.name, t.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?"), id).
+		Scan(&t.ID, &t.User, &t.Name, &t.CreatedAt)
+	t.Revoked = true
+	return t, err
 }
 
 // TokenUser returns the enabled user whose live API token this is, and

@@ -17,19 +17,19 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_user ON sessions (user_id);
 
--- A token for scripts (Authorization: Bearer). hash is the SHA-256 (hex) of
--- the token, which is shown once when it is made.
+-- A token for scripts (Authorization: Bearer), acting with its user's role.
+-- hash is the SHA-256 (hex) of the token, which is shown once when it is
+-- made; name is what it is for ("nightly ACLED import"), for the lists.
 CREATE TABLE api_tokens (
     id           INTEGER PRIMARY KEY,
     hash         TEXT NOT NULL UNIQUE,
     user_id      INTEGER NOT NULL REFERENCES users (id),
     name         TEXT NOT NULL,
-    label        TEXT NOT NULL,
     created_at   TEXT NOT NULL,
     last_used_at TEXT,
-    revoked_at   TEXT,
-    UNIQUE (user_id, name)
+    revoked_at   TEXT
 );
+CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
 
 -- Every login tried, for throttling: in the database, not in memory, so
 -- that several strikemap processes behind one load balancer count the same
