@@ -287,11 +287,11 @@ func TestProposalsAPI(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := editServer(t, dbURL)
 		ctx := context.Background()
-		carlaToken, err := rs.Store.AddToken(ctx, "carla", "script", "")
+		_, carlaToken, err := rs.Store.AddToken(ctx, "carla", "script")
 		if err != nil {
 			t.Fatal(err)
 		}
-		eddieToken, err := rs.Store.AddToken(ctx, "eddie", "script", "")
+		_, eddieToken, err := rs.Store.AddToken(ctx, "eddie", "script")
 		if err != nil {
 			t.Fatal(err)
 		}
