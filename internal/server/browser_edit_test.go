@@ -133,6 +133,17 @@ func TestProposeAndApproveInBrowser(t *testing.T) {
 	}
 	carla.run(chromedp.Evaluate[chromedp.Void](`document.getElementById('f-base').selectedIndex = 1`))
 	base := eval[string](carla, `document.getElementById('f-base').value`)
+	// Sent without a date: the error beside the field, the point kept.
+	carla.run(chromedp.Click(chromedp.CSS(`#edit-submit`)))
+	carla.afterNavigation(`document.getElementById('err-f-date')`)
+	if kept := eval[[]string](carla, `[document.getElementById('f-lat').value, document.getElementById('f-lon').value]`); kept[0] != got[0] || kept[1] != got[1] {
+		t.Errorf("the point %v is not kept after a refused form: %v", got, kept)
+	}
+	if eval[string](carla, `document.getElementById('f-base').value`) != base {
+		t.Errorf("the chosen base is not kept after a refused form")
+	}
+	carla.shoot("incident-errors")
+	carla.fitsPhone("/incidents/new with its errors")
 	id := "2024-01-01-" + base + "-rocket"
 	for _, f := range [][2]string{
 		{"f-date", "2024-01-01"}, {"f-weapon", "rocket"}, {"f-count", "3"}, {"f-killed", "0"},
@@ -148,10 +159,24 @@ func TestProposeAndApproveInBrowser(t *testing.T) {
 	if _, ok := rs.store.Dataset().Incident(id); ok {
 		t.Fatal("the proposal is served before its approval")
 	}
+	// The refused form's answer is a 400, which the browser logs: the one
+	// failed load expected.
+	carla.mu.Lock()
+	var kept []string
+	for _, p := range carla.problems {
+		if !strings.Contains(p, "status of 400") || !strings.HasSuffix(p, "/incidents/new") {
+			kept = append(kept, p)
+		}
+	}
+	carla.problems = kept
+	carla.mu.Unlock()
 	carla.checkClean()
 
 	eddie := b.newTab(t, 1280, 900)
 	loginTab(eddie, "eddie")
+	eddie.textPage("/bases/new", `!!document.querySelector(".leaflet-container#pick-map")`)
+	eddie.shoot("base-new")
+	eddie.fitsPhone("/bases/new")
 	eddie.textPage("/review", `document.querySelectorAll('.proposal').length === 1`)
 	eddie.inert("/review")
 	eddie.shoot("review")
