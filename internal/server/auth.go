@@ -99,23 +99,28 @@ func (s *Server) secureRequest(r *http.Request) bool {
 		(s.opts.TrustForwarded && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"))
 }
 
-// accountOnPages gives the pages the logged-in account for their header,
-// and keeps a page that names it out of every cache but the browser's own
-// for that moment: pages vary by the session cookie.
+// accountOnPages gives the pages the logged-in account for their header.
+// Pages vary by the session cookie (Vary: Cookie), and one that names who
+// is logged in is kept by no cache but is sent afresh each time.
 func (s *Server) accountOnPages(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		res := c.Response()
-		res.Header().Add("Vary", "Cookie")
-		if u, ok := auth.User(c); ok && !auth.ByToken(c) {
+		u, named := auth.User(c)
+		named = named && !auth.ByToken(c)
+		if named {
 			r := c.Request()
 			c.SetRequest(r.WithContext(templates.WithAccount(r.Context(), templates.Account{Name: u.Name, Role: string(u.Role), CSRF: auth.CSRFToken(c)})))
-			res.Before(func() {
-				if strings.HasPrefix(res.Header().Get(echo.HeaderContentType), echo.MIMETextHTML) {
-					res.Header().Set("Cache-Control", "private, no-store")
-					res.Header().Del("ETag")
-				}
-			})
 		}
+		res.Before(func() {
+			if !strings.HasPrefix(res.Header().Get(echo.HeaderContentType), echo.MIMETextHTML) {
+				return
+			}
+			res.Header().Add("Vary", "Cookie")
+			if named {
+				res.Header().Set("Cache-Control", "private, no-store")
+				res.Header().Del("ETag")
+			}
+		})
 		return next(c)
 	}
 }

@@ -437,6 +437,9 @@ func TestAccountBar(t *testing.T) {
 	if doc.Find(".account-bar").Length() != 0 || !slices.Contains(res.Header.Values("Vary"), "Cookie") {
 		t.Errorf("a reader's map: account bar %d, Vary %q", doc.Find(".account-bar").Length(), res.Header.Values("Vary"))
 	}
+	if res, _ := c.do(http.MethodGet, "/api/bases.geojson", nil); slices.Contains(res.Header.Values("Vary"), "Cookie") || res.Header.Get("ETag") == "" {
+		t.Errorf("the API varies by cookie, or lost its ETag, for someone logged in: Vary %q", res.Header.Values("Vary"))
+	}
 	// File mode: no /login, no writes, no header.
 	files := fixtureServer(t)
 	if rec := get(t, files, "/login"); rec.Code != http.StatusNotFound {
@@ -459,4 +462,25 @@ func firstIncidentID(t *testing.T, rs *recordServer) string {
 		t.Fatal("no incidents")
 	}
 	return d.Incidents[0].ID
+}
+
+// The login page and the refusals of writes carry the site's security
+// headers (CSP and the rest), as every other answer.
+func TestAuthAnswersSecurityHeaders(t *testing.T) {
+	rs := securityServer(t, "sqlite:"+filepath.Join(t.TempDir(), "record.db"))
+	c := rs.client(t)
+	res, _ := c.page("/login")
+	checkSecurityHeaders(t, "GET /login", res.Header, "'self'")
+	res, _ = c.do(http.MethodPost, "/login", url.Values{"name": {"x"}, "password": {"y"}, "csrf": {c.CSRF}})
+	checkSecurityHeaders(t, "POST /login (401)", res.Header, "'self'")
+	res, _ = c.do(http.MethodPost, "/api/test/approve", nil)
+	checkSecurityHeaders(t, "POST /api/test/approve (401)", res.Header, "'self'")
+	c.login("carol", testPassword)
+	res, _ = c.do(http.MethodPost, "/test/propose", nil)
+	checkSecurityHeaders(t, "POST /test/propose without CSRF (403)", res.Header, "'self'")
+	res, _ = c.do(http.MethodPut, "/login", nil)
+	if res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("PUT /login: %s, want 405", res.Status)
+	}
+	checkSecurityHeaders(t, "PUT /login (405)", res.Header, "'self'")
 }

@@ -13,6 +13,7 @@ import (
 // dragged across the break selects the days on either side of it, and
 // play jumps over it instead of playing three quiet months day by day.
 func TestTimelineBreakInBrowser(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, octoberServer(t))
 	tb := b.newTab(t, 1280, 800)
 	tb.open("/")

@@ -14,6 +14,7 @@ import (
 // map holds M"), with its source, and the running count drawn under the
 // timeline, each mark inside the histogram's width and in date order.
 func TestOfficialCountInBrowser(t *testing.T) {
+	t.Parallel()
 	d := shippedData(t)
 	if len(d.OfficialCounts) == 0 {
 		t.Fatal("the shipped data has no official counts")
@@ -79,6 +80,7 @@ func TestOfficialCountInBrowser(t *testing.T) {
 // at first; on, it draws the strikes whose days meet the range, and a
 // strike's popup names what was struck and its sources.
 func TestStrikesLayerInBrowser(t *testing.T) {
+	t.Parallel()
 	d := shippedData(t)
 	b := newBrowser(t, offlineServer(t))
 	tb := b.newTab(t, 1280, 800)

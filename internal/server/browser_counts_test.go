@@ -54,6 +54,7 @@ const countBoxes = `(function () {
 // bases' symbols above all (issue 12: at 200k, the bases' symbols sat on
 // the biggest clusters' counts), and no two counts may overlap.
 func TestClusterCountsReadableInBrowser(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, layersServer(t, 200000, ""))
 	for _, size := range [][2]int64{{1280, 800}, {375, 740}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {

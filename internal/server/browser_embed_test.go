@@ -62,6 +62,7 @@ func checkPopupOnScreen(tb *tab, what string) {
 // nothing scrolls sideways, popups fit the screen, the header leaves the
 // map its height, and the drawer closes by its button or a tap on the map.
 func TestPhoneInBrowser(t *testing.T) {
+	t.Parallel()
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	const incident = "2023-10-18-ain-al-asad-drones" // the longest popup: five sources
@@ -111,6 +112,7 @@ func TestPhoneInBrowser(t *testing.T) {
 // TestFirstViewFitsBasesInBrowser opens the map page with no view in its
 // URL: every base must be inside the map as first shown, at any width.
 func TestFirstViewFitsBasesInBrowser(t *testing.T) {
+	t.Parallel()
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	for _, size := range [][2]int64{{320, 740}, {375, 740}, {1280, 800}} {
@@ -136,6 +138,7 @@ func TestFirstViewFitsBasesInBrowser(t *testing.T) {
 // TestDisputedInWordsInBrowser opens an incident whose sources disagree:
 // the popup names what they disagree on in words, not the data's fields.
 func TestDisputedInWordsInBrowser(t *testing.T) {
+	t.Parallel()
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	tb := b.newTab(t, 1280, 800)
@@ -154,6 +157,7 @@ func TestDisputedInWordsInBrowser(t *testing.T) {
 // closed legend of only what it shows and a caption of its dates, filters
 // and dataset version.
 func TestEmbedHostInBrowser(t *testing.T) {
+	t.Parallel()
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	origin := b.server.URL

@@ -13,6 +13,7 @@ import (
 // inside the image, and no wider than the box drawn round it (the label,
 // title, legend, scale and attribution boxes, the cluster circles).
 func TestExportTextInBrowser(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, offlineServer(t))
 	for _, size := range [][2]int{{1200, 800}, {640, 420}, {400, 300}, {200, 200}} {
 		tb := b.newTab(t, int64(size[0]), int64(size[1]))

@@ -15,6 +15,7 @@ import (
 // popup, every time; on a phone, Harir's symbol covered the count of
 // Erbil's stack, which then could not be tapped.)
 func TestStacksFanOutClickEachInBrowser(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, layersServer(t, 0, ""))
 	for _, size := range [][2]int64{{1280, 800}, {375, 740}} {
 		tb := b.newTab(t, size[0], size[1])

@@ -10,6 +10,7 @@ import (
 // any width (issue 12: three base labels were cut off; at 320 px, Baghdad
 // Diplomatic Support Center found no room on one line and went unnamed).
 func TestFirstViewNamesEveryBaseInBrowser(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, offlineServer(t))
 	for _, size := range [][2]int64{{320, 740}, {375, 740}, {1280, 800}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {

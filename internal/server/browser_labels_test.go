@@ -59,6 +59,7 @@ func overlap(a, b pxBox) float64 {
 // a base or a cluster, no two labels cover each other, and the offline
 // basemap names the countries, so a reader knows where they are.
 func TestLabelsAvoidMarksInBrowser(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, offlineServer(t))
 	for _, size := range []struct {
 		w, h          int64

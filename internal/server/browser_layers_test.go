@@ -120,6 +120,7 @@ const linkSamples = `(function () {
 // 1: with -tiles off the offline basemap was painted over the clusters'
 // canvas and the links). It reads the pixels of a screenshot.
 func TestLayersStackInBrowser(t *testing.T) {
+	t.Parallel()
 	tiles := greenTiles(t)
 	for _, tc := range []struct{ name, tileURL string }{{"offline", ""}, {"tiles", tiles}} {
 		t.Run(tc.name+"/clusters", func(t *testing.T) {
@@ -207,6 +208,7 @@ const tabStops = `(function () {
 // hundreds of them (issue 12: 647 cluster buttons named by coordinates,
 // over 1,200 Tab stops).
 func TestClustersReadInBrowser(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, layersServer(t, 200000, ""))
 	for _, size := range [][2]int64{{1280, 800}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
@@ -277,6 +279,7 @@ func TestClustersReadInBrowser(t *testing.T) {
 // its own popup (issue 12: they were spread on rings of pixels, tens of
 // kilometres away at a small zoom).
 func TestStacksFanOutInBrowser(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, layersServer(t, 0, ""))
 	tb := b.newTab(t, 1280, 800)
 	tb.open("/")
@@ -338,6 +341,7 @@ func TestStacksFanOutInBrowser(t *testing.T) {
 // TestDensityLayerInBrowser: the density layer is a choice in the layer
 // control and the URL, and draws the server's hexagons under the clusters.
 func TestDensityLayerInBrowser(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, layersServer(t, 8000, ""))
 	tb := b.newTab(t, 1280, 800)
 	tb.open("/")

@@ -121,6 +121,7 @@ const listLayoutProblems = `(() => {
 // Bug 2: the Target column was one letter wide, Status and Show were cut
 // off past the panel's edge, and tabbing to Show scrolled the panel sideways.
 func TestListLayoutInBrowser(t *testing.T) {
+	t.Parallel()
 	for _, set := range []struct {
 		name string
 		s    *Server
@@ -154,6 +155,7 @@ func TestListLayoutInBrowser(t *testing.T) {
 // Bug 7: sorting by date reversed only the first 500 rows. The list asks
 // the server for the order and pages over the whole filtered set.
 func TestListSortsAndPagesTheWholeSetInBrowser(t *testing.T) {
+	t.Parallel()
 	s := syntheticServer(t, 6000)
 	d := s.store.Dataset()
 	b := newBrowser(t, s)
@@ -225,6 +227,7 @@ func countShown(tb *tab) int {
 
 // Bug 4: unticking one target dropped every incident with no base.
 func TestListNoKnownBaseInBrowser(t *testing.T) {
+	t.Parallel()
 	s := syntheticServer(t, 800) // points: a tab has a minute for five renders
 	d := s.store.Dataset()
 	harir := d.Count(geo.Filter{Bases: []string{"harir"}})
@@ -269,6 +272,7 @@ func TestListNoKnownBaseInBrowser(t *testing.T) {
 
 // Bug 6: in cluster mode the list's Show button did nothing.
 func TestListShowInClusterModeInBrowser(t *testing.T) {
+	t.Parallel()
 	s := syntheticServer(t, 6000)
 	b := newBrowser(t, s)
 	for _, size := range []struct {
@@ -342,6 +346,7 @@ func TestListShowInClusterModeInBrowser(t *testing.T) {
 
 // The list follows the map view: what it lists is what the map shows.
 func TestListFollowsTheViewInBrowser(t *testing.T) {
+	t.Parallel()
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	all := apiIDs(t, b.server.URL, "")

@@ -38,6 +38,7 @@ func samePage(t *testing.T, what string, got, want listPage) {
 // a shared link reopens the same page in the same order, and back and
 // forward step through the pages a reader turned.
 func TestListPageInURLInBrowser(t *testing.T) {
+	t.Parallel()
 	// More than a page of them in the first view, few enough to be drawn as points.
 	s := syntheticServer(t, 1500)
 	b := newBrowser(t, s)

@@ -49,6 +49,7 @@ const overflowProbe = `(function () {
 // API definition, an error page) at 320 and 375 px: nothing may scroll
 // sideways, and no element may end past the screen's right edge.
 func TestServerPagesFitAPhone(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, offlineServer(t))
 	busy := httptest.NewServer(syntheticServer(t, 8000))
 	t.Cleanup(busy.Close)
@@ -129,6 +130,7 @@ const timelineProbe = `(function () {
 // bin the bars count, and the time axis must carry labels that do not
 // overlap.
 func TestReportTimelineReadable(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, octoberServer(t))
 	busy := httptest.NewServer(syntheticServer(t, 8000))
 	t.Cleanup(busy.Close)
@@ -178,6 +180,7 @@ func TestReportTimelineReadable(t *testing.T) {
 // widths: its own symbol must sit, ringed, at the centre of the map drawn
 // round it, and Copy must put the absolute permalink on the clipboard.
 func TestIncidentPageInBrowser(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, offlineServer(t))
 	const id = "2023-10-23-al-tanf-drones"
 	for _, width := range []int64{1280, 375} {

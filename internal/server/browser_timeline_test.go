@@ -50,6 +50,9 @@ func checkDates(t *testing.T, what string, got map[string]string, inputs, query 
 // shownIDs reads the markers once the page has drawn what play-day names.
 const shownIDs = `(document.getElementById('play-day').textContent === %q && document.body.dataset.busy === '0') ? Array.from(document.querySelectorAll('#map .incident-marker')).map(e => e.dataset.id).sort() : null`
 
+// TestPlayPausesResumesAndRestoresTheRange is not parallel: it reads frames
+// that play shows for a set time, which another test's tab, busy at once on
+// a loaded machine, can make it miss.
 func TestPlayPausesResumesAndRestoresTheRange(t *testing.T) {
 	s := octoberServer(t)
 	b := newBrowser(t, s)
@@ -117,6 +120,7 @@ func histogramBars(tb *tab) ([]barBox, map[string]float64) {
 }
 
 func TestHistogramBinsStayReadable(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name string
 		srv  *Server
@@ -214,6 +218,7 @@ func touchDrag(x0, y0, x1, y1 float64) chromedp.Action[chromedp.Void] {
 }
 
 func TestHistogramBrush(t *testing.T) {
+	t.Parallel()
 	s := octoberServer(t)
 	b := newBrowser(t, s)
 
@@ -267,6 +272,8 @@ func TestHistogramBrush(t *testing.T) {
 	})
 }
 
+// TestDateOnTheMapWithTheDrawerClosed is not parallel, for the reason
+// TestPlayPausesResumesAndRestoresTheRange is not: it waits for one frame of play.
 func TestDateOnTheMapWithTheDrawerClosed(t *testing.T) {
 	s := octoberServer(t)
 	b := newBrowser(t, s)

@@ -154,6 +154,7 @@ func waitStill(tb *tab, before string) {
 // view in the URL, with one the map must snap), after a zoom and a pan, at
 // desktop and phone width.
 func TestURLMatchesViewInBrowser(t *testing.T) {
+	t.Parallel()
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	for _, size := range [][2]int64{{1280, 800}, {375, 740}} {
@@ -181,6 +182,7 @@ func TestURLMatchesViewInBrowser(t *testing.T) {
 // count of 0, and no link that answers 400 — each download, image and embed
 // link either works or is disabled, with a note saying why.
 func TestNothingTickedInBrowser(t *testing.T) {
+	t.Parallel()
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	for _, group := range []string{"weapon", "status", "base"} {

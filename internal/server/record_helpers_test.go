@@ -15,6 +15,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"strikemap/data"
 	"strikemap/internal/geo"
 	"strikemap/internal/store"
 	"strikemap/internal/testenv"
@@ -59,6 +60,9 @@ func newRecordServer(t *testing.T, dbURL string, opts ...Options) *recordServer 
 		o = opts[0]
 	}
 	o.Record = st
+	if o.Basemap == nil {
+		o.Basemap = data.Basemap
+	}
 	s := mustNew(t, geo.NewStore(d, time.Now()), o)
 	hs := httptest.NewServer(s)
 	t.Cleanup(func() { hs.Close(); s.Close() })
