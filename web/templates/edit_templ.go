@@ -1948,7 +1948,7 @@ func BaseFormPage(p Page, f BaseForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var92 string
-			templ_7745c5c3_Var92, templ_7745c5c3_Err = templ.JoinStringErrs(msg(ctx, "edit.what"))
+			templ_7745c5c3_Var92, templ_7745c5c3_Err = templ.JoinStringErrs(msg(ctx, "edit.site"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/edit.templ`, Line: 385, Col: 36}
 			}
@@ -1961,7 +1961,7 @@ func BaseFormPage(p Page, f BaseForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if f.New {
-				templ_7745c5c3_Err = textField(f.Errors, "id", msg(ctx, "edit.id"), "id", f.Values.ID, "text", true).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = textField(f.Errors, "id", msg(ctx, "edit.base-id"), "id", f.Values.ID, "text", true).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
