@@ -22,6 +22,19 @@ import (
 var writeRouteRoles = map[string]string{
 	"POST /login":  "anyone", // the login form (CSRF: the login cookie's token)
 	"POST /logout": "anyone", // ends the caller's own session, if any
+	// Editing (edit.go): a contributor proposes, an editor decides and
+	// edits bases.
+	"POST /incidents/new":             string(store.Contributor),
+	"POST /incidents/:id/edit":        string(store.Contributor),
+	"POST /incidents/:id/sources":     string(store.Contributor),
+	"POST /incidents/:id/retract":     string(store.Contributor),
+	"POST /bases/new":                 string(store.Editor),
+	"POST /bases/:id/edit":            string(store.Editor),
+	"POST /review/:id/approve":        string(store.Editor),
+	"POST /review/:id/reject":         string(store.Editor),
+	"POST /api/proposals":             string(store.Contributor),
+	"POST /api/proposals/:id/approve": string(store.Editor),
+	"POST /api/proposals/:id/reject":  string(store.Editor),
 	// The security tests' own routes (withTestWrites).
 	"POST /test/propose":     string(store.Contributor),
 	"POST /api/test/approve": string(store.Editor),

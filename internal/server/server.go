@@ -114,6 +114,8 @@ type Server struct {
 	auth *auth.Auth
 	// writes are the routes registered by write.
 	writes writeRoutes
+	// recordMu serializes reloads of the record (recordChanged).
+	recordMu sync.Mutex
 }
 
 // New returns the HTTP handler serving the datasets of store. It fails only
@@ -192,6 +194,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	get("/static/*", s.staticFile)
 	if opts.Record != nil {
 		s.installAuth()
+		s.installEditing()
 	}
 	// Compression wraps the whole of echo, so error pages written after a
 	// handler returns go through it too. It is klauspost/compress's gzhttp

@@ -20,6 +20,9 @@ type batchWriter struct {
 	revision int64
 	features [][]any
 	changes  [][]any
+	// quiet leaves the features' changes unrecorded: approving a
+	// proposal applies changes recorded when it was made.
+	quiet bool
 }
 
 func newBatchWriter(s *Store, tx *sql.Tx, revision int64) *batchWriter {
@@ -41,7 +44,9 @@ func (w *batchWriter) insert(ctx context.Context, file string, pos int64, f feat
 
 // change records a feature's before and after.
 func (w *batchWriter) change(ctx context.Context, file, id string, before, after []byte) error {
-	w.changes = append(w.changes, []any{w.revision, file, id, nullBytes(before), nullBytes(after)})
+	if !w.quiet || id == "" {
+		w.changes = append(w.changes, []any{w.revision, file, id, nullBytes(before), nullBytes(after)})
+	}
 	if len(w.changes) >= batchRows || len(w.features) >= batchRows {
 		return w.flush(ctx)
 	}

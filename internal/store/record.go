@@ -174,14 +174,26 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, author, reason string) (
 		err = tx.Rollback()
 		return ImportResult{Unchanged: res.Unchanged, Digest: res.Digest}, err
 	}
-	if err = tx.QueryRowContext(ctx, s.q("INSERT INTO versions (number, revision_id, created_at, digest) SELECT COALESCE(MAX(number), 0) + 1, ?, ?, ? FROM versions RETURNING number"),
-		res.Revision, now, res.Digest).Scan(&res.Version); err != nil {
-		return res, fmt.Errorf("record the version: %w", err)
+	if res.Version, err = s.insertVersion(ctx, tx, res.Revision, now, res.Digest); err != nil {
+		return res, err
 	}
 	if err = tx.Commit(); err != nil {
 		return res, fmt.Errorf("commit the import: %w", err)
 	}
 	return res, nil
+}
+
+// insertVersion records the dataset version an approved revision makes,
+// numbered after the last: the one way a version is made (Import, Approve
+// and Edit). The caller holds the record's lock (lockRecord), so two
+// writers cannot take the same number.
+func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, revision int64, now, digest string) (number int64, err error) {
+	err = tx.QueryRowContext(ctx, s.q("INSERT INTO versions (number, revision_id, created_at, digest) SELECT COALESCE(MAX(number), 0) + 1, ?, ?, ? FROM versions RETURNING number"),
+		revision, now, digest).Scan(&number)
+	if err != nil {
+		return 0, fmt.Errorf("record the version: %w", err)
+	}
+	return number, nil
 }
 
 // featureRows reads the id and the indexed columns of each element. An
@@ -283,17 +295,50 @@ func (s *Store) DatasetFiles(ctx context.Context) (map[string][]byte, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	type fileRow struct {
-		name, head, tail string
-		layout           fileLayout
-	}
-	rows, err := tx.QueryContext(ctx, "SELECT name, head, tail, layout, indent, final_newline, verbatim FROM files")
+	files, err := s.readFiles(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
-	var files []fileRow
+	out := map[string][]byte{}
+	for _, f := range files {
+		b, err := f.bytes()
+		if err != nil {
+			return nil, err
+		}
+		out[f.name] = b
+	}
+	return out, nil
+}
+
+// recordFile is one file of the record as rows: what surrounds its array,
+// its layout, and its elements in order.
+type recordFile struct {
+	name, head, tail string
+	layout           fileLayout
+	ids              []string
+	bodies           [][]byte
+	positions        []int64
+	maxPosition      int64 // the largest position of its rows, -1 when it has none
+}
+
+// bytes lays the file out as export writes it.
+func (f *recordFile) bytes() ([]byte, error) {
+	b, err := f.layout.write(f.head, f.tail, f.bodies, nil)
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", f.name, err)
+	}
+	return b, nil
+}
+
+// readFiles reads every file of the record, with its rows in order, in tx.
+func (s *Store) readFiles(ctx context.Context, tx *sql.Tx) ([]*recordFile, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT name, head, tail, layout, indent, final_newline, verbatim FROM files ORDER BY name")
+	if err != nil {
+		return nil, err
+	}
+	var files []*recordFile
 	for rows.Next() {
-		var f fileRow
+		f := &recordFile{maxPosition: -1}
 		var verbatim sql.NullString
 		var finalNL int
 		if err := rows.Scan(&f.name, &f.head, &f.tail, &f.layout.Layout, &f.layout.Indent, &finalNL, &verbatim); err != nil {
@@ -307,32 +352,28 @@ func (s *Store) DatasetFiles(ctx context.Context) (map[string][]byte, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := map[string][]byte{}
 	for _, f := range files {
-		rows, err := tx.QueryContext(ctx, s.q("SELECT body FROM features WHERE file = ? ORDER BY position"), f.name)
+		rows, err := tx.QueryContext(ctx, s.q("SELECT id, body, position FROM features WHERE file = ? ORDER BY position"), f.name)
 		if err != nil {
 			return nil, err
 		}
-		var elems [][]byte
 		for rows.Next() {
+			var id string
 			var body []byte
-			if err := rows.Scan(&body); err != nil {
+			if err := rows.Scan(&id, &body, &f.maxPosition); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			elems = append(elems, body)
+			f.ids = append(f.ids, id)
+			f.bodies = append(f.bodies, body)
+			f.positions = append(f.positions, f.maxPosition)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("read %s: %w", f.name, err)
 		}
-		b, err := f.layout.write(f.head, f.tail, elems, nil)
-		if err != nil {
-			return nil, fmt.Errorf("write %s: %w", f.name, err)
-		}
-		out[f.name] = b
 	}
-	return out, nil
+	return files, nil
 }
 
 // readIsolation is the isolation that makes a read of several tables one

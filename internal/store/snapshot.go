@@ -28,11 +28,11 @@ type Snapshot struct {
 	ctx   context.Context
 	tx    *sql.Tx
 	s     *Store
-	files map[string]recordFile
+	files map[string]snapshotFile
 }
 
-// recordFile is a row of the files table.
-type recordFile struct {
+// snapshotFile is a row of the files table.
+type snapshotFile struct {
 	head, tail string
 	layout     fileLayout
 }
@@ -49,10 +49,10 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	files := map[string]recordFile{}
+	files := map[string]snapshotFile{}
 	for rows.Next() {
 		var name string
-		var f recordFile
+		var f snapshotFile
 		var verbatim sql.NullString
 		var finalNL int
 		if err := rows.Scan(&name, &f.head, &f.tail, &f.layout.Layout, &f.layout.Indent, &finalNL, &verbatim); err != nil {
@@ -123,7 +123,7 @@ func (sn *Snapshot) elements(name string) ([][]byte, error) {
 // Its size is an estimate (the rows counted, times the mean length of the
 // first thousand, and a margin), which the loader sizes its memory by;
 // summing every row's length would read the whole table once more.
-func (sn *Snapshot) stream(name string, f recordFile) (fs.File, error) {
+func (sn *Snapshot) stream(name string, f snapshotFile) (fs.File, error) {
 	var n int64
 	var mean sql.NullFloat64
 	err := sn.tx.QueryRowContext(sn.ctx, sn.s.q("SELECT COUNT(*) FROM features WHERE file = ?"), name).Scan(&n)
@@ -147,7 +147,7 @@ type rowFile struct {
 	name    string
 	size    int64
 	rows    *sql.Rows
-	f       recordFile
+	f       snapshotFile
 	pending []byte // what is laid out and not yet read
 	buf     []byte // pending's memory
 	body    sql.RawBytes
