@@ -35,3 +35,17 @@ type Base struct {
 	CoordURL    string    // link to the coordinate's source (absolute http(s)), or ""
 	Notes       string    // uncertainty about the coordinate or the site, or ""
 }
+
+// BasesBound is the smallest box holding every base of d, in lon/lat
+// degrees (WGS84): the extent the map page opens on. ok is false, and the
+// bound empty at [0, 0], when d has no base.
+func (d *Dataset) BasesBound() (b orb.Bound, ok bool) {
+	if len(d.Bases) == 0 {
+		return orb.Bound{}, false
+	}
+	b = d.Bases[0].Point.Bound()
+	for _, base := range d.Bases[1:] {
+		b = b.Extend(base.Point)
+	}
+	return b, true
+}

@@ -84,6 +84,16 @@ func (d *Dataset) Select(f Filter) []*Incident {
 	return out
 }
 
+// Points returns the point of each incident, [lon, lat] in WGS84 degrees,
+// in the order given: what the cluster index and grid count.
+func Points(incidents []*Incident) []orb.Point {
+	out := make([]orb.Point, len(incidents))
+	for i, inc := range incidents {
+		out[i] = inc.Point
+	}
+	return out
+}
+
 // SelectBases returns the bases named by f.Bases (all when it is empty) whose
 // point lies in f.BBox, in file order. The other fields of f choose
 // incidents, not bases, and are ignored. The slice holds pointers into the

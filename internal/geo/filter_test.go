@@ -75,3 +75,15 @@ func TestStrongestStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestPoints(t *testing.T) {
+	a := &geo.Incident{ID: "a", Point: orb.Point{44.34, 36.53}}
+	b := &geo.Incident{ID: "b", Point: orb.Point{38.70, 33.31}}
+	got := geo.Points([]*geo.Incident{b, a})
+	if want := []orb.Point{{38.70, 33.31}, {44.34, 36.53}}; !slices.Equal(got, want) {
+		t.Errorf("Points = %v, want %v: one point an incident, [lon, lat], in the order given", got, want)
+	}
+	if got := geo.Points(nil); len(got) != 0 {
+		t.Errorf("Points(nil) = %v", got)
+	}
+}

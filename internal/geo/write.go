@@ -13,27 +13,32 @@ import (
 
 // MarshalIncidents encodes incidents as an incidents.geojson data file, the
 // inverse of the loader, indented for a person to edit (as the shipped
-// file is); IncidentWriter writes large files one feature a line. The output is deterministic: features in the order
-// given, every property of the schema in the order docs/data.md lists it
-// (null or empty where unknown, so a reader sees one shape), a source's url
-// and published only when known, two-space indentation and a final newline.
-// Parse(bases, MarshalIncidents(d.Incidents)) gives back the same incidents.
+// file is); IncidentWriter writes large files one feature a line. Both
+// write each feature with appendFeature, the one writer of the data file's
+// schema. The output is deterministic: features in the order given, every
+// property of the schema in the order docs/data.md lists it (null or empty
+// where unknown, so a reader sees one shape), a source's url and published
+// only when known, two-space indentation as encoding/json's MarshalIndent
+// lays it out, and a final newline. Parse(bases, MarshalIncidents(d.Incidents))
+// gives back the same incidents.
 //
 // It writes the data file's schema, not the API's: no base_name, no bbox.
 func MarshalIncidents(incidents []Incident) ([]byte, error) {
-	fc := featureCollectionOut{Type: "FeatureCollection", Features: make([]incidentFeatureOut, len(incidents))}
+	b := []byte(`{"type":"FeatureCollection","features":[`)
 	for i := range incidents {
-		fc.Features[i] = incidentFeature(&incidents[i])
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendFeature(b, &incidents[i])
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	// Notes and outcomes are prose: keep their <, > and & readable.
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(fc); err != nil {
+	b = append(b, "]}"...)
+	var out bytes.Buffer
+	out.Grow(len(b) + len(b)/2)
+	if err := json.Indent(&out, b, "", "  "); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	out.WriteByte('\n')
+	return out.Bytes(), nil
 }
 
 // IncidentWriter writes an incidents.geojson data file feature by feature,
@@ -47,11 +52,11 @@ func MarshalIncidents(incidents []Incident) ([]byte, error) {
 // the layout the loader splits across every core (a line break between two
 // features is where it may cut the file), and that a line-based diff shows
 // feature by feature. Each line is what encoding/json writes for the
-// feature MarshalIncidents writes, compact (TestIncidentWriterMatchesJSON
-// holds them to it), appended by hand, several times faster; memory stays
-// at one buffer however many features there are. dataset import (which copies the
-// features it does not change through WriteRaw) and dataset synth both
-// write with it.
+// feature in the loader's own types (loader.IncidentProperties), compact
+// (TestIncidentWriterMatchesJSON holds them to it), appended by hand,
+// several times faster; memory stays at one buffer however many features
+// there are. dataset import (which copies the features it does not change
+// through WriteRaw) and dataset synth both write with it.
 type IncidentWriter struct {
 	w   *bufio.Writer
 	buf []byte
@@ -124,7 +129,8 @@ func (iw *IncidentWriter) Close() error {
 	return iw.err
 }
 
-// appendFeature appends inc as incidentFeatureOut encodes, compact.
+// appendFeature appends inc as a feature of the data file, compact: the
+// one writer of its schema (geo.IncidentFields, in their order).
 func appendFeature(b []byte, inc *Incident) []byte {
 	b = append(b, `{"type":"Feature","id":`...)
 	b = appendJSONString(b, inc.ID)
@@ -231,77 +237,10 @@ func appendJSONFloat(b []byte, f float64) []byte {
 // as the data files have always been written (see jsonstring.Append).
 func appendJSONString(b []byte, s string) []byte { return jsonstring.Append(b, s, false) }
 
-// The types below fix the data file's key order; encoding/json writes struct
-// fields in declaration order.
-type featureCollectionOut struct {
-	Type     string               `json:"type"`
-	Features []incidentFeatureOut `json:"features"`
-}
-
-type incidentFeatureOut struct {
-	Type       string      `json:"type"`
-	ID         string      `json:"id"`
-	Geometry   pointOut    `json:"geometry"`
-	Properties incidentOut `json:"properties"`
-}
-
+// pointOut is a GeoJSON Point as the data files write it.
 type pointOut struct {
 	Type        string     `json:"type"`
 	Coordinates [2]float64 `json:"coordinates"` // [lon, lat]
-}
-
-type incidentOut struct {
-	Date              string      `json:"date"`
-	DateEnd           *string     `json:"date_end"`
-	Weapon            Weapon      `json:"weapon"`
-	Count             *int        `json:"count"`
-	Base              *string     `json:"base"`
-	Status            Status      `json:"status"`
-	Outcome           string      `json:"outcome"`
-	Injured           *int        `json:"injured"`
-	Killed            *int        `json:"killed"`
-	ClaimedBy         []string    `json:"claimed_by"`
-	LocationPrecision Precision   `json:"location_precision"`
-	Sources           []sourceOut `json:"sources"`
-	Disputed          []string    `json:"disputed"`
-	Notes             string      `json:"notes"`
-}
-
-type sourceOut struct {
-	Publisher string     `json:"publisher"`
-	URL       string     `json:"url,omitempty"`
-	Published *string    `json:"published,omitempty"`
-	Kind      SourceKind `json:"kind"`
-	Says      string     `json:"says"`
-}
-
-func incidentFeature(inc *Incident) incidentFeatureOut {
-	p := incidentOut{
-		Date: inc.Date.String(), Weapon: inc.Weapon, Count: inc.Count.Ptr(), Status: inc.Status,
-		Outcome: inc.Outcome, Injured: inc.Injured.Ptr(), Killed: inc.Killed.Ptr(),
-		ClaimedBy: nonNil(inc.ClaimedBy), LocationPrecision: inc.LocationPrecision,
-		Sources: make([]sourceOut, len(inc.Sources)), Disputed: nonNil(inc.Disputed), Notes: inc.Notes,
-	}
-	if inc.IsSpan() {
-		end := inc.DateEnd.String()
-		p.DateEnd = &end
-	}
-	if inc.Base != "" {
-		base := inc.Base
-		p.Base = &base
-	}
-	for i, s := range inc.Sources {
-		p.Sources[i] = sourceOut{Publisher: s.Publisher, URL: s.URL, Kind: s.Kind, Says: s.Says}
-		if s.Published.Known() {
-			pub := s.Published.String()
-			p.Sources[i].Published = &pub
-		}
-	}
-	return incidentFeatureOut{
-		Type: "Feature", ID: inc.ID,
-		Geometry:   pointOut{Type: "Point", Coordinates: [2]float64{inc.Point.Lon(), inc.Point.Lat()}},
-		Properties: p,
-	}
 }
 
 // nonNil makes an absent list an empty one, so that it is written as [].

@@ -39,22 +39,14 @@ const (
 
 // Options configure the OGC API.
 type Options struct {
-	// BaseURL is the public URL of the site's root (scheme, host and any path
-	// prefix, without a trailing slash), e.g. https://example.org/strikemap.
-	// Empty derives it from each request's Host and scheme.
-	BaseURL string
-	// TrustForwarded honours X-Forwarded-Proto and X-Forwarded-Host when
-	// BaseURL is empty. Set it only behind a proxy that sets them: otherwise
-	// any client could choose the host of the links it gets.
-	TrustForwarded bool
+	// Site is where the site is published (the links' base) and the
+	// tiles of the item pages' maps, as on the site's map page.
+	request.Site
 	// Page returns the layout facts of an HTML page with the given title
 	// that shows dataset d: the handler's one snapshot of the store, so the
 	// footer names the version of the data on the page even when a reload
 	// lands while the page is built.
 	Page func(title string, d *geo.Dataset) templates.Page
-	// TileURL and TileAttribution are the map tiles of the item pages' maps,
-	// as on the site's map page; an empty TileURL shows the offline basemap.
-	TileURL, TileAttribution string
 	// Now is the clock of timeStamp; nil is time.Now.
 	Now func() time.Time
 }
@@ -70,7 +62,6 @@ func Register(e *echo.Echo, store *geo.Store, opts Options) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
 	h := &handler{store: store, opts: opts, api: loadAPIDefinition()}
 	g := e.Group(Prefix)
 	get := func(path string, fn echo.HandlerFunc) {
@@ -125,7 +116,7 @@ type Link struct {
 
 // root returns the absolute URL of the OGC API for r, without a trailing slash.
 func (h *handler) root(r *http.Request) string {
-	return request.PublicURL(r, h.opts.BaseURL, h.opts.TrustForwarded) + Prefix
+	return h.opts.PublicURL(r) + Prefix
 }
 
 // href is the absolute URL of path (relative to Prefix) with query q.

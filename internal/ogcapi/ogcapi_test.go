@@ -15,6 +15,7 @@ import (
 	"strikemap/data"
 	"strikemap/internal/geo"
 	"strikemap/internal/ogcapi"
+	"strikemap/internal/request"
 	"strikemap/internal/server"
 )
 
@@ -273,9 +274,9 @@ func TestBaseURL(t *testing.T) {
 	}{
 		{"from the request", server.Options{}, nil, "http://example.com/ogc/conformance"},
 		{"forwarded headers ignored unless trusted", server.Options{}, []string{forwarded, "https", "X-Forwarded-Host", "evil.example"}, "http://example.com/ogc/conformance"},
-		{"trusted forwarded headers", server.Options{TrustForwarded: true}, []string{forwarded, "https", "X-Forwarded-Host", "maps.example.org, inner"}, "https://maps.example.org/ogc/conformance"},
-		{"a forwarded host that is not a host", server.Options{TrustForwarded: true}, []string{"X-Forwarded-Host", "evil\"/><x"}, "http://example.com/ogc/conformance"},
-		{"base URL wins", server.Options{BaseURL: "https://example.org/strikemap/", TrustForwarded: true}, []string{"X-Forwarded-Host", "other"}, "https://example.org/strikemap/ogc/conformance"},
+		{"trusted forwarded headers", server.Options{Site: request.Site{TrustForwarded: true}}, []string{forwarded, "https", "X-Forwarded-Host", "maps.example.org, inner"}, "https://maps.example.org/ogc/conformance"},
+		{"a forwarded host that is not a host", server.Options{Site: request.Site{TrustForwarded: true}}, []string{"X-Forwarded-Host", "evil\"/><x"}, "http://example.com/ogc/conformance"},
+		{"base URL wins", server.Options{Site: request.Site{BaseURL: "https://example.org/strikemap/", TrustForwarded: true}}, []string{"X-Forwarded-Host", "other"}, "https://example.org/strikemap/ogc/conformance"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := fixtureServer(t, tc.opts)

@@ -6,20 +6,43 @@ import (
 	"strings"
 )
 
+// Site is what the HTTP packages (server, ogcapi) are told about the site
+// they serve beyond each request: where it is published and the map tiles
+// its pages draw on. cmd/web reads it once into its Config, which passes
+// it down whole, so each setting is declared here and nowhere else.
+type Site struct {
+	// BaseURL is the public URL of the site's root (scheme, host and any
+	// path prefix), e.g. https://example.org/strikemap, for the OGC API's
+	// absolute links and the incident pages' permalinks. Empty derives it
+	// from each request's Host and scheme.
+	BaseURL string
+	// TrustForwarded honours X-Forwarded-Proto and X-Forwarded-Host when
+	// BaseURL is empty, and X-Forwarded-For as the client's address. Set
+	// it only behind a proxy that sets them: otherwise any client could
+	// choose the host of the links it gets.
+	TrustForwarded bool
+	// TileURL is the raster tile URL template of the pages' maps, or ""
+	// for the offline basemap only. Its host is allowed in the CSP's img-src.
+	TileURL string
+	// TileAttribution is the tiles' attribution, as HTML: the operator
+	// sets it, so it is trusted.
+	TileAttribution string
+}
+
 // PublicURL is the absolute URL of the site's root for r, without a
-// trailing slash: baseURL when it is set (scheme, host and any path
-// prefix); otherwise the request's scheme and Host, or with trustForwarded
+// trailing slash: BaseURL when it is set (scheme, host and any path
+// prefix); otherwise the request's scheme and Host, or with TrustForwarded
 // the X-Forwarded-Proto and X-Forwarded-Host the outermost proxy set. The
 // OGC API's links and the incident pages' permalinks are built on it.
-func PublicURL(r *http.Request, baseURL string, trustForwarded bool) string {
-	if baseURL != "" {
-		return strings.TrimSuffix(baseURL, "/")
+func (s Site) PublicURL(r *http.Request) string {
+	if s.BaseURL != "" {
+		return strings.TrimSuffix(s.BaseURL, "/")
 	}
 	scheme, host := "http", r.Host
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	if trustForwarded {
+	if s.TrustForwarded {
 		if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
 			scheme = p
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"strikemap/internal/auth"
+	"strikemap/internal/request"
 	"strikemap/internal/store"
 )
 
@@ -344,8 +345,8 @@ func TestSessionCookieFlags(t *testing.T) {
 		secure bool
 	}{
 		{"http", Options{}, nil, false},
-		{"https BaseURL", Options{BaseURL: "https://strikemap.example.org"}, nil, true},
-		{"trusted proxy", Options{TrustForwarded: true}, []string{"X-Forwarded-Proto", "https"}, true},
+		{"https BaseURL", Options{Site: request.Site{BaseURL: "https://strikemap.example.org"}}, nil, true},
+		{"trusted proxy", Options{Site: request.Site{TrustForwarded: true}}, []string{"X-Forwarded-Proto", "https"}, true},
 		{"untrusted X-Forwarded-Proto", Options{}, []string{"X-Forwarded-Proto", "https"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -27,6 +27,7 @@ import (
 
 	"strikemap/data"
 	"strikemap/internal/geo"
+	"strikemap/internal/request"
 	"strikemap/internal/testenv"
 )
 
@@ -739,7 +740,7 @@ func tileServer(t *testing.T, tileURL string) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mustNew(t, geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap, TileURL: tileURL, TileAttribution: "test tiles"})
+	return mustNew(t, geo.NewStore(d, time.Now()), Options{Basemap: data.Basemap, Site: request.Site{TileURL: tileURL, TileAttribution: "test tiles"}})
 }
 
 // refusedPort returns a loopback address on which nothing listens, so a

@@ -64,11 +64,7 @@ func (cc *clusterCache) wholeOf(d *geo.Dataset) *wholeSet {
 	}
 	v, _, _ := cc.builds.Do(d.Version+"\x00points", func() (any, error) {
 		incidents := d.Select(geo.Filter{})
-		points := make([]orb.Point, len(incidents))
-		for i, inc := range incidents {
-			points[i] = inc.Point
-		}
-		w := &wholeSet{version: d.Version, incidents: incidents, points: points}
+		w := &wholeSet{version: d.Version, incidents: incidents, points: geo.Points(incidents)}
 		cc.mu.Lock()
 		if cc.version == "" || cc.version == d.Version {
 			cc.whole = w
@@ -302,10 +298,7 @@ func (s *Server) clusters(c echo.Context) error {
 			incidents, points = w.incidents, w.points
 		} else {
 			incidents = d.Select(whole)
-			points = make([]orb.Point, len(incidents))
-			for i, inc := range incidents {
-				points[i] = inc.Point
-			}
+			points = geo.Points(incidents)
 		}
 		return s.writeClusters(c, d, export.Clusters{
 			Found: cluster.Grid(points, view, zoom, cluster.DefaultOptions()), Matched: len(incidents), Incidents: incidents, Provisional: true,
@@ -315,13 +308,7 @@ func (s *Server) clusters(c echo.Context) error {
 	if done, err := s.notModified(c, d, q, "clusters.geojson"); done || err != nil {
 		return err
 	}
-	key := url.Values{}
-	for k, v := range q {
-		if k != "bbox" && k != "zoom" {
-			key[k] = v
-		}
-	}
-	entry, err := s.clusterCache.get(s.life, d, whole, key.Encode())
+	entry, err := s.clusterCache.get(s.life, d, whole, indexKey(q))
 	if err != nil {
 		return err
 	}
@@ -329,6 +316,18 @@ func (s *Server) clusters(c echo.Context) error {
 		Found: entry.index.Clusters(view, zoom), Matched: entry.index.Len(), Incidents: entry.incidents,
 		ExpansionZoom: func(cl cluster.Cluster) (int, error) { return entry.index.ExpansionZoom(cl.ID) },
 	})
+}
+
+// indexKey is the cluster cache's key of a clusters or density query: its
+// filters but the box, which chooses what is shown, not what is indexed.
+func indexKey(q url.Values) string {
+	key := url.Values{}
+	for k, v := range q {
+		if k != "bbox" && k != "zoom" {
+			key[k] = v
+		}
+	}
+	return key.Encode()
 }
 
 // writeClusters writes the clusters endpoint's answer (export.WriteClusters).
@@ -365,13 +364,7 @@ func (s *Server) density(c echo.Context) error {
 	// The same index as the clusters endpoint's for the same filter.
 	whole := f
 	whole.BBox = nil
-	key := url.Values{}
-	for k, v := range q {
-		if k != "bbox" && k != "zoom" {
-			key[k] = v
-		}
-	}
-	entry, err := s.clusterCache.get(s.life, d, whole, key.Encode())
+	entry, err := s.clusterCache.get(s.life, d, whole, indexKey(q))
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strikemap/web/templates"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -18,6 +17,7 @@ import (
 	"strikemap/internal/geo"
 	"strikemap/internal/mapimage"
 	"strikemap/internal/request"
+	"strikemap/web/templates"
 )
 
 // The parameters of a map view shared by the map page, /embed and the image

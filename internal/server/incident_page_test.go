@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"strikemap/internal/request"
 )
 
 // TestIncidentPageSinglesOut checks that the page of one incident names it
@@ -23,8 +25,8 @@ func TestIncidentPageSinglesOut(t *testing.T) {
 	}{
 		{"from the request", Options{}, nil, "http://example.com/incidents/" + id},
 		{"untrusted forwarded headers are ignored", Options{}, []string{"X-Forwarded-Host", "evil.example", "X-Forwarded-Proto", "https"}, "http://example.com/incidents/" + id},
-		{"trusted forwarded headers", Options{TrustForwarded: true}, []string{"X-Forwarded-Host", "news.example:8443", "X-Forwarded-Proto", "https"}, "https://news.example:8443/incidents/" + id},
-		{"base URL", Options{BaseURL: "https://example.org/strikemap/"}, []string{"X-Forwarded-Host", "other.example"}, "https://example.org/strikemap/incidents/" + id},
+		{"trusted forwarded headers", Options{Site: request.Site{TrustForwarded: true}}, []string{"X-Forwarded-Host", "news.example:8443", "X-Forwarded-Proto", "https"}, "https://news.example:8443/incidents/" + id},
+		{"base URL", Options{Site: request.Site{BaseURL: "https://example.org/strikemap/"}}, []string{"X-Forwarded-Host", "other.example"}, "https://example.org/strikemap/incidents/" + id},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.opts.Basemap = s.opts.Basemap

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"strikemap/internal/geo"
+	"strikemap/internal/request"
 )
 
 func TestRateLimit(t *testing.T) {
@@ -55,7 +56,7 @@ func TestRateLimit(t *testing.T) {
 
 	// Behind a trusted proxy on loopback, each forwarded client has its own
 	// budget, and is limited though the proxy is loopback.
-	proxied := newServer(Options{TrustForwarded: true})
+	proxied := newServer(Options{Site: request.Site{TrustForwarded: true}})
 	if got := statuses(proxied, "127.0.0.1:1", 3, "X-Forwarded-For", "203.0.113.7"); got[2] != 429 {
 		t.Errorf("a forwarded client: %v", got)
 	}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb"
 
 	"strikemap/internal/cluster"
 	"strikemap/internal/geo"
@@ -68,14 +67,10 @@ func (s *Server) mapConfig(d *geo.Dataset) templates.MapConfig {
 		cfg.First, cfg.Last = first.String(), last.String()
 	}
 	cfg.Tagline = d.Tagline(s.countries)
-	var bound orb.Bound
 	for i, b := range d.Bases {
 		cfg.Bases[i] = templates.BaseOption{ID: b.ID, Name: b.Name}
-		if i == 0 {
-			bound = b.Point.Bound()
-		}
-		bound = bound.Extend(b.Point)
 	}
+	bound, _ := d.BasesBound() // [0, 0, 0, 0] when there is no base
 	cfg.Bounds = [4]float64{bound.Min.Lon(), bound.Min.Lat(), bound.Max.Lon(), bound.Max.Lat()}
 	if d.Count(geo.Filter{Bases: []string{geo.NoBase}}) > 0 {
 		cfg.NoBase = request.NoBaseWord

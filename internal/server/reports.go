@@ -127,7 +127,7 @@ func (s *Server) incidentPage(c echo.Context) error {
 	link := url.Values{"sel": {inc.ID}, "map": {mapPos}}
 	self := "/incidents/" + url.PathEscape(inc.ID)
 	r := templates.IncidentReport{Incident: inc, Base: base, MapQuery: mapQuery.Encode(), MapLink: "/?" + link.Encode(),
-		Permalink: request.PublicURL(c.Request(), s.opts.BaseURL, s.opts.TrustForwarded) + self}
+		Permalink: s.opts.PublicURL(c.Request()) + self}
 	p := s.page(templates.IncidentTitle(catalog.NewContext(c.Request().Context(), htmlpage.Messages(c)), inc, base), d)
 	p.Scripts = append(p.Scripts, "js/permalink.js")
 	return htmlpage.Write(c, http.StatusOK, templates.IncidentPage(p, r))

@@ -35,12 +35,9 @@ import (
 type Options struct {
 	// Logger receives request logs and errors; nil discards them.
 	Logger *slog.Logger
-	// TileURL is the raster tile URL template the map page uses, or "" for
-	// the offline basemap only. Its host is allowed in the CSP's img-src.
-	TileURL string
-	// TileAttribution is the tiles' attribution, as HTML: the operator
-	// sets it, so it is trusted.
-	TileAttribution string
+	// Site is where the site is published and its map tiles, which the
+	// OGC API shares.
+	request.Site
 	// Basemap is the offline basemap GeoJSON served at /api/basemap.geojson.
 	Basemap []byte
 	// EmbedAncestors is the CSP frame-ancestors source list of /embed: who
@@ -54,12 +51,6 @@ type Options struct {
 	// accounts, proposals and history live; nil when the data is files,
 	// and the site is read-only.
 	Record *store.Store
-	// BaseURL is the site's public URL (scheme, host, any path prefix), used
-	// for the OGC API's absolute links; empty derives it from each request.
-	BaseURL string
-	// TrustForwarded lets X-Forwarded-Proto and X-Forwarded-Host set the
-	// OGC API's links when BaseURL is empty: only behind a proxy that sets them.
-	TrustForwarded bool
 
 	// MaxURLBytes caps the request URI (path and query): longer ones get
 	// 414. 0 means DefaultMaxURLBytes.
@@ -186,11 +177,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	get("/api/strikes.geojson", s.strikes)
 	get("/api/strikes.csv", s.strikesCSV)
 	get("/api/export/:format", s.exportMap)
-	ogcapi.Register(e, store, ogcapi.Options{
-		BaseURL: opts.BaseURL, TrustForwarded: opts.TrustForwarded,
-		Page:    s.page,
-		TileURL: opts.TileURL, TileAttribution: opts.TileAttribution,
-	})
+	ogcapi.Register(e, store, ogcapi.Options{Site: opts.Site, Page: s.page})
 	get("/static/*", s.staticFile)
 	if opts.Record != nil {
 		s.installAuth()

@@ -22,6 +22,7 @@ import (
 
 	"strikemap/data"
 	"strikemap/internal/geo"
+	"strikemap/internal/request"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -42,7 +43,7 @@ func fixtureServer(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mustNew(t, geo.NewStore(d, time.Date(2023, 10, 23, 12, 0, 0, 0, time.UTC)), Options{TileURL: "https://{s}.tile.example.org/{z}/{x}/{y}.png"})
+	return mustNew(t, geo.NewStore(d, time.Date(2023, 10, 23, 12, 0, 0, 0, time.UTC)), Options{Site: request.Site{TileURL: "https://{s}.tile.example.org/{z}/{x}/{y}.png"}})
 }
 
 // shippedServer serves the embedded dataset.

@@ -34,6 +34,10 @@ type FastFeature struct {
 	sources        []SourceProperties
 	published      []string
 	claimed, spute []string
+	// p is the parser of the feature being read: here, not on the stack,
+	// because the member tables' functions take it (and a pointer passed
+	// through a function value escapes, which cost an allocation a feature).
+	p fastParser
 }
 
 type fastParser struct {
@@ -105,14 +109,25 @@ func (p *fastParser) str() (string, bool) {
 	return view(s), true
 }
 
-// optStr reads a string or null.
-func (p *fastParser) optStr(dst *string) (*string, bool) {
-	if p.null() {
-		return nil, true
-	}
+// strTo reads a string into dst (see str).
+func (p *fastParser) strTo(dst *string) bool {
 	s, ok := p.str()
 	*dst = s
-	return dst, ok
+	return ok
+}
+
+// optStr reads a string or null into dst: null leaves it nil, a string is
+// kept in scratch and dst points to it.
+func (p *fastParser) optStr(dst **string, scratch *string) bool {
+	if p.null() {
+		*dst = nil
+		return true
+	}
+	if !p.strTo(scratch) {
+		return false
+	}
+	*dst = scratch
+	return true
 }
 
 // number reads a JSON number's literal, checking its grammar.
@@ -160,77 +175,133 @@ func (p *fastParser) number() (string, bool) {
 	return view(b[start:i]), true
 }
 
-// optInt reads a small non-negative whole number, or null.
-func (p *fastParser) optInt(dst *int) (*int, bool) {
+// optInt reads a small non-negative whole number, or null, into dst as
+// optStr does.
+func (p *fastParser) optInt(dst **int, scratch *int) bool {
 	if p.null() {
-		return nil, true
+		*dst = nil
+		return true
 	}
 	lit, ok := p.number()
 	if !ok || len(lit) > 10 {
-		return nil, false
+		return false
 	}
 	n := 0
 	for i := 0; i < len(lit); i++ {
 		c := lit[i]
 		if c < '0' || c > '9' {
-			return nil, false // a sign, a fraction or an exponent
+			return false // a sign, a fraction or an exponent
 		}
 		n = n*10 + int(c-'0')
 	}
-	*dst = n
-	return dst, true
+	*scratch = n
+	*dst = scratch
+	return true
 }
 
-// strList reads an array of strings, or null, into dst.
-func (p *fastParser) strList(dst []string) ([]string, bool) {
+// strList reads an array of strings, or null, into dst, reusing scratch's
+// memory (which keeps the list).
+func (p *fastParser) strList(dst, scratch *[]string) bool {
 	if p.null() {
-		return nil, true
-	}
-	if !p.byte('[') {
-		return nil, false
-	}
-	dst = dst[:0]
-	if p.byte(']') {
-		return dst, true
-	}
-	for {
-		s, ok := p.str()
-		if !ok {
-			return nil, false
-		}
-		dst = append(dst, s)
-		if p.byte(',') {
-			continue
-		}
-		return dst, p.byte(']')
-	}
-}
-
-// members calls fn with each member name of an object, after which fn must
-// read the value; fn returns a bit naming the member (0: give up), so that
-// a member given twice makes the decoder give up.
-func (p *fastParser) members(fn func(name string) (bit uint32, ok bool)) bool {
-	if !p.byte('{') {
-		return false
-	}
-	if p.byte('}') {
+		*dst = nil
 		return true
 	}
-	var seen uint32
+	if !p.byte('[') {
+		return false
+	}
+	list := (*scratch)[:0]
+	for !p.byte(']') {
+		if len(list) > 0 && !p.byte(',') {
+			return false
+		}
+		s, ok := p.str()
+		if !ok {
+			return false
+		}
+		list = append(list, s)
+	}
+	*dst, *scratch = list, list
+	return true
+}
+
+// A member is a member of a JSON object that the fast decoder knows: its
+// name, and how to read its value into the feature. Each object's members
+// are a table below, in the order the data file writes them (geo's schema,
+// geo.IncidentFields and geo.SourceFields).
+type member struct {
+	name string
+	read func(f *FastFeature, p *fastParser) bool
+}
+
+var (
+	featureMembers = []member{
+		{"type", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.Type) }},
+		{"id", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.ID) }},
+		{"geometry", (*FastFeature).geometry},
+		{"properties", (*FastFeature).properties},
+	}
+	geometryMembers = []member{
+		{"type", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.GeomType) }},
+		{"coordinates", (*FastFeature).coordinates},
+	}
+	propertyMembers = []member{
+		{"date", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.Props.Date) }},
+		{"date_end", func(f *FastFeature, p *fastParser) bool { return p.optStr(&f.Props.DateEnd, &f.dateEnd) }},
+		{"weapon", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.Props.Weapon) }},
+		{"count", func(f *FastFeature, p *fastParser) bool { return p.optInt(&f.Props.Count, &f.count) }},
+		{"base", func(f *FastFeature, p *fastParser) bool { return p.optStr(&f.Props.Base, &f.base) }},
+		{"status", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.Props.Status) }},
+		{"outcome", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.Props.Outcome) }},
+		{"injured", func(f *FastFeature, p *fastParser) bool { return p.optInt(&f.Props.Injured, &f.injured) }},
+		{"killed", func(f *FastFeature, p *fastParser) bool { return p.optInt(&f.Props.Killed, &f.killed) }},
+		{"claimed_by", func(f *FastFeature, p *fastParser) bool { return p.strList(&f.Props.ClaimedBy, &f.claimed) }},
+		{"location_precision", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.Props.LocationPrecision) }},
+		{"sources", (*FastFeature).sourceList},
+		{"disputed", func(f *FastFeature, p *fastParser) bool { return p.strList(&f.Props.Disputed, &f.spute) }},
+		{"notes", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.Props.Notes) }},
+	}
+	// sourceMembers read into the last of f.sources (and f.published).
+	sourceMembers = []member{
+		{"publisher", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.lastSource().Publisher) }},
+		{"url", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.lastSource().URL) }},
+		{"published", func(f *FastFeature, p *fastParser) bool {
+			return p.optStr(&f.lastSource().Published, &f.published[len(f.published)-1])
+		}},
+		{"kind", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.lastSource().Kind) }},
+		{"says", func(f *FastFeature, p *fastParser) bool { return p.strTo(&f.lastSource().Says) }},
+	}
+)
+
+// object reads an object whose members are among known, each at most once,
+// into f, and returns which it saw (bit i: known[i]). It gives up (false)
+// on a member it does not know or one given twice.
+func (f *FastFeature) object(p *fastParser, known []member) (seen uint32, ok bool) {
+	if !p.byte('{') {
+		return 0, false
+	}
+	if p.byte('}') {
+		return 0, true
+	}
+	next := 0 // the member a file in the schema's order has next
 	for {
 		name, ok := p.str()
 		if !ok || !p.byte(':') {
-			return false
+			return seen, false
 		}
-		bit, ok := fn(name)
-		if !ok || bit == 0 || seen&bit != 0 {
-			return false
+		i := next
+		if i == len(known) || known[i].name != name {
+			for i = 0; i < len(known) && known[i].name != name; i++ {
+			}
 		}
-		seen |= bit
+		if i == len(known) || seen&(1<<i) != 0 || !known[i].read(f, p) {
+			return seen, false
+		}
+		seen |= 1 << i
+		next = i + 1
 		if p.byte(',') {
 			continue
 		}
-		return p.byte('}')
+		return seen, p.byte('}')
 	}
 }
 
@@ -244,123 +315,53 @@ func (f *FastFeature) Parse(raw []byte) bool {
 // ParseObject reads the feature that starts rest and returns its length,
 // or 0 when it must be read by json v2 instead (or goes on past rest).
 func (f *FastFeature) ParseObject(rest []byte) int {
-	p := fastParser{b: rest}
-	props := &f.Props
-	*props = IncidentProperties{}
+	f.p = fastParser{b: rest}
+	f.Props = IncidentProperties{}
 	f.sources, f.published = f.sources[:0], f.published[:0]
-	var seen uint32
-	ok := p.members(func(name string) (uint32, bool) {
-		var bit uint32
-		ok := false
-		switch name {
-		case "type":
-			bit = 1
-			f.Type, ok = p.str()
-		case "id":
-			bit = 2
-			f.ID, ok = p.str()
-		case "geometry":
-			bit, ok = 4, f.geometry(&p)
-		case "properties":
-			bit, ok = 8, f.properties(&p)
-		}
-		seen |= bit
-		return bit, ok
-	})
-	if !ok || seen != 15 {
+	seen, ok := f.object(&f.p, featureMembers)
+	n := f.p.i
+	f.p.b = nil // the buffer is the caller's, to recycle
+	if !ok || seen != 1<<len(featureMembers)-1 {
 		return 0 // json v2 says what is missing
 	}
-	return p.i
+	return n
 }
 
 func (f *FastFeature) geometry(p *fastParser) bool {
 	f.GeomType, f.NCoords = "", 0
-	var sawCoords bool
-	ok := p.members(func(name string) (uint32, bool) {
-		var ok bool
-		switch name {
-		case "type":
-			f.GeomType, ok = p.str()
-			return 1, ok
-		case "coordinates":
-			sawCoords = true
-			if !p.byte('[') {
-				return 0, false
-			}
-			for {
-				lit, ok := p.number()
-				if !ok || f.NCoords == 3 {
-					return 0, false
-				}
-				v, err := strconv.ParseFloat(lit, 64)
-				if err != nil {
-					return 0, false
-				}
-				f.Coords[f.NCoords] = v
-				f.NCoords++
-				if p.byte(',') {
-					continue
-				}
-				return 2, p.byte(']')
-			}
+	seen, ok := f.object(p, geometryMembers)
+	return ok && seen&2 != 0 && f.GeomType == "Point" && f.NCoords >= 2
+}
+
+// coordinates reads a point's two or three numbers.
+func (f *FastFeature) coordinates(p *fastParser) bool {
+	if !p.byte('[') {
+		return false
+	}
+	for {
+		lit, ok := p.number()
+		if !ok || f.NCoords == 3 {
+			return false
 		}
-		return 0, false
-	})
-	return ok && sawCoords && f.GeomType == "Point" && f.NCoords >= 2
+		v, err := strconv.ParseFloat(lit, 64)
+		if err != nil {
+			return false
+		}
+		f.Coords[f.NCoords] = v
+		f.NCoords++
+		if p.byte(',') {
+			continue
+		}
+		return p.byte(']')
+	}
 }
 
 func (f *FastFeature) properties(p *fastParser) bool {
-	q := &f.Props
-	return p.members(func(name string) (uint32, bool) {
-		var ok bool
-		switch name {
-		case "date":
-			q.Date, ok = p.str()
-			return 1 << 0, ok
-		case "date_end":
-			q.DateEnd, ok = p.optStr(&f.dateEnd)
-			return 1 << 1, ok
-		case "weapon":
-			q.Weapon, ok = p.str()
-			return 1 << 2, ok
-		case "count":
-			q.Count, ok = p.optInt(&f.count)
-			return 1 << 3, ok
-		case "base":
-			q.Base, ok = p.optStr(&f.base)
-			return 1 << 4, ok
-		case "status":
-			q.Status, ok = p.str()
-			return 1 << 5, ok
-		case "outcome":
-			q.Outcome, ok = p.str()
-			return 1 << 6, ok
-		case "injured":
-			q.Injured, ok = p.optInt(&f.injured)
-			return 1 << 7, ok
-		case "killed":
-			q.Killed, ok = p.optInt(&f.killed)
-			return 1 << 8, ok
-		case "claimed_by":
-			q.ClaimedBy, ok = p.strList(f.claimed)
-			f.claimed = q.ClaimedBy
-			return 1 << 9, ok
-		case "location_precision":
-			q.LocationPrecision, ok = p.str()
-			return 1 << 10, ok
-		case "sources":
-			return 1 << 11, f.sourceList(p)
-		case "disputed":
-			q.Disputed, ok = p.strList(f.spute)
-			f.spute = q.Disputed
-			return 1 << 12, ok
-		case "notes":
-			q.Notes, ok = p.str()
-			return 1 << 13, ok
-		}
-		return 0, false
-	})
+	_, ok := f.object(p, propertyMembers)
+	return ok
 }
+
+func (f *FastFeature) lastSource() *SourceProperties { return &f.sources[len(f.sources)-1] }
 
 func (f *FastFeature) sourceList(p *fastParser) bool {
 	if p.null() {
@@ -377,30 +378,7 @@ func (f *FastFeature) sourceList(p *fastParser) bool {
 	for {
 		f.sources = append(f.sources, SourceProperties{})
 		f.published = append(f.published, "")
-		s := &f.sources[len(f.sources)-1]
-		pub := &f.published[len(f.published)-1]
-		ok := p.members(func(name string) (uint32, bool) {
-			var ok bool
-			switch name {
-			case "publisher":
-				s.Publisher, ok = p.str()
-				return 1, ok
-			case "url":
-				s.URL, ok = p.str()
-				return 2, ok
-			case "published":
-				s.Published, ok = p.optStr(pub)
-				return 4, ok
-			case "kind":
-				s.Kind, ok = p.str()
-				return 8, ok
-			case "says":
-				s.Says, ok = p.str()
-				return 16, ok
-			}
-			return 0, false
-		})
-		if !ok {
+		if _, ok := f.object(p, sourceMembers); !ok {
 			return false
 		}
 		if p.byte(',') {
