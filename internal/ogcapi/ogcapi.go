@@ -57,6 +57,10 @@ type Options struct {
 	TileURL, TileAttribution string
 	// Now is the clock of timeStamp; nil is time.Now.
 	Now func() time.Time
+	// Dataset, when set, returns the dataset a request is answered from
+	// (the site's one snapshot per request, at the version ?as_of= names);
+	// nil takes the store's.
+	Dataset func(r *http.Request) *geo.Dataset
 }
 
 type handler struct {
@@ -71,6 +75,9 @@ func Register(e *echo.Echo, store *geo.Store, opts Options) {
 		opts.Now = time.Now
 	}
 	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
+	if opts.Dataset == nil {
+		opts.Dataset = func(*http.Request) *geo.Dataset { return store.Dataset() }
+	}
 	h := &handler{store: store, opts: opts, api: loadAPIDefinition()}
 	g := e.Group(Prefix)
 	get := func(path string, fn echo.HandlerFunc) {
@@ -176,3 +183,6 @@ func htmlLinks(links []Link) []templates.OGCLink {
 	}
 	return out
 }
+
+// dataset is the dataset r is answered from.
+func (h *handler) dataset(r *http.Request) *geo.Dataset { return h.opts.Dataset(r) }

@@ -109,6 +109,13 @@ type Server struct {
 	unhook func()
 	// countries names the basemap's countries by ISO code, for the tagline.
 	countries map[string]string
+	// versions caches the datasets of old versions of the record (as_of).
+	versions versionCache
+	// events sends every new dataset version to /api/events.
+	events *events
+	// versionLog caches the record's versions for /api/versions.json.
+	versionLog versionLog
+	closeOnce  sync.Once
 }
 
 // New returns the HTTP handler serving the datasets of store. It fails only
@@ -128,7 +135,8 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		opts.MaxURLBytes = DefaultMaxURLBytes
 	}
 	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version(), build: buildHash(), renderer: renderer, drawing: newDrawing(opts.Drawing),
-		clusterCache: newClusterCache(3_000_000), countries: countryNames(opts.Basemap)}
+		clusterCache: newClusterCache(3_000_000), countries: countryNames(opts.Basemap),
+		versions: versionCache{budget: DefaultVersionBudget}}
 	e := s.echo
 	e.HideBanner = true
 	e.HidePort = true
@@ -157,6 +165,9 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	if opts.RateLimit > 0 {
 		e.Pre(rateLimit(opts.RateLimit, opts.RateBurst, opts.RateLimitLoopback))
 	}
+	// After routing: one snapshot of the dataset per request, at the
+	// version ?as_of= names.
+	e.Use(s.withDataset)
 
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
@@ -179,7 +190,14 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	get("/api/strikes.geojson", s.strikes)
 	get("/api/strikes.csv", s.strikesCSV)
 	get("/api/export/:format", s.exportMap)
+	get("/api/versions.json", s.versionList)
+	get("/api/events", s.eventStream)
+	get("/api/incidents/:id/history.json", s.historyJSON(geo.IncidentsFile))
+	get("/api/bases/:id/history.json", s.historyJSON(geo.BasesFile))
+	get("/incidents/:id/history", s.historyPage(geo.IncidentsFile))
+	get("/bases/:id/history", s.historyPage(geo.BasesFile))
 	ogcapi.Register(e, store, ogcapi.Options{
+		Dataset: func(r *http.Request) *geo.Dataset { return s.servedOf(r).data },
 		BaseURL: opts.BaseURL, TrustForwarded: opts.TrustForwarded,
 		Page:    s.page,
 		TileURL: opts.TileURL, TileAttribution: opts.TileAttribution,
@@ -199,11 +217,13 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	// The map page asks for the clusters of the whole dataset first when it
 	// is too large to draw: build them now, not for its first visitor.
 	s.life, s.close = context.WithCancel(context.Background())
+	s.events = newEvents(s.life, store.Dataset(), defaultMaxStreams)
 	s.clusterCache.keep(store.Dataset().Version)
 	s.warm(store.Dataset())
 	s.unhook = store.OnReplace(func(d *geo.Dataset) {
 		s.clusterCache.keep(d.Version) // the old dataset can go
 		s.warm(d)
+		s.events.publish(d)
 	})
 	return s, nil
 }
@@ -211,9 +231,14 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 // Close stops the server's background work (the cluster builds, which
 // give up) and its hook on the store. Call it once the HTTP server has shut
 // down.
+// It also ends the event streams, which would otherwise keep an
+// http.Server's Shutdown waiting: call it from RegisterOnShutdown too. It
+// may be called more than once.
 func (s *Server) Close() {
-	s.unhook()
-	s.close()
+	s.closeOnce.Do(func() {
+		s.unhook()
+		s.close()
+	})
 }
 
 // Routes lists the method and path of every route, e.g. "GET /ogc/api",
@@ -227,7 +252,15 @@ func (s *Server) Routes() []string {
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+// The event stream bypasses compression, which would hold its events back
+// until a buffer fills.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/api/events" {
+		s.echo.ServeHTTP(w, r)
+		return
+	}
+	s.handler.ServeHTTP(w, r)
+}
 
 // requestLogger logs one line per request with log/slog.
 func (s *Server) requestLogger() echo.MiddlewareFunc {

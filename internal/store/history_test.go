@@ -4,45 +4,26 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"slices"
 	"testing"
 	"time"
 
 	"strikemap/data"
 	"strikemap/internal/geo"
+	"strikemap/internal/testenv"
 )
 
-// historyVersions are three datasets imported in turn: the shipped files;
-// then, in another order and without strikes.geojson, one incident's
-// outcome changed and another retracted; then a new incident added and the
-// retracted one back.
+// historyVersions are testenv.HistorySteps as files.
 func historyVersions(t *testing.T) (steps []map[string][]byte, changed, retracted string) {
 	t.Helper()
-	v1 := shipped(t)
-	d, err := geo.Load(data.FS)
-	if err != nil {
-		t.Fatal(err)
+	fss, changed, retracted := testenv.HistorySteps(t)
+	for _, m := range fss {
+		files := map[string][]byte{}
+		for name, f := range m {
+			files[name] = f.Data
+		}
+		steps = append(steps, files)
 	}
-	incs := slices.Clone(d.Incidents)
-	slices.Reverse(incs)
-	changed, retracted = incs[0].ID, incs[1].ID
-	gone := incs[1]
-	incs[0].Outcome = "Changed by the history test"
-	incs = slices.Delete(incs, 1, 2)
-	b2, err := geo.MarshalIncidents(incs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v2 := map[string][]byte{geo.BasesFile: v1[geo.BasesFile], geo.IncidentsFile: b2, geo.OfficialCountsFile: v1[geo.OfficialCountsFile]}
-	added := incs[2]
-	added.ID = "history-test-new"
-	incs = append(incs, added, gone)
-	b3, err := geo.MarshalIncidents(incs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v3 := map[string][]byte{geo.BasesFile: v1[geo.BasesFile], geo.IncidentsFile: b3, geo.OfficialCountsFile: v1[geo.OfficialCountsFile]}
-	return []map[string][]byte{v1, v2, v3}, changed, retracted
+	return steps, changed, retracted
 }
 
 // importSteps imports each step as a version.
