@@ -55,7 +55,7 @@ func newRecordServer(t *testing.T) recordFixture {
 		t.Fatal(err)
 	}
 	gs := geo.NewStore(d, time.Now())
-	s := mustNew(t, gs, Options{Record: rec})
+	s := mustNew(t, gs, Options{Record: rec, Basemap: data.Basemap})
 	t.Cleanup(s.Close)
 	return recordFixture{s: s, rec: rec, gs: gs, versions: vs, changed: changed, retracted: retracted}
 }
