@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,7 +47,7 @@ func (s *Server) servedOf(r *http.Request) served {
 }
 
 // immutable is the Cache-Control of data at a version of the record:
-// what it answers never changes.
+// what it answers never changes. Pages at a version are kept a day.
 const immutable = "public, max-age=31536000, immutable"
 
 // withDataset takes the request's one snapshot of the dataset, resolving
@@ -75,8 +76,16 @@ func (s *Server) withDataset(next echo.HandlerFunc) echo.HandlerFunc {
 		if v.asOf {
 			res := c.Response()
 			res.Before(func() {
-				if (res.Status == http.StatusOK || res.Status == http.StatusNotModified) && res.Header().Get("Cache-Control") != "no-store" {
-					res.Header().Set("Cache-Control", immutable)
+				h := res.Header()
+				switch {
+				case res.Status != http.StatusOK && res.Status != http.StatusNotModified, h.Get("Cache-Control") == "no-store":
+				case strings.HasPrefix(h.Get("Content-Type"), "text/html"):
+					// A page is in the reader's language and names this
+					// build's assets: a day, per language.
+					h.Set("Cache-Control", "public, max-age=86400")
+					h.Add("Vary", "Accept-Language")
+				default:
+					h.Set("Cache-Control", immutable)
 				}
 			})
 		}

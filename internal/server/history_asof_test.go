@@ -196,6 +196,9 @@ func TestAsOfEveryEndpoint(t *testing.T) {
 		if rec.Code != http.StatusOK || cfg.Version != f.versions[0].Digest || cfg.AsOf != "1" || cfg.Record != 1 {
 			t.Errorf("%s?as_of=1: %d, config %+v", page, rec.Code, cfg)
 		}
+		if cc, vary := rec.Header().Get("Cache-Control"), rec.Header().Values("Vary"); cc != "public, max-age=86400" || !slices.Contains(vary, "Accept-Language") {
+			t.Errorf("%s?as_of=1: Cache-Control %q, Vary %v; want a day, per language", page, cc, vary)
+		}
 	}
 }
 
