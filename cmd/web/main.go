@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"strikemap/data"
+	"strikemap/internal/follow"
 	"strikemap/internal/geo"
 	"strikemap/internal/reload"
 	"strikemap/internal/server"
@@ -263,21 +264,24 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 			return fmt.Errorf("read %s: %w", st, err)
 		}
 		if empty {
-			logger.Warn("the database holds no dataset yet: serving an empty map; load one with `go run ./cmd/dataset db import DIR -db URL` (DIR such as data) and restart", "db", st.String())
+			logger.Warn("the database holds no dataset yet: serving an empty map; load one with `go run ./cmd/dataset db import DIR -db URL` (DIR such as data): it is served as soon as it is imported", "db", st.String())
 		}
-		// The rows are streamed into the loader, never built into files.
-		snap, err := st.Snapshot(ctx)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", st, err)
-		}
-		fsys, source, record = snap, "database "+st.String(), st
+		source, record = "database "+st.String(), st
 	}
-	d, err := geo.Load(fsys)
-	if snap, ok := fsys.(*store.Snapshot); ok {
-		snap.Close() // its read transaction, done with
+	var d *geo.Dataset
+	var err error
+	if record != nil {
+		// The record's newest version, read in one transaction, its rows
+		// streamed into the loader (never built into files first).
+		d, err = follow.Load(ctx, record)
+	} else {
+		d, err = geo.Load(fsys)
+		if err != nil {
+			err = fmt.Errorf("load %s: %w", source, err)
+		}
 	}
 	if err != nil {
-		return fmt.Errorf("load %s: %w", source, err)
+		return err
 	}
 	logger.Info("dataset loaded", "source", source, "version", d.Version, "bases", len(d.Bases), "incidents", len(d.Incidents), "took", time.Since(loadStart).Round(time.Millisecond))
 	go applyMemoryLimit(cfg.MemoryLimit, logger)
@@ -294,6 +298,14 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		defer w.Close()
 		opts.Reloads = w
 		logger.Info("watching for changes", "dir", cfg.DataDir)
+	}
+	if record != nil {
+		// Every version made after this one, by this process or another on
+		// the same database, is served within a second.
+		f := follow.Start(record, store, follow.Options{Logger: logger})
+		defer f.Close()
+		opts.Follower = f // an approval here is served through it, at once
+		logger.Info("following the record", "db", record.String(), "number", d.Record)
 	}
 	app, err := server.New(store, opts)
 	if err != nil {
@@ -312,6 +324,9 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		DisableGeneralOptionsHandler: true,
 		ErrorLog:                     slog.NewLogLogger(handler, slog.LevelWarn),
 	}
+	// The event streams end as shutdown begins: open, they would keep it
+	// waiting for its whole timeout.
+	srv.RegisterOnShutdown(app.Close)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

@@ -17,6 +17,10 @@ type Dataset struct {
 	// Version is a short content hash of the data files: it changes whenever
 	// the data does, and names the data a map or an export was made from.
 	Version string
+	// Record is the number of the record's dataset version this dataset
+	// is (internal/store, -db), set by whoever read it from the record; 0
+	// when it was read from files, which keep no versions.
+	Record int64
 	// OfficialCounts are the official running counts of attacks, in date
 	// order, from official-counts.json; none when the file is absent.
 	OfficialCounts []OfficialCount

@@ -85,7 +85,7 @@ func (h *handler) apiDefinition(c echo.Context) error {
 	r := c.Request()
 	if f == formatHTML {
 		links := selfLinks(h, r, "/api", f, typeOpenAPI, "the API definition")
-		return render(c, templates.OGCAPIPage(h.opts.Page("OGC API definition", h.store.Dataset()), h.api.paths, htmlLinks(links)))
+		return render(c, templates.OGCAPIPage(h.opts.Page("OGC API definition", h.dataset(c.Request())), h.api.paths, htmlLinks(links)))
 	}
 	doc := make(map[string]any, len(h.api.doc)+1)
 	for k, v := range h.api.doc {

@@ -176,7 +176,7 @@ func (h *handler) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := h.store.Dataset()
+	d := h.dataset(c.Request())
 	iq, err := parseItemsQuery(q, d)
 	if err != nil {
 		return err
@@ -427,7 +427,7 @@ func (h *handler) item(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, r := h.store.Dataset(), c.Request()
+	d, r := h.dataset(c.Request()), c.Request()
 	notFound := request.NotFound("there is no feature %s in %s", strconv.Quote(request.Truncate(id)), ci.ID)
 	view := templates.OGCItem{Collection: ci.Title, CollectionHref: h.href(r, "/collections/"+ci.ID+"/items", url.Values{"f": {formatHTML}}), ID: id}
 	var feature any

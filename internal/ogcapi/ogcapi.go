@@ -49,6 +49,10 @@ type Options struct {
 	Page func(title string, d *geo.Dataset) templates.Page
 	// Now is the clock of timeStamp; nil is time.Now.
 	Now func() time.Time
+	// Dataset, when set, returns the dataset a request is answered from
+	// (the site's one snapshot per request, at the version ?as_of= names);
+	// nil takes the store's.
+	Dataset func(r *http.Request) *geo.Dataset
 }
 
 type handler struct {
@@ -61,6 +65,9 @@ type handler struct {
 func Register(e *echo.Echo, store *geo.Store, opts Options) {
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Dataset == nil {
+		opts.Dataset = func(*http.Request) *geo.Dataset { return store.Dataset() }
 	}
 	h := &handler{store: store, opts: opts, api: loadAPIDefinition()}
 	g := e.Group(Prefix)
@@ -167,3 +174,6 @@ func htmlLinks(links []Link) []templates.OGCLink {
 	}
 	return out
 }
+
+// dataset is the dataset r is answered from.
+func (h *handler) dataset(r *http.Request) *geo.Dataset { return h.opts.Dataset(r) }

@@ -78,7 +78,7 @@ func (h *handler) landing(c echo.Context) error {
 		),
 	}
 	if f == formatHTML {
-		return render(c, templates.OGCLandingPage(h.opts.Page("OGC API", h.store.Dataset()), templates.OGCLanding{
+		return render(c, templates.OGCLandingPage(h.opts.Page("OGC API", h.dataset(c.Request())), templates.OGCLanding{
 			Title: lp.Title, Description: lp.Description, Links: htmlLinks(lp.Links),
 		}))
 	}
@@ -113,7 +113,7 @@ func (h *handler) conformance(c echo.Context) error {
 		return err
 	}
 	if f == formatHTML {
-		return render(c, templates.OGCConformancePage(h.opts.Page("OGC API conformance", h.store.Dataset()), ConformsTo, htmlLinks(selfLinks(h, c.Request(), "/conformance", f, typeJSON, "the conformance declaration"))))
+		return render(c, templates.OGCConformancePage(h.opts.Page("OGC API conformance", h.dataset(c.Request())), ConformsTo, htmlLinks(selfLinks(h, c.Request(), "/conformance", f, typeJSON, "the conformance declaration"))))
 	}
 	return writeJSON(c, typeJSON, map[string][]string{"conformsTo": ConformsTo})
 }
@@ -231,7 +231,7 @@ func (h *handler) collections(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, d := c.Request(), h.store.Dataset()
+	r, d := c.Request(), h.dataset(c.Request())
 	doc := struct {
 		Links       []Link          `json:"links"`
 		Collections []collectionDoc `json:"collections"`
@@ -264,7 +264,7 @@ func (h *handler) collection(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, d := c.Request(), h.store.Dataset()
+	r, d := c.Request(), h.dataset(c.Request())
 	cd := h.describe(r, d, ci, selfLinks(h, r, "/collections/"+ci.ID, f, typeJSON, ci.Title))
 	if f == formatHTML {
 		return render(c, templates.OGCCollectionPage(h.opts.Page(ci.Title, d), htmlCollection(cd)))
@@ -330,7 +330,7 @@ func (h *handler) queryables(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, d := c.Request(), h.store.Dataset()
+	r, d := c.Request(), h.dataset(c.Request())
 	props := queryablesOf(d, ci.ID)
 	path := "/collections/" + ci.ID + "/queryables"
 	if f == formatHTML {

@@ -23,16 +23,21 @@ const MaxListItems = 100
 // FilterParams are the query parameters that Filter reads.
 var FilterParams = []string{"from", "to", "weapon", "status", "base", "bbox"}
 
+// AsOfParam names the dataset version a request is answered at
+// (?as_of=VERSION): every data endpoint takes it, and the server resolves
+// it before the handler runs, so Query lets it through everywhere.
+const AsOfParam = "as_of"
+
 // Query returns the request's query, or a 400 when it holds a parameter
-// that is not allowed or one given twice.
+// that is not allowed or one given twice. AsOfParam is always allowed.
 func Query(raw string, allowed ...string) (url.Values, error) {
 	q, err := url.ParseQuery(raw)
 	if err != nil {
 		return nil, BadParam("", "the query string is not valid URL encoding: %v", err)
 	}
 	for name, vals := range q {
-		if !slices.Contains(allowed, name) {
-			return nil, BadParam(name, "unknown parameter %q; this endpoint takes: %s", Truncate(name), strings.Join(allowed, ", "))
+		if !slices.Contains(allowed, name) && name != AsOfParam {
+			return nil, BadParam(name, "unknown parameter %q; this endpoint takes: %s", Truncate(name), strings.Join(append(slices.Clone(allowed), AsOfParam), ", "))
 		}
 		if len(vals) > 1 {
 			return nil, BadParam(name, "parameter %s is given %d times; give it once, with a comma-separated list where it takes several values", name, len(vals))

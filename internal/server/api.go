@@ -21,7 +21,7 @@ import (
 // orders the whole filtered set before it is cut into pages, so the first
 // page of sort=-date holds the newest incidents.
 func (s *Server) incidents(c echo.Context) error {
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	q, f, err := filterQuery(c, d, "download", "sort", "limit", "offset", "count")
 	if err != nil {
 		return err
@@ -115,7 +115,7 @@ func pageURL(c echo.Context, q url.Values, offset int) string {
 // incidentsCSV answers GET /api/incidents.csv with the same filters as the
 // GeoJSON.
 func (s *Server) incidentsCSV(c echo.Context) error {
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	q, f, err := filterQuery(c, d, "download")
 	if err != nil {
 		return err
@@ -148,7 +148,7 @@ func (s *Server) incidentsCSV(c echo.Context) error {
 // bases answers GET /api/bases.geojson. base and bbox choose the bases;
 // from, to, weapon and status choose the incidents each summary counts.
 func (s *Server) bases(c echo.Context) error {
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	q, f, err := filterQuery(c, d, "download")
 	if err != nil {
 		return err
@@ -165,7 +165,7 @@ func (s *Server) bases(c echo.Context) error {
 
 // rings answers GET /api/rings.geojson?radii=10,20&base=.
 func (s *Server) rings(c echo.Context) error {
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	q, err := request.Query(c.QueryString(), "radii", "base", "download")
 	if err != nil {
 		return err
@@ -191,7 +191,7 @@ func (s *Server) rings(c echo.Context) error {
 
 // links answers GET /api/links.geojson with the incident filters.
 func (s *Server) links(c echo.Context) error {
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	q, f, err := filterQuery(c, d, "download")
 	if err != nil {
 		return err
@@ -212,7 +212,7 @@ func (s *Server) basemap(c echo.Context) error {
 	if len(s.opts.Basemap) == 0 {
 		return request.NotFound("this server has no offline basemap")
 	}
-	return s.geoJSON(c, s.store.Dataset(), s.opts.Basemap, q, "basemap.geojson")
+	return s.geoJSON(c, s.dataset(c), s.opts.Basemap, q, "basemap.geojson")
 }
 
 // health answers GET /healthz with the dataset being served and, when the
@@ -224,7 +224,8 @@ func (s *Server) health(c echo.Context) error {
 	if _, err := request.Query(c.QueryString()); err != nil {
 		return err
 	}
-	d, loadedAt := s.store.Snapshot()
+	sv := s.servedOf(c.Request())
+	d, loadedAt := sv.data, sv.loadedAt
 	body := map[string]any{
 		"status": "ok",
 		"dataset": map[string]any{

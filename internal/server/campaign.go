@@ -12,7 +12,7 @@ import (
 // date in its scope, so that the page never lets the map pass for the
 // whole record.
 func (s *Server) officialCounts(c echo.Context) error {
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	q, err := request.Query(c.QueryString(), "download")
 	if err != nil {
 		return err
@@ -27,7 +27,7 @@ func (s *Server) officialCounts(c echo.Context) error {
 // strikes answers GET /api/strikes.geojson: the strikes made in response
 // to the attacks, a layer of their own (docs/data.md).
 func (s *Server) strikes(c echo.Context) error {
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	q, err := request.Query(c.QueryString(), "download")
 	if err != nil {
 		return err
@@ -41,7 +41,7 @@ func (s *Server) strikes(c echo.Context) error {
 
 // strikesCSV answers GET /api/strikes.csv: the strikes as a spreadsheet.
 func (s *Server) strikesCSV(c echo.Context) error {
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	q, err := request.Query(c.QueryString(), "download")
 	if err != nil {
 		return err

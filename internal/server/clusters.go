@@ -256,7 +256,7 @@ func (s *Server) warmClusters(ctx context.Context, d *geo.Dataset) {
 // its nearest base (near) and how far it is (near_km). While the dataset's
 // index is being built, the answer is provisional (see below).
 func (s *Server) clusters(c echo.Context) error {
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	q, f, err := filterQuery(c, d, "zoom")
 	if err != nil {
 		return err
@@ -344,7 +344,7 @@ func (s *Server) writeClusters(c echo.Context, d *geo.Dataset, answer export.Clu
 // pixels at that zoom (see cluster.Index.Hexbins), inside the box, each a
 // Polygon with its count; most is the largest count.
 func (s *Server) density(c echo.Context) error {
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	q, f, err := filterQuery(c, d, "zoom")
 	if err != nil {
 		return err
@@ -379,7 +379,7 @@ func (s *Server) density(c echo.Context) error {
 // the first to the last day the matching incidents cover, for histograms
 // that must not download every incident.
 func (s *Server) timeline(c echo.Context) error {
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	q, f, err := filterQuery(c, d)
 	if err != nil {
 		return err

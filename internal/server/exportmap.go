@@ -42,7 +42,7 @@ func (s *Server) exportMap(c echo.Context) error {
 	if !ok {
 		return request.NotFound("there is no map export %q; use map.svg, map.png or map.pdf", request.Truncate(c.Param("format")))
 	}
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	q, err := request.Query(c.QueryString(), append(slices.Clone(viewParams), imageParams...)...)
 	if err != nil {
 		return err

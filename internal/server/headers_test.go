@@ -34,6 +34,7 @@ var headerTargets = map[string]string{
 	"/api/strikes.geojson":           "/api/strikes.geojson",
 	"/api/strikes.csv":               "/api/strikes.csv",
 	"/api/export/:format":            "/api/export/map.svg?width=400&height=300",
+	"/api/versions.json":             "/api/versions.json",
 	"/ogc":                           "/ogc",
 	"/ogc/":                          "/ogc/?f=html",
 	"/ogc/conformance":               "/ogc/conformance",
@@ -93,6 +94,9 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 		var seen []string
 		for _, route := range s.Routes() {
 			path := route[strings.Index(route, " ")+1:]
+			if _, ok := recordTargets[path]; ok {
+				continue // TestRecordRoutesSecurityHeaders, on a record
+			}
 			target, ok := headerTargets[path]
 			if !ok {
 				t.Errorf("route %s has no request in headerTargets", route)

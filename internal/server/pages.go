@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 
@@ -19,9 +20,11 @@ import (
 // (filters, map position, layers, selection), read by the page's script, so
 // the server does not check it.
 func (s *Server) mapPage(c echo.Context) error {
-	d, loadedAt := s.store.Snapshot()
+	sv := s.servedOf(c.Request())
+	d, loadedAt := sv.data, sv.loadedAt
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	cfg := s.mapConfig(d)
+	s.pin(&cfg, sv)
 	cfg.LoadedAt = loadedAt.UTC().Format("2006-01-02 15:04 UTC")
 	return htmlpage.Write(c, http.StatusOK, templates.MapPage(s.page(htmlpage.Messages(c).T("page.map"), d), cfg))
 }
@@ -82,10 +85,12 @@ func (s *Server) mapConfig(d *geo.Dataset) templates.MapConfig {
 // map page's state plus legend, controls and title; v names the dataset the
 // embed was published with, so a changed dataset is said, not hidden.
 func (s *Server) embedPage(c echo.Context) error {
-	d := s.store.Dataset()
+	sv := s.servedOf(c.Request())
+	d := sv.data
 	q := c.QueryParams()
 	cfg := s.mapConfig(d)
 	cfg.Embed = true
+	s.pin(&cfg, sv)
 	var err error
 	if cfg.Controls, err = parseBoolDefault(q, "controls", true); err != nil {
 		return err
@@ -100,8 +105,14 @@ func (s *Server) embedPage(c echo.Context) error {
 	case q.Has("height"):
 		return request.BadParam("height", "height %s is not allowed; give height=auto for an embed as tall as its map and caption, or leave it out to fill the iframe", strconv.Quote(request.Truncate(h)))
 	}
-	if v := q.Get("v"); v != "" && v != d.Version {
-		o.Stale, o.PublishedAs = true, request.Truncate(v)
+	switch current := s.store.Dataset(); {
+	case sv.asOf && sv.at.Number != current.Record:
+		// Pinned to a version that is no longer the newest: say when it
+		// was published, and link to the current data.
+		o.AsOf, o.AsOfDate, o.CurrentURL = sv.at.Number, sv.at.CreatedAt[:min(10, len(sv.at.CreatedAt))], currentView(q)
+	case sv.asOf:
+	case q.Get("v") != "" && q.Get("v") != d.Version:
+		o.Stale, o.PublishedAs = true, request.Truncate(q.Get("v"))
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	title := htmlpage.Messages(c).T("page.embed")
@@ -133,4 +144,29 @@ func countryNames(basemap []byte) map[string]string {
 		}
 	}
 	return names
+}
+
+// pin tells the page's script which version of the record it shows: the
+// embed dialog pins its snippet to it, and a page at ?as_of= asks every
+// request for that version.
+func (s *Server) pin(cfg *templates.MapConfig, sv served) {
+	cfg.Record = sv.data.Record
+	if sv.asOf {
+		cfg.AsOf = strconv.FormatInt(sv.at.Number, 10)
+	}
+}
+
+// currentView is the map page's URL of an embed's view without its
+// version: the same filters, layers and position on the current data.
+func currentView(q url.Values) string {
+	keep := url.Values{}
+	for _, k := range []string{"from", "to", "weapon", "status", "base", "layers", "map", "basemap"} {
+		if v := q.Get(k); v != "" {
+			keep.Set(k, v)
+		}
+	}
+	if len(keep) == 0 {
+		return "/"
+	}
+	return "/?" + keep.Encode()
 }

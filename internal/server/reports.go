@@ -26,7 +26,7 @@ func (s *Server) basePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	b, ok := d.Base(c.Param("id"))
 	if !ok {
 		return request.NotFound("there is no base with the id %q", request.Truncate(c.Param("id")))
@@ -110,7 +110,7 @@ func (s *Server) incidentPage(c echo.Context) error {
 	if _, err := request.Query(c.QueryString()); err != nil {
 		return err
 	}
-	d := s.store.Dataset()
+	d := s.dataset(c)
 	inc, ok := d.Incident(c.Param("id"))
 	if !ok {
 		return request.NotFound("there is no incident with the id %q", request.Truncate(c.Param("id")))
@@ -128,6 +128,9 @@ func (s *Server) incidentPage(c echo.Context) error {
 	self := "/incidents/" + url.PathEscape(inc.ID)
 	r := templates.IncidentReport{Incident: inc, Base: base, MapQuery: mapQuery.Encode(), MapLink: "/?" + link.Encode(),
 		Permalink: s.opts.PublicURL(c.Request()) + self}
+	if s.opts.Record != nil {
+		r.History = "/incidents/" + url.PathEscape(inc.ID) + "/history"
+	}
 	p := s.page(templates.IncidentTitle(catalog.NewContext(c.Request().Context(), htmlpage.Messages(c)), inc, base), d)
 	p.Scripts = append(p.Scripts, "js/permalink.js")
 	return htmlpage.Write(c, http.StatusOK, templates.IncidentPage(p, r))

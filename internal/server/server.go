@@ -51,6 +51,11 @@ type Options struct {
 	// accounts, proposals and history live; nil when the data is files,
 	// and the site is read-only.
 	Record *store.Store
+	// Follower, with a Record, keeps the served dataset at the record's
+	// newest version (*follow.Follower); an approval made here syncs
+	// through it, so that one lock orders every reload. Nil: the server
+	// reloads the record itself after an approval.
+	Follower Follower
 
 	// MaxURLBytes caps the request URI (path and query): longer ones get
 	// 414. 0 means DefaultMaxURLBytes.
@@ -68,6 +73,12 @@ type Options struct {
 	// Drawing caps how many map images and CSV files are built at once; 0
 	// means one per CPU.
 	Drawing int
+}
+
+// Follower loads the record's newest version into the served store now,
+// unless it is served already.
+type Follower interface {
+	Sync(ctx context.Context) error
 }
 
 // Reloads reports the outcome of the latest reload of a watched data
@@ -105,8 +116,16 @@ type Server struct {
 	auth *auth.Auth
 	// writes are the routes registered by write.
 	writes writeRoutes
-	// recordMu serializes reloads of the record (recordChanged).
+	// recordMu serializes reloads of the record (recordChanged) when no
+	// Follower does them.
 	recordMu sync.Mutex
+	// versions caches the datasets of old versions of the record (as_of).
+	versions versionCache
+	// events sends every new dataset version to /api/events.
+	events *events
+	// versionLog caches the record's versions for /api/versions.json.
+	versionLog versionLog
+	closeOnce  sync.Once
 }
 
 // New returns the HTTP handler serving the datasets of store. It fails only
@@ -126,7 +145,8 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		opts.MaxURLBytes = DefaultMaxURLBytes
 	}
 	s := &Server{echo: echo.New(), store: store, log: opts.Logger, opts: opts, assets: static.Version(), build: buildHash(), renderer: renderer, drawing: newDrawing(opts.Drawing),
-		clusterCache: newClusterCache(3_000_000), countries: countryNames(opts.Basemap)}
+		clusterCache: newClusterCache(3_000_000), countries: countryNames(opts.Basemap),
+		versions: versionCache{budget: DefaultVersionBudget}}
 	e := s.echo
 	e.HideBanner = true
 	e.HidePort = true
@@ -155,6 +175,9 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	if opts.RateLimit > 0 {
 		e.Pre(rateLimit(opts.RateLimit, opts.RateBurst, opts.RateLimitLoopback))
 	}
+	// After routing: one snapshot of the dataset per request, at the
+	// version ?as_of= names.
+	e.Use(s.withDataset)
 
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
@@ -177,7 +200,14 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	get("/api/strikes.geojson", s.strikes)
 	get("/api/strikes.csv", s.strikesCSV)
 	get("/api/export/:format", s.exportMap)
-	ogcapi.Register(e, store, ogcapi.Options{Site: opts.Site, Page: s.page})
+	get("/api/versions.json", s.versionList)
+	get("/api/events", s.eventStream)
+	get("/api/incidents/:id/history.json", s.historyJSON(geo.IncidentsFile))
+	get("/api/bases/:id/history.json", s.historyJSON(geo.BasesFile))
+	get("/incidents/:id/history", s.historyPage(geo.IncidentsFile))
+	get("/bases/:id/history", s.historyPage(geo.BasesFile))
+	ogcapi.Register(e, store, ogcapi.Options{Site: opts.Site, Page: s.page,
+		Dataset: func(r *http.Request) *geo.Dataset { return s.servedOf(r).data }})
 	get("/static/*", s.staticFile)
 	if opts.Record != nil {
 		s.installAuth()
@@ -197,11 +227,13 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	// The map page asks for the clusters of the whole dataset first when it
 	// is too large to draw: build them now, not for its first visitor.
 	s.life, s.close = context.WithCancel(context.Background())
+	s.events = newEvents(s.life, store.Dataset(), defaultMaxStreams)
 	s.clusterCache.keep(store.Dataset().Version)
 	s.warm(store.Dataset())
 	s.unhook = store.OnReplace(func(d *geo.Dataset) {
 		s.clusterCache.keep(d.Version) // the old dataset can go
 		s.warm(d)
+		s.events.publish(d)
 	})
 	return s, nil
 }
@@ -209,9 +241,14 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 // Close stops the server's background work (the cluster builds, which
 // give up) and its hook on the store. Call it once the HTTP server has shut
 // down.
+// It also ends the event streams, which would otherwise keep an
+// http.Server's Shutdown waiting: call it from RegisterOnShutdown too. It
+// may be called more than once.
 func (s *Server) Close() {
-	s.unhook()
-	s.close()
+	s.closeOnce.Do(func() {
+		s.unhook()
+		s.close()
+	})
 }
 
 // Routes lists the method and path of every route, e.g. "GET /ogc/api",
@@ -225,7 +262,15 @@ func (s *Server) Routes() []string {
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+// The event stream bypasses compression, which would hold its events back
+// until a buffer fills.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/api/events" {
+		s.echo.ServeHTTP(w, r)
+		return
+	}
+	s.handler.ServeHTTP(w, r)
+}
 
 // requestLogger logs one line per request with log/slog.
 func (s *Server) requestLogger() echo.MiddlewareFunc {

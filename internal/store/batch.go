@@ -15,11 +15,12 @@ const batchRows = 500
 // batchWriter writes one revision's rows: new features and changes go in
 // multi-row INSERTs, the rarer updates and retractions one by one.
 type batchWriter struct {
-	s        *Store
-	tx       *sql.Tx
-	revision int64
-	features [][]any
-	changes  [][]any
+	s         *Store
+	tx        *sql.Tx
+	revision  int64
+	features  [][]any
+	changes   [][]any
+	positions [][]any
 	// quiet leaves the features' changes unrecorded: approving a
 	// proposal applies changes recorded when it was made.
 	quiet bool
@@ -39,7 +40,14 @@ func nullBytes(b []byte) any {
 // insert adds a feature and its change.
 func (w *batchWriter) insert(ctx context.Context, file string, pos int64, f feature, before []byte) error {
 	w.features = append(w.features, []any{file, f.id, pos, string(f.body), f.date, f.dateEnd, f.base, w.revision})
+	w.place(file, f.id, pos)
 	return w.change(ctx, file, f.id, before, f.body)
+}
+
+// place records that the revision puts a feature at pos in its file, for
+// the files of old versions (FilesAt).
+func (w *batchWriter) place(file, id string, pos int64) {
+	w.positions = append(w.positions, []any{w.revision, file, id, pos})
 }
 
 // change records a feature's before and after.
@@ -47,14 +55,17 @@ func (w *batchWriter) change(ctx context.Context, file, id string, before, after
 	if !w.quiet || id == "" {
 		w.changes = append(w.changes, []any{w.revision, file, id, nullBytes(before), nullBytes(after)})
 	}
-	if len(w.changes) >= batchRows || len(w.features) >= batchRows {
+	if len(w.changes) >= batchRows || len(w.features) >= batchRows || len(w.positions) >= batchRows {
 		return w.flush(ctx)
 	}
 	return nil
 }
 
 // update replaces a feature's body.
-func (w *batchWriter) update(ctx context.Context, file string, pos int64, f feature, before []byte) error {
+func (w *batchWriter) update(ctx context.Context, file string, pos, oldPos int64, f feature, before []byte) error {
+	if pos != oldPos {
+		w.place(file, f.id, pos)
+	}
 	if _, err := w.tx.ExecContext(ctx, w.s.q("UPDATE features SET body = ?, position = ?, date = ?, date_end = ?, base = ?, revision_id = ? WHERE file = ? AND id = ?"),
 		string(f.body), pos, f.date, f.dateEnd, f.base, w.revision, file, f.id); err != nil {
 		return err
@@ -64,8 +75,14 @@ func (w *batchWriter) update(ctx context.Context, file string, pos int64, f feat
 
 // move changes only a feature's place in its file.
 func (w *batchWriter) move(ctx context.Context, file, id string, pos int64) error {
-	_, err := w.tx.ExecContext(ctx, w.s.q("UPDATE features SET position = ? WHERE file = ? AND id = ?"), pos, file, id)
-	return err
+	if _, err := w.tx.ExecContext(ctx, w.s.q("UPDATE features SET position = ? WHERE file = ? AND id = ?"), pos, file, id); err != nil {
+		return err
+	}
+	w.place(file, id, pos)
+	if len(w.positions) >= batchRows {
+		return w.flush(ctx)
+	}
+	return nil
 }
 
 // retract removes a feature from the current record; its history keeps
@@ -162,6 +179,10 @@ func (w *batchWriter) flush(ctx context.Context) error {
 		return err
 	}
 	w.changes = w.changes[:0]
+	if err := w.insertRows(ctx, "positions (revision_id, file, feature_id, position)", w.positions); err != nil {
+		return err
+	}
+	w.positions = w.positions[:0]
 	return nil
 }
 

@@ -497,7 +497,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, id int64, edits []Edit, r
 			if p.Before == nil {
 				err = w.insert(ctx, p.File, p.position, rows[0], nil)
 			} else {
-				err = w.update(ctx, p.File, p.position, rows[0], p.Before)
+				err = w.update(ctx, p.File, p.position, p.position, rows[0], p.Before) // in place: no new position
 			}
 		}
 		if err != nil {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"testing/fstest"
 
 	"strikemap/internal/geo"
 )
@@ -112,7 +111,7 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, author, reason string) (
 				err = w.insert(ctx, f.name, int64(i), r, nil)
 			case !bytes.Equal(prev.body, r.body):
 				res.Updated++
-				err = w.update(ctx, f.name, int64(i), r, prev.body)
+				err = w.update(ctx, f.name, int64(i), prev.position, r, prev.body)
 			case prev.position != int64(i):
 				// Only its place changed: the file's bytes change, so
 				// the import makes a version, with no change of a
@@ -295,6 +294,11 @@ func (s *Store) DatasetFiles(ctx context.Context) (map[string][]byte, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
+	return s.datasetFiles(ctx, tx)
+}
+
+// datasetFiles is DatasetFiles in tx.
+func (s *Store) datasetFiles(ctx context.Context, tx *sql.Tx) (map[string][]byte, error) {
 	files, err := s.readFiles(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -392,16 +396,7 @@ func (s *Store) FS(ctx context.Context) (fs.FS, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := fstest.MapFS{}
-	for name, b := range files {
-		m[name] = &fstest.MapFile{Data: b, Mode: 0o444}
-	}
-	for _, name := range []string{geo.BasesFile, geo.IncidentsFile} {
-		if _, ok := m[name]; !ok {
-			m[name] = &fstest.MapFile{Data: []byte(`{"type":"FeatureCollection","features":[]}`), Mode: 0o444}
-		}
-	}
-	return m, nil
+	return filesFS(files), nil
 }
 
 // Version is a dataset version: what an approved revision made.

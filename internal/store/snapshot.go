@@ -25,10 +25,11 @@ import (
 // Close ends it. Only one streamed file may be open at a time (PostgreSQL
 // runs one query at a time on a connection), which is how geo.Load reads.
 type Snapshot struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	s     *Store
-	files map[string]snapshotFile
+	ctx     context.Context
+	tx      *sql.Tx
+	s       *Store
+	files   map[string]snapshotFile
+	version Version // the newest version, read in the same transaction
 }
 
 // snapshotFile is a row of the files table.
@@ -66,8 +67,18 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 		tx.Rollback()
 		return nil, err
 	}
-	return &Snapshot{ctx: ctx, tx: tx, s: s, files: files}, nil
+	rows.Close()
+	v, _, err := s.latest(ctx, tx)
+	if err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return &Snapshot{ctx: ctx, tx: tx, s: s, files: files, version: v}, nil
 }
+
+// Version is the dataset version the snapshot reads: the record's newest
+// when it began (zero for an empty record).
+func (sn *Snapshot) Version() Version { return sn.version }
 
 // Close ends the snapshot's read transaction.
 func (sn *Snapshot) Close() error { return sn.tx.Rollback() }

@@ -4,7 +4,7 @@
 // holds and text from the data cannot become markup. The page's whole
 // state lives in its URL; the server's vocabulary and thresholds arrive in
 // the config.
-import { getJSON, isStale, latest } from './api.js';
+import { getJSON, isStale, latest, pinVersion } from './api.js';
 import { t } from './messages.js';
 import { el } from './dom.js';
 import { parseState, defaultState, filterQuery, pageQuery, emptySelection, isDate } from './state.js';
@@ -17,10 +17,15 @@ import { createMapLabels } from './maplabels.js';
 import { incidentPopup } from './popups.js';
 import { createOfficialCounts } from './officialcounts.js';
 import { createStrikes } from './strikes.js';
+import { createLive } from './live.js';
 
 const L = window.L;
 
 const cfg = JSON.parse(document.getElementById('map-config').textContent);
+pinVersion(cfg.asOf);
+// The current data's page offers new versions as they come; a page or an
+// embed showing a version keeps showing it.
+if (!cfg.asOf && !cfg.embed) { createLive(cfg); }
 
 // app is the page: its state and the parts that read and change it.
 const app = {

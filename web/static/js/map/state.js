@@ -84,6 +84,8 @@ export function filterQuery(s, cfg) {
   if (!sameSet(s.weapons, words(cfg.weapons))) { q.set('weapon', s.weapons.join(',')); }
   if (!sameSet(s.statuses, words(cfg.statuses))) { q.set('status', s.statuses.join(',')); }
   if (!sameSet(s.bases, baseIDs(cfg))) { q.set('base', s.bases.join(',')); }
+  // A page showing an old version of the record asks for that version.
+  if (cfg.asOf) { q.set('as_of', cfg.asOf); }
   return q;
 }
 
@@ -117,11 +119,14 @@ export function pageQuery(s, cfg) {
 
 // viewQuery is the query of the current view for /embed and the image
 // export: the filters, the layers, the position and the dataset version.
+// With a record (-db) the version is pinned (as_of=N): the embed shows the
+// data it was made from for ever. With files, v= names the version, and a
+// changed dataset is said rather than shown as it was.
 export function viewQuery(s, cfg) {
   const q = stateQuery(s, cfg);
   if (s.layers.length) { q.set('layers', s.layers.join(',')); }
   q.set('map', viewParam(s));
-  q.set('v', cfg.version);
+  if (cfg.record) { q.set('as_of', cfg.asOf || String(cfg.record)); } else { q.set('v', cfg.version); }
   return q;
 }
 

@@ -1,0 +1,110 @@
+// Package follow keeps a geo.Store serving the newest dataset version of a
+// record (internal/store), whichever process made it: several strikemap
+// processes on one PostgreSQL each follow the record, so a change approved
+// on one is served by all within a second.
+package follow
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"strikemap/internal/geo"
+	"strikemap/internal/store"
+)
+
+// Options configure a Follower.
+type Options struct {
+	// Logger receives a line per version loaded and per failure; nil
+	// discards them.
+	Logger *slog.Logger
+	// Poll is store.WatchOptions.Poll: 0 for its defaults.
+	Poll time.Duration
+}
+
+// Follower reloads a geo.Store from a record at every new dataset version.
+type Follower struct {
+	record *store.Store
+	store  *geo.Store
+	log    *slog.Logger
+	stop   context.CancelFunc
+	done   chan struct{}
+	mu     sync.Mutex // one load at a time
+}
+
+// Load reads the record's newest version, in one transaction, as a
+// dataset whose Record is that version's number. The incidents' rows are
+// streamed into the loader (store.Snapshot), never built into a file first.
+func Load(ctx context.Context, record *store.Store) (*geo.Dataset, error) {
+	snap, err := record.Snapshot(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", record, err)
+	}
+	defer snap.Close()
+	v := snap.Version()
+	d, err := geo.Load(snap)
+	if err != nil {
+		return nil, fmt.Errorf("load %s version %d: %w", record, v.Number, err)
+	}
+	d.Record = v.Number
+	return d, nil
+}
+
+// Start follows record into st until Close. st's dataset should have been
+// read with Load: a version it already serves is not read again.
+func Start(record *store.Store, st *geo.Store, opts Options) *Follower {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	f := &Follower{record: record, store: st, log: opts.Logger, stop: stop, done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		record.Watch(ctx, store.WatchOptions{Poll: opts.Poll, OnError: func(err error) {
+			f.log.Warn("following the record", "db", record.String(), "err", err)
+		}}, func(n int64) {
+			if err := f.load(ctx, n); err != nil && ctx.Err() == nil {
+				f.log.Error("the record's new version is not served", "version", n, "err", err)
+			}
+		})
+	}()
+	return f
+}
+
+// Sync serves the record's newest version now, unless it is served
+// already: the process that approved a change serves it before it
+// answers, and the watch that sees the same version later loads nothing.
+func (f *Follower) Sync(ctx context.Context) error {
+	return f.load(ctx, 0)
+}
+
+// load loads the record's newest version unless the store serves version
+// n (or a newer one) already; n 0 always reads. One load at a time, and
+// never an older version over a newer: the old dataset is served until the
+// new one is whole.
+func (f *Follower) load(ctx context.Context, n int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n > 0 && f.store.Dataset().Record >= n {
+		return nil
+	}
+	start := time.Now()
+	d, err := Load(ctx, f.record)
+	if err != nil {
+		return err
+	}
+	if d.Record <= f.store.Dataset().Record {
+		return nil
+	}
+	f.store.Replace(d, time.Now())
+	f.log.Info("dataset version loaded", "number", d.Record, "version", d.Version, "incidents", len(d.Incidents), "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// Close stops following and waits for a load under way to give up.
+func (f *Follower) Close() {
+	f.stop()
+	<-f.done
+}

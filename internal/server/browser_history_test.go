@@ -1,0 +1,121 @@
+package server
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"strikemap/data"
+	"strikemap/internal/geo"
+)
+
+// A map page learns of a new version from /api/events and offers to
+// refresh, on screen and clear of the panel's controls; the refresh shows
+// the new data. The embed dialog pins its snippet to the version shown.
+func TestLiveRefreshInBrowser(t *testing.T) {
+	t.Parallel()
+	f := newVersionedServer(t)
+	b := newBrowser(t, f.s)
+	tb := b.newTab(t, 1280, 800)
+	tb.open("/")
+	time.Sleep(300 * time.Millisecond) // the stream's first event: the version shown
+	if eval[bool](tb, `!!document.getElementById('live-refresh')`) {
+		t.Fatal("a refresh is offered before the data changed")
+	}
+	tb.run(chromedp.Click(chromedp.CSS(`#embed-open`)), chromedp.WaitVisible(chromedp.CSS(`#embed-dialog`)))
+	src := eval[string](tb, `document.getElementById('embed-preview').href`)
+	u, err := url.Parse(src)
+	if err != nil || u.Query().Get("as_of") != "3" || u.Query().Has("v") {
+		t.Errorf("the embed snippet's URL %s: want it pinned, as_of=3", src)
+	}
+	tb.run(chromedp.Evaluate[chromedp.Void](`document.getElementById('embed-dialog').close()`))
+
+	// A new dataset is served, as the follower or a -data reload does.
+	d, err := geo.Load(data.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.gs.Replace(d, time.Now())
+	poll[bool](tb, `!!document.getElementById('live-refresh')`, 20*time.Second)
+	if got := eval[string](tb, `document.getElementById('live-refresh').textContent`); got != "New data: refresh" {
+		t.Errorf("the button says %q", got)
+	}
+	r := rectOf(tb, `#live-refresh`)
+	vw, vh := eval[float64](tb, `window.innerWidth`), eval[float64](tb, `window.innerHeight`)
+	if r.Left < 0 || r.Top < 0 || r.Right > vw || r.Bottom > vh || r.Width < 40 {
+		t.Errorf("the button is at %+v in a %.0f×%.0f window", *r, vw, vh)
+	}
+	// It covers none of the controls a reader uses (the panel's, the
+	// zoom, the layers) nor the header's text and the attribution.
+	covered := eval[[]string](tb, `(function () {
+		var b = document.getElementById('live-refresh').getBoundingClientRect(), out = [];
+		document.querySelectorAll('#panel button, #panel input, #panel select, .leaflet-control a, .leaflet-control-layers, .leaflet-control-attribution, .leaflet-control-scale, #filters-toggle, #embed-open, .topbar h1, .topbar .tagline, .topbar a, .topbar button').forEach(function (e) {
+			var r = e.getBoundingClientRect();
+			if (r.width && r.height && r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top) { out.push(e.id || e.className || e.tagName); }
+		});
+		return out;
+	})()`)
+	if len(covered) > 0 {
+		t.Errorf("the refresh button covers %v", covered)
+	}
+
+	tb.run(chromedp.Click(chromedp.CSS(`#live-refresh`)))
+	// The page reloads: ask until the new page answers (a question put
+	// while the old one goes fails, and is put again).
+	shown := ""
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && shown != d.Version; time.Sleep(100 * time.Millisecond) {
+		shown, _ = chromedp.Run(tb.ctx, chromedp.Evaluate[string](`(function () { var c = document.getElementById('map-config'); return c ? JSON.parse(c.textContent).version : ''; })()`))
+	}
+	if shown != d.Version {
+		t.Fatalf("after the refresh the page shows version %q, want %s", shown, d.Version)
+	}
+	tb.settle()
+	tb.checkClean()
+}
+
+// A page at an old version asks every request for that version, offers no
+// refresh, and an embed there says when its data was published.
+func TestPinnedVersionInBrowser(t *testing.T) {
+	t.Parallel()
+	f := newVersionedServer(t)
+	b := newBrowser(t, f.s)
+	tb := b.newTab(t, 1280, 800)
+	tb.open("/?as_of=1")
+	urls := eval[[]string](tb, `performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/api/'))`)
+	if len(urls) < 3 {
+		t.Fatalf("the page made %d API requests: %v", len(urls), urls)
+	}
+	for _, u := range urls {
+		if !strings.Contains(u, "as_of=1") {
+			t.Errorf("a request at another version than the page's: %s", u)
+		}
+	}
+	if got := eval[int](tb, `document.querySelectorAll('#map .incident-marker').length`); got != len(apiIDs(t, b.server.URL, "as_of=1")) {
+		t.Errorf("the map shows %d incidents, version 1 has %d", got, len(apiIDs(t, b.server.URL, "as_of=1")))
+	}
+	d, _ := geo.Load(data.FS)
+	f.gs.Replace(d, time.Now())
+	time.Sleep(time.Second)
+	if eval[bool](tb, `!!document.getElementById('live-refresh')`) {
+		t.Error("a page pinned to a version offers to refresh")
+	}
+	if !strings.Contains(eval[string](tb, `location.search`), "as_of=1") {
+		t.Errorf("the page's URL lost its version: %s", eval[string](tb, `location.search`))
+	}
+	tb.checkClean()
+
+	em := b.newTab(t, 600, 400)
+	em.open("/embed?as_of=1&legend=0")
+	note := rectOf(em, `.embed-asof`)
+	if note == nil || note.Top < 0 || note.Right > 600 || note.Height < 10 {
+		t.Errorf("the embed's notice is at %+v", note)
+	}
+	href := eval[string](em, `document.querySelector('.embed-asof a').href`)
+	if href != b.server.URL+"/" {
+		t.Errorf("the notice links to %s", href)
+	}
+	em.checkClean()
+}
