@@ -20,6 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ncruces/go-sqlite3"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 )
 
@@ -50,7 +52,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.db.PingContext(ctx); err != nil {
+	if err := s.ping(ctx); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("open %s: %w", Redact(url), err)
 	}
@@ -59,6 +61,26 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", Redact(url), err)
 	}
 	return s, nil
+}
+
+// ping makes the first connection. On SQLite, switching a new file to
+// write-ahead logging needs the file to itself, and SQLite gives up at once
+// (SQLITE_BUSY, whatever the busy timeout) while another process opening
+// the same new file holds it, migrating: the first connection is tried
+// again for up to the busy timeout (TestOpenConcurrently).
+func (s *Store) ping(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := s.db.PingContext(ctx)
+		if err == nil || s.dialect != SQLite || !errors.Is(err, sqlite3.BUSY) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // connect opens the pool without touching the database.
