@@ -440,9 +440,7 @@ func (s *Store) proposed(ctx context.Context, tx *sql.Tx, id int64) error {
 }
 
 // edits reads a revision's changes of features (not of files' rows).
-func (s *Store) edits(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, id int64) ([]Edit, error) {
+func (s *Store) edits(ctx context.Context, q queryer, id int64) ([]Edit, error) {
 	rows, err := q.QueryContext(ctx, s.q("SELECT file, feature_id, before, after FROM changes WHERE revision_id = ? AND feature_id <> '' ORDER BY file, feature_id"), id)
 	if err != nil {
 		return nil, err

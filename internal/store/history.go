@@ -47,26 +47,6 @@ func (s *Store) LatestNumber(ctx context.Context) (int64, error) {
 	return n.Int64, err
 }
 
-// Current returns the record as a file system geo.Load reads (as FS does)
-// and the version it is, read in one transaction: the files are never
-// those of one version named as another's. v.Number is 0 for a record
-// that holds no version yet.
-func (s *Store) Current(ctx context.Context) (fsys fs.FS, v Version, err error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == Postgres, Isolation: s.readIsolation()})
-	if err != nil {
-		return nil, v, err
-	}
-	defer tx.Rollback()
-	if v, _, err = s.latest(ctx, tx); err != nil {
-		return nil, v, err
-	}
-	files, err := s.datasetFiles(ctx, tx)
-	if err != nil {
-		return nil, v, err
-	}
-	return filesFS(files), v, nil
-}
-
 // VersionAt returns dataset version number, or ErrNoVersion.
 func (s *Store) VersionAt(ctx context.Context, number int64) (Version, error) {
 	var v Version

@@ -80,12 +80,16 @@ func TestFilesAtEveryVersion(t *testing.T) {
 		if _, err := s.FilesAt(ctx, 4); !errors.Is(err, ErrNoVersion) {
 			t.Errorf("FilesAt(4): %v, want ErrNoVersion", err)
 		}
-		fsys, v, err := s.Current(ctx)
-		if err != nil || v.Number != 3 {
-			t.Fatalf("Current: version %+v, %v", v, err)
+		snap, err := s.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if d, err := geo.Load(fsys); err != nil || d.Version != vs[2].Digest {
-			t.Errorf("Current loads with %v; want version %s", err, vs[2].Digest)
+		defer snap.Close()
+		if v := snap.Version(); v.Number != 3 {
+			t.Fatalf("Snapshot: version %+v, want number 3", v)
+		}
+		if d, err := geo.Load(snap); err != nil || d.Version != vs[2].Digest {
+			t.Errorf("the snapshot loads with %v; want version %s", err, vs[2].Digest)
 		}
 	})
 }
