@@ -52,14 +52,24 @@ func Load(ctx context.Context, record *store.Store) (*geo.Dataset, error) {
 	return d, nil
 }
 
-// Start follows record into st until Close. st's dataset should have been
-// read with Load: a version it already serves is not read again.
-func Start(record *store.Store, st *geo.Store, opts Options) *Follower {
+// New returns a Follower that loads the record into st only when asked
+// (Sync): a server with no watch of its own still serves its approvals at
+// once, through the same lock and checks. Close is a no-op.
+func New(record *store.Store, st *geo.Store, opts Options) *Follower {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	done := make(chan struct{})
+	close(done)
+	return &Follower{record: record, store: st, log: opts.Logger, stop: func() {}, done: done}
+}
+
+// Start follows record into st until Close. st's dataset should have been
+// read with Load: a version it already serves is not read again.
+func Start(record *store.Store, st *geo.Store, opts Options) *Follower {
+	f := New(record, st, opts)
 	ctx, stop := context.WithCancel(context.Background())
-	f := &Follower{record: record, store: st, log: opts.Logger, stop: stop, done: make(chan struct{})}
+	f.stop, f.done = stop, make(chan struct{})
 	go func() {
 		defer close(f.done)
 		record.Watch(ctx, store.WatchOptions{Poll: opts.Poll, OnError: func(err error) {

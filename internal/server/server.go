@@ -21,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"strikemap/internal/auth"
+	"strikemap/internal/follow"
 	"strikemap/internal/geo"
 	"strikemap/internal/mapimage"
 	"strikemap/internal/ogcapi"
@@ -53,8 +54,8 @@ type Options struct {
 	Record *store.Store
 	// Follower, with a Record, keeps the served dataset at the record's
 	// newest version (*follow.Follower); an approval made here syncs
-	// through it, so that one lock orders every reload. Nil: the server
-	// reloads the record itself after an approval.
+	// through it, so that one lock orders every reload. Nil: New makes one
+	// that loads only when an approval here asks (follow.New).
 	Follower Follower
 
 	// MaxURLBytes caps the request URI (path and query): longer ones get
@@ -116,9 +117,6 @@ type Server struct {
 	auth *auth.Auth
 	// writes are the routes registered by write.
 	writes writeRoutes
-	// recordMu serializes reloads of the record (recordChanged) when no
-	// Follower does them.
-	recordMu sync.Mutex
 	// versions caches the datasets of old versions of the record (as_of).
 	versions versionCache
 	// events sends every new dataset version to /api/events.
@@ -133,6 +131,9 @@ type Server struct {
 func New(store *geo.Store, opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Record != nil && opts.Follower == nil {
+		opts.Follower = follow.New(opts.Record, store, follow.Options{Logger: opts.Logger})
 	}
 	renderer, err := mapimage.New(opts.Basemap)
 	if err != nil {
