@@ -151,6 +151,7 @@ func countryNames(basemap []byte) map[string]string {
 // request for that version.
 func (s *Server) pin(cfg *templates.MapConfig, sv served) {
 	cfg.Record = sv.data.Record
+	cfg.Live = s.opts.Record != nil || s.opts.Reloads != nil
 	if sv.asOf {
 		cfg.AsOf = strconv.FormatInt(sv.at.Number, 10)
 	}

@@ -423,6 +423,7 @@ func TestMapPageAndHealth(t *testing.T) {
 		TileURL, First, Last string
 		Bases                []struct{ ID, Name string }
 		Bounds               [4]float64
+		Live                 *bool
 	}
 	if err := json.Unmarshal([]byte(doc.Find(`script#map-config[type="application/json"]`).Text()), &cfg); err != nil {
 		t.Fatalf("map config: %v", err)
@@ -431,6 +432,11 @@ func TestMapPageAndHealth(t *testing.T) {
 	first, last, _ := shipped.Span()
 	if cfg.First != first.String() || cfg.Last != last.String() || len(cfg.Bases) != len(shipped.Bases) || cfg.TileURL != "" || cfg.Bounds[0] > 38.7 || cfg.Bounds[2] < 44.3 {
 		t.Errorf("map config %+v, want the shipped data's %s to %s and %d bases", cfg, first, last, len(shipped.Bases))
+	}
+	// The embedded data never changes: the page opens no event stream,
+	// which would also keep a headless screenshot waiting for ever.
+	if cfg.Live != nil {
+		t.Errorf("map config says live %v for the embedded dataset; want no event stream", *cfg.Live)
 	}
 	if got := doc.Find("#data-loaded").Text(); !strings.HasSuffix(got, " UTC") || doc.Find("#data-version").Text() != cfg2Version(t, s) {
 		t.Errorf("data as of %q, version %q", got, doc.Find("#data-version").Text())

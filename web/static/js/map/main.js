@@ -25,7 +25,7 @@ const cfg = JSON.parse(document.getElementById('map-config').textContent);
 pinVersion(cfg.asOf);
 // The current data's page offers new versions as they come; a page or an
 // embed showing a version keeps showing it.
-if (!cfg.asOf && !cfg.embed) { createLive(cfg); }
+if (cfg.live && !cfg.asOf && !cfg.embed) { createLive(cfg); }
 
 // app is the page: its state and the parts that read and change it.
 const app = {
