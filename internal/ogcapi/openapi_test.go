@@ -72,8 +72,13 @@ func TestAPIDefinitionIsValid(t *testing.T) {
 	if got := enum(param("status")); !slices.Equal(got, geo.Words(geo.Statuses)) {
 		t.Errorf("status enum %v", got)
 	}
-	for _, name := range []string{"bbox", "datetime", "offset", "base", "f"} {
+	for _, name := range []string{"bbox", "datetime", "offset", "base", "f", "as_of"} {
 		param(name)
+	}
+	// as_of (the dataset version) is a parameter of one feature too, so that
+	// QGIS and GDAL users find it wherever the server takes it.
+	if doc.Paths.Find("/collections/{collectionId}/items/{featureId}").Get.Parameters.GetByInAndName("query", "as_of") == nil {
+		t.Error("one feature's request does not list as_of")
 	}
 	var conf struct{ ConformsTo []string }
 	getJSON(t, s, "/ogc/conformance", "application/json", &conf)
