@@ -105,6 +105,14 @@ func TestPinnedVersionInBrowser(t *testing.T) {
 	if !strings.Contains(eval[string](tb, `location.search`), "as_of=1") {
 		t.Errorf("the page's URL lost its version: %s", eval[string](tb, `location.search`))
 	}
+	// It says which version it shows, in the window, and links to the same
+	// view (the page's own query) without the version.
+	if note := rectOf(tb, `.asof-note`); note == nil || note.Top < 0 || note.Right > 1280 || note.Height < 10 {
+		t.Errorf("the page's notice is at %+v", note)
+	}
+	if link, search := eval[string](tb, `document.getElementById('asof-current').search`), eval[string](tb, `location.search`); link != strings.Replace(strings.Replace(search, "as_of=1&", "", 1), "&as_of=1", "", 1) || !strings.Contains(link, "map=") {
+		t.Errorf("the notice links to %q; the page is at %q", link, search)
+	}
 	tb.checkClean()
 
 	em := b.newTab(t, 600, 400)

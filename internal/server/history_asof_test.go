@@ -316,6 +316,23 @@ func TestEmbedPinned(t *testing.T) {
 	if doc.Find(".embed-asof, .embed-stale").Length() != 0 {
 		t.Error("an embed pinned to the newest version says it is old")
 	}
+
+	// The map page at that version says the same, with the same link (its
+	// script then keeps the link to the view); at the newest it says nothing.
+	doc, _ = goquery.NewDocumentFromReader(get(t, f.s, "/?as_of=1&map=6/34/41").Body)
+	page := doc.Find(".asof-note")
+	if got := strings.Join(strings.Fields(page.Text()), " "); got != want {
+		t.Errorf("the map page's notice %q, want %q", got, want)
+	}
+	if href, _ := page.Find("a#asof-current").Attr("href"); href != "/?map=6%2F34%2F41" {
+		t.Errorf("the map page's link to the current data %q", href)
+	}
+	for _, target := range []string{"/?as_of=3", "/"} {
+		doc, _ = goquery.NewDocumentFromReader(get(t, f.s, target).Body)
+		if doc.Find(".asof-note").Length() != 0 {
+			t.Errorf("%s says it shows an old version", target)
+		}
+	}
 }
 
 // /api/events sends the version served at once and every new one, then

@@ -26,7 +26,7 @@ func (s *Server) mapPage(c echo.Context) error {
 	cfg := s.mapConfig(d)
 	s.pin(&cfg, sv)
 	cfg.LoadedAt = loadedAt.UTC().Format("2006-01-02 15:04 UTC")
-	return htmlpage.Write(c, http.StatusOK, templates.MapPage(s.page(htmlpage.Messages(c).T("page.map"), d), cfg))
+	return htmlpage.Write(c, http.StatusOK, templates.MapPage(s.page(htmlpage.Messages(c).T("page.map"), d), cfg, s.versionNote(sv, c.QueryParams())))
 }
 
 // listLimit is the most rows the map page's incident list shows.
@@ -105,11 +105,7 @@ func (s *Server) embedPage(c echo.Context) error {
 	case q.Has("height"):
 		return request.BadParam("height", "height %s is not allowed; give height=auto for an embed as tall as its map and caption, or leave it out to fill the iframe", strconv.Quote(request.Truncate(h)))
 	}
-	switch current := s.store.Dataset(); {
-	case sv.asOf && sv.at.Number != current.Record:
-		// Pinned to a version that is no longer the newest: say when it
-		// was published, and link to the current data.
-		o.AsOf, o.AsOfDate, o.CurrentURL = sv.at.Number, sv.at.CreatedAt[:min(10, len(sv.at.CreatedAt))], currentView(q)
+	switch o.Pinned = s.versionNote(sv, q); {
 	case sv.asOf:
 	case q.Get("v") != "" && q.Get("v") != d.Version:
 		o.Stale, o.PublishedAs = true, request.Truncate(q.Get("v"))
@@ -155,6 +151,17 @@ func (s *Server) pin(cfg *templates.MapConfig, sv served) {
 	if sv.asOf {
 		cfg.AsOf = strconv.FormatInt(sv.at.Number, 10)
 	}
+}
+
+// versionNote is what the map page and the embed say when they show a
+// version of the record (?as_of=) that is no longer the newest: when it was
+// published, with a link to the same view of the current data. At the
+// newest version, or without as_of, it is the zero note, which says nothing.
+func (s *Server) versionNote(sv served, q url.Values) templates.VersionNote {
+	if !sv.asOf || sv.at.Number == s.store.Dataset().Record {
+		return templates.VersionNote{}
+	}
+	return templates.VersionNote{Number: sv.at.Number, Date: sv.at.CreatedAt[:min(10, len(sv.at.CreatedAt))], CurrentURL: currentView(q)}
 }
 
 // currentView is the map page's URL of an embed's view without its

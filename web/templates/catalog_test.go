@@ -69,7 +69,7 @@ func TestConvertedPagesHaveNoEnglishOfTheirOwn(t *testing.T) {
 		"error":    ErrorPage(p, 404, "⟪message⟫"),
 		"base": BasePage(p, BaseReport{Base: &geo.Base{ID: "b1", Name: "⟪base⟫", Kind: geo.KindAirBase, Aliases: []string{"⟪alias⟫"}}, Incidents: []*geo.Incident{inc},
 			Paging: ReportPaging{Page: 2, Pages: 3, First: 3, Last: 4, Total: 5, Prev: "/", Next: "/"}, Radii: []float64{10, 20}}),
-		"map":   MapPage(p, dataConfig()),
+		"map":   MapPage(p, dataConfig(), VersionNote{Number: 2, Date: "2026-12-01", CurrentURL: "/"}),
 		"embed": EmbedPage(p, dataConfig(), EmbedOptions{Title: "⟪title⟫", Legend: true, Stale: true, PublishedAs: "0122"}),
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -51,8 +51,20 @@ function syncView() {
   app.state.lat = c.lat; app.state.lon = c.lng; app.state.zoom = app.map.getZoom();
 }
 
+// A page at an old version links to the same view of the current data
+// (#asof-current): kept to the view as it changes, without the version.
+const currentLink = document.getElementById('asof-current');
+function syncCurrentLink() {
+  if (!currentLink) { return; }
+  const q = pageQuery(app.state, cfg);
+  q.delete('as_of');
+  const s = q.toString();
+  currentLink.href = '/' + (s ? '?' + s : '');
+}
+
 app.writeURL = function (push) {
   if (!app.panelUI) { return; }
+  syncCurrentLink();
   const url = location.pathname + '?' + pageQuery(app.state, cfg).toString();
   if (url === location.pathname + location.search) { return; }
   if (push) { history.pushState(null, '', url); } else { history.replaceState(null, '', url); }
