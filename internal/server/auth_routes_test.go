@@ -35,6 +35,13 @@ var writeRouteRoles = map[string]string{
 	"POST /api/proposals":             string(store.Contributor),
 	"POST /api/proposals/:id/approve": string(store.Editor),
 	"POST /api/proposals/:id/reject":  string(store.Editor),
+	// People (accounts.go): an admin manages users; anyone logged in, their
+	// own API tokens.
+	"POST /admin/users":               string(store.Admin),
+	"POST /admin/users/:name/role":    string(store.Admin),
+	"POST /admin/users/:name/disable": string(store.Admin),
+	"POST /account/tokens":            string(store.Contributor),
+	"POST /account/tokens/:id/revoke": string(store.Contributor),
 	// The security tests' own routes (withTestWrites).
 	"POST /test/propose":     string(store.Contributor),
 	"POST /api/test/approve": string(store.Editor),
@@ -83,9 +90,11 @@ func TestEveryWriteRouteGuarded(t *testing.T) {
 			}
 		}
 
-		ada, carol := rs.client(t), rs.client(t)
+		ada, carol, eddie := rs.client(t), rs.client(t), rs.client(t)
 		ada.login("ada", testPassword)
 		carol.login("carol", testPassword)
+		eddie.login("eddie", testPassword)
+		byRole := map[store.Role]*recordClient{store.Contributor: carol, store.Editor: eddie}
 		_, token, err := rs.Store.AddToken(ctx, "ada", "the audit test")
 		if err != nil {
 			t.Fatal(err)
@@ -102,8 +111,8 @@ func TestEveryWriteRouteGuarded(t *testing.T) {
 					t.Errorf("anonymous %s %s: %s, want 401: %.200s", method, path, res.Status, body)
 				}
 				if below := roleBelow(store.Role(role)); below != "" {
-					c := carol
-					if below != store.Contributor {
+					c := byRole[below]
+					if c == nil {
 						t.Fatalf("no test user has role %s", below)
 					}
 					form := url.Values{"csrf": {c.CSRF}}

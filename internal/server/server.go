@@ -213,6 +213,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 	if opts.Record != nil {
 		s.installAuth()
 		s.installEditing()
+		s.installAccounts()
 	}
 	// Compression wraps the whole of echo, so error pages written after a
 	// handler returns go through it too. It is klauspost/compress's gzhttp

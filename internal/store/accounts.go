@@ -39,6 +39,10 @@ func (s *Store) UserAccounts(ctx context.Context) ([]UserAccount, error) {
 	return out, rows.Err()
 }
 
+// ValidUserName says whether AddUser takes name as a user name (it says
+// why not itself); a form uses it to place its message beside the field.
+func ValidUserName(name string) bool { return userName.MatchString(name) && name != ImportAuthor }
+
 // SetRole gives the user of that name another role. It holds from their
 // next request, sessions and tokens alike, since every lookup reads the
 // role afresh.
