@@ -196,7 +196,7 @@ func readIncidentForm(c echo.Context, m *catalog.Catalog) (templates.IncidentVal
 		ID: strings.TrimSpace(form.Get("id")), Lat: form.Get("lat"), Lon: form.Get("lon"), Date: form.Get("date"), DateEnd: form.Get("date_end"),
 		Weapon: form.Get("weapon"), Count: form.Get("count"), Base: form.Get("base"), Outcome: form.Get("outcome"),
 		Injured: form.Get("injured"), Killed: form.Get("killed"), ClaimedBy: form.Get("claimed_by"), Precision: form.Get("location_precision"),
-		Notes: form.Get("notes"), Disputed: form["disputed"], Reason: form.Get("reason"), Before: form.Get("before"), Apply: form.Get("apply") != "",
+		Notes: form.Get("notes"), Disputed: disputedOrder(form["disputed"], form.Get("before")), Reason: form.Get("reason"), Before: form.Get("before"), Apply: form.Get("apply") != "",
 	}
 	pub, kind, url, published, says := form["source_publisher"], form["source_kind"], form["source_url"], form["source_published"], form["source_says"]
 	for i := range pub {
@@ -234,6 +234,31 @@ func readIncidentForm(c echo.Context, m *catalog.Catalog) (templates.IncidentVal
 	}
 	inc.Status = geo.StrongestStatus(inc.Sources)
 	return v, inc, errs
+}
+
+// disputedOrder is the disputed list the form's boxes make, each word
+// once: those the record listed (in before, the feature the form was made
+// from) in the record's order, then those newly ticked in the form's, so
+// that an edit which leaves the list alone changes nothing in the file.
+func disputedOrder(ticked []string, before string) []string {
+	var was struct {
+		Properties struct {
+			Disputed []string `json:"disputed"`
+		} `json:"properties"`
+	}
+	_ = json.Unmarshal([]byte(before), &was) // a new incident, or a before the store will refuse anyway
+	out := make([]string, 0, len(ticked))
+	for _, w := range was.Properties.Disputed {
+		if slices.Contains(ticked, w) && !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	for _, w := range ticked {
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func at(list []string, i int) string {
@@ -371,6 +396,9 @@ func placeProblems(err error, e store.Edit, m *catalog.Catalog) (errs map[string
 			field := p.Field
 			if field == "geometry" || strings.HasPrefix(field, "geometry") {
 				field = "geometry"
+			}
+			if strings.HasPrefix(field, "disputed[") {
+				field = "disputed" // one list of boxes: its problems beside it
 			}
 			if p.File == e.File && p.ID == e.ID && field != "" {
 				if _, dup := errs[field]; !dup {
