@@ -33,6 +33,7 @@ func TestUsersAdmin(t *testing.T) {
 		if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != "private, no-store" {
 			t.Fatalf("/admin/users: %s, Cache-Control %q", res.Status, res.Header.Get("Cache-Control"))
 		}
+		checkSecurityHeaders(t, "GET /admin/users", res.Header, "'self'")
 		if got := doc.Find("#users tbody tr").Length(); got != 3 {
 			t.Errorf("%d users listed, want ada, carol and eddie", got)
 		}
@@ -171,6 +172,7 @@ func TestAccountTokens(t *testing.T) {
 		if res.StatusCode != http.StatusOK || doc.Find("#tokens-none").Length() != 1 || doc.Find(`a[href="/admin/users"]`).Length() != 0 {
 			t.Fatalf("carol's tokens page: %s", res.Status)
 		}
+		checkSecurityHeaders(t, "GET /account/tokens", res.Header, "'self'")
 		if res, body := carol.post("/account/tokens", url.Values{"label": {"  "}}); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="err-f-label"`) {
 			t.Errorf("a token for nothing: %s", res.Status)
 		}
