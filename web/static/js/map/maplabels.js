@@ -14,6 +14,7 @@ const MARGIN = 2; // pixels kept clear of the map's edges
 const DOT = 6; // a town's dot, pixels
 const CAPITAL_DOT = 8;
 const PAD = 2; // pixels kept between a label and anything else
+const CONTROL_GAP = 6; // pixels kept between a name and a control over the map
 const NEAR = 12; // a base label's distance from its point; farther ones get a leader line
 const BASE_RADIUS = 9; // half a base marker
 
@@ -150,14 +151,17 @@ export function createMapLabels(app) {
 
   // controls are the boxes of the map's controls and the date written on
   // it, and of what is laid over the map from beside it: the embed's
-  // legend button (a sibling of the map, not one of Leaflet's controls).
+  // legend button (a sibling of the map, not one of Leaflet's controls);
+  // each CONTROL_GAP pixels larger, so that no name touches one (the
+  // embed's scale bar ended 2 px from Mādabā's dot).
   function controls() {
     const out = [];
     const c = map.getContainer().getBoundingClientRect();
     const around = map.getContainer().parentElement || map.getContainer();
+    const g = CONTROL_GAP;
     around.querySelectorAll('.leaflet-control, .map-date, .embed-legend').forEach((e) => {
       const r = e.getBoundingClientRect();
-      if (r.width && r.height) { out.push({ minX: r.left - c.left, minY: r.top - c.top, maxX: r.right - c.left, maxY: r.bottom - c.top }); }
+      if (r.width && r.height) { out.push({ minX: r.left - c.left - g, minY: r.top - c.top - g, maxX: r.right - c.left + g, maxY: r.bottom - c.top + g }); }
     });
     return out;
   }
