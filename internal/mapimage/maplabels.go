@@ -1,11 +1,14 @@
 package mapimage
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -21,6 +24,7 @@ type placeName struct {
 	minzoom float64
 	country bool
 	capital string // a town's: "country", "province" or ""
+	iso     string // a country's ISO 3166 code, which names its land too
 }
 
 var (
@@ -126,7 +130,13 @@ func (r *Renderer) placeNames(vp viewport, v *View, obs *obstacles) []nameLabel 
 			anchors, gap = townAnchors, p.dot()/2+3
 		}
 		placed := false
-		for _, pt := range p.points {
+		points := p.points
+		if p.country {
+			// Zoomed in, none of the country's label points may be in the
+			// image, or free: it is named where else its land is.
+			points = append(slices.Clip(points), r.landPoints(vp, v, p.iso)...)
+		}
+		for _, pt := range points {
 			x, y := vp.px(pt)
 			if !(x > 0 && y > 0 && x < v.Width && y < v.Height) {
 				continue
@@ -158,6 +168,52 @@ func (r *Renderer) placeNames(vp viewport, v *View, obs *obstacles) []nameLabel 
 		}
 	}
 	return out
+}
+
+// landGrid is how many points across and down landPoints tries.
+const landGrid = 7
+
+// landPoints returns points of the image that lie in the land of the
+// country iso, the farthest from the image's centre (where the map's
+// subject is) first: where its name may go
+// when the image shows none of its label points (a base's report map, 150
+// km across, showed neither Iraq's name nor any other).
+func (r *Renderer) landPoints(vp viewport, v *View, iso string) []orb.Point {
+	land, ok := r.lands[iso]
+	if !ok {
+		return nil
+	}
+	type at struct {
+		p orb.Point
+		d float64
+	}
+	var in []at
+	for i := 1; i <= landGrid; i++ {
+		for j := 1; j <= landGrid; j++ {
+			x, y := v.Width*float64(i)/(landGrid+1), v.Height*float64(j)/(landGrid+1)
+			p := vp.lonLat(x, y)
+			if contains(land, p) {
+				in = append(in, at{p, math.Hypot(x-v.Width/2, y-v.Height/2)})
+			}
+		}
+	}
+	slices.SortStableFunc(in, func(a, b at) int { return cmp.Compare(b.d, a.d) })
+	out := make([]orb.Point, len(in))
+	for i, a := range in {
+		out[i] = a.p
+	}
+	return out
+}
+
+// contains reports whether the polygon or multipolygon g holds p.
+func contains(g orb.Geometry, p orb.Point) bool {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return planar.PolygonContains(g, p)
+	case orb.MultiPolygon:
+		return planar.MultiPolygonContains(g, p)
+	}
+	return false
 }
 
 // drawNames paints the placed names and the towns' dots.
@@ -222,6 +278,7 @@ func readNames(f *geojson.Feature) (placeName, bool) {
 	}
 	p := placeName{name: name, minzoom: f.Properties.MustFloat64("minzoom", 0), country: layer == "country-label"}
 	p.capital, _ = f.Properties["capital"].(string)
+	p.iso, _ = f.Properties["iso_a2"].(string)
 	switch g := f.Geometry.(type) {
 	case orb.Point:
 		p.points = []orb.Point{g}

@@ -23,6 +23,8 @@ type Renderer struct {
 	names []placeName
 	// townCredit is the basemap's attribution when its towns are named.
 	townCredit string
+	// lands are the countries' land ("country" features) by ISO code.
+	lands map[string]orb.Geometry
 }
 
 type basemapFeature struct {
@@ -39,7 +41,7 @@ func New(basemapJSON []byte) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Renderer{fonts: fonts, townCredit: defaultCredit}
+	r := &Renderer{fonts: fonts, townCredit: defaultCredit, lands: map[string]orb.Geometry{}}
 	if len(basemapJSON) > 0 {
 		fc, err := geojson.UnmarshalFeatureCollection(basemapJSON)
 		if err != nil {
@@ -58,6 +60,9 @@ func New(basemapJSON []byte) (*Renderer, error) {
 				continue
 			}
 			r.basemap = append(r.basemap, basemapFeature{layer: layer, geom: f.Geometry})
+			if iso, _ := f.Properties["iso_a2"].(string); layer == "country" && iso != "" {
+				r.lands[iso] = f.Geometry
+			}
 		}
 		slices.SortStableFunc(r.names, func(a, b placeName) int { return cmp.Compare(a.minzoom, b.minzoom) })
 		r.names = append(r.names, towns...)

@@ -159,6 +159,13 @@ func (vp viewport) px(p orb.Point) (float64, float64) {
 	return x - vp.cx + vp.width/2, y - vp.cy + vp.height/2
 }
 
+// lonLat returns the [lon, lat] at image pixel (x, y).
+func (vp viewport) lonLat(x, y float64) orb.Point {
+	const half = math.Pi * orb.EarthRadius
+	wx, wy := x+vp.cx-vp.width/2, y+vp.cy-vp.height/2
+	return project.Mercator.ToWGS84(orb.Point{wx/vp.worldPx*2*half - half, half - wy/vp.worldPx*2*half})
+}
+
 // metresPerPixel at latitude lat.
 func (vp viewport) metresPerPixel(lat float64) float64 {
 	return 2 * math.Pi * orb.EarthRadius * math.Cos(lat*math.Pi/180) / vp.worldPx

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 // controlsJS lists what is laid over the map's corners and edges as a
@@ -26,20 +27,36 @@ const controlsJS = `(() => {
     if (w > 0 && h > 0) { out.push(a.name + ' and ' + b.name + ' overlap by ' + Math.round(w) + 'x' + Math.round(h) + ' px'); }
   }));
   if (boxes.length < 4) { out.push('only ' + boxes.length + ' controls found: ' + boxes.map((b) => b.name).join(', ')); }
+  // No name on the map (a base's, a country's, a town's with its dot)
+  // touches a control: each keeps labelGap pixels clear of them.
+  const labelGap = 4;
+  const map = document.getElementById('map').getBoundingClientRect();
+  document.querySelectorAll('#map .map-label, #map .map-label-dot').forEach((e) => {
+    if (e.closest('[hidden]')) { return; }
+    const r = e.getBoundingClientRect();
+    if (!r.width || !r.height || r.right <= map.left || r.left >= map.right || r.bottom <= map.top || r.top >= map.bottom) { return; }
+    boxes.forEach((b) => {
+      const w = Math.min(r.right, b.r.right) - Math.max(r.left, b.r.left) + labelGap;
+      const h = Math.min(r.bottom, b.r.bottom) - Math.max(r.top, b.r.top) + labelGap;
+      if (w > 0 && h > 0) { out.push(JSON.stringify(e.textContent.trim() || e.className) + ' is within ' + labelGap + ' px of ' + b.name + ' (' + Math.round(w - labelGap) + 'x' + Math.round(h - labelGap) + ')'); }
+    });
+  });
   return out;
 })()`
 
 // TestMapControlsDoNotOverlap opens the map page and the embed at a small
 // phone's width up to a desktop's, and checks that no control covers
-// another. Before, the attribution, two lines tall on a phone, covered the
-// scale bar (and the embed's link back) in the bottom-left corner.
+// another, nor touches a name drawn on the map. Before, the attribution, two
+// lines tall on a phone, covered the scale bar (and the embed's link back)
+// in the bottom-left corner; and the embed's scale bar touched "Mādabā".
 func TestMapControlsDoNotOverlap(t *testing.T) {
 	b := newBrowser(t, offlineServer(t))
 	for _, path := range []string{"/", "/embed"} {
-		for _, w := range []int64{320, 375, 768, 1280} {
-			t.Run(fmt.Sprintf("%s/%d", path, w), func(t *testing.T) {
-				tb := b.newTab(t, w, 740)
+		for _, size := range [][2]int64{{320, 740}, {375, 740}, {640, 480}, {768, 740}, {1280, 740}} {
+			t.Run(fmt.Sprintf("%s/%dx%d", path, size[0], size[1]), func(t *testing.T) {
+				tb := b.newTab(t, size[0], size[1])
 				tb.open(path)
+				poll[bool](tb, `document.querySelectorAll('#map .map-label:not([hidden])').length > 0`, 10*time.Second)
 				for _, p := range eval[[]string](tb, controlsJS) {
 					t.Error(p)
 				}

@@ -160,6 +160,7 @@ type tab struct {
 	base     string
 	mu       sync.Mutex
 	problems []string // console errors, exceptions, requests off loopback
+	requests []string // every URL the page asked for, in order
 }
 
 // cspProbe records Content-Security-Policy violations before any page script runs.
@@ -197,6 +198,7 @@ func (b *browser) newTab(t *testing.T, width, height int64) *tab {
 				tb.problems = append(tb.problems, fmt.Sprintf("log %s (%s): %s %s", e.Entry.Level, e.Entry.Source, e.Entry.Text, e.Entry.URL))
 			}
 		case *network.EventRequestWillBeSent:
+			tb.requests = append(tb.requests, e.Request.URL)
 			u, err := url.Parse(e.Request.URL)
 			if err == nil && u.Scheme != "data" && !isLoopback(u.Hostname()) {
 				tb.problems = append(tb.problems, "request off loopback: "+e.Request.URL)
@@ -287,6 +289,19 @@ func (tb *tab) open(path string) {
 func (tb *tab) settle() {
 	tb.t.Helper()
 	poll[bool](tb, `document.body.dataset.ready === '1' && document.body.dataset.busy === '0'`, 20*time.Second)
+}
+
+// requested counts the requests the page made so far whose path is path.
+func (tb *tab) requested(path string) int {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	n := 0
+	for _, r := range tb.requests {
+		if u, err := url.Parse(r); err == nil && u.Path == path {
+			n++
+		}
+	}
+	return n
 }
 
 func eval[T any](tb *tab, js string) T {

@@ -57,20 +57,27 @@ func (s *Server) basePage(c echo.Context) error {
 	if more {
 		paging.Next = pageHref(page + 1)
 	}
-	mapPos := fmt.Sprintf("9/%.4f/%.4f", b.Point.Lat(), b.Point.Lon())
+	// The map shows where the base is, with the towns and country round
+	// it (at zoom 9 a single town and no country name were in the image),
+	// its rings still clear; the phone's narrower image a half zoom out.
+	mapPos := fmt.Sprintf("8/%.4f/%.4f", b.Point.Lat(), b.Point.Lon())
+	mapQuery := func(zoom string, width, height int) string {
+		return url.Values{
+			"base": {b.ID}, "layers": {"bases,incidents,rings"}, "map": {fmt.Sprintf("%s/%.4f/%.4f", zoom, b.Point.Lat(), b.Point.Lon())},
+			"width": {strconv.Itoa(width)}, "height": {strconv.Itoa(height)}, "legend": {"0"}, "title": {b.Name}, "v": {d.Version},
+		}.Encode()
+	}
 	r := templates.BaseReport{
-		Base:      b,
-		Summary:   d.Summaries([]*geo.Base{b}, geo.Filter{})[0],
-		Timeline:  templates.NewTimeline(d.Select(f)),
-		Incidents: list,
-		Paging:    paging,
-		Radii:     slices.Clone(geo.DefaultRingRadii),
-		Query:     url.Values{"base": {b.ID}}.Encode(),
-		MapQuery: url.Values{
-			"base": {b.ID}, "layers": {"bases,incidents,rings"}, "map": {mapPos},
-			"width": {"640"}, "height": {"420"}, "legend": {"0"}, "title": {b.Name}, "v": {d.Version},
-		}.Encode(),
-		MapLink: "/?" + url.Values{"base": {b.ID}, "map": {mapPos}, "layers": {"bases,incidents,rings"}}.Encode(),
+		Base:           b,
+		Summary:        d.Summaries([]*geo.Base{b}, geo.Filter{})[0],
+		Timeline:       templates.NewTimeline(d.Select(f)),
+		Incidents:      list,
+		Paging:         paging,
+		Radii:          slices.Clone(geo.DefaultRingRadii),
+		Query:          url.Values{"base": {b.ID}}.Encode(),
+		MapQuery:       mapQuery("8", templates.MapWidth, templates.MapHeight),
+		NarrowMapQuery: mapQuery("7.5", templates.NarrowMapWidth, templates.NarrowMapHeight),
+		MapLink:        "/?" + url.Values{"base": {b.ID}, "map": {mapPos}, "layers": {"bases,incidents,rings"}}.Encode(),
 	}
 	title := b.Name
 	if page > 1 {
@@ -119,14 +126,18 @@ func (s *Server) incidentPage(c echo.Context) error {
 	// The map is centred on the incident, which the page draws over it,
 	// ringed; the image holds the bases and, dashed, the line to its target.
 	mapPos := fmt.Sprintf("9/%.5f/%.5f", inc.Point.Lat(), inc.Point.Lon())
-	mapQuery := url.Values{"layers": {"bases,links"}, "map": {mapPos}, "width": {"640"}, "height": {"420"}, "legend": {"0"}, "title": {""}, "v": {d.Version},
-		"from": {inc.Date.String()}, "to": {inc.DateEnd.String()}, "weapon": {inc.Weapon.String()}, "status": {inc.Status.String()}}
-	if inc.Base != "" {
-		mapQuery.Set("base", inc.Base)
+	mapQuery := func(width, height int) string {
+		q := url.Values{"layers": {"bases,links"}, "map": {mapPos}, "width": {strconv.Itoa(width)}, "height": {strconv.Itoa(height)}, "legend": {"0"}, "title": {""}, "v": {d.Version},
+			"from": {inc.Date.String()}, "to": {inc.DateEnd.String()}, "weapon": {inc.Weapon.String()}, "status": {inc.Status.String()}}
+		if inc.Base != "" {
+			q.Set("base", inc.Base)
+		}
+		return q.Encode()
 	}
 	link := url.Values{"sel": {inc.ID}, "map": {mapPos}}
 	self := "/incidents/" + url.PathEscape(inc.ID)
-	r := templates.IncidentReport{Incident: inc, Base: base, MapQuery: mapQuery.Encode(), MapLink: "/?" + link.Encode(),
+	r := templates.IncidentReport{Incident: inc, Base: base, MapQuery: mapQuery(templates.MapWidth, templates.MapHeight),
+		NarrowMapQuery: mapQuery(templates.NarrowMapWidth, templates.NarrowMapHeight), MapLink: "/?" + link.Encode(),
 		Permalink: s.opts.PublicURL(c.Request()) + self}
 	if s.opts.Record != nil {
 		r.History = "/incidents/" + url.PathEscape(inc.ID) + "/history"

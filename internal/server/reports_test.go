@@ -493,3 +493,35 @@ func groupedInt(n int) string {
 	}
 	return s
 }
+
+// TestReportMapNamesPlaces: a base's report map, wide and phone-shaped,
+// tells a reader where the base is: the country it is in is named, and
+// towns round it. Before, Ain al-Asad's map at zoom 9 named one town (Hīt)
+// and no country: none of Iraq's label points was in the image.
+func TestReportMapNamesPlaces(t *testing.T) {
+	s := shippedServer(t)
+	doc, err := goquery.NewDocumentFromReader(get(t, s, "/bases/ain-al-asad").Result().Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide, _ := doc.Find(".report-map img").Attr("src")
+	narrow, _ := doc.Find(".report-map source").Attr("srcset")
+	for _, tc := range []struct {
+		what, src  string
+		leastTowns int
+	}{{"wide", wide, 3}, {"narrow", narrow, 1}} {
+		if !strings.HasPrefix(tc.src, "/api/export/map.svg?") {
+			t.Errorf("the %s map is %q", tc.what, tc.src)
+			continue
+		}
+		svg, err := goquery.NewDocumentFromReader(get(t, s, tc.src).Result().Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		countries := svg.Find("g.country-name text").Map(func(_ int, e *goquery.Selection) string { return e.Text() })
+		towns := svg.Find("g.town-name text").Map(func(_ int, e *goquery.Selection) string { return e.Text() })
+		if !slices.Contains(countries, "IRAQ") || len(towns) < tc.leastTowns {
+			t.Errorf("the %s map names the countries %q and the towns %q; want Iraq and %d towns or more", tc.what, countries, towns, tc.leastTowns)
+		}
+	}
+}

@@ -3,7 +3,7 @@
 // no label covers an incident, a cluster, a base or another label. Labels
 // are plain elements in their own pane (above the marks, below popups),
 // placed again whenever the view or what is drawn changes.
-import { placeLabels, SIDES } from './labels.js';
+import { placeLabels, intersects, SIDES } from './labels.js';
 import { placeCounts, stackSpots, clusterSpots } from './counts.js';
 import { spreadPoints } from './fan.js';
 import { el } from './dom.js';
@@ -14,8 +14,15 @@ const MARGIN = 2; // pixels kept clear of the map's edges
 const DOT = 6; // a town's dot, pixels
 const CAPITAL_DOT = 8;
 const PAD = 2; // pixels kept between a label and anything else
+const CONTROL_GAP = 6; // pixels kept between a name and a control over the map
 const NEAR = 12; // a base label's distance from its point; farther ones get a leader line
 const BASE_RADIUS = 9; // half a base marker
+// BASE_GAPS are a base label's distances from its point, tried in turn:
+// past the incidents round it, out to where a crowd of clusters (200,000
+// incidents on a phone) still leaves room, with a leader line, as the image
+// exports lead theirs.
+const BASE_GAPS = [NEAR, 32, 52, 76, 100, 130, 170, 220];
+const FAR = 260; // the farthest a base's label goes from it, pixels
 
 // createMapLabels makes the labels pane and returns the labels' controller:
 // setBasemap(fc) hands it the offline basemap's label points and towns.
@@ -150,14 +157,17 @@ export function createMapLabels(app) {
 
   // controls are the boxes of the map's controls and the date written on
   // it, and of what is laid over the map from beside it: the embed's
-  // legend button (a sibling of the map, not one of Leaflet's controls).
+  // legend button (a sibling of the map, not one of Leaflet's controls);
+  // each CONTROL_GAP pixels larger, so that no name touches one (the
+  // embed's scale bar ended 2 px from Mādabā's dot).
   function controls() {
     const out = [];
     const c = map.getContainer().getBoundingClientRect();
     const around = map.getContainer().parentElement || map.getContainer();
+    const g = CONTROL_GAP;
     around.querySelectorAll('.leaflet-control, .map-date, .embed-legend').forEach((e) => {
       const r = e.getBoundingClientRect();
-      if (r.width && r.height) { out.push({ minX: r.left - c.left, minY: r.top - c.top, maxX: r.right - c.left, maxY: r.bottom - c.top }); }
+      if (r.width && r.height) { out.push({ minX: r.left - c.left - g, minY: r.top - c.top - g, maxX: r.right - c.left + g, maxY: r.bottom - c.top + g }); }
     });
     return out;
   }
@@ -251,6 +261,20 @@ export function createMapLabels(app) {
     });
   }
 
+  // around lists the offsets from a point at which a w×h label may be
+  // centred, within FAR pixels, nearest first, each clear of the point.
+  function around(w, h) {
+    const out = [];
+    for (let dy = -FAR; dy <= FAR; dy += 8) {
+      for (let dx = -FAR; dx <= FAR; dx += 10) {
+        if (Math.abs(dx) < w / 2 + NEAR && Math.abs(dy) < h / 2 + NEAR) { continue; }
+        const d = Math.hypot(dx, dy);
+        if (d <= FAR) { out.push({ dx, dy, d }); }
+      }
+    }
+    return out.sort((a, b) => a.d - b.d);
+  }
+
   function update() {
     frame = 0;
     spreadBases();
@@ -271,7 +295,7 @@ export function createMapLabels(app) {
         const it = baseLabel(m);
         const p = map.latLngToContainerPoint(m.getLatLng());
         // Farther out when incidents ring the base (with a leader line).
-        const c = { x: p.x, y: p.y, w: it.w, h: it.h, sizes: it.wrap ? [it.wrap.slice(0, 2)] : [], gaps: [NEAR, 32, 52, 76, 100], anchors: SIDES };
+        const c = { x: p.x, y: p.y, w: it.w, h: it.h, sizes: it.wrap ? [it.wrap.slice(0, 2)] : [], gaps: BASE_GAPS, anchors: SIDES };
         push(it, c);
         baseCands.push(c);
       });
@@ -314,6 +338,18 @@ export function createMapLabels(app) {
     if (left.length) {
       const again = placeLabels(left.concat(cands.filter((c) => !left.includes(c))), obstacles, view);
       if (namedBases(again) > namedBases(placed)) { placed = again; }
+    }
+    // A base unnamed still goes anywhere within FAR pixels where it covers
+    // nothing, the nearest spot first, with a leader line: a town's or a
+    // country's name gives way to it.
+    const still = baseCands.filter((c) => !placed.some((pl) => pl.id === c.id));
+    if (still.length) {
+      const fixed = placed.filter((pl) => baseIds.has(pl.id));
+      const far = placeLabels(still.map((c) => Object.assign({}, c, { gaps: [0], anchors: ['center'], sizes: [], at: around(c.w, c.h).map((o) => ({ x: c.x + o.dx, y: c.y + o.dy })) })),
+        obstacles.concat(fixed.map((pl) => pl.box)), view);
+      if (far.length) {
+        placed = fixed.concat(far, placed.filter((pl) => !baseIds.has(pl.id) && !far.some((f) => intersects(f.box, pl.box))));
+      }
     }
     baseCands.forEach((c) => {
       const it = items[c.id], text = useShort && it.short ? it.short[2] : it.full;
