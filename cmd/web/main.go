@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -37,7 +38,8 @@ type Config struct {
 	DB              string // database URL (sqlite:PATH or postgres://...); "" serves files
 	LogFormat       string
 	ShutdownTimeout time.Duration
-	MemoryLimit     int64 // soft memory limit in bytes, or memoryLimitOff, -Auto or -Runtime
+	MemoryLimit     int64  // soft memory limit in bytes, or memoryLimitOff, -Auto or -Runtime
+	CPUProfile      string // file to write a CPU profile of the whole run to; "" writes none
 	// Options are the HTTP handler's settings (tiles, frame ancestors,
 	// base URL, limits), read here and passed down as they are; run adds
 	// the logger, the basemap and the reloads.
@@ -62,10 +64,40 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, os.Stderr, nil); err != nil {
+	stopProfile, err := startCPUProfile(cfg.CPUProfile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "strikemap:", err)
+		os.Exit(2)
+	}
+	err = run(ctx, cfg, os.Stderr, nil)
+	stopProfile()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "strikemap:", err)
 		os.Exit(1)
 	}
+}
+
+// startCPUProfile profiles the process into path until the returned
+// function is called; with no path it does nothing. It is a tool for
+// finding what a start costs (docs/performance.md), not for serving.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile %s: %w", path, err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "strikemap: -cpuprofile:", err)
+		}
+	}, nil
 }
 
 // A setting is one option: a flag, with a STRIKEMAP_* environment variable
@@ -145,6 +177,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	rateLoopback := ss.addBool("rate-limit-loopback", false, "rate-limit loopback clients too, which are exempt by default")
 	timeout := ss.add("shutdown-timeout", "15s", "how `long` to let requests finish on SIGINT or SIGTERM")
 	memLimit := ss.add("memory-limit", "auto", "soft memory `limit` of the Go heap: auto (twice the heap the loaded dataset needs, at least 512MiB; GOMEMLIMIT's when that is set), off, or a size such as 1GiB")
+	cpuProfile := ss.add("cpuprofile", "", "write a CPU profile of the process, from its start until it shuts down, to `file` (for `go tool pprof`); empty writes none")
 	fl.Usage = func() {
 		fmt.Fprintf(out, "Usage: strikemap [flags]\n\nServes the strikemap map and GeoJSON API.\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -156,7 +189,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		return cfg, fmt.Errorf("unexpected argument %q: strikemap takes only flags (see -h)", fl.Arg(0))
 	}
 	cfg.Addr, cfg.DataDir, cfg.TileURL, cfg.TileAttribution = addr.value, dataDir.value, tiles.value, tilesAttrib.value
-	cfg.DB = db.value
+	cfg.DB, cfg.CPUProfile = db.value, cpuProfile.value
 	if cfg.DB != "" && cfg.DataDir != "" {
 		return cfg, db.bad("-db and -data both name the data to serve: give one (load a directory into the database with `dataset db import DIR -db URL`)")
 	}
@@ -237,6 +270,7 @@ const maxHeaderBytes = 64 << 10
 // run loads the dataset and serves until ctx ends, then shuts down
 // gracefully. When ready is not nil it receives the listening address.
 func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string) error {
+	began := time.Now()
 	var handler slog.Handler = slog.NewTextHandler(logOut, nil)
 	if cfg.LogFormat == "json" {
 		handler = slog.NewJSONHandler(logOut, nil)
@@ -270,6 +304,16 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	}
 	var d *geo.Dataset
 	var err error
+	// The collector rests while the dataset loads, and until the server
+	// listens: the first answer waits for neither.
+	size := int64(-1)
+	if record == nil {
+		if fi, err := fs.Stat(fsys, geo.IncidentsFile); err == nil {
+			size = fi.Size()
+		}
+	}
+	resumeGC := pauseGC(cfg.MemoryLimit, size)
+	defer resumeGC()
 	if record != nil {
 		// The record's newest version, read in one transaction, its rows
 		// streamed into the loader (never built into files first).
@@ -284,7 +328,6 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		return err
 	}
 	logger.Info("dataset loaded", "source", source, "version", d.Version, "bases", len(d.Bases), "incidents", len(d.Incidents), "took", time.Since(loadStart).Round(time.Millisecond))
-	go applyMemoryLimit(cfg.MemoryLimit, logger)
 
 	store := geo.NewStore(d, time.Now())
 	defer rederiveOnReload(cfg.MemoryLimit, store, logger)()
@@ -331,7 +374,13 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	if err != nil {
 		return err
 	}
-	logger.Info("listening", "addr", "http://"+ln.Addr().String())
+	logger.Info("listening", "addr", "http://"+ln.Addr().String(), "start_took", time.Since(began).Round(time.Millisecond))
+	// The limit derived from the dataset needs a full collection of its
+	// heap: made now, beside the first requests, not before them.
+	go func() {
+		applyMemoryLimit(cfg.MemoryLimit, logger)
+		resumeGC()
+	}()
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}

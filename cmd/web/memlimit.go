@@ -9,6 +9,7 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
 
 	"strikemap/internal/geo"
 )
@@ -137,4 +138,53 @@ func rederiveOnReload(setting int64, store *geo.Store, log *slog.Logger) (stop f
 		}
 	}()
 	return func() { remove(); close(done); <-exited }
+}
+
+// gcPause is the collector's setting while datasets load at start (see
+// pauseGC): one run of the server pauses it at a time in a process, but
+// tests start several.
+var gcPause struct {
+	sync.Mutex
+	count   int
+	percent int // GOGC before the first pause
+}
+
+// pauseGC turns the garbage collector off while a dataset whose incidents
+// file is size bytes loads at start, and returns the function that turns
+// it back on (safe to call more than once). A load's heap is almost all
+// live, since the loader reuses its buffers, so each collection while it
+// grows marks again the incidents read so far, for nothing: at a million
+// incidents that was about a seventh of the CPU before the first answer
+// (docs/performance.md). A memory limit stays as the backstop: the
+// configured one, or with "auto" the file's size (a loaded dataset's heap
+// is about half its file), at least minAutoMemoryLimit. With the limit
+// off, or a size not known (a database), the collector is left alone.
+// The caller sets the serving limit (applyMemoryLimit) before resuming,
+// so the collection that resuming starts is paced by it.
+func pauseGC(setting, size int64) (resume func()) {
+	if setting == memoryLimitOff || size < 0 {
+		return func() {}
+	}
+	switch {
+	case setting == memoryLimitAuto:
+		debug.SetMemoryLimit(max(minAutoMemoryLimit, size))
+	case setting > 0:
+		debug.SetMemoryLimit(setting)
+	} // memoryLimitRuntime: GOMEMLIMIT's, set by the runtime
+	gcPause.Lock()
+	if gcPause.count == 0 {
+		gcPause.percent = debug.SetGCPercent(-1)
+	}
+	gcPause.count++
+	gcPause.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			gcPause.Lock()
+			defer gcPause.Unlock()
+			if gcPause.count--; gcPause.count == 0 {
+				debug.SetGCPercent(gcPause.percent)
+			}
+		})
+	}
 }

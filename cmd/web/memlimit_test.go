@@ -2,9 +2,13 @@ package main
 
 import (
 	"io"
+	"io/fs"
 	"log/slog"
 	"math"
+	"os"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -82,5 +86,94 @@ func TestMemoryLimitFollowsReloads(t *testing.T) {
 			t.Fatalf("limit %d MiB 30 s after a reload to a 1600 MiB heap, want 3200", debug.SetMemoryLimit(-1)>>20)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// gcPercent reads GOGC's current setting.
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// While a start loads its dataset the collector is off, under a memory
+// limit; resuming turns it back on as it was, once the last of several
+// overlapping pauses resumes, however often each resume is called.
+func TestPauseGC(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	defer debug.SetGCPercent(debug.SetGCPercent(150))
+	debug.SetMemoryLimit(math.MaxInt64)
+	resume := pauseGC(memoryLimitAuto, 800<<20)
+	if p, lim := gcPercent(), debug.SetMemoryLimit(-1); p != -1 || lim != 800<<20 {
+		t.Errorf("while loading an 800 MiB file: GOGC %d, limit %d MiB; want off under the file's size", p, lim>>20)
+	}
+	again := pauseGC(memoryLimitAuto, 10<<20)
+	if lim := debug.SetMemoryLimit(-1); lim != minAutoMemoryLimit {
+		t.Errorf("a 10 MiB file: limit %d MiB while loading, want at least %d", lim>>20, minAutoMemoryLimit>>20)
+	}
+	resume()
+	resume()
+	if p := gcPercent(); p != -1 {
+		t.Errorf("GOGC %d with one load still paused, want off", p)
+	}
+	again()
+	if p := gcPercent(); p != 150 {
+		t.Errorf("GOGC %d after both resumed, want 150 as before", p)
+	}
+	for _, c := range []struct {
+		setting, size int64
+	}{{memoryLimitOff, 800 << 20}, {memoryLimitAuto, -1}} {
+		pauseGC(c.setting, c.size)
+		if p := gcPercent(); p != 150 {
+			t.Errorf("limit %d, size %d: GOGC %d; want the collector left alone", c.setting, c.size, p)
+		}
+	}
+}
+
+// A started server collects garbage again: the pause ends once the memory
+// limit is set, after the server listens.
+func TestRunResumesGC(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	const before = 120
+	defer debug.SetGCPercent(debug.SetGCPercent(before))
+	dir := t.TempDir()
+	for _, name := range []string{geo.BasesFile, geo.IncidentsFile} {
+		b, err := fs.ReadFile(data.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	startServer(t, Config{DataDir: dir, MemoryLimit: memoryLimitAuto})
+	deadline := time.Now().Add(30 * time.Second)
+	for gcPercent() != before {
+		if time.Now().After(deadline) {
+			t.Fatalf("GOGC %d 30 s after the server started, want %d", gcPercent(), before)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// -cpuprofile FILE profiles the process into FILE (gzipped, as pprof
+// writes it), and a file that cannot be made is an error before serving.
+func TestCPUProfileFlag(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "start.prof")
+	cfg, err := parseConfig([]string{"-cpuprofile", path}, func(string) string { return "" }, io.Discard)
+	if err != nil || cfg.CPUProfile != path {
+		t.Fatalf("-cpuprofile %s: %q, %v", path, cfg.CPUProfile, err)
+	}
+	stop, err := startCPUProfile(cfg.CPUProfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("profile: %d bytes starting % x, %v; want a gzipped pprof profile", len(b), b[:min(len(b), 2)], err)
+	}
+	if _, err := startCPUProfile(filepath.Join(t.TempDir(), "no", "such", "dir", "x.prof")); err == nil || !strings.Contains(err.Error(), "-cpuprofile") {
+		t.Errorf("a profile in a missing directory: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package geo
 import (
 	"cmp"
 	"iter"
+	"runtime"
 	"slices"
 	"sync"
 )
@@ -52,7 +53,7 @@ type wholeCounts struct {
 // are the incidents' ids, sorted by the time sorted is closed.
 func newDataset(bases []Base, all *fileIncidents, sorted <-chan struct{}, ids []idEntry) *Dataset {
 	incidents := all.incidents
-	pos := dateOrder(incidents)
+	pos := dateOrder(incidents, min(runtime.GOMAXPROCS(0), max(1, len(incidents)/parallelSortMin)))
 	permute(incidents, pos)
 	d := &Dataset{
 		Bases:     bases,
@@ -116,8 +117,11 @@ func (d *Dataset) Span() (first, last Date, ok bool) {
 // dateOrder returns where each incident goes so that they are ordered by
 // Date, DateEnd and ID (ids are unique, so the order is total): a counting
 // sort by Date (days are few), then each day's run by DateEnd and ID, so
-// strings are compared only within a day. Only positions move.
-func dateOrder(incidents []Incident) (pos []int32) {
+// strings are compared only within a day. Only positions move. The days'
+// runs are sorted by parts goroutines, each taking the days of an equal
+// share of the incidents: this tail of a load runs after the parallel
+// scan, on the path to the first answer.
+func dateOrder(incidents []Incident, parts int) (pos []int32) {
 	if len(incidents) == 0 {
 		return nil
 	}
@@ -139,17 +143,34 @@ func dateOrder(incidents []Incident) (pos []int32) {
 		order[next[k]] = int32(i)
 		next[k]++
 	}
-	for k := 0; k+1 < len(starts); k++ {
-		if run := order[starts[k]:starts[k+1]]; len(run) > 1 {
-			slices.SortFunc(run, func(i, j int32) int { return compareIncidents(&incidents[i], &incidents[j]) })
+	sortDays := func(from, to int) {
+		for k := from; k < to; k++ {
+			if run := order[starts[k]:starts[k+1]]; len(run) > 1 {
+				slices.SortFunc(run, func(i, j int32) int { return compareIncidents(&incidents[i], &incidents[j]) })
+			}
 		}
 	}
+	days := len(starts) - 1
+	var wg sync.WaitGroup
+	first := 0 // the first day of the next share
+	for p := 1; p < parts; p++ {
+		from := first
+		to, _ := slices.BinarySearch(starts[:days], int32(len(incidents)*p/parts))
+		wg.Go(func() { sortDays(from, to) })
+		first = to
+	}
+	sortDays(first, days)
+	wg.Wait()
 	pos = make([]int32, len(incidents))
 	for k, i := range order {
 		pos[i] = int32(k)
 	}
 	return pos
 }
+
+// parallelSortMin is the fewest incidents per goroutine sorting days' runs
+// (dateOrder): below it a goroutine costs more than it saves.
+const parallelSortMin = 50_000
 
 // permute moves each incident i to pos[i] in place, following the
 // permutation's cycles: no second copy of the incidents is made.

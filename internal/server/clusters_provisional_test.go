@@ -2,7 +2,10 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,5 +87,65 @@ func TestClustersProvisional(t *testing.T) {
 	}
 	if a, h := ask(""); a.Provisional || h.Get("ETag") == "" {
 		t.Errorf("still provisional (ETag %q) once the index is built", h.Get("ETag"))
+	}
+}
+
+// TestAnswersWhileClustersBuild holds the build of the dataset's cluster
+// index, as if the one a start begins were still running, and asks for
+// what the map page's first view asks for: each is answered while the
+// build is held, the clusters provisionally. A handler that waited for
+// the build would not answer until the test released it.
+func TestAnswersWhileClustersBuild(t *testing.T) {
+	s := syntheticServer(t, 8000)
+	s.warming.Wait()
+	d := s.store.Dataset()
+	s.clusterCache.forget(d)
+	held, release, ended := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		s.clusterCache.builds.Do(d.Version+"\x00", func() (any, error) {
+			close(held)
+			<-release
+			return nil, errors.New("the test's stand-in build")
+		})
+	}()
+	<-held
+	defer func() { close(release); <-ended }()
+	for _, path := range []string{
+		"/healthz",
+		"/",
+		"/api/clusters.geojson?zoom=5&bbox=30,25,55,42",
+		"/api/timeline.json",
+		"/api/incidents.geojson?limit=500",
+		"/api/bases.geojson",
+		"/api/official-counts.json",
+	} {
+		answered := make(chan *httptest.ResponseRecorder, 1)
+		go func() {
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+			answered <- rec
+		}()
+		var rec *httptest.ResponseRecorder
+		select {
+		case rec = <-answered:
+		case <-time.After(time.Minute): // not a timing: a handler waiting for the build never answers
+			t.Fatalf("%s: no answer while the cluster build runs", path)
+		}
+		if rec.Code != http.StatusOK {
+			t.Errorf("%s: %d %.200s", path, rec.Code, rec.Body)
+			continue
+		}
+		if strings.HasPrefix(path, "/api/clusters") {
+			var a struct {
+				Provisional bool `json:"provisional"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || !a.Provisional {
+				t.Errorf("%s: provisional %v (%v), with the build still running", path, a.Provisional, err)
+			}
+		}
+	}
+	if s.clusterCache.ready(d) {
+		t.Error("the index was built while the test held its build")
 	}
 }
