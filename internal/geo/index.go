@@ -67,6 +67,19 @@ func (d *Dataset) CountContext(ctx context.Context, f Filter) (int, error) {
 	if f.IsZero() {
 		return len(d.Incidents), ctx.Err()
 	}
+	if f.From == nil && f.To == nil && len(f.Weapons) == 0 && len(f.Statuses) == 0 && f.BBox == nil {
+		// Bases alone: every incident of a base's list matches, so the
+		// lists' lengths are the count. The map page asks whether any
+		// incident has no base at every load, and reading the 600,000 of a
+		// million synthetic ones took tens of milliseconds of each page.
+		n := 0
+		for k, id := range f.Bases {
+			if !slices.Contains(f.Bases[:k], id) {
+				n += len(d.index.byBase[id])
+			}
+		}
+		return n, ctx.Err()
+	}
 	n := 0
 	err := d.eachContext(ctx, f, func(*Incident) { n++ })
 	return n, err

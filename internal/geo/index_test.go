@@ -187,6 +187,48 @@ func TestQueryAgreesWithBruteForce(t *testing.T) {
 	}
 }
 
+// Count of a filter on bases alone sums the index's lists of the bases:
+// each base once however often it is named, the incidents with no base
+// (NoBase) among them, and none for an id no incident has.
+func TestCountBasesAlone(t *testing.T) {
+	d := synthetic(t, 20000)
+	a, b := d.Bases[0].ID, d.Bases[1].ID
+	for _, bases := range [][]string{{a}, {geo.NoBase}, {a, b}, {a, a, geo.NoBase, a}, {"no-such-base"}, {geo.NoBase, "no-such-base", b}} {
+		f := geo.Filter{Bases: bases}
+		want := len(bruteForce(d, f))
+		if got := d.Count(f); got != want {
+			t.Errorf("Count(bases %q) = %d, want %d", bases, got, want)
+		}
+		if bases[0] == geo.NoBase && want == 0 {
+			t.Errorf("the synthetic set has no incident without a base: the NoBase case tests nothing")
+		}
+	}
+}
+
+// BenchmarkCount counts what the map page counts at each load (are there
+// incidents with no base?) and its list at each page (the matches in
+// view).
+func BenchmarkCount(b *testing.B) {
+	n := 200000
+	if os.Getenv("STRIKEMAP_BENCH_SMALL") != "" {
+		n = 2000
+	}
+	d := synthetic(b, n)
+	for _, tc := range []struct {
+		name string
+		f    geo.Filter
+	}{
+		{"nobase", geo.Filter{Bases: []string{geo.NoBase}}},
+		{"bbox", geo.Filter{BBox: &orb.Bound{Min: orb.Point{36.4, 32.3}, Max: orb.Point{46.6, 37.9}}}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				d.Count(tc.f)
+			}
+		})
+	}
+}
+
 func BenchmarkQuery(b *testing.B) {
 	n := 200000
 	if os.Getenv("STRIKEMAP_BENCH_SMALL") != "" {
