@@ -205,6 +205,29 @@ func TestCountBasesAlone(t *testing.T) {
 	}
 }
 
+// Count of a filter on a box alone counts the index's cells inside the box
+// whole and reads those across its edges: boxes on cell edges (0.25°), on
+// an incident's point (edges included), the whole world and none.
+func TestCountBoxAlone(t *testing.T) {
+	d := synthetic(t, 20000)
+	p := d.Incidents[123].Point
+	boxes := []orb.Bound{
+		{Min: orb.Point{36.40869, 32.32428}, Max: orb.Point{46.604, 37.88352}},
+		{Min: orb.Point{42.25, 33}, Max: orb.Point{43.5, 34.75}},
+		{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}},
+		{Min: p, Max: p},
+		{Min: orb.Point{p[0], p[1] - 1}, Max: orb.Point{p[0] + 1, p[1]}},
+		{Min: orb.Point{0, 0}, Max: orb.Point{1, 1}},
+	}
+	for _, b := range boxes {
+		f := geo.Filter{BBox: &b}
+		want := len(bruteForce(d, f))
+		if got := d.Count(f); got != want {
+			t.Errorf("Count(bbox %v) = %d, want %d", b, got, want)
+		}
+	}
+}
+
 // BenchmarkCount counts what the map page counts at each load (are there
 // incidents with no base?) and its list at each page (the matches in
 // view).
