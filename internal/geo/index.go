@@ -67,9 +67,59 @@ func (d *Dataset) CountContext(ctx context.Context, f Filter) (int, error) {
 	if f.IsZero() {
 		return len(d.Incidents), ctx.Err()
 	}
+	if f.From == nil && f.To == nil && len(f.Weapons) == 0 && len(f.Statuses) == 0 && f.BBox == nil {
+		// Bases alone: every incident of a base's list matches, so the
+		// lists' lengths are the count. The map page asks whether any
+		// incident has no base at every load, and reading the 600,000 of a
+		// million synthetic ones took tens of milliseconds of each page.
+		n := 0
+		for k, id := range f.Bases {
+			if !slices.Contains(f.Bases[:k], id) {
+				n += len(d.index.byBase[id])
+			}
+		}
+		return n, ctx.Err()
+	}
+	if f.From == nil && f.To == nil && len(f.Weapons) == 0 && len(f.Statuses) == 0 && len(f.Bases) == 0 && f.BBox.Min[0] <= f.BBox.Max[0] {
+		return d.countInBox(ctx, *f.BBox)
+	}
 	n := 0
 	err := d.eachContext(ctx, f, func(*Incident) { n++ })
 	return n, err
+}
+
+// countInBox counts the incidents inside b (which does not cross the
+// antimeridian) by the index's cells: a cell inside the box counts whole,
+// one outside not at all, and only the incidents of the cells across its
+// edges are read. The map page's list counts the matches in view at every
+// page, and a view of the whole region read every one of a million
+// incidents (BenchmarkCount/bbox).
+func (d *Dataset) countInBox(ctx context.Context, b orb.Bound) (int, error) {
+	// A point's cell is floor(coordinate / cellSize): widen the cell by a
+	// little, so that a rounding never counts a point on the wrong side.
+	const eps = 1e-9
+	n, seen := 0, 0
+	for c, list := range d.index.cells {
+		if seen++; seen%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
+		minX, minY := float64(c.x)*cellSize-eps, float64(c.y)*cellSize-eps
+		maxX, maxY := float64(c.x+1)*cellSize+eps, float64(c.y+1)*cellSize+eps
+		switch {
+		case maxX < b.Min[0] || minX > b.Max[0] || maxY < b.Min[1] || minY > b.Max[1]:
+		case minX >= b.Min[0] && maxX <= b.Max[0] && minY >= b.Min[1] && maxY <= b.Max[1]:
+			n += len(list)
+		default:
+			for _, i := range list {
+				if InBBox(b, d.Incidents[i].Point) {
+					n++
+				}
+			}
+		}
+	}
+	return n, ctx.Err()
 }
 
 // CountAtMost returns how many incidents match f when finding out reads at

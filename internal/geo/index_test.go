@@ -187,6 +187,71 @@ func TestQueryAgreesWithBruteForce(t *testing.T) {
 	}
 }
 
+// Count of a filter on bases alone sums the index's lists of the bases:
+// each base once however often it is named, the incidents with no base
+// (NoBase) among them, and none for an id no incident has.
+func TestCountBasesAlone(t *testing.T) {
+	d := synthetic(t, 20000)
+	a, b := d.Bases[0].ID, d.Bases[1].ID
+	for _, bases := range [][]string{{a}, {geo.NoBase}, {a, b}, {a, a, geo.NoBase, a}, {"no-such-base"}, {geo.NoBase, "no-such-base", b}} {
+		f := geo.Filter{Bases: bases}
+		want := len(bruteForce(d, f))
+		if got := d.Count(f); got != want {
+			t.Errorf("Count(bases %q) = %d, want %d", bases, got, want)
+		}
+		if bases[0] == geo.NoBase && want == 0 {
+			t.Errorf("the synthetic set has no incident without a base: the NoBase case tests nothing")
+		}
+	}
+}
+
+// Count of a filter on a box alone counts the index's cells inside the box
+// whole and reads those across its edges: boxes on cell edges (0.25°), on
+// an incident's point (edges included), the whole world and none.
+func TestCountBoxAlone(t *testing.T) {
+	d := synthetic(t, 20000)
+	p := d.Incidents[123].Point
+	boxes := []orb.Bound{
+		{Min: orb.Point{36.40869, 32.32428}, Max: orb.Point{46.604, 37.88352}},
+		{Min: orb.Point{42.25, 33}, Max: orb.Point{43.5, 34.75}},
+		{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}},
+		{Min: p, Max: p},
+		{Min: orb.Point{p[0], p[1] - 1}, Max: orb.Point{p[0] + 1, p[1]}},
+		{Min: orb.Point{0, 0}, Max: orb.Point{1, 1}},
+	}
+	for _, b := range boxes {
+		f := geo.Filter{BBox: &b}
+		want := len(bruteForce(d, f))
+		if got := d.Count(f); got != want {
+			t.Errorf("Count(bbox %v) = %d, want %d", b, got, want)
+		}
+	}
+}
+
+// BenchmarkCount counts what the map page counts at each load (are there
+// incidents with no base?) and its list at each page (the matches in
+// view).
+func BenchmarkCount(b *testing.B) {
+	n := 200000
+	if os.Getenv("STRIKEMAP_BENCH_SMALL") != "" {
+		n = 2000
+	}
+	d := synthetic(b, n)
+	for _, tc := range []struct {
+		name string
+		f    geo.Filter
+	}{
+		{"nobase", geo.Filter{Bases: []string{geo.NoBase}}},
+		{"bbox", geo.Filter{BBox: &orb.Bound{Min: orb.Point{36.4, 32.3}, Max: orb.Point{46.6, 37.9}}}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				d.Count(tc.f)
+			}
+		})
+	}
+}
+
 func BenchmarkQuery(b *testing.B) {
 	n := 200000
 	if os.Getenv("STRIKEMAP_BENCH_SMALL") != "" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,10 +109,35 @@ func parseFilterForTest(t *testing.T, query string, d *geo.Dataset) geo.Filter {
 func TestMapPageClustersLargeSets(t *testing.T) {
 	t.Parallel()
 	s := syntheticServer(t, 8000)
+	// The index built, so that the page draws no provisional clusters,
+	// which it would redraw on a timer of its own.
+	for deadline := time.Now().Add(time.Minute); !s.clusterCache.ready(s.store.Dataset()); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the cluster index was not built in a minute")
+		}
+	}
 	b := newBrowser(t, s)
 	tb := b.newTab(t, 1280, 800)
 	tb.open("/")
 	poll[bool](tb, `document.querySelectorAll('#cluster-keys .cluster-key').length > 0`, 20*time.Second)
+	tb.settle()
+	// A filter change redraws the clusters, then the bases: the labels
+	// are placed once for the redraw, not once for each layer (each
+	// placement lays the page out; at a million incidents, two and three
+	// times per click).
+	placements := `Number(document.querySelector('.pane-labels').dataset.placements)`
+	renders := `Number(document.body.dataset.renders)`
+	p0, r0 := eval[int](tb, placements), eval[int](tb, renders)
+	tb.run(chromedp.Click(chromedp.CSS(`input[name=weapon][value=drone]`)))
+	poll[bool](tb, fmt.Sprintf(`%s > %d && document.body.dataset.busy === '0'`, renders, r0), 20*time.Second)
+	if p := eval[int](tb, placements); p != p0+1 {
+		t.Errorf("the labels were placed %d times for one filter change, want once", p-p0)
+	}
+	if count := eval[string](tb, `document.getElementById('incident-count').textContent`); !strings.Contains(count, "clustered") {
+		t.Fatalf("without drones the count reads %q, want clusters still", count)
+	}
+	tb.run(chromedp.Click(chromedp.CSS(`input[name=weapon][value=drone]`)))
+	poll[bool](tb, fmt.Sprintf(`%s > %d && document.body.dataset.busy === '0'`, renders, r0+1), 20*time.Second)
 	// Clusters are drawn on a canvas, and listed as buttons.
 	if n := eval[int](tb, `document.querySelectorAll('#map canvas').length`); n == 0 {
 		t.Error("no canvas for the clusters")

@@ -240,6 +240,7 @@ app.update = function (push) {
   const signal = updateSignal();
   const state = app.shown();
   app.setBusy(true);
+  app.mapLabels.hold();
   timeline.mark();
   embed.drawDownloads();
   if (push !== undefined) {
@@ -307,9 +308,11 @@ app.update = function (push) {
     renders++;
     document.body.setAttribute('data-renders', String(renders));
     embed.drawEmbed(n, inc.features);
+    app.mapLabels.release();
     app.setBusy(false);
   }).catch((err) => {
     if (my !== seq || isStale(err)) { return; }
+    app.mapLabels.release();
     showError(t('load-failed', { error: err.message }));
     app.setBusy(false);
   });

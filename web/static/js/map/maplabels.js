@@ -275,8 +275,12 @@ export function createMapLabels(app) {
     return out.sort((a, b) => a.d - b.d);
   }
 
+  let placements = 0;
   function update() {
     frame = 0;
+    // How many passes the page made, for a reader of its DOM (the tests:
+    // one per redraw).
+    pane.dataset.placements = String(++placements);
     spreadBases();
     const size = map.getSize();
     const zoom = map.getZoom();
@@ -402,7 +406,26 @@ export function createMapLabels(app) {
   // requestAnimationFrame: a tab in the background gets no frames, and its
   // labels would wait until it is shown.)
   function schedule() {
-    if (!frame) { frame = 1; queueMicrotask(update); }
+    if (!frame) { frame = 1; queueMicrotask(run); }
+  }
+  // While the page redraws (app.update: the clusters, then the bases and
+  // links, each in a task or microtask of its own), the placement waits
+  // for the redraw's end: one pass per redraw, not one per layer drawn.
+  // Each pass lays the page out, and at a million incidents the passes
+  // between a filter click and the redrawn map laid it out two and three
+  // times.
+  let held = false;
+  function run() {
+    if (held) { return; }
+    update();
+  }
+  function hold() { held = true; }
+  // release ends a redraw: the labels are placed now, once, if anything
+  // changed meanwhile, so that the page marks itself settled with its
+  // labels placed.
+  function release() {
+    held = false;
+    if (frame) { update(); }
   }
 
   // During a zoom animation the labels would stay put while the map
@@ -413,5 +436,5 @@ export function createMapLabels(app) {
   const legend = document.getElementById('embed-legend');
   if (legend) { legend.addEventListener('toggle', schedule); }
   schedule();
-  return { setBasemap, update: schedule };
+  return { setBasemap, update: schedule, hold, release };
 }
