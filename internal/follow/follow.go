@@ -151,10 +151,7 @@ func apply(snap *store.Snapshot, cur *geo.Dataset) (*geo.Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := geo.Changes{Version: snap.Version().Digest, Incidents: make([]geo.IncidentChange, len(delta.Incidents))}
-	for i, ch := range delta.Incidents {
-		c.Incidents[i] = geo.IncidentChange{ID: ch.FeatureID, Feature: ch.After}
-	}
+	c := geo.Changes{Version: snap.Version().Digest, Incidents: delta.Incidents}
 	if delta.Bases {
 		b, err := snap.Open(geo.BasesFile)
 		if err != nil {

@@ -440,16 +440,6 @@ func (s *Store) readIsolation() sql.IsolationLevel {
 	return sql.LevelDefault
 }
 
-// FS returns the record as a file system geo.Load reads; an empty record
-// gives an empty dataset (no bases, no incidents).
-func (s *Store) FS(ctx context.Context) (fs.FS, error) {
-	files, err := s.DatasetFiles(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return filesFS(files), nil
-}
-
 // Version is a dataset version: what an approved revision made.
 type Version struct {
 	Number     int64
@@ -479,34 +469,9 @@ FROM versions v JOIN revisions r ON r.id = v.revision_id ORDER BY v.number`)
 	return out, rows.Err()
 }
 
-// Change is the before and after of one feature in a revision; Before is
-// nil when the revision added it, After nil when it retracted it.
-type Change struct {
-	File, FeatureID string
-	Before, After   []byte
-}
-
-// Changes lists what a revision changed.
-func (s *Store) Changes(ctx context.Context, revision int64) ([]Change, error) {
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT file, feature_id, before, after FROM changes WHERE revision_id = ? ORDER BY file, feature_id"), revision)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Change
-	for rows.Next() {
-		var c Change
-		var before, after sql.NullString
-		if err := rows.Scan(&c.File, &c.FeatureID, &before, &after); err != nil {
-			return nil, err
-		}
-		if before.Valid {
-			c.Before = []byte(before.String)
-		}
-		if after.Valid {
-			c.After = []byte(after.String)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+// Changes lists what a revision changed: the before and after of each
+// feature, and of each file's own row (ID "": the JSON around the array and
+// the layout), in file and id order.
+func (s *Store) Changes(ctx context.Context, revision int64) ([]Edit, error) {
+	return s.changes(ctx, s.db, revision, true)
 }

@@ -125,11 +125,11 @@ func TestImportRecordsHistory(t *testing.T) {
 		var sawEdit, sawTombstone, sawFileGone bool
 		for _, c := range changes {
 			switch {
-			case c.File == geo.IncidentsFile && c.FeatureID == second.ID:
+			case c.File == geo.IncidentsFile && c.ID == second.ID:
 				sawEdit = bytes.Contains(c.After, []byte("edited by the test")) && c.Before != nil && !bytes.Contains(c.Before, []byte("edited by the test"))
-			case c.File == geo.IncidentsFile && c.FeatureID == first.ID:
+			case c.File == geo.IncidentsFile && c.ID == first.ID:
 				sawTombstone = c.After == nil && c.Before != nil
-			case c.File == geo.StrikesFile && c.FeatureID == "":
+			case c.File == geo.StrikesFile && c.ID == "":
 				sawFileGone = c.After == nil
 			}
 		}
@@ -334,13 +334,13 @@ func TestImportStreamsLines(t *testing.T) {
 			kinds := map[string]string{}
 			for _, c := range changes {
 				switch {
-				case c.FeatureID == "":
+				case c.ID == "":
 				case c.Before == nil:
-					kinds[c.FeatureID] = "added"
+					kinds[c.ID] = "added"
 				case c.After == nil:
-					kinds[c.FeatureID] = "retracted"
+					kinds[c.ID] = "retracted"
 				case bytes.Contains(c.After, []byte("edited by the test")) && !bytes.Contains(c.Before, []byte("edited by the test")):
-					kinds[c.FeatureID] = "changed"
+					kinds[c.ID] = "changed"
 				}
 			}
 			want := map[string]string{added.ID: "added", incidents[0].ID: "retracted", incidents[1].ID: "changed"}

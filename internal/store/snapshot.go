@@ -271,7 +271,7 @@ type Delta struct {
 	// Incidents are the incidents that changed, each with its feature as
 	// the snapshot's version has it (nil: retracted): those the version
 	// From held first, then the added ones in their order in the file.
-	Incidents []Change
+	Incidents []geo.IncidentChange
 	// Bases says that bases.geojson changed (it is read whole: a few KB).
 	Bases bool
 }
@@ -378,7 +378,7 @@ WHERE v.number > ? AND v.number <= ? ORDER BY v.number`), from, sn.version.Numbe
 	if err := rows.Err(); err != nil {
 		return delta, err
 	}
-	var added []Change
+	var added []geo.IncidentChange
 	var addedPos []int64
 	for _, k := range order {
 		f := features[k]
@@ -388,9 +388,9 @@ WHERE v.number > ? AND v.number <= ? ORDER BY v.number`), from, sn.version.Numbe
 		}
 		switch {
 		case f.held:
-			delta.Incidents = append(delta.Incidents, Change{File: k[0], FeatureID: k[1], After: f.after})
+			delta.Incidents = append(delta.Incidents, geo.IncidentChange{ID: k[1], Feature: f.after})
 		case f.after != nil:
-			added = append(added, Change{File: k[0], FeatureID: k[1], After: f.after})
+			added = append(added, geo.IncidentChange{ID: k[1], Feature: f.after})
 			addedPos = append(addedPos, f.pos)
 		}
 	}
