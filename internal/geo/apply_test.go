@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
+	"os"
 	"reflect"
 	"slices"
 	"testing"
@@ -215,4 +216,41 @@ func TestApplyRefuses(t *testing.T) {
 			t.Errorf("%s: %v, want a *ValidationError", name, err)
 		}
 	}
+}
+
+// BenchmarkApply applies a change of one incident's outcome to the dataset
+// in $STRIKEMAP_BENCH_DATA (e.g. dataset synth -n 1000000), or to 100,000
+// synthetic incidents, as a follower does for an approved change; Index
+// is the part of it that rebuilds the index.
+//
+//	STRIKEMAP_BENCH_DATA=/tmp/1m go test ./internal/geo -run '^$' -bench Apply -benchtime 5x
+func BenchmarkApply(b *testing.B) {
+	var d *geo.Dataset
+	var err error
+	if dir := os.Getenv("STRIKEMAP_BENCH_DATA"); dir != "" {
+		d, err = geo.Load(os.DirFS(dir))
+	} else {
+		basesJSON, _ := fs.ReadFile(data.FS, geo.BasesFile)
+		shipped, _ := geo.Load(data.FS)
+		d, err = synth.Dataset(basesJSON, shipped.Bases, 100_000, 1)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	inc := d.Incidents[len(d.Incidents)/2]
+	inc.Outcome = "Changed by the benchmark."
+	c := geo.Changes{Incidents: []geo.IncidentChange{{ID: inc.ID, Feature: geo.MarshalIncidentFeature(&inc)}}, Version: "bench"}
+	b.Run("Apply", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := d.Apply(c); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Index", func(b *testing.B) {
+		for b.Loop() {
+			d.BuildIndex()
+		}
+	})
 }
