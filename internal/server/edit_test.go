@@ -15,6 +15,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"strikemap/data"
+	"strikemap/internal/follow"
 	"strikemap/internal/geo"
 	"strikemap/internal/store"
 )
@@ -33,11 +34,7 @@ func editServer(t *testing.T, dbURL string) *recordServer {
 	if _, err := st.Import(ctx, data.FS, store.ImportAuthor, ""); err != nil {
 		t.Fatal(err)
 	}
-	fsys, err := st.FS(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := geo.Load(fsys)
+	d, err := follow.Load(ctx, st)
 	if err != nil {
 		t.Fatal(err)
 	}

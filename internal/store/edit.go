@@ -347,7 +347,7 @@ func (s *Store) Approve(ctx context.Context, u User, id int64, reason string) (r
 	if err = s.proposed(ctx, tx, id); err != nil {
 		return res, err
 	}
-	edits, err := s.edits(ctx, tx, id)
+	edits, err := s.changes(ctx, tx, id, false)
 	if err != nil {
 		return res, err
 	}
@@ -439,9 +439,15 @@ func (s *Store) proposed(ctx context.Context, tx *sql.Tx, id int64) error {
 	return nil
 }
 
-// edits reads a revision's changes of features (not of files' rows).
-func (s *Store) edits(ctx context.Context, q queryer, id int64) ([]Edit, error) {
-	rows, err := q.QueryContext(ctx, s.q("SELECT file, feature_id, before, after FROM changes WHERE revision_id = ? AND feature_id <> '' ORDER BY file, feature_id"), id)
+// changes reads a revision's changes of features, and of files' own rows
+// (ID "") when fileRows is set: the one reader of the changes table's rows
+// for Changes, Approve and Revisions.
+func (s *Store) changes(ctx context.Context, q queryer, id int64, fileRows bool) ([]Edit, error) {
+	query := "SELECT file, feature_id, before, after FROM changes WHERE revision_id = ? ORDER BY file, feature_id"
+	if !fileRows {
+		query = "SELECT file, feature_id, before, after FROM changes WHERE revision_id = ? AND feature_id <> '' ORDER BY file, feature_id"
+	}
+	rows, err := q.QueryContext(ctx, s.q(query), id)
 	if err != nil {
 		return nil, err
 	}
@@ -563,7 +569,7 @@ FROM revisions r LEFT JOIN users u ON u.id = r.decided_by `+where), args...)
 		return nil, err
 	}
 	for i := range out {
-		if out[i].Edits, err = s.edits(ctx, s.db, out[i].ID); err != nil {
+		if out[i].Edits, err = s.changes(ctx, s.db, out[i].ID, false); err != nil {
 			return nil, err
 		}
 	}

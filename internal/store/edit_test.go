@@ -57,11 +57,12 @@ func addEdit(inc geo.Incident) Edit {
 // served loads the record as the server does.
 func served(t *testing.T, s *Store) *geo.Dataset {
 	t.Helper()
-	fsys, err := s.FS(context.Background())
+	snap, err := s.Snapshot(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := geo.Load(fsys)
+	defer snap.Close()
+	d, err := geo.Load(snap)
 	if err != nil {
 		t.Fatal(err)
 	}

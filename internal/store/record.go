@@ -3,11 +3,14 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 
 	"strikemap/internal/geo"
 )
@@ -40,36 +43,48 @@ type feature struct {
 // by author (ImportAuthor for dataset db import), with its before and
 // after, and a new dataset version. Importing what the record already
 // holds changes nothing and makes no version.
+//
+// The memory is that of one load, not of the files: the loaded dataset is
+// dropped once it has given its digest, and a file laid out one feature a
+// line (as dataset import and synth write incidents.geojson) is read again
+// line by line, each row written as it is read, in batches; the record's
+// rows are compared by a hash of each, not held. Other files (a few MB) are
+// read whole.
 func (s *Store) Import(ctx context.Context, fsys fs.FS, author, reason string) (res ImportResult, err error) {
 	d, err := geo.Load(fsys)
 	if err != nil {
 		return res, err
 	}
-	res.Digest = d.Version
-	type fileRows struct {
-		name   string
-		split  *splitFile
-		rows   []feature
-		layout []byte
+	digest := d.Version
+	d = nil
+	res, err = s.importFiles(ctx, fsys, author, reason, digest, true)
+	if errors.Is(err, errNotLines) {
+		// The file looked one feature a line and was not, after all:
+		// nothing was written; read it whole.
+		res, err = s.importFiles(ctx, fsys, author, reason, digest, false)
 	}
-	var files []fileRows
+	return res, err
+}
+
+// importFiles is Import once fsys is known valid; stream says whether a
+// file laid out one feature a line may be streamed.
+func (s *Store) importFiles(ctx context.Context, fsys fs.FS, author, reason, digest string, stream bool) (res ImportResult, err error) {
+	res.Digest = digest
+	var files []*importFile
+	defer func() {
+		for _, f := range files {
+			f.close()
+		}
+	}()
 	for _, name := range Files {
-		raw, err := fs.ReadFile(fsys, name)
+		f, err := openImportFile(fsys, name, stream)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return res, err
 		}
-		sf, err := split(name, raw)
-		if err != nil {
-			return res, err
-		}
-		rows, err := featureRows(name, sf.elements)
-		if err != nil {
-			return res, err
-		}
-		files = append(files, fileRows{name: name, split: sf, rows: rows})
+		files = append(files, f)
 	}
 
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -93,44 +108,45 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, author, reason string) (
 	seen := map[string]bool{}
 	for _, f := range files {
 		seen[f.name] = true
-		fileChanged, err := w.putFile(ctx, f.name, f.split)
+		fileChanged, err := w.putFile(ctx, f.name, &f.splitFile)
 		if err != nil {
 			return res, err
 		}
 		changed = changed || fileChanged
-		old, err := s.currentBodies(ctx, tx, f.name)
+		old, err := s.currentSums(ctx, tx, f.name)
 		if err != nil {
 			return res, err
 		}
-		for i, r := range f.rows {
+		err = f.each(func(i int, r feature) error {
 			prev, ok := old[r.id]
 			delete(old, r.id)
 			switch {
 			case !ok:
 				res.Added++
-				err = w.insert(ctx, f.name, int64(i), r, nil)
-			case !bytes.Equal(prev.body, r.body):
+				return w.insert(ctx, f.name, int64(i), r, nil)
+			case prev.sum != sha256.Sum256(r.body):
 				res.Updated++
-				err = w.update(ctx, f.name, int64(i), prev.position, r, prev.body)
+				before, err := s.body(ctx, tx, f.name, r.id)
+				if err != nil {
+					return err
+				}
+				return w.update(ctx, f.name, int64(i), prev.position, r, before)
 			case prev.position != int64(i):
 				// Only its place changed: the file's bytes change, so
 				// the import makes a version, with no change of a
 				// feature to record.
 				res.Unchanged++
 				changed = true
-				err = w.move(ctx, f.name, r.id, int64(i))
-			default:
-				res.Unchanged++
+				return w.move(ctx, f.name, r.id, int64(i))
 			}
-			if err != nil {
-				return res, err
-			}
+			res.Unchanged++
+			return nil
+		})
+		if err != nil {
+			return res, err
 		}
-		for id, prev := range old {
-			res.Retracted++
-			if err = w.retract(ctx, f.name, id, prev.body); err != nil {
-				return res, err
-			}
+		if err = s.retractAll(ctx, tx, w, f.name, old, &res); err != nil {
+			return res, err
 		}
 	}
 	// A file the directory no longer has: every row of it is retracted.
@@ -151,15 +167,12 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, author, reason string) (
 	}
 	rows.Close()
 	for _, name := range gone {
-		old, err := s.currentBodies(ctx, tx, name)
+		old, err := s.currentSums(ctx, tx, name)
 		if err != nil {
 			return res, err
 		}
-		for id, prev := range old {
-			res.Retracted++
-			if err = w.retract(ctx, name, id, prev.body); err != nil {
-				return res, err
-			}
+		if err = s.retractAll(ctx, tx, w, name, old, &res); err != nil {
+			return res, err
 		}
 		if err = w.dropFile(ctx, name); err != nil {
 			return res, err
@@ -182,6 +195,24 @@ func (s *Store) Import(ctx context.Context, fsys fs.FS, author, reason string) (
 	return res, nil
 }
 
+// retractAll retracts the rows of file that old still holds, in id order
+// (the order the changes are written in does not matter, but a fixed one
+// makes two runs alike).
+func (s *Store) retractAll(ctx context.Context, tx *sql.Tx, w *batchWriter, file string, old map[string]rowSum, res *ImportResult) error {
+	ids := slices.Sorted(maps.Keys(old))
+	for _, id := range ids {
+		before, err := s.body(ctx, tx, file, id)
+		if err != nil {
+			return err
+		}
+		res.Retracted++
+		if err := w.retract(ctx, file, id, before); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // insertVersion records the dataset version an approved revision makes,
 // numbered after the last: the one way a version is made (Import, Approve
 // and Edit). The caller holds the record's lock (lockRecord), so two
@@ -201,39 +232,48 @@ func featureRows(file string, elems [][]byte) ([]feature, error) {
 	rows := make([]feature, len(elems))
 	seen := make(map[string]int, len(elems))
 	for i, e := range elems {
-		var f struct {
-			ID         any `json:"id"`
-			Properties struct {
-				Date    *string `json:"date"`
-				DateEnd *string `json:"date_end"`
-				Base    *string `json:"base"`
-			} `json:"properties"`
-			Date *string `json:"date"` // an official count's
-		}
-		if err := json.Unmarshal(e, &f); err != nil {
-			return nil, fmt.Errorf("%s: element %d: %w", file, i, err)
-		}
-		r := feature{body: e}
-		switch id := f.ID.(type) {
-		case string:
-			r.id = id
-		case float64:
-			r.id = string(bytes.TrimSpace(mustID(e)))
-		case nil:
-			r.id = fmt.Sprintf("#%d", i+1)
+		r, err := featureRow(file, i, e)
+		if err != nil {
+			return nil, err
 		}
 		if j, dup := seen[r.id]; dup {
 			return nil, fmt.Errorf("%s: elements %d and %d have the same id %q: the record keys features by id", file, j, i, r.id)
 		}
 		seen[r.id] = i
-		r.date = nullString(f.Properties.Date)
-		if f.Date != nil {
-			r.date = nullString(f.Date)
-		}
-		r.dateEnd, r.base = nullString(f.Properties.DateEnd), nullString(f.Properties.Base)
 		rows[i] = r
 	}
 	return rows, nil
+}
+
+// featureRow reads the id and the indexed columns of element i of file.
+func featureRow(file string, i int, e []byte) (feature, error) {
+	var f struct {
+		ID         any `json:"id"`
+		Properties struct {
+			Date    *string `json:"date"`
+			DateEnd *string `json:"date_end"`
+			Base    *string `json:"base"`
+		} `json:"properties"`
+		Date *string `json:"date"` // an official count's
+	}
+	if err := json.Unmarshal(e, &f); err != nil {
+		return feature{}, fmt.Errorf("%s: element %d: %w", file, i, err)
+	}
+	r := feature{body: e}
+	switch id := f.ID.(type) {
+	case string:
+		r.id = id
+	case float64:
+		r.id = string(bytes.TrimSpace(mustID(e)))
+	case nil:
+		r.id = fmt.Sprintf("#%d", i+1)
+	}
+	r.date = nullString(f.Properties.Date)
+	if f.Date != nil {
+		r.date = nullString(f.Date)
+	}
+	r.dateEnd, r.base = nullString(f.Properties.DateEnd), nullString(f.Properties.Base)
+	return r, nil
 }
 
 // mustID returns the raw JSON of an element's id.
@@ -252,30 +292,41 @@ func nullString(s *string) sql.NullString {
 	return sql.NullString{String: *s, Valid: true}
 }
 
-type current struct {
-	body     []byte
+// rowSum is a row of the record as an import compares it: a hash of its
+// body, not the body, so that a million rows take a hundred MB, not a GB.
+type rowSum struct {
+	sum      [sha256.Size]byte
 	position int64
 }
 
-// currentBodies returns the file's rows by id.
-func (s *Store) currentBodies(ctx context.Context, tx *sql.Tx, file string) (map[string]current, error) {
+// currentSums returns the file's rows by id.
+func (s *Store) currentSums(ctx context.Context, tx *sql.Tx, file string) (map[string]rowSum, error) {
 	rows, err := tx.QueryContext(ctx, s.q("SELECT id, body, position FROM features WHERE file = ?"), file)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]current{}
+	out := map[string]rowSum{}
+	var body sql.RawBytes
 	for rows.Next() {
 		var id string
-		var c current
-		var body string
+		var c rowSum
 		if err := rows.Scan(&id, &body, &c.position); err != nil {
 			return nil, err
 		}
-		c.body = []byte(body)
+		c.sum = sha256.Sum256(body)
 		out[id] = c
 	}
 	return out, rows.Err()
+}
+
+// body returns a row's body.
+func (s *Store) body(ctx context.Context, tx *sql.Tx, file, id string) ([]byte, error) {
+	var b string
+	if err := tx.QueryRowContext(ctx, s.q("SELECT body FROM features WHERE file = ? AND id = ?"), file, id).Scan(&b); err != nil {
+		return nil, fmt.Errorf("%s: read %q: %w", file, id, err)
+	}
+	return []byte(b), nil
 }
 
 // Empty says whether the record holds no dataset yet.
@@ -389,16 +440,6 @@ func (s *Store) readIsolation() sql.IsolationLevel {
 	return sql.LevelDefault
 }
 
-// FS returns the record as a file system geo.Load reads; an empty record
-// gives an empty dataset (no bases, no incidents).
-func (s *Store) FS(ctx context.Context) (fs.FS, error) {
-	files, err := s.DatasetFiles(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return filesFS(files), nil
-}
-
 // Version is a dataset version: what an approved revision made.
 type Version struct {
 	Number     int64
@@ -428,34 +469,9 @@ FROM versions v JOIN revisions r ON r.id = v.revision_id ORDER BY v.number`)
 	return out, rows.Err()
 }
 
-// Change is the before and after of one feature in a revision; Before is
-// nil when the revision added it, After nil when it retracted it.
-type Change struct {
-	File, FeatureID string
-	Before, After   []byte
-}
-
-// Changes lists what a revision changed.
-func (s *Store) Changes(ctx context.Context, revision int64) ([]Change, error) {
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT file, feature_id, before, after FROM changes WHERE revision_id = ? ORDER BY file, feature_id"), revision)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Change
-	for rows.Next() {
-		var c Change
-		var before, after sql.NullString
-		if err := rows.Scan(&c.File, &c.FeatureID, &before, &after); err != nil {
-			return nil, err
-		}
-		if before.Valid {
-			c.Before = []byte(before.String)
-		}
-		if after.Valid {
-			c.After = []byte(after.String)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+// Changes lists what a revision changed: the before and after of each
+// feature, and of each file's own row (ID "": the JSON around the array and
+// the layout), in file and id order.
+func (s *Store) Changes(ctx context.Context, revision int64) ([]Edit, error) {
+	return s.changes(ctx, s.db, revision, true)
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -123,11 +125,11 @@ func TestImportRecordsHistory(t *testing.T) {
 		var sawEdit, sawTombstone, sawFileGone bool
 		for _, c := range changes {
 			switch {
-			case c.File == geo.IncidentsFile && c.FeatureID == second.ID:
+			case c.File == geo.IncidentsFile && c.ID == second.ID:
 				sawEdit = bytes.Contains(c.After, []byte("edited by the test")) && c.Before != nil && !bytes.Contains(c.Before, []byte("edited by the test"))
-			case c.File == geo.IncidentsFile && c.FeatureID == first.ID:
+			case c.File == geo.IncidentsFile && c.ID == first.ID:
 				sawTombstone = c.After == nil && c.Before != nil
-			case c.File == geo.StrikesFile && c.FeatureID == "":
+			case c.File == geo.StrikesFile && c.ID == "":
 				sawFileGone = c.After == nil
 			}
 		}
@@ -234,6 +236,117 @@ func TestImportReordered(t *testing.T) {
 		got, err := s.DatasetFiles(ctx)
 		if err != nil || !bytes.Equal(got[geo.IncidentsFile], rev) {
 			t.Errorf("export after reordering differs at byte %d (%v)", firstDiff(got[geo.IncidentsFile], rev), err)
+		}
+	})
+}
+
+// linesFile writes incidents one feature a line, as dataset synth and
+// dataset import write them.
+func linesFile(t *testing.T, incidents []geo.Incident) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	iw := geo.NewIncidentWriter(&b)
+	for i := range incidents {
+		if err := iw.Write(&incidents[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := iw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// A large file laid out one feature a line is streamed into the record (a
+// row written as each line is read), and an import into a record holding
+// it finds what was added, changed and retracted by the rows' hashes; a
+// file that only begins and ends like one falls back to being read whole.
+// Each comes back byte for byte.
+func TestImportStreamsLines(t *testing.T) {
+	d, _ := geo.Load(data.FS)
+	bases, _ := fs.ReadFile(data.FS, geo.BasesFile)
+	synthDS, err := synth.Dataset(bases, d.Bases, 2500, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var incidents []geo.Incident
+	for inc := range synthDS.InFileOrder() {
+		incidents = append(incidents, *inc)
+	}
+	first := linesFile(t, incidents)
+	if len(first) < streamAbove {
+		t.Fatalf("the file is %d bytes, below streamAbove", len(first))
+	}
+	files := map[string][]byte{geo.BasesFile: bases, geo.IncidentsFile: first}
+	if f, err := openImportFile(mapFS(files), geo.IncidentsFile, true); err != nil || f.lines == nil {
+		t.Fatalf("the synthetic file is not streamed: %v", err)
+	}
+	if f, err := openImportFile(data.FS, geo.IncidentsFile, true); err != nil || f.lines != nil {
+		t.Fatalf("the shipped file (indented) is streamed: %v", err)
+	}
+
+	// The next: the first retracted, the second changed, one added last.
+	next := slices.Clone(incidents[1:])
+	next[0].Outcome = "An outcome edited by the test."
+	added := incidents[2]
+	added.ID = "added-by-the-test"
+	next = append(next, added)
+	second := linesFile(t, next)
+
+	// Lines laid out one feature a line except one, indented.
+	lines := bytes.Split(first, []byte("\n"))
+	lines[5] = bytes.Replace(lines[5], []byte(`"type":"Feature"`), []byte(`"type": "Feature"`), 1)
+	third := bytes.Join(lines, []byte("\n"))
+
+	eachBackend(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		for i, step := range []struct {
+			incidents                       []byte
+			added, updated, retracted, kept int
+		}{
+			{first, len(incidents) + len(d.Bases), 0, 0, 0},
+			{second, 1, 1, 1, len(incidents) - 2 + len(d.Bases)},
+			{third, 1, 1, 1, len(incidents) - 2 + len(d.Bases)},
+		} {
+			files[geo.IncidentsFile] = step.incidents
+			res, err := s.Import(ctx, mapFS(files), ImportAuthor, "")
+			if err != nil {
+				t.Fatalf("import %d: %v", i+1, err)
+			}
+			if res.Added != step.added || res.Updated != step.updated || res.Retracted != step.retracted || res.Unchanged != step.kept {
+				t.Errorf("import %d: %+v, want added %d, updated %d, retracted %d, unchanged %d", i+1, res, step.added, step.updated, step.retracted, step.kept)
+			}
+			got, err := s.DatasetFiles(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got[geo.IncidentsFile], step.incidents) {
+				t.Errorf("import %d: the export differs at byte %d", i+1, firstDiff(got[geo.IncidentsFile], step.incidents))
+			}
+			if i != 1 {
+				continue
+			}
+			changes, err := s.Changes(ctx, res.Revision)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kinds := map[string]string{}
+			for _, c := range changes {
+				switch {
+				case c.ID == "":
+				case c.Before == nil:
+					kinds[c.ID] = "added"
+				case c.After == nil:
+					kinds[c.ID] = "retracted"
+				case bytes.Contains(c.After, []byte("edited by the test")) && !bytes.Contains(c.Before, []byte("edited by the test")):
+					kinds[c.ID] = "changed"
+				}
+			}
+			want := map[string]string{added.ID: "added", incidents[0].ID: "retracted", incidents[1].ID: "changed"}
+			if !maps.Equal(kinds, want) {
+				t.Errorf("changes of the second import: %v, want %v", kinds, want)
+			}
 		}
 	})
 }
