@@ -61,8 +61,8 @@ func TestClusterCountsReadableInBrowser(t *testing.T) {
 			tb := b.newTab(t, size[0], size[1])
 			tb.run(chromedp.Navigate(tb.base + "/"))
 			poll[bool](tb, `document.body.dataset.ready === '1' && document.body.dataset.busy === '0' && document.querySelectorAll('#cluster-keys .cluster-key[data-count]').length > 0`, 90*time.Second)
-			// The counts are placed once the labels are, after the draw.
-			time.Sleep(500 * time.Millisecond)
+			// The counts are placed with the labels, after the draw.
+			tb.placed()
 			type count struct {
 				Text   string
 				Box    [4]float64

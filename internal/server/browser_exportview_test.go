@@ -22,6 +22,7 @@ import (
 // and more out from the page; scripts/screenshots now takes the page's
 // view. This test holds the page's link to what the page shows.)
 func TestExportDrawsThePageView(t *testing.T) {
+	t.Parallel()
 	s := layersServer(t, 200000, "")
 	b := newBrowser(t, s)
 	resp, err := http.Get(b.server.URL + "/api/bases.geojson")
