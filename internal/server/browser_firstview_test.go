@@ -19,7 +19,7 @@ func TestFirstViewInBrowser(t *testing.T) {
 		// countries the offline basemap must name at this width; nil: the
 		// labels are not checked against the marks at this width.
 		countries []string
-		// whether firstViewProblems, the check of TestFirstViewNames200kBases,
+		// whether firstViewProblems, the check of TestFirstView200kInBrowser,
 		// runs at this width with the embedded data.
 		problems bool
 	}{
