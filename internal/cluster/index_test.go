@@ -87,6 +87,7 @@ func setOptions(f func(*Options)) Options {
 func TestMatchesReference(t *testing.T) {
 	for _, tc := range testSets {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // the sets are read only; under -race the 40,000-point ones take minutes each
 			opts := setOptions(tc.opts)
 			ix := mustNew(t, tc.pts, opts)
 			ref := newRef(tc.pts, opts)
@@ -129,6 +130,7 @@ func TestMatchesReference(t *testing.T) {
 func TestCountsAndMembers(t *testing.T) {
 	for _, tc := range testSets {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // the sets are read only; under -race the 40,000-point ones take minutes each
 			opts := setOptions(tc.opts)
 			ix := mustNew(t, tc.pts, opts)
 			for z := opts.MinZoom; z <= opts.MaxZoom+1; z++ {

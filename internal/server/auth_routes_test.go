@@ -55,6 +55,7 @@ var writeRouteRoles = map[string]string{
 // changes, the versions) that existed before. The database refuses such
 // changes too (triggers, TestImportRecordsHistory); this is the HTTP side.
 func TestEveryWriteRouteGuarded(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := securityServer(t, dbURL)
 		ctx := context.Background()

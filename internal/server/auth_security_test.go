@@ -65,6 +65,7 @@ func TestAnonymousWriteIs401(t *testing.T) {
 }
 
 func TestWrongRoleIs403(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := securityServer(t, dbURL)
 		carol := rs.client(t)
@@ -303,6 +304,7 @@ func TestLoginRevealsNoUser(t *testing.T) {
 // or not, the same), twenty from one client address lock that client;
 // each answers 429 with Retry-After, even to the right password.
 func TestLoginThrottle(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := securityServer(t, dbURL)
 		for _, name := range []string{"carol", "nobody"} {
@@ -343,6 +345,7 @@ func TestLoginThrottle(t *testing.T) {
 // request came over TLS (here: the site's https BaseURL, or a trusted
 // proxy's X-Forwarded-Proto); the session lasts until its absolute expiry.
 func TestSessionCookieFlags(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		name   string
@@ -397,6 +400,7 @@ func mustBody(t *testing.T, c *recordClient, path string, header []string) strin
 // A page asked for by GET without a login goes to the login form, and
 // comes back after; the login's next never leaves the site.
 func TestLoginRedirects(t *testing.T) {
+	t.Parallel()
 	rs := securityServer(t, "sqlite:"+filepath.Join(t.TempDir(), "record.db"))
 	c := rs.client(t)
 	res, _ := c.do(http.MethodGet, "/test/queue?page=2", nil)

@@ -78,7 +78,8 @@ func (tb *tab) inert(where string) {
 // phone, as long hostile strings once made the incident page do.
 func (tb *tab) fitsPhone(where string) {
 	tb.t.Helper()
-	tb.run(chromedp.EmulateViewport(375, 800), chromedp.Sleep(300*time.Millisecond))
+	tb.run(chromedp.EmulateViewport(375, 800))
+	poll[bool](tb, `window.innerWidth === 375`, 5*time.Second)
 	if w := eval[int](tb, `document.documentElement.scrollWidth`); w > 375 {
 		tb.t.Errorf("%s is %d px wide on a 375 px phone: it scrolls sideways", where, w)
 	}

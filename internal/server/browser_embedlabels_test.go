@@ -16,7 +16,7 @@ func TestEmbedLabelsClearOfControls(t *testing.T) {
 	tb := b.newTab(t, 640, 480)
 	tb.open("/embed")
 	poll[bool](tb, `document.querySelectorAll('.map-label-base:not([hidden])').length > 0`, 10*time.Second)
-	time.Sleep(300 * time.Millisecond) // the labels are placed after the last layer is added
+	tb.placed()
 	problems := eval[[]string](tb, `(() => {
 		const box = (e) => e.getBoundingClientRect();
 		const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;

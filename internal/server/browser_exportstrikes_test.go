@@ -12,6 +12,7 @@ import (
 // page's own image download draws the very strikes the page shows for its
 // dates, and with the layer off (the page's default) neither draws any.
 func TestExportStrikesMatchThePageInBrowser(t *testing.T) {
+	t.Parallel()
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	tb := b.newTab(t, 1280, 800)

@@ -86,21 +86,12 @@ func (tb *tab) clickFanned(ids []string, id string) {
 	tb.t.Helper()
 	sel := fmt.Sprintf(`#map .incident-icon:not(.stack-icon) .incident-marker[data-id="%s"]`, id)
 	// centre is where the element is once the map stands still (a popup's
-	// autoPan moves it): the same twice, 100 ms apart.
+	// autoPan moves it).
 	centre := func(q string) []float64 {
-		at := func() []float64 {
-			return eval[[]float64](tb, `(function () { var e = document.querySelector('`+q+`'); if (!e) { return null; } var r = e.getBoundingClientRect(); return [(r.left + r.right) / 2, (r.top + r.bottom) / 2]; })()`)
+		if !tb.waitFor(mapStill) {
+			tb.t.Fatal("the map still moves 10 s on")
 		}
-		p := at()
-		for i := 0; i < 50 && p != nil; i++ {
-			time.Sleep(100 * time.Millisecond)
-			q := at()
-			if q != nil && q[0] == p[0] && q[1] == p[1] {
-				break
-			}
-			p = q
-		}
-		return p
+		return eval[[]float64](tb, `(function () { var e = document.querySelector('`+q+`'); if (!e) { return null; } var r = e.getBoundingClientRect(); return [(r.left + r.right) / 2, (r.top + r.bottom) / 2]; })()`)
 	}
 	if eval[bool](tb, `!document.querySelector('`+sel+`')`) {
 		// A stack at a base's point sits under the base's symbol: its

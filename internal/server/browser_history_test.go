@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -21,7 +22,11 @@ func TestLiveRefreshInBrowser(t *testing.T) {
 	b := newBrowser(t, f.s)
 	tb := b.newTab(t, 1280, 800)
 	tb.open("/")
-	time.Sleep(300 * time.Millisecond) // the stream's first event: the version shown
+	// The stream's first event, the version shown, has come and been read.
+	first := poll[string](tb, `window.__sse.length === 1 && window.__sse[0].versions.length > 0 && window.__sse[0].versions[0]`, 20*time.Second)
+	if first != f.gs.Dataset().Version {
+		t.Errorf("the stream's first event names version %q, want the one shown, %s", first, f.gs.Dataset().Version)
+	}
 	if eval[bool](tb, `!!document.getElementById('live-refresh')`) {
 		t.Fatal("a refresh is offered before the data changed")
 	}
@@ -96,9 +101,11 @@ func TestPinnedVersionInBrowser(t *testing.T) {
 	if got := eval[int](tb, `document.querySelectorAll('#map .incident-marker').length`); got != len(apiIDs(t, b.server.URL, "as_of=1")) {
 		t.Errorf("the map shows %d incidents, version 1 has %d", got, len(apiIDs(t, b.server.URL, "as_of=1")))
 	}
+	// A pinned page opens no event stream, so no new version can reach
+	// it; should it open one, wait until the new version has come by it.
 	d, _ := geo.Load(data.FS)
 	f.gs.Replace(d, time.Now())
-	time.Sleep(time.Second)
+	poll[bool](tb, fmt.Sprintf(`window.__sse.length === 0 || window.__sse.every(function (s) { return s.versions.includes(%q); })`, d.Version), 20*time.Second)
 	if eval[bool](tb, `!!document.getElementById('live-refresh')`) {
 		t.Error("a page pinned to a version offers to refresh")
 	}

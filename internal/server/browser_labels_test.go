@@ -1,9 +1,7 @@
 package server
 
 import (
-	"fmt"
 	"testing"
-	"time"
 )
 
 // labelsJS measures, in the page, what a reader sees of the map's text: the
@@ -53,60 +51,44 @@ func overlap(a, b pxBox) float64 {
 	return w * h
 }
 
-// TestLabelsAvoidMarksInBrowser opens the map with the embedded data and the
-// offline basemap at desktop and phone size and checks what a reader would
-// see: no label (a base's name, a country's, a town's) covers an incident,
-// a base or a cluster, no two labels cover each other, and the offline
-// basemap names the countries, so a reader knows where they are.
-func TestLabelsAvoidMarksInBrowser(t *testing.T) {
-	t.Parallel()
-	b := newBrowser(t, offlineServer(t))
-	for _, size := range []struct {
-		w, h          int64
-		wantCountries []string
-	}{
-		{1280, 800, []string{"Iraq", "Syria"}},
-		{375, 740, []string{"Iraq"}},
-	} {
-		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
-			tb := b.newTab(t, size.w, size.h)
-			tb.open("/")
-			// Labels are placed once the map has settled; give the page a
-			// frame or two after the data is drawn.
-			time.Sleep(300 * time.Millisecond)
-			got := eval[struct{ Labels, Marks []pxBox }](tb, labelsJS)
-			if len(got.Marks) < 11 {
-				t.Fatalf("%d marks on the map, want the incidents and bases", len(got.Marks))
+// checkLabelsAvoidMarks checks, on the map page as first drawn with the
+// embedded data and the offline basemap (TestFirstViewInBrowser), what a
+// reader would see: no label (a base's name, a country's, a town's) covers
+// an incident, a base or a cluster, no two labels cover each other, and the
+// offline basemap names the countries wantCountries, so a reader knows
+// where they are.
+func checkLabelsAvoidMarks(t *testing.T, tb *tab, wantCountries []string) {
+	t.Helper()
+	got := eval[struct{ Labels, Marks []pxBox }](tb, labelsJS)
+	if len(got.Marks) < 11 {
+		t.Fatalf("%d marks on the map, want the incidents and bases", len(got.Marks))
+	}
+	bad := false
+	for i, l := range got.Labels {
+		for _, m := range got.Marks {
+			if a := overlap(l, m); a > 1 {
+				t.Errorf("the %s label %q covers the mark %s (%.0f px²)", l.Kind, l.Text, m.Text, a)
+				bad = true
 			}
-			bad := false
-			for i, l := range got.Labels {
-				for _, m := range got.Marks {
-					if a := overlap(l, m); a > 1 {
-						t.Errorf("the %s label %q covers the mark %s (%.0f px²)", l.Kind, l.Text, m.Text, a)
-						bad = true
-					}
-				}
-				for _, o := range got.Labels[i+1:] {
-					if a := overlap(l, o); a > 1 {
-						t.Errorf("the labels %q and %q overlap (%.0f px²)", l.Text, o.Text, a)
-						bad = true
-					}
-				}
+		}
+		for _, o := range got.Labels[i+1:] {
+			if a := overlap(l, o); a > 1 {
+				t.Errorf("the labels %q and %q overlap (%.0f px²)", l.Text, o.Text, a)
+				bad = true
 			}
-			shown := map[string]string{}
-			for _, l := range got.Labels {
-				shown[l.Text] = l.Kind
-			}
-			for _, c := range size.wantCountries {
-				if shown[c] != "country" {
-					t.Errorf("the country name %q is not drawn on the offline basemap; labels: %v", c, shown)
-					bad = true
-				}
-			}
-			if bad {
-				tb.screenshot()
-			}
-			tb.checkClean()
-		})
+		}
+	}
+	shown := map[string]string{}
+	for _, l := range got.Labels {
+		shown[l.Text] = l.Kind
+	}
+	for _, c := range wantCountries {
+		if shown[c] != "country" {
+			t.Errorf("the country name %q is not drawn on the offline basemap; labels: %v", c, shown)
+			bad = true
+		}
+	}
+	if bad {
+		tb.screenshot()
 	}
 }

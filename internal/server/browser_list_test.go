@@ -297,16 +297,8 @@ func TestListShowInClusterModeInBrowser(t *testing.T) {
 				t.Fatalf("the open popup is %q, want %s", popup, id)
 			}
 			// Opening the popup pans the map to fit it (animated): wait until
-			// the tip stands still.
-			tipAt := `(() => { const p = document.querySelector('.leaflet-popup-tip-container').getBoundingClientRect(); return Math.round(p.left) + ',' + Math.round(p.top); })()`
-			for last, i := "", 0; i < 20; i++ {
-				now := eval[string](tb, tipAt)
-				if now == last {
-					break
-				}
-				last = now
-				time.Sleep(400 * time.Millisecond)
-			}
+			// the map stands still.
+			poll[bool](tb, mapStill, 10*time.Second)
 			tb.settle()
 			// The view is close in, and the popup's tip is on the map at the
 			// incident's place (Web Mercator from the view in the URL, which
@@ -380,8 +372,8 @@ func TestListFollowsTheViewInBrowser(t *testing.T) {
 	before := len(tb.listIDs())
 	for _, from := range []string{"10", "9"} {
 		tb.run(chromedp.Focus(chromedp.CSS(`#map`)), chromedp.KeyEvent("-"))
-		poll[bool](tb, `!location.search.includes('map=`+from+`/')`, 10*time.Second)
-		time.Sleep(time.Second) // the end of the zoom's animation
+		// The URL follows the view at moveend, after the zoom's animation.
+		poll[bool](tb, `!location.search.includes('map=`+from+`/') && `+mapStill, 10*time.Second)
 		tb.settle()
 	}
 	check("zoomed out twice")

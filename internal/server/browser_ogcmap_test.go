@@ -12,6 +12,7 @@ import (
 // areas, and nothing else: the basemap's places were drawn as hundreds of
 // Leaflet's default pins, which a reader took for features.
 func TestOGCMapShowsOnlyTheFeaturesInBrowser(t *testing.T) {
+	t.Parallel()
 	d := shippedData(t)
 	b := newBrowser(t, offlineServer(t))
 	tb := b.newTab(t, 1280, 800)

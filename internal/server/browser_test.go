@@ -166,6 +166,17 @@ type tab struct {
 // cspProbe records Content-Security-Policy violations before any page script runs.
 const cspProbe = `window.__csp = []; document.addEventListener('securitypolicyviolation', function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });`
 
+// sseProbe records, before any page script runs, each EventSource the page
+// opens and the digests of the "version" events it has received, in
+// window.__sse: what a test waits for instead of a while. Its listener is
+// added first, so once it has run the page's own has too (one dispatch).
+const sseProbe = `window.__sse = []; if (window.EventSource) { const ES = window.EventSource; window.EventSource = class extends ES { constructor(u, o) { super(u, o); const rec = { url: String(u), versions: [] }; window.__sse.push(rec); this.addEventListener('version', function (e) { try { rec.versions.push(JSON.parse(e.data).digest); } catch (err) { rec.versions.push('unreadable'); } }); } }; }`
+
+// mapStill is true while no pan or zoom animation moves the map: Leaflet
+// marks its map pane while one runs (a popup's autopan is one, started as
+// the popup opens).
+const mapStill = `!document.querySelector('#map .leaflet-pan-anim, #map .leaflet-zoom-anim')`
+
 // newTab opens a tab of width×height CSS pixels in a new browser context,
 // closed with the test. On failure the test's log names a screenshot of it.
 func (b *browser) newTab(t *testing.T, width, height int64) *tab {
@@ -216,7 +227,7 @@ func (b *browser) newTab(t *testing.T, width, height int64) *tab {
 			if _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); err != nil {
 				return err
 			}
-			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})
+			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe + "\n" + sseProbe})
 			return err
 		}),
 		chromedp.EmulateViewport(width, height),
@@ -232,6 +243,13 @@ func (b *browser) newTab(t *testing.T, width, height int64) *tab {
 		cancel()
 	})
 	return tb
+}
+
+// as returns tb reporting its failures to t, a subtest of the test that
+// opened it, so that several subtests check one page load, each failing on
+// its own. The page's problems (checkClean) stay with tb.
+func (tb *tab) as(t *testing.T) *tab {
+	return &tab{ctx: tb.ctx, tabCtx: tb.tabCtx, t: t, base: tb.base}
 }
 
 // isLoopback reports whether a request to host stays on this machine.
@@ -273,9 +291,18 @@ func value[T any](tb *tab, a chromedp.Action[T]) T {
 }
 
 // poll waits until a JavaScript expression is truthy and returns its value.
+// When it is not within timeout, the test fails naming what it waited for.
 func poll[T any](tb *tab, expr string, timeout time.Duration) T {
 	tb.t.Helper()
-	return value(tb, chromedp.Poll[T](expr, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(20*time.Millisecond)))
+	v, err := chromedp.Run(tb.ctx, chromedp.Poll[T](expr, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(20*time.Millisecond)))
+	if err != nil {
+		what := strings.Join(strings.Fields(expr), " ")
+		if len(what) > 300 {
+			what = what[:300] + "…"
+		}
+		tb.t.Fatalf("waited %s for %s: %v", timeout, what, err)
+	}
+	return v
 }
 
 // open loads a page of the site and waits until its first render is done.
@@ -302,6 +329,16 @@ func (tb *tab) requested(path string) int {
 		}
 	}
 	return n
+}
+
+// placed waits until the map's labels and counts stand where a reader sees
+// them: the page has rendered, nothing is loading, the offline basemap
+// (which loads apart from the data) has given its labels, and the map is
+// not moving. maplabels.js places them in a microtask after every change,
+// so once this holds they are current.
+func (tb *tab) placed() {
+	tb.t.Helper()
+	poll[bool](tb, `document.body.dataset.ready === '1' && document.body.dataset.busy === '0' && !!document.querySelector('#map .map-label-country') && `+mapStill, 20*time.Second)
 }
 
 func eval[T any](tb *tab, js string) T {

@@ -72,6 +72,7 @@ func parseHTML(t *testing.T, body string) *goquery.Document {
 // show until an editor approves it in /review, after which this process
 // serves it at once.
 func TestIncidentFormRoundTrip(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := editServer(t, dbURL)
 		carla := rs.client(t)
@@ -169,6 +170,7 @@ func TestIncidentFormRoundTrip(t *testing.T) {
 // (writes, the API); a contributor cannot approve, reject, or touch bases;
 // a rejection needs its reason.
 func TestEditingRoles(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := editServer(t, dbURL)
 		anon := rs.client(t)
@@ -243,6 +245,7 @@ func validFeature(t *testing.T) []byte {
 // source makes the incident confirmed, served at once when an editor
 // applies it.
 func TestAddSourceOneStep(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := editServer(t, dbURL)
 		var target *geo.Incident
@@ -281,6 +284,7 @@ func TestAddSourceOneStep(t *testing.T) {
 // The API: a script proposes with a token, an editor approves it; bad
 // bodies are 400 with what is allowed; a stale before is 409.
 func TestProposalsAPI(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := editServer(t, dbURL)
 		ctx := context.Background()

@@ -15,6 +15,7 @@ import (
 // map page (cluster.Declutter). Before, neighbouring discs overlapped by
 // up to half their width at every size.
 func TestExportClustersApart(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("200,000 incidents")
 	}

@@ -82,6 +82,7 @@ func readSVGMarks(t *testing.T, b []byte) svgMarks {
 // and its caption says so. Before, it drew one mark per incident: 105 MB of
 // SVG at 200,000.
 func TestExportAtScale(t *testing.T) {
+	t.Parallel()
 	const n = 12000
 	s := syntheticServer(t, n)
 	const limit = 5 << 20

@@ -15,6 +15,7 @@ import (
 // TestOGRInfoReadsTheAPI checks interoperability the way analysts will use
 // it: GDAL's ogrinfo opens each GeoJSON endpoint straight from the server.
 func TestOGRInfoReadsTheAPI(t *testing.T) {
+	t.Parallel()
 	ogrinfo := testenv.Program(t, "STRIKEMAP_GDAL_TESTS", "ogrinfo")
 	ts := httptest.NewServer(shippedServer(t))
 	defer ts.Close()

@@ -31,6 +31,7 @@ func TestReloadsLeaveOneDataset(t *testing.T) {
 	store := geo.NewStore(dataset(1), time.Now())
 	s := mustNew(t, store, Options{})
 	var freed atomic.Int32
+	gone := make(chan struct{}, 3) // a previous dataset's incidents were freed
 	use := func() {
 		s.warming.Wait()
 		for _, q := range []string{"zoom=3", "zoom=5&weapon=drone", "zoom=4&status=confirmed"} {
@@ -44,18 +45,26 @@ func TestReloadsLeaveOneDataset(t *testing.T) {
 		old := store.Dataset()
 		// The cache's indexes point into the incidents, not at the
 		// Dataset: watch the incidents' array.
-		runtime.AddCleanup(&old.Incidents[0], func(*atomic.Int32) { freed.Add(1) }, &freed)
+		runtime.AddCleanup(&old.Incidents[0], func(*atomic.Int32) { freed.Add(1); gone <- struct{}{} }, &freed)
 		store.Replace(dataset(seed), time.Now())
 		use()
 	}
 	if v := s.clusterCache.versions(); len(v) != 1 || v[store.Dataset().Version] == 0 {
 		t.Errorf("after 3 reloads the cluster cache holds indexes of %d versions (%v); want only the one served, %s", len(v), v, store.Dataset().Version)
 	}
-	// Cleanups run on their own goroutine after a collection: give them a
-	// generous while, then say how many datasets are still held.
-	for i := 0; i < 100 && freed.Load() < 3; i++ {
+	// Cleanups run on their own goroutine after a collection: collect
+	// again until the three have run (each says so at once), for at most
+	// a generous while, then say how many datasets are still held.
+	deadline := time.After(10 * time.Second)
+collect:
+	for freed.Load() < 3 {
 		runtime.GC()
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-gone:
+		case <-time.After(50 * time.Millisecond): // not yet collectable: collect again
+		case <-deadline:
+			break collect
+		}
 	}
 	if n := freed.Load(); n != 3 {
 		t.Errorf("after 3 reloads %d of the 3 previous datasets were freed; the heap still holds %d", n, 1+3-n)

@@ -22,6 +22,7 @@ import (
 )
 
 func TestExportMap(t *testing.T) {
+	t.Parallel()
 	s := shippedServer(t)
 	for _, tc := range []struct {
 		target, contentType string
@@ -119,6 +120,7 @@ func doc(t *testing.T, rec interface{ Result() *http.Response }) *goquery.Docume
 }
 
 func TestBasePage(t *testing.T) {
+	t.Parallel()
 	s := shippedServer(t)
 	rec := get(t, s, "/bases/ain-al-asad")
 	if rec.Code != http.StatusOK {
@@ -306,6 +308,7 @@ func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) 
 // the remainder on the last, every incident once and in the API's order,
 // while the summary, the chart and the map cover all of them.
 func TestBasePagePaging(t *testing.T) {
+	t.Parallel()
 	// Enough incidents that the busiest base fills three pages however many
 	// bases the shipped data spreads them over.
 	s := syntheticServer(t, 1400*len(shippedData(t).Bases))

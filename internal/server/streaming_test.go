@@ -30,6 +30,7 @@ func (w *writeRecorder) Write(b []byte) (int, error) {
 // long the body, so a page of 10,000 or a CSV of everything costs the
 // server a buffer, not the whole body (with 32 clients, 32 bodies).
 func TestLargeAnswersStream(t *testing.T) {
+	t.Parallel()
 	s := syntheticServer(t, 5000)
 	const buffer = 128 << 10
 	for _, target := range []string{

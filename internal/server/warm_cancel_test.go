@@ -13,6 +13,7 @@ import (
 // (the cluster build gives up), a reload cancels the warm build of the
 // dataset it replaces, and Close cancels the server's.
 func TestWarmBuildStops(t *testing.T) {
+	t.Parallel()
 	s := syntheticServer(t, 8000)
 	s.warming.Wait()
 	d := s.store.Dataset()
