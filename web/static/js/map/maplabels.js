@@ -416,7 +416,8 @@ export function createMapLabels(app) {
   // times.
   let held = false;
   function run() {
-    if (held) { return; }
+    // Held, or placed meanwhile by release: nothing to do.
+    if (held || !frame) { return; }
     update();
   }
   function hold() { held = true; }
