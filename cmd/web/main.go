@@ -304,8 +304,8 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	}
 	var d *geo.Dataset
 	var err error
-	// The collector rests while the dataset loads, and until the server
-	// listens: the first answer waits for neither.
+	// The collector rests from here until the server listens and has set
+	// its memory limit (pauseGC): the first answer waits for no collection.
 	size := int64(-1)
 	if record == nil {
 		if fi, err := fs.Stat(fsys, geo.IncidentsFile); err == nil {
