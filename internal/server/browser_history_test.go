@@ -22,6 +22,8 @@ func TestLiveRefreshInBrowser(t *testing.T) {
 	b := newBrowser(t, f.s)
 	tb := b.newTab(t, 1280, 800)
 	tb.open("/")
+	// The stream opens once a reader uses the page (TestEventStreamInBrowser).
+	tb.run(chromedp.Click(chromedp.CSS(`.topbar .brand`)))
 	// The stream's first event, the version shown, has come and been read.
 	first := poll[string](tb, `window.__sse.length === 1 && window.__sse[0].versions.length > 0 && window.__sse[0].versions[0]`, 20*time.Second)
 	if first != f.gs.Dataset().Version {
@@ -103,6 +105,8 @@ func TestPinnedVersionInBrowser(t *testing.T) {
 	}
 	// A pinned page opens no event stream, so no new version can reach
 	// it; should it open one, wait until the new version has come by it.
+	// (A reader has used the page: a live one would have opened it now.)
+	tb.run(chromedp.Click(chromedp.CSS(`.topbar .brand`)))
 	d, _ := geo.Load(data.FS)
 	f.gs.Replace(d, time.Now())
 	poll[bool](tb, fmt.Sprintf(`window.__sse.length === 0 || window.__sse.every(function (s) { return s.versions.includes(%q); })`, d.Version), 20*time.Second)
