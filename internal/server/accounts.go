@@ -209,21 +209,14 @@ func (s *Server) addToken(c echo.Context) error {
 func (s *Server) revokeToken(c echo.Context) error {
 	m := htmlpage.Messages(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	var tok store.Token
 	if err == nil {
-		if err = s.opts.Record.RevokeUserToken(c.Request().Context(), caller(c).Name, id); err != nil && !errors.Is(err, store.ErrNoToken) {
+		if tok, err = s.opts.Record.RevokeUserToken(c.Request().Context(), caller(c).Name, id); err != nil && !errors.Is(err, store.ErrNoToken) {
 			return err
 		}
 	}
 	if err != nil {
 		return s.renderTokens(c, http.StatusNotFound, templates.TokensPage{Problem: m.T("tokens.no-token", catalog.Args{"id": request.Truncate(c.Param("id"))})})
 	}
-	name := ""
-	if tokens, err := s.opts.Record.Tokens(c.Request().Context(), caller(c).Name); err == nil {
-		for _, t := range tokens {
-			if t.ID == id {
-				name = t.Name
-			}
-		}
-	}
-	return s.renderTokens(c, http.StatusOK, templates.TokensPage{Done: m.T("tokens.revoked-done", catalog.Args{"name": name})})
+	return s.renderTokens(c, http.StatusOK, templates.TokensPage{Done: m.T("tokens.revoked-done", catalog.Args{"name": tok.Name})})
 }

@@ -210,7 +210,7 @@ func TestAccountTokens(t *testing.T) {
 		if res, _ := carol.do(http.MethodPost, "/account/tokens/"+id+"/revoke", url.Values{}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("revoking without the CSRF token: %s, want 403", res.Status)
 		}
-		if res, body := carol.post("/account/tokens/"+id+"/revoke", nil); res.StatusCode != http.StatusOK || !strings.Contains(body, "revoked") {
+		if res, body := carol.post("/account/tokens/"+id+"/revoke", nil); res.StatusCode != http.StatusOK || !strings.Contains(body, "The token for nightly &lt;import&gt; is revoked.") {
 			t.Errorf("carol revokes: %s", res.Status)
 		}
 		if res, _ := script.do(http.MethodPost, "/test/propose", url.Values{}); res.StatusCode != http.StatusUnauthorized {

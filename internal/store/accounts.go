@@ -59,19 +59,3 @@ func (s *Store) SetRole(ctx context.Context, name string, role Role) error {
 	}
 	return nil
 }
-
-// RevokeUserToken revokes the token of that id if it is user's; another
-// user's token is ErrNoToken, as one that does not exist, so that nobody
-// learns which ids are someone else's. Revoking a revoked token changes
-// nothing.
-func (s *Store) RevokeUserToken(ctx context.Context, user string, id int64) error {
-	res, err := s.db.ExecContext(ctx, s.q("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND user_id = (SELECT id FROM users WHERE name = ?)"),
-		timestamp(s.now()), id, user)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("token %d: %w", id, ErrNoToken)
-	}
-	return nil
-}

@@ -53,19 +53,19 @@ func TestAccounts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RevokeUserToken(ctx, "bob", tok.ID); !errors.Is(err, ErrNoToken) {
+		if _, err := s.RevokeUserToken(ctx, "bob", tok.ID); !errors.Is(err, ErrNoToken) {
 			t.Errorf("bob revoking alice's token: %v, want ErrNoToken", err)
 		}
 		if _, err := s.TokenUser(ctx, secretToken); err != nil {
 			t.Errorf("alice's token after bob's try: %v", err)
 		}
-		if err := s.RevokeUserToken(ctx, "alice", tok.ID); err != nil {
+		if _, err := s.RevokeUserToken(ctx, "alice", tok.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.TokenUser(ctx, secretToken); !errors.Is(err, ErrNoSession) {
 			t.Errorf("alice's revoked token: %v", err)
 		}
-		if err := s.RevokeUserToken(ctx, "alice", tok.ID+100); !errors.Is(err, ErrNoToken) {
+		if _, err := s.RevokeUserToken(ctx, "alice", tok.ID+100); !errors.Is(err, ErrNoToken) {
 			t.Errorf("an unknown token: %v", err)
 		}
 	})

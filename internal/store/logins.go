@@ -183,7 +183,24 @@ FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE ? = '' OR u.name = ? OR
 // RevokeToken revokes the token of that id: it stops working at once.
 // Revoking a revoked token changes nothing.
 func (s *Store) RevokeToken(ctx context.Context, id int64) (Token, error) {
-	res, err := s.db.ExecContext(ctx, s.q("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?"), timestamp(s.now()), id)
+	return s.revokeToken(ctx, id, "")
+}
+
+// RevokeUserToken revokes the token of that id if it is user's; another
+// user's token is ErrNoToken, as one that does not exist, so that nobody
+// learns which ids are someone else's.
+func (s *Store) RevokeUserToken(ctx context.Context, user string, id int64) (Token, error) {
+	if user == "" {
+		return Token{}, fmt.Errorf("token %d: %w", id, ErrNoToken)
+	}
+	return s.revokeToken(ctx, id, user)
+}
+
+// revokeToken revokes the token of that id, only if it is user's when user
+// is not "".
+func (s *Store) revokeToken(ctx context.Context, id int64, user string) (Token, error) {
+	res, err := s.db.ExecContext(ctx, s.q("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND (? = '' OR user_id = (SELECT id FROM users WHERE name = ?))"),
+		timestamp(s.now()), id, user, user)
 	if err != nil {
 		return Token{}, err
 	}
