@@ -108,8 +108,9 @@ func TestUsersAdmin(t *testing.T) {
 			t.Errorf("disabled carol's session: %s, want 401", res.Status)
 		}
 		_, doc = ada.page("/admin/users")
-		if !doc.Find("#user-carol").HasClass("user-disabled") || doc.Find("#user-carol form").Length() != 0 {
-			t.Error("carol's row does not say she is disabled, or still offers forms")
+		if !doc.Find("#user-carol").HasClass("user-disabled") || doc.Find("#user-carol form").Length() != 1 ||
+			doc.Find(`#user-carol form[action="/admin/users/carol/enable"]`).Length() != 1 {
+			t.Error("carol's row does not say she is disabled, or offers other forms than enabling her")
 		}
 
 		// Every form needs the session's CSRF token.

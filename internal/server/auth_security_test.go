@@ -282,13 +282,17 @@ func TestLoginRevealsNoUser(t *testing.T) {
 	if err := rs.Store.DisableUser(context.Background(), "dora"); err != nil {
 		t.Fatal(err)
 	}
+	// nina has a password link and no password yet.
+	if _, err := rs.Store.AddUserWithoutPassword(context.Background(), "nina", store.Editor); err != nil {
+		t.Fatal(err)
+	}
 	loginAnswer(t, rs, "nobody", "warm up the dummy hash") // made once, on first use
 	wrongStatus, wrongPage, wrongWork := loginAnswer(t, rs, "carol", "not carol's password")
 	if wrongStatus != http.StatusUnauthorized || !strings.Contains(wrongPage, "Wrong user name or password.") {
 		t.Fatalf("a wrong password: %d\n%s", wrongStatus, wrongPage)
 	}
 	const argonBytes = 19 << 20
-	for _, name := range []string{"nobody", "dora"} {
+	for _, name := range []string{"nobody", "dora", "nina"} {
 		status, page, work := loginAnswer(t, rs, name, testPassword)
 		if status != wrongStatus || page != wrongPage {
 			t.Errorf("login as %s: %d, want the answer to a wrong password (%d), the same page:\n%s", name, status, wrongStatus, page)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -204,4 +206,15 @@ func (s *Store) HasPassword(ctx context.Context, name string) (bool, error) {
 		return false, fmt.Errorf("user %q: %w", name, ErrNoUser)
 	}
 	return hash != noPassword, err
+}
+
+// PasswordLinkPath is the page a password link opens (internal/server's
+// /set-password).
+const PasswordLinkPath = "/set-password"
+
+// PasswordLinkURL is the link of token on the site at base (its public
+// URL, e.g. https://example.org/strikemap), or its path on the site when
+// base is "".
+func PasswordLinkURL(base, token string) string {
+	return strings.TrimRight(strings.TrimSpace(base), "/") + PasswordLinkPath + "?token=" + url.QueryEscape(token)
 }
