@@ -227,7 +227,7 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "added %s (%s)\n", u.Name, u.Role)
 	case "list":
-		users, err := s.Users(ctx)
+		users, err := s.UserAccounts(ctx)
 		if err != nil {
 			fmt.Fprintf(stderr, "dataset user list: %v\n", err)
 			return exitFail
@@ -236,8 +236,11 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(tw, "NAME\tROLE\tCREATED\tSTATE")
 		for _, u := range users {
 			state := "active"
-			if u.Disabled {
+			switch {
+			case u.Disabled:
 				state = "disabled"
+			case u.NoPassword:
+				state = "no password yet"
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, u.CreatedAt, state)
 		}

@@ -185,6 +185,9 @@ func TestUserLinkCommands(t *testing.T) {
 		!strings.Contains(errOut, "no -base-url (or STRIKEMAP_BASE_URL)") || !strings.Contains(errOut, "added alice (editor), without a password yet") {
 		t.Fatalf("add -link without a base URL: exit %d: stdout %q, stderr %s", code, out, errOut)
 	}
+	if code, out, _ = runCmd(t, "user", "list", "-db", db); code != exitOK || !strings.HasSuffix(strings.TrimSpace(out), "no password yet") {
+		t.Errorf("list after add -link: exit %d:\n%s", code, out)
+	}
 	t.Setenv("STRIKEMAP_BASE_URL", "https://example.org/strikemap/")
 	code, out, errOut = runCmd(t, "user", "link", "alice", "-db", db)
 	second := strings.TrimSpace(out)
