@@ -53,6 +53,15 @@ func (a *Auth) LogIn(c echo.Context, name, password string) (store.User, error) 
 	return u, nil
 }
 
+// CheckFormCSRF refuses (403) a form that someone not logged in may post
+// (the set-password form) unless it carries its CSRF token: the login
+// cookie's, or the session's when there is one. A handler calls it first,
+// so that a forged form is refused before anything else is looked at.
+func (a *Auth) CheckFormCSRF(c echo.Context) error {
+	_, err := a.formCaller(c)
+	return err
+}
+
 // formCaller is the request's caller, once the CSRF token of a form that
 // may be posted by someone not logged in (the login form, the set-password
 // form) is checked: the login cookie's token when there is no session

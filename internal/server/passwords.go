@@ -73,6 +73,9 @@ func (s *Server) renderSetPassword(c echo.Context, status int, f templates.SetPa
 // logged in as its user and sent to the map; a weak or mistyped password
 // is the form again (400), the link still unused.
 func (s *Server) setPassword(c echo.Context) error {
+	if err := s.auth.CheckFormCSRF(c); err != nil {
+		return err
+	}
 	m := htmlpage.Messages(c)
 	token, password, again := c.FormValue("token"), c.FormValue("password"), c.FormValue("password2")
 	u, err := s.opts.Record.PasswordLinkUser(c.Request().Context(), token)

@@ -101,15 +101,19 @@ func TestPasswordLink(t *testing.T) {
 			t.Errorf("the first link after a second was made: %s, want 404", res.Status)
 		}
 
-		// CSRF: the form's token of this browser's login cookie, or 403.
+		// CSRF: the form's token of this browser's login cookie, or 403,
+		// whatever the rest of the form holds.
 		stranger := rs.client(t)
 		stranger.page("/login")
 		for name, c := range map[string]struct {
-			client *recordClient
-			csrf   string
-		}{"no token": {visitor, ""}, "another browser's token": {visitor, stranger.CSRF}, "no login cookie": {rs.client(t), visitor.CSRF}} {
+			client         *recordClient
+			csrf, password string
+		}{
+			"no token": {visitor, "", "a new fine passphrase"}, "another browser's token": {visitor, stranger.CSRF, "a new fine passphrase"},
+			"no login cookie": {rs.client(t), visitor.CSRF, "a new fine passphrase"}, "no token, a weak password": {visitor, "", "weak"},
+		} {
 			u, _ := url.Parse(link)
-			form := url.Values{"token": {u.Query().Get("token")}, "password": {"a new fine passphrase"}, "password2": {"a new fine passphrase"}}
+			form := url.Values{"token": {u.Query().Get("token")}, "password": {c.password}, "password2": {c.password}}
 			if c.csrf != "" {
 				form.Set("csrf", c.csrf)
 			}
