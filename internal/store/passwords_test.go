@@ -158,3 +158,43 @@ func TestChangePassword(t *testing.T) {
 		}
 	})
 }
+
+// Of two uses of one link at once, one sets the password and the other is
+// ErrNoLink.
+func TestPasswordLinkUsedOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		if _, err := s.AddUserWithoutPassword(ctx, "alice", Editor); err != nil {
+			t.Fatal(err)
+		}
+		l, err := s.NewPasswordLink(ctx, "alice", "dataset")
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := make(chan struct{})
+		errs := make(chan error, 2)
+		for _, pw := range []string{"the first passphrase", "the second passphrase"} {
+			go func() {
+				<-start
+				_, err := s.SetPasswordByLink(ctx, l.Token, pw)
+				errs <- err
+			}()
+		}
+		close(start)
+		var ok, refused int
+		for range 2 {
+			switch err := <-errs; {
+			case err == nil:
+				ok++
+			case errors.Is(err, ErrNoLink):
+				refused++
+			default:
+				t.Errorf("a use of the link: %v", err)
+			}
+		}
+		if ok != 1 || refused != 1 {
+			t.Errorf("%d uses set the password, %d were refused: want 1 and 1", ok, refused)
+		}
+	})
+}
