@@ -36,7 +36,7 @@ func (s *Store) UserAccounts(ctx context.Context) ([]UserAccount, error) {
 		if err := rows.Scan(&a.ID, &a.Name, &role, &a.CreatedAt, &disabled, &last, &a.NoPassword); err != nil {
 			return nil, err
 		}
-		a.Role, a.Disabled, a.LastLogin = Role(role), disabled.Valid, last.String
+		a.Role, a.Disabled, a.LastLogin = Role(role), disabled.Valid, last.String // NoPassword: password_hash is noPassword
 		out = append(out, a)
 	}
 	return out, rows.Err()

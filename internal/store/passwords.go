@@ -163,8 +163,9 @@ func (s *Store) ChangePassword(ctx context.Context, name, password, keepSession 
 	return tx.Commit()
 }
 
-// setPassword writes a user's new password hash and revokes their
-// sessions but keep's, and their unused password links.
+// setPassword writes a user's new password hash and revokes their unused
+// password links and all their sessions but the one whose secret is keep
+// ("" keeps none).
 func (s *Store) setPassword(ctx context.Context, tx *sql.Tx, uid int64, hash, now, keep string) error {
 	if _, err := tx.ExecContext(ctx, s.q("UPDATE users SET password_hash = ? WHERE id = ?"), hash, uid); err != nil {
 		return fmt.Errorf("set password: %w", err)

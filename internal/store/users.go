@@ -91,13 +91,7 @@ func distinctRunes(s string) map[rune]bool {
 
 // AddUser creates an account with a password hashed with argon2id.
 func (s *Store) AddUser(ctx context.Context, name string, role Role, password string) (User, error) {
-	if !userName.MatchString(name) {
-		return User{}, fmt.Errorf("user name %q: want 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit", name)
-	}
-	if name == ImportAuthor {
-		return User{}, fmt.Errorf("user name %q: reserved for the revisions dataset db import makes", name)
-	}
-	if _, err := ParseRole(string(role)); err != nil {
+	if err := checkNewUser(name, role); err != nil {
 		return User{}, err
 	}
 	if err := CheckPassword(name, password); err != nil {
@@ -113,16 +107,22 @@ func (s *Store) AddUser(ctx context.Context, name string, role Role, password st
 // AddUserWithoutPassword creates an account that has no password yet: it
 // cannot log in until its user sets one through a link of NewPasswordLink.
 func (s *Store) AddUserWithoutPassword(ctx context.Context, name string, role Role) (User, error) {
-	if !userName.MatchString(name) {
-		return User{}, fmt.Errorf("user name %q: want 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit", name)
-	}
-	if name == ImportAuthor {
-		return User{}, fmt.Errorf("user name %q: reserved for the revisions dataset db import makes", name)
-	}
-	if _, err := ParseRole(string(role)); err != nil {
+	if err := checkNewUser(name, role); err != nil {
 		return User{}, err
 	}
 	return s.addUser(ctx, name, role, noPassword)
+}
+
+// checkNewUser says what is wrong with a new account's name or role.
+func checkNewUser(name string, role Role) error {
+	if !userName.MatchString(name) {
+		return fmt.Errorf("user name %q: want 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit", name)
+	}
+	if name == ImportAuthor {
+		return fmt.Errorf("user name %q: reserved for the revisions dataset db import makes", name)
+	}
+	_, err := ParseRole(string(role))
+	return err
 }
 
 // noPassword is the password_hash of an account whose password is not set
