@@ -119,6 +119,18 @@ func TestCSRF(t *testing.T) {
 		if res, body := carol.do(http.MethodPost, "/test/propose", nil, "X-CSRF-Token", carol.CSRF); res.StatusCode != http.StatusNoContent {
 			t.Errorf("the token as X-CSRF-Token: %s %s", res.Status, body)
 		}
+		// The password forms too: one's own, and a link's (logged in, the
+		// session's token is the one it needs).
+		for _, path := range []string{"/account/password", "/set-password"} {
+			form := url.Values{"current": {testPassword}, "password": {"a brand new passphrase"}, "password2": {"a brand new passphrase"}, "token": {"x"}}
+			if res, body := carol.do(http.MethodPost, path, form); res.StatusCode != http.StatusForbidden || !strings.Contains(body, "carries no CSRF token") {
+				t.Errorf("POST %s without the token: %s, want 403: %.300s", path, res.Status, body)
+			}
+			form.Set("csrf", eddie.CSRF)
+			if res, _ := carol.do(http.MethodPost, path, form); res.StatusCode != http.StatusForbidden {
+				t.Errorf("POST %s with another session's token: %s, want 403", path, res.Status)
+			}
+		}
 		// Logging out is a write too.
 		if res, _ := carol.do(http.MethodPost, "/logout", url.Values{}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("logout without the token: %s, want 403", res.Status)
