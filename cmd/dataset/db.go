@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -27,8 +28,11 @@ database is created and migrated when needed. docs/editing.md explains.
 
 const userUsage = `Usage:
   dataset user add NAME -role contributor|editor|admin -db URL   (the password is read from stdin)
+  dataset user add NAME -role ROLE -link [-base-url URL] -db URL   (prints a one-time link to set it instead)
+  dataset user link NAME [-base-url URL] -db URL   (a new one-time link to set NAME's password: a reset)
   dataset user list -db URL
   dataset user disable NAME -db URL   (its sessions and API tokens stop at once)
+  dataset user enable NAME -db URL    (may log in again; what disabling revoked stays revoked)
   dataset user token add NAME -label WHAT -db URL   (prints a new API token for NAME, once)
   dataset user token list [NAME] -db URL
   dataset user token revoke ID -db URL
@@ -148,12 +152,15 @@ func checkDir(dir string) error {
 	return nil
 }
 
-// runUser runs "dataset user add|list|disable|token".
+// userCommands are the subcommands of "dataset user" besides token.
+var userCommands = []string{"add", "link", "list", "disable", "enable"}
+
+// runUser runs "dataset user add|link|list|disable|enable|token".
 func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "token" {
 		return runToken(args[1:], stdout, stderr)
 	}
-	if len(args) == 0 || (args[0] != "add" && args[0] != "list" && args[0] != "disable") {
+	if len(args) == 0 || !slices.Contains(userCommands, args[0]) {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "help") {
 			fmt.Fprint(stdout, userUsage)
 			return exitOK
@@ -167,9 +174,13 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	fl.Usage = func() { fmt.Fprint(stderr, userUsage, "\nFlags:\n"); fl.PrintDefaults() }
 	url := dbFlag(fl)
-	role := ""
+	role, link, baseURL := "", false, ""
 	if cmd == "add" {
 		fl.StringVar(&role, "role", "", "contributor (proposes changes), editor (approves them, edits directly) or admin (manages users)")
+		fl.BoolVar(&link, "link", false, "print a one-time link for the user to set their password, instead of reading it from stdin")
+	}
+	if cmd == "add" || cmd == "link" {
+		fl.StringVar(&baseURL, "base-url", os.Getenv("STRIKEMAP_BASE_URL"), "public `URL` of the site the link is for, e.g. https://example.org/strikemap (env STRIKEMAP_BASE_URL, as cmd/web's -base-url)")
 	}
 	pos, err := parseArgs(fl, args[1:])
 	if err != nil {
@@ -195,6 +206,15 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer s.Close()
 	switch cmd {
 	case "add":
+		if link {
+			u, err := s.AddUserWithoutPassword(ctx, pos[0], r)
+			if err != nil {
+				fmt.Fprintf(stderr, "dataset user add: %v\n", err)
+				return exitFail
+			}
+			fmt.Fprintf(stderr, "added %s (%s), without a password yet\n", u.Name, u.Role)
+			return printPasswordLink(ctx, s, u.Name, baseURL, stdout, stderr)
+		}
 		password, err := readPassword(stdin)
 		if err != nil {
 			fmt.Fprintf(stderr, "dataset user add: read the password from stdin: %v\n", err)
@@ -207,7 +227,7 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "added %s (%s)\n", u.Name, u.Role)
 	case "list":
-		users, err := s.Users(ctx)
+		users, err := s.UserAccounts(ctx)
 		if err != nil {
 			fmt.Fprintf(stderr, "dataset user list: %v\n", err)
 			return exitFail
@@ -216,8 +236,11 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(tw, "NAME\tROLE\tCREATED\tSTATE")
 		for _, u := range users {
 			state := "active"
-			if u.Disabled {
+			switch {
+			case u.Disabled:
 				state = "disabled"
+			case u.NoPassword:
+				state = "no password yet"
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, u.CreatedAt, state)
 		}
@@ -228,7 +251,34 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitFail
 		}
 		fmt.Fprintf(stdout, "disabled %s: it can no longer log in, its sessions and API tokens are revoked; its revisions keep its name\n", pos[0])
+	case "enable":
+		if err := s.EnableUser(ctx, pos[0]); err != nil {
+			fmt.Fprintf(stderr, "dataset user enable: %v\n", err)
+			return exitFail
+		}
+		fmt.Fprintf(stdout, "enabled %s: it may log in again; the sessions and API tokens revoked when it was disabled stay revoked\n", pos[0])
+	case "link":
+		return printPasswordLink(ctx, s, pos[0], baseURL, stdout, stderr)
 	}
+	return exitOK
+}
+
+// printPasswordLink makes a one-time link to set name's password and
+// prints it alone on stdout (LINK=$(dataset user link ...)), what it is
+// for on stderr. Without a base URL the link is the path on the site,
+// and stderr says to put the site's address before it.
+func printPasswordLink(ctx context.Context, s *store.Store, name, baseURL string, stdout, stderr io.Writer) int {
+	l, err := s.NewPasswordLink(ctx, name, "dataset")
+	if err != nil {
+		fmt.Fprintf(stderr, "dataset user link: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintln(stdout, store.PasswordLinkURL(baseURL, l.Token))
+	if strings.TrimSpace(baseURL) == "" {
+		fmt.Fprintln(stderr, "no -base-url (or STRIKEMAP_BASE_URL): this is the link's path on the site; put the site's address before it (https://example.org/strikemap/set-password?token=...)")
+	}
+	fmt.Fprintf(stderr, "a one-time link for %s to set their password, valid until %s, once; a newer link replaces it. Send it only to %s: whoever opens it sets the password.\n",
+		name, l.ExpiresAt.Format("2006-01-02 15:04 UTC"), name)
 	return exitOK
 }
 

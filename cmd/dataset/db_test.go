@@ -171,3 +171,66 @@ func TestUserTokenCommands(t *testing.T) {
 		t.Errorf("token list alice: exit %d:\n%s", code, out)
 	}
 }
+
+// dataset user add -link prints a one-time link (the site's, or its path
+// with a message when no base URL is known) instead of reading a password;
+// user link makes a new one, replacing the last; user enable undoes a
+// disable.
+func TestUserLinkCommands(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "record.db")
+	t.Setenv("STRIKEMAP_BASE_URL", "")
+	code, out, errOut := runWithInput(t, "ignored, not read\n", "user", "add", "alice", "-role", "editor", "-link", "-db", db)
+	first := strings.TrimSpace(out)
+	if code != exitOK || !strings.HasPrefix(first, "/set-password?token=") || strings.Count(out, "\n") != 1 ||
+		!strings.Contains(errOut, "no -base-url (or STRIKEMAP_BASE_URL)") || !strings.Contains(errOut, "added alice (editor), without a password yet") {
+		t.Fatalf("add -link without a base URL: exit %d: stdout %q, stderr %s", code, out, errOut)
+	}
+	if code, out, _ = runCmd(t, "user", "list", "-db", db); code != exitOK || !strings.HasSuffix(strings.TrimSpace(out), "no password yet") {
+		t.Errorf("list after add -link: exit %d:\n%s", code, out)
+	}
+	t.Setenv("STRIKEMAP_BASE_URL", "https://example.org/strikemap/")
+	code, out, errOut = runCmd(t, "user", "link", "alice", "-db", db)
+	second := strings.TrimSpace(out)
+	if code != exitOK || !strings.HasPrefix(second, "https://example.org/strikemap/set-password?token=") || strings.Contains(errOut, "no -base-url") ||
+		!strings.Contains(errOut, "valid until") {
+		t.Fatalf("link with STRIKEMAP_BASE_URL: exit %d: stdout %q, stderr %s", code, out, errOut)
+	}
+	code, out, _ = runCmd(t, "user", "link", "alice", "-base-url", "https://map.example", "-db", db)
+	third := strings.TrimSpace(out)
+	if code != exitOK || !strings.HasPrefix(third, "https://map.example/set-password?token=") {
+		t.Fatalf("link -base-url: exit %d: %q", code, out)
+	}
+	s, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	tokenOf := func(link string) string { _, tok, _ := strings.Cut(link, "?token="); return tok }
+	for _, old := range []string{first, second} {
+		if _, err := s.PasswordLinkUser(ctx, tokenOf(old)); !errors.Is(err, store.ErrNoLink) {
+			t.Errorf("a link replaced by a newer one: %v", err)
+		}
+	}
+	if u, err := s.SetPasswordByLink(ctx, tokenOf(third), "correct horse battery"); err != nil || u.Name != "alice" {
+		t.Fatalf("the last link: %+v %v", u, err)
+	}
+	if code, _, errOut = runCmd(t, "user", "link", "nobody", "-db", db); code != exitFail || !strings.Contains(errOut, "no user") {
+		t.Errorf("link for nobody: exit %d: %s", code, errOut)
+	}
+	if code, _, _ = runCmd(t, "user", "disable", "alice", "-db", db); code != exitOK {
+		t.Fatal("disable alice")
+	}
+	if code, _, errOut = runCmd(t, "user", "link", "alice", "-db", db); code != exitFail || !strings.Contains(errOut, "enable them first") {
+		t.Errorf("link for a disabled user: exit %d: %s", code, errOut)
+	}
+	if code, out, errOut = runCmd(t, "user", "enable", "alice", "-db", db); code != exitOK || !strings.Contains(out, "enabled alice") {
+		t.Errorf("enable: exit %d: %s%s", code, out, errOut)
+	}
+	if _, err := s.Authenticate(ctx, "alice", "correct horse battery"); err != nil {
+		t.Errorf("alice enabled again: %v", err)
+	}
+	if code, _, errOut = runCmd(t, "user", "enable", "carol", "-db", db); code != exitFail || !strings.Contains(errOut, "no user") {
+		t.Errorf("enable an unknown user: exit %d: %s", code, errOut)
+	}
+}

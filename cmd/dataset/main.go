@@ -11,6 +11,7 @@
 //	go run ./cmd/dataset db import DIR -db sqlite:record.db
 //	go run ./cmd/dataset db export -db sqlite:record.db DIR
 //	go run ./cmd/dataset user add NAME -role editor -db sqlite:record.db < password.txt
+//	go run ./cmd/dataset user add NAME -role editor -link -base-url https://example.org -db sqlite:record.db
 //
 // docs/import.md explains each step.
 package main
@@ -39,7 +40,7 @@ Commands:
   synth -n N [-seed S] DIR                      write N synthetic incidents, for benchmarks
   db import DIR -db URL                         load DIR into a database (sqlite:PATH or postgres://...)
   db export -db URL DIR                         write a database's dataset back into DIR
-  user add|list|disable ... -db URL             manage the accounts of a database
+  user add|link|list|disable|enable ... -db URL manage the accounts of a database
 
 Run "dataset <command> -h" for a command's flags. docs/import.md has the details.
 `

@@ -18,7 +18,8 @@ import (
 
 // Managing people in the browser (docs/editing.md, "Users and tokens in
 // the browser"): /admin/users, where an admin lists, adds, changes the role
-// of and disables users, and /account/tokens, where anyone logged in makes,
+// of, disables and enables users and makes password links for them
+// (passwords.go), and /account/tokens, where anyone logged in makes,
 // lists and revokes their own API tokens. Both are pages of forms, for a
 // logged-in browser: an API token cannot use them, so that a token leaked
 // from a script can neither make more tokens nor add users.
@@ -65,7 +66,7 @@ func (s *Server) renderUsers(c echo.Context, status int, u templates.UsersPage) 
 		u.Roles = append(u.Roles, string(r))
 	}
 	for _, a := range accounts {
-		u.Users = append(u.Users, templates.UserRow{Name: a.Name, Role: string(a.Role), CreatedAt: a.CreatedAt, LastLogin: minuteOf(a.LastLogin), Disabled: a.Disabled})
+		u.Users = append(u.Users, templates.UserRow{Name: a.Name, Role: string(a.Role), CreatedAt: a.CreatedAt, LastLogin: minuteOf(a.LastLogin), Disabled: a.Disabled, NoPassword: a.NoPassword})
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	m := htmlpage.Messages(c)

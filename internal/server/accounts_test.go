@@ -108,18 +108,19 @@ func TestUsersAdmin(t *testing.T) {
 			t.Errorf("disabled carol's session: %s, want 401", res.Status)
 		}
 		_, doc = ada.page("/admin/users")
-		if !doc.Find("#user-carol").HasClass("user-disabled") || doc.Find("#user-carol form").Length() != 0 {
-			t.Error("carol's row does not say she is disabled, or still offers forms")
+		if !doc.Find("#user-carol").HasClass("user-disabled") || doc.Find("#user-carol form").Length() != 1 ||
+			doc.Find(`#user-carol form[action="/admin/users/carol/enable"]`).Length() != 1 {
+			t.Error("carol's row does not say she is disabled, or offers other forms than enabling her")
 		}
 
 		// Every form needs the session's CSRF token.
-		for _, path := range []string{"/admin/users", "/admin/users/eddie/role", "/admin/users/eddie/disable"} {
+		for _, path := range []string{"/admin/users", "/admin/users/eddie/role", "/admin/users/eddie/disable", "/admin/users/eddie/link", "/admin/users/carol/enable"} {
 			form := url.Values{"name": {"mallory"}, "role": {"admin"}, "password": {testPassword}, "password2": {testPassword}}
 			if res, _ := ada.do(http.MethodPost, path, form); res.StatusCode != http.StatusForbidden {
 				t.Errorf("POST %s without the CSRF token: %s, want 403", path, res.Status)
 			}
 		}
-		if list, _ := rs.Store.UserAccounts(context.Background()); len(list) != 4 || list[2].Name != "dora" || list[3].Role != store.Editor || list[3].Disabled {
+		if list, _ := rs.Store.UserAccounts(context.Background()); len(list) != 4 || list[2].Name != "dora" || list[3].Role != store.Editor || list[3].Disabled || !list[1].Disabled {
 			t.Errorf("after the forms without a CSRF token: %+v", list)
 		}
 

@@ -42,6 +42,12 @@ var writeRouteRoles = map[string]string{
 	"POST /admin/users/:name/disable": string(store.Admin),
 	"POST /account/tokens":            string(store.Contributor),
 	"POST /account/tokens/:id/revoke": string(store.Contributor),
+	"POST /admin/users/:name/enable":  string(store.Admin),
+	"POST /admin/users/:name/link":    string(store.Admin),
+	"POST /account/password":          string(store.Contributor),
+	// Passwords (passwords.go): a one-time link's holder, logged in or not
+	// (CSRF: the login cookie's token, as the login form).
+	"POST /set-password": "anyone",
 	// The security tests' own routes (withTestWrites).
 	"POST /test/propose":     string(store.Contributor),
 	"POST /api/test/approve": string(store.Editor),

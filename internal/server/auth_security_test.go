@@ -119,6 +119,18 @@ func TestCSRF(t *testing.T) {
 		if res, body := carol.do(http.MethodPost, "/test/propose", nil, "X-CSRF-Token", carol.CSRF); res.StatusCode != http.StatusNoContent {
 			t.Errorf("the token as X-CSRF-Token: %s %s", res.Status, body)
 		}
+		// The password forms too: one's own, and a link's (logged in, the
+		// session's token is the one it needs).
+		for _, path := range []string{"/account/password", "/set-password"} {
+			form := url.Values{"current": {testPassword}, "password": {"a brand new passphrase"}, "password2": {"a brand new passphrase"}, "token": {"x"}}
+			if res, body := carol.do(http.MethodPost, path, form); res.StatusCode != http.StatusForbidden || !strings.Contains(body, "carries no CSRF token") {
+				t.Errorf("POST %s without the token: %s, want 403: %.300s", path, res.Status, body)
+			}
+			form.Set("csrf", eddie.CSRF)
+			if res, _ := carol.do(http.MethodPost, path, form); res.StatusCode != http.StatusForbidden {
+				t.Errorf("POST %s with another session's token: %s, want 403", path, res.Status)
+			}
+		}
 		// Logging out is a write too.
 		if res, _ := carol.do(http.MethodPost, "/logout", url.Values{}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("logout without the token: %s, want 403", res.Status)
@@ -282,13 +294,17 @@ func TestLoginRevealsNoUser(t *testing.T) {
 	if err := rs.Store.DisableUser(context.Background(), "dora"); err != nil {
 		t.Fatal(err)
 	}
+	// nina has a password link and no password yet.
+	if _, err := rs.Store.AddUserWithoutPassword(context.Background(), "nina", store.Editor); err != nil {
+		t.Fatal(err)
+	}
 	loginAnswer(t, rs, "nobody", "warm up the dummy hash") // made once, on first use
 	wrongStatus, wrongPage, wrongWork := loginAnswer(t, rs, "carol", "not carol's password")
 	if wrongStatus != http.StatusUnauthorized || !strings.Contains(wrongPage, "Wrong user name or password.") {
 		t.Fatalf("a wrong password: %d\n%s", wrongStatus, wrongPage)
 	}
 	const argonBytes = 19 << 20
-	for _, name := range []string{"nobody", "dora"} {
+	for _, name := range []string{"nobody", "dora", "nina"} {
 		status, page, work := loginAnswer(t, rs, name, testPassword)
 		if status != wrongStatus || page != wrongPage {
 			t.Errorf("login as %s: %d, want the answer to a wrong password (%d), the same page:\n%s", name, status, wrongStatus, page)

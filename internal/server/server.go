@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"strconv"
@@ -214,6 +215,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 		s.installAuth()
 		s.installEditing()
 		s.installAccounts()
+		s.installPasswords()
 	}
 	// Compression wraps the whole of echo, so error pages written after a
 	// handler returns go through it too. It is klauspost/compress's gzhttp
@@ -327,11 +329,27 @@ func (s *Server) page(title string, d *geo.Dataset) templates.Page {
 // truncateURI keeps a logged URI to 2 KiB: a hostile client may send up to
 // the head limit (64 KiB) in each request line.
 func truncateURI(uri string) string {
+	uri = redactLinkToken(uri)
 	const n = 2 << 10
 	if len(uri) <= n {
 		return uri
 	}
 	return uri[:n] + "…(" + strconv.Itoa(len(uri)) + " bytes)"
+}
+
+// redactLinkToken hides the token of a password link (/set-password?token=...)
+// from the logs: whoever reads them could otherwise set the password.
+func redactLinkToken(uri string) string {
+	path, query, ok := strings.Cut(uri, "?")
+	if !ok || !strings.HasSuffix(path, store.PasswordLinkPath) {
+		return uri
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil || !q.Has("token") {
+		return path + "?REDACTED"
+	}
+	q.Set("token", "REDACTED")
+	return path + "?" + q.Encode()
 }
 
 // buildHash identifies this build of the server: the hash of its own

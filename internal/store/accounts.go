@@ -11,16 +11,19 @@ import (
 // last login, a role changed, a user's own token revoked.
 
 // UserAccount is a user as the admin page lists them, with the time of
-// their last login ("" when they never logged in): the newest session made.
+// their last login ("" when they never logged in): the newest session made,
+// and whether they have yet to set a password (an account made with a
+// link, not yet used).
 type UserAccount struct {
 	User
-	LastLogin string
+	LastLogin  string
+	NoPassword bool
 }
 
 // UserAccounts lists the accounts by name, each with its last login.
 func (s *Store) UserAccounts(ctx context.Context) ([]UserAccount, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.name, u.role, u.created_at, u.disabled_at,
-(SELECT MAX(created_at) FROM sessions WHERE user_id = u.id) FROM users u ORDER BY u.name`)
+(SELECT MAX(created_at) FROM sessions WHERE user_id = u.id), u.password_hash = '' FROM users u ORDER BY u.name`)
 	if err != nil {
 		return nil, err
 	}
@@ -30,10 +33,10 @@ func (s *Store) UserAccounts(ctx context.Context) ([]UserAccount, error) {
 		var a UserAccount
 		var role string
 		var disabled, last sql.NullString
-		if err := rows.Scan(&a.ID, &a.Name, &role, &a.CreatedAt, &disabled, &last); err != nil {
+		if err := rows.Scan(&a.ID, &a.Name, &role, &a.CreatedAt, &disabled, &last, &a.NoPassword); err != nil {
 			return nil, err
 		}
-		a.Role, a.Disabled, a.LastLogin = Role(role), disabled.Valid, last.String
+		a.Role, a.Disabled, a.LastLogin = Role(role), disabled.Valid, last.String // NoPassword: password_hash is noPassword
 		out = append(out, a)
 	}
 	return out, rows.Err()

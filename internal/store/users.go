@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -90,13 +91,7 @@ func distinctRunes(s string) map[rune]bool {
 
 // AddUser creates an account with a password hashed with argon2id.
 func (s *Store) AddUser(ctx context.Context, name string, role Role, password string) (User, error) {
-	if !userName.MatchString(name) {
-		return User{}, fmt.Errorf("user name %q: want 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit", name)
-	}
-	if name == ImportAuthor {
-		return User{}, fmt.Errorf("user name %q: reserved for the revisions dataset db import makes", name)
-	}
-	if _, err := ParseRole(string(role)); err != nil {
+	if err := checkNewUser(name, role); err != nil {
 		return User{}, err
 	}
 	if err := CheckPassword(name, password); err != nil {
@@ -106,6 +101,36 @@ func (s *Store) AddUser(ctx context.Context, name string, role Role, password st
 	if err != nil {
 		return User{}, err
 	}
+	return s.addUser(ctx, name, role, hash)
+}
+
+// AddUserWithoutPassword creates an account that has no password yet: it
+// cannot log in until its user sets one through a link of NewPasswordLink.
+func (s *Store) AddUserWithoutPassword(ctx context.Context, name string, role Role) (User, error) {
+	if err := checkNewUser(name, role); err != nil {
+		return User{}, err
+	}
+	return s.addUser(ctx, name, role, noPassword)
+}
+
+// checkNewUser says what is wrong with a new account's name or role.
+func checkNewUser(name string, role Role) error {
+	if !userName.MatchString(name) {
+		return fmt.Errorf("user name %q: want 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit", name)
+	}
+	if name == ImportAuthor {
+		return fmt.Errorf("user name %q: reserved for the revisions dataset db import makes", name)
+	}
+	_, err := ParseRole(string(role))
+	return err
+}
+
+// noPassword is the password_hash of an account whose password is not set
+// yet: no password matches it.
+const noPassword = ""
+
+// addUser inserts a checked account with its password's hash.
+func (s *Store) addUser(ctx context.Context, name string, role Role, hash string) (User, error) {
 	u := User{Name: name, Role: role, CreatedAt: timestamp(s.now())}
 	var exists int
 	if err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM users WHERE name = ?"), name).Scan(&exists); err != nil {
@@ -114,7 +139,7 @@ func (s *Store) AddUser(ctx context.Context, name string, role Role, password st
 	if exists > 0 {
 		return User{}, fmt.Errorf("user %q: %w", name, ErrUserExists)
 	}
-	err = s.db.QueryRowContext(ctx, s.q("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id"),
+	err := s.db.QueryRowContext(ctx, s.q("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id"),
 		name, string(role), hash, u.CreatedAt).Scan(&u.ID)
 	if err != nil {
 		return User{}, fmt.Errorf("add user %q: %w", name, err)
@@ -144,9 +169,9 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 }
 
 // DisableUser disables an account: it can no longer log in, and its
-// sessions and API tokens are revoked in the same transaction (they would
-// stop anyway: every lookup also checks the user). Disabling a disabled
-// account changes nothing.
+// sessions, API tokens and password links are revoked in the same
+// transaction (they would stop anyway: every lookup also checks the user).
+// Disabling a disabled account changes nothing.
 func (s *Store) DisableUser(ctx context.Context, name string) (err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -162,7 +187,7 @@ func (s *Store) DisableUser(ctx context.Context, name string) (err error) {
 		err = fmt.Errorf("user %q: %w", name, ErrNoUser)
 		return err
 	}
-	for _, table := range []string{"sessions", "api_tokens"} {
+	for _, table := range []string{"sessions", "api_tokens", "password_links"} {
 		if _, err = tx.ExecContext(ctx, s.q("UPDATE "+table+" SET revoked_at = ? WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE name = ?)"), now, name); err != nil {
 			return err
 		}
@@ -180,6 +205,11 @@ func (s *Store) Authenticate(ctx context.Context, name, password string) (User, 
 	var disabled *string
 	err := s.db.QueryRowContext(ctx, s.q("SELECT id, name, role, created_at, disabled_at, password_hash FROM users WHERE name = ?"), name).
 		Scan(&u.ID, &u.Name, &role, &u.CreatedAt, &disabled, &hash)
+	if err == nil && hash == noPassword {
+		// Not set yet: as long as a wrong password, so that nobody learns
+		// which accounts wait for theirs.
+		err = sql.ErrNoRows
+	}
 	if isNoRows(err) {
 		VerifyPassword(dummyHash(), password)
 		return User{}, ErrBadLogin
