@@ -60,6 +60,14 @@ type Cache struct {
 	cancel context.CancelFunc
 	writes sync.WaitGroup
 	write  sync.Mutex // one snapshot written at a time
+
+	mu sync.Mutex
+	// latest is, per snapshot file, the number of the newest write asked
+	// for, and stop ends the one being written: a newer dataset (a reload)
+	// supersedes it, so that an older one is never held for a write that
+	// would be replaced at once.
+	latest map[string]uint64
+	stop   map[string]context.CancelFunc
 }
 
 // Open returns the cache in dir, making the directory if need be. It is an
@@ -83,7 +91,8 @@ func Open(dir string, logger *slog.Logger) (*Cache, error) {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Cache{dir: dir, logger: logger, exe: exe, ctx: ctx, cancel: cancel}, nil
+	return &Cache{dir: dir, logger: logger, exe: exe, ctx: ctx, cancel: cancel,
+		latest: make(map[string]uint64), stop: make(map[string]context.CancelFunc)}, nil
 }
 
 // executableHash is the xxhash of the running program: a snapshot written
@@ -275,27 +284,53 @@ func (c *Cache) loadFiles(fsys fs.FS, path string) (*geo.Dataset, error) {
 		c.logger.Info("no snapshot written: the data files changed while they were read", "snapshot", path)
 		return core, nil
 	}
+	c.mu.Lock()
+	c.latest[path]++
+	n := c.latest[path]
+	if stop := c.stop[path]; stop != nil {
+		stop() // an older dataset's snapshot, being written
+	}
+	c.mu.Unlock()
 	c.writes.Add(1)
 	go func() {
 		defer c.writes.Done()
 		c.write.Lock()
 		defer c.write.Unlock()
+		ctx, cancel := context.WithCancel(c.ctx)
+		defer cancel()
+		c.mu.Lock()
+		superseded := c.latest[path] != n
+		if !superseded {
+			c.stop[path] = cancel
+		}
+		c.mu.Unlock()
+		if superseded {
+			return
+		}
+		defer func() {
+			c.mu.Lock()
+			if c.latest[path] == n {
+				delete(c.stop, path)
+			}
+			c.mu.Unlock()
+		}()
 		start := time.Now()
-		n, err := c.writeSnapshot(path, core, keys)
+		size, err := c.writeSnapshot(ctx, path, core, keys)
 		if err != nil {
-			if c.ctx.Err() == nil {
+			if ctx.Err() == nil {
 				c.logger.Warn("dataset snapshot not written", "snapshot", path, "err", err)
 			}
 			return
 		}
-		c.logger.Info("dataset snapshot written", "snapshot", path, "bytes", n, "took", time.Since(start).Round(time.Millisecond))
+		c.logger.Info("dataset snapshot written", "snapshot", path, "bytes", size, "took", time.Since(start).Round(time.Millisecond))
 	}()
 	return core, nil
 }
 
 // writeSnapshot replaces path with core's snapshot under keys' header,
-// atomically, and returns its size.
-func (c *Cache) writeSnapshot(path string, core *geo.Dataset, keys [len(dataFiles)]fileKey) (int64, error) {
+// atomically, and returns its size; it stops, writing nothing, when ctx
+// ends.
+func (c *Cache) writeSnapshot(ctx context.Context, path string, core *geo.Dataset, keys [len(dataFiles)]fileKey) (int64, error) {
 	le := binary.LittleEndian
 	head := make([]byte, 0, headerSize)
 	head = append(head, magic...)
@@ -309,7 +344,7 @@ func (c *Cache) writeSnapshot(path string, core *geo.Dataset, keys [len(dataFile
 	}
 	var n int64
 	err := atomicfile.WriteFunc(path, func(w io.Writer) error {
-		cw := &checkedWriter{ctx: c.ctx, w: w, sum: xxhash.New()}
+		cw := &checkedWriter{ctx: ctx, w: w, sum: xxhash.New()}
 		cw.Write(head)
 		if err := core.WriteSnapshot(cw); err != nil {
 			return err

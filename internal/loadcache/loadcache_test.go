@@ -298,3 +298,28 @@ func TestOpenUnwritable(t *testing.T) {
 		t.Fatal("a cache under a file was opened")
 	}
 }
+
+// TestNewerLoadSupersedesWrite loads a directory, changes it and loads it
+// again before waiting: the first snapshot's write is dropped or stopped,
+// or done first, and the snapshot left is the second files'.
+func TestNewerLoadSupersedesWrite(t *testing.T) {
+	c, log := openCache(t)
+	dir := syntheticDir(t, 3000, 1)
+	if _, err := c.Load(dir); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(syntheticDir(t, 2500, 3), geo.IncidentsFile))
+	writeFile(t, dir, geo.IncidentsFile, b)
+	if _, err := c.Load(dir); err != nil {
+		t.Fatal(err)
+	}
+	c.Wait()
+	if said := log.take(); strings.Contains(said, "not written") {
+		t.Fatalf("a superseded write was reported as a failure:\n%s", said)
+	}
+	d, said := load(t, c, log, dir)
+	if !strings.Contains(said, "dataset snapshot read") {
+		t.Fatalf("the newer files' snapshot was not read:\n%s", said)
+	}
+	sameDataset(t, d, dir)
+}
