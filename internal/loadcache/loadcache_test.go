@@ -248,7 +248,7 @@ func TestDamagedSnapshot(t *testing.T) {
 // TestInvalidFilesWriteNoSnapshot checks that files geo.Load refuses are
 // refused through the cache too, with no snapshot written.
 func TestInvalidFilesWriteNoSnapshot(t *testing.T) {
-	c, log := openCache(t)
+	c, _ := openCache(t)
 	dir := syntheticDir(t, 100, 1)
 	path := filepath.Join(dir, geo.IncidentsFile)
 	b, _ := os.ReadFile(path)
@@ -262,7 +262,6 @@ func TestInvalidFilesWriteNoSnapshot(t *testing.T) {
 	if _, err := os.Stat(c.Path(dir)); !os.IsNotExist(err) {
 		t.Fatalf("a snapshot of invalid files: %v", err)
 	}
-	_ = log
 }
 
 // TestCloseLeavesNoTemporaryFile checks that Close, which stops a snapshot
