@@ -70,15 +70,23 @@ type Cache struct {
 	stop   map[string]context.CancelFunc
 }
 
-// Open returns the cache in dir, making the directory if need be. It is an
-// error when dir cannot be written or the running executable cannot be
-// read (its hash keys every snapshot): the caller then loads without one.
+// Open returns the cache in dir, making the directory (0700) if need be.
+// It is an error when dir cannot be written, when others may write it, or
+// when the running executable cannot be read (its hash keys every
+// snapshot): the caller then loads without one.
 func Open(dir string, logger *slog.Logger) (*Cache, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cache directory: %w", err)
+	}
+	// Whoever may write here could write a snapshot that passes every
+	// check (the checksum is no signature) and have it served.
+	if info, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("cache directory: %w", err)
+	} else if info.Mode().Perm()&0o022 != 0 {
+		return nil, fmt.Errorf("cache directory %s may be written by other users (mode %v): make it 0700", dir, info.Mode().Perm())
 	}
 	probe, err := os.CreateTemp(dir, ".probe-*")
 	if err != nil {

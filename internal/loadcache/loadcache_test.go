@@ -322,3 +322,23 @@ func TestNewerLoadSupersedesWrite(t *testing.T) {
 	}
 	sameDataset(t, d, dir)
 }
+
+// TestOpenRefusesSharedDirectory checks that a cache directory others may
+// write to is refused: a snapshot written there would be served.
+func TestOpenRefusesSharedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadcache.Open(dir, nil); err == nil || !strings.Contains(err.Error(), "other users") {
+		t.Fatalf("a world-writable cache directory: %v", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c, err := loadcache.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+}
