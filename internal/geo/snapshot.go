@@ -454,6 +454,9 @@ func ReadSnapshot(r io.Reader, size int64) (*Dataset, error) {
 	go func() { indexed <- buildIndex(d.Incidents) }()
 	d.filePos = s.positions(len(d.Incidents))
 	d.byID = s.positions(len(d.Incidents))
+	if d.byID == nil {
+		d.byID = []int32{} // as newDataset makes it
+	}
 	d.index = <-indexed
 	if s.err != nil {
 		return nil, s.err
@@ -464,6 +467,9 @@ func ReadSnapshot(r io.Reader, size int64) (*Dataset, error) {
 
 // positions reads n positions that must be a permutation of 0..n-1.
 func (s *snapshotReader) positions(n int) []int32 {
+	if n == 0 {
+		return nil // as dateOrder gives for no incidents
+	}
 	out := make([]int32, n)
 	seen := make([]uint64, (n+63)/64)
 	for i := 0; i < n && s.err == nil; {

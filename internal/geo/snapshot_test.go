@@ -17,7 +17,12 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, d := range map[string]*geo.Dataset{"shipped": shipped, "synthetic": synthetic(t, 5000)} {
+	basesJSON, _ := data.FS.ReadFile(geo.BasesFile)
+	empty, err := geo.Parse(basesJSON, []byte(`{"type":"FeatureCollection","features":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, d := range map[string]*geo.Dataset{"shipped": shipped, "synthetic": synthetic(t, 5000), "no incidents": empty} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := d.WriteSnapshot(&buf); err != nil {
