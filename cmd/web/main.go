@@ -26,6 +26,7 @@ import (
 	"strikemap/data"
 	"strikemap/internal/follow"
 	"strikemap/internal/geo"
+	"strikemap/internal/loadcache"
 	"strikemap/internal/reload"
 	"strikemap/internal/server"
 	"strikemap/internal/store"
@@ -40,6 +41,7 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	MemoryLimit     int64  // soft memory limit in bytes, or memoryLimitOff, -Auto or -Runtime
 	CPUProfile      string // file to write a CPU profile of the whole run to; "" writes none
+	CacheDir        string // directory of dataset snapshots (internal/loadcache) for -data; "" keeps none
 	// Options are the HTTP handler's settings (tiles, frame ancestors,
 	// base URL, limits), read here and passed down as they are; run adds
 	// the logger, the basemap and the reloads.
@@ -177,6 +179,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	rateLoopback := ss.addBool("rate-limit-loopback", false, "rate-limit loopback clients too, which are exempt by default")
 	timeout := ss.add("shutdown-timeout", "15s", "how `long` to let requests finish on SIGINT or SIGTERM")
 	memLimit := ss.add("memory-limit", "auto", "soft memory `limit` of the Go heap: auto (twice the heap the loaded dataset needs, at least 512MiB; GOMEMLIMIT's when that is set), off, or a size such as 1GiB")
+	cache := ss.add("cache", defaultCacheDir(), "`directory` keeping a snapshot of each -data directory's bases and incidents, which a start reads instead of parsing the files when they have not changed (docs/scale.md); \"off\" keeps none")
 	cpuProfile := ss.add("cpuprofile", "", "write a CPU profile of the process, from its start until it shuts down, to `file` (for `go tool pprof`); empty writes none")
 	fl.Usage = func() {
 		fmt.Fprintf(out, "Usage: strikemap [flags]\n\nServes the strikemap map and GeoJSON API.\n\nFlags:\n")
@@ -190,6 +193,9 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	}
 	cfg.Addr, cfg.DataDir, cfg.TileURL, cfg.TileAttribution = addr.value, dataDir.value, tiles.value, tilesAttrib.value
 	cfg.DB, cfg.CPUProfile = db.value, cpuProfile.value
+	if cache.value != "off" {
+		cfg.CacheDir = cache.value
+	}
 	if cfg.DB != "" && cfg.DataDir != "" {
 		return cfg, db.bad("-db and -data both name the data to serve: give one (load a directory into the database with `dataset db import DIR -db URL`)")
 	}
@@ -236,6 +242,16 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		return cfg, tiles.bad(`not an http(s) URL template or "off"`)
 	}
 	return cfg, nil
+}
+
+// defaultCacheDir is strikemap's directory in the user's cache directory
+// (os.UserCacheDir), or "off" when there is none.
+func defaultCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "off"
+	}
+	return filepath.Join(dir, "strikemap")
 }
 
 // checkDataDir says what is wrong with a -data directory that is missing,
@@ -312,6 +328,20 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 			size = fi.Size()
 		}
 	}
+	// A directory's bases and incidents come from the snapshot cache when
+	// they have not changed since it was written.
+	load := geo.Load
+	var reloadFrom func(dir string) (*geo.Dataset, error)
+	if cfg.DataDir != "" && cfg.CacheDir != "" {
+		cache, err := loadcache.Open(cfg.CacheDir, logger)
+		if err != nil {
+			logger.Warn("loading without a snapshot cache", "err", err)
+		} else {
+			defer cache.Close()
+			load = func(fs.FS) (*geo.Dataset, error) { return cache.Load(cfg.DataDir) }
+			reloadFrom = cache.Load
+		}
+	}
 	resumeGC := pauseGC(cfg.MemoryLimit, size)
 	defer resumeGC()
 	if record != nil {
@@ -319,7 +349,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		// streamed into the loader (never built into files first).
 		d, err = follow.Load(ctx, record)
 	} else {
-		d, err = geo.Load(fsys)
+		d, err = load(fsys)
 		if err != nil {
 			err = fmt.Errorf("load %s: %w", source, err)
 		}
@@ -334,7 +364,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	opts := cfg.Options
 	opts.Logger, opts.Basemap, opts.Record = logger, data.Basemap, record
 	if cfg.DataDir != "" {
-		w, err := reload.Start(cfg.DataDir, store, reload.Options{Logger: logger, LoadedFrom: loadStart})
+		w, err := reload.Start(cfg.DataDir, store, reload.Options{Logger: logger, LoadedFrom: loadStart, Load: reloadFrom})
 		if err != nil {
 			return err
 		}

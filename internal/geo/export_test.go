@@ -1,6 +1,10 @@
 package geo
 
-import "strikemap/internal/geo/loader"
+import (
+	"reflect"
+
+	"strikemap/internal/geo/loader"
+)
 
 // ParseInChunks is Parse with the incidents file cut into chunks of size
 // bytes, for tests of the parallel scan; every buffer the loader reuses is
@@ -22,3 +26,26 @@ func (d *Dataset) CountedSummaries(bases []*Base, f Filter) []Summary {
 
 // BuildIndex rebuilds d's index, for the benchmark of Apply's part.
 func (d *Dataset) BuildIndex() { d.index = buildIndex(d.Incidents) }
+
+// SameDataset says how a and b differ, every field compared, the
+// unexported ones (orders, index) too; "" when they do not.
+func SameDataset(a, b *Dataset) string {
+	x, y := *a, *b
+	x.whole, y.whole = nil, nil
+	for _, f := range []struct {
+		name string
+		a, b any
+	}{
+		{"Bases", x.Bases, y.Bases}, {"Incidents", x.Incidents, y.Incidents}, {"Version", x.Version, y.Version},
+		{"Record", x.Record, y.Record}, {"OfficialCounts", x.OfficialCounts, y.OfficialCounts}, {"Strikes", x.Strikes, y.Strikes},
+		{"baseByID", x.baseByID, y.baseByID}, {"byID", x.byID, y.byID}, {"index", x.index, y.index}, {"filePos", x.filePos, y.filePos},
+	} {
+		if !reflect.DeepEqual(f.a, f.b) {
+			return f.name + " differ"
+		}
+	}
+	if !reflect.DeepEqual(x, y) {
+		return "a field not listed in SameDataset differs"
+	}
+	return ""
+}

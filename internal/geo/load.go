@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
@@ -24,10 +25,22 @@ const (
 )
 
 // Load reads bases.geojson and incidents.geojson from fsys, validates them
-// and returns the dataset. Any problem rejects the whole dataset: the error is
+// and returns the dataset, with the optional files read too (readExtras).
+// Any problem rejects the whole dataset: the error is
 // a *ValidationError listing every problem, or an error naming the file that
 // could not be read. The files are streamed, never held whole in memory.
 func Load(fsys fs.FS) (*Dataset, error) {
+	core, err := LoadCore(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return core.WithExtras(fsys)
+}
+
+// LoadCore is Load without the optional files (official counts, strikes):
+// the bases and incidents alone, which a snapshot holds (WriteSnapshot).
+// WithExtras adds the optional files to what it returns.
+func LoadCore(fsys fs.FS) (*Dataset, error) {
 	bases, err := fsys.Open(BasesFile)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", BasesFile, err)
@@ -43,9 +56,6 @@ func Load(fsys fs.FS) (*Dataset, error) {
 		size = info.Size()
 	}
 	d, err := read(bases, incidents, size, loader.Options{})
-	if err == nil {
-		err = d.readExtras(fsys)
-	}
 	if err != nil {
 		if ve := (*ValidationError)(nil); errors.As(err, &ve) {
 			placeProblems(ve.Problems, func(name string) (io.ReadCloser, error) { return fsys.Open(name) })
@@ -53,6 +63,22 @@ func Load(fsys fs.FS) (*Dataset, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// WithExtras returns the dataset that Load makes of fsys, given core, the
+// bases and incidents LoadCore (or ReadSnapshot) made of its files: core
+// with the optional files read. core itself is left as it is, so that a
+// snapshot can still be written of it.
+func (core *Dataset) WithExtras(fsys fs.FS) (*Dataset, error) {
+	d := *core
+	d.whole = sync.OnceValue(d.countWhole)
+	if err := d.readExtras(fsys); err != nil {
+		if ve := (*ValidationError)(nil); errors.As(err, &ve) {
+			placeProblems(ve.Problems, func(name string) (io.ReadCloser, error) { return fsys.Open(name) })
+		}
+		return nil, err
+	}
+	return &d, nil
 }
 
 // readExtras reads the optional files of a dataset directory beside its

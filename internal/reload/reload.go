@@ -49,6 +49,9 @@ type Options struct {
 	// large dataset is not read twice at startup. When zero, Start always
 	// reloads once, in case the files changed before watching began.
 	LoadedFrom time.Time
+	// Load loads the directory (internal/loadcache's, which reads and
+	// writes a snapshot); nil is geo.Load of the directory.
+	Load func(dir string) (*geo.Dataset, error)
 }
 
 // Watcher reloads a data directory into a store. Its methods are safe for
@@ -78,6 +81,9 @@ func Start(dir string, store *geo.Store, opts Options) (*Watcher, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Load == nil {
+		opts.Load = func(dir string) (*geo.Dataset, error) { return geo.Load(os.DirFS(dir)) }
 	}
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -158,7 +164,7 @@ func isDataFile(name string) bool {
 func (w *Watcher) Reload() Result {
 	w.reloading.Lock()
 	defer w.reloading.Unlock()
-	d, err := geo.Load(os.DirFS(w.dir))
+	d, err := w.opts.Load(w.dir)
 	current := w.store.Dataset()
 	r := Result{At: time.Now(), Version: current.Version}
 	switch {
