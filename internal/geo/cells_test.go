@@ -1,0 +1,58 @@
+package geo_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"strikemap/internal/geo"
+)
+
+// TestGridCells checks that the index's cells hold every incident once,
+// each in its cell's bound, at its cell's mean, and that a box's cells
+// hold every incident in the box.
+func TestGridCells(t *testing.T) {
+	d := synthetic(t, 20000)
+	world := orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
+	seen := make([]int, len(d.Incidents))
+	d.GridCells(world, func(c geo.GridCell) {
+		var sum orb.Point
+		for _, i := range c.Positions {
+			seen[i]++
+			p := d.Incidents[i].Point
+			sum[0] += p[0]
+			sum[1] += p[1]
+			if p[0] < c.Bound.Min[0]-geo.CellEps || p[0] > c.Bound.Max[0]+geo.CellEps || p[1] < c.Bound.Min[1]-geo.CellEps || p[1] > c.Bound.Max[1]+geo.CellEps {
+				t.Fatalf("incident %d at %v, outside its cell %v", i, p, c.Bound)
+			}
+		}
+		n := float64(len(c.Positions))
+		if math.Abs(sum[0]/n-c.Mean[0]) > 1e-9 || math.Abs(sum[1]/n-c.Mean[1]) > 1e-9 {
+			t.Fatalf("cell %v: mean %v, its incidents' is %v", c.Bound, c.Mean, orb.Point{sum[0] / n, sum[1] / n})
+		}
+	})
+	for i, n := range seen {
+		if n != 1 {
+			t.Fatalf("incident %d in %d cells", i, n)
+		}
+	}
+	p := d.Incidents[123].Point
+	for _, b := range []orb.Bound{
+		{Min: orb.Point{36.40869, 32.32428}, Max: orb.Point{46.604, 37.88352}},
+		{Min: orb.Point{42.25, 33}, Max: orb.Point{43.5, 34.75}},
+		{Min: p, Max: p},
+	} {
+		inCells := map[int32]bool{}
+		d.GridCells(b, func(c geo.GridCell) {
+			for _, i := range c.Positions {
+				inCells[i] = true
+			}
+		})
+		for i := range d.Incidents {
+			if geo.InBBox(b, d.Incidents[i].Point) && !inCells[int32(i)] {
+				t.Fatalf("box %v: incident %d at %v is in no cell given", b, i, d.Incidents[i].Point)
+			}
+		}
+	}
+}
