@@ -56,3 +56,13 @@ func TestGridCells(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBuildIndex indexes 200,000 incidents, as a load does after
+// reading them.
+func BenchmarkBuildIndex(b *testing.B) {
+	d := synthetic(b, 200000)
+	b.ResetTimer()
+	for b.Loop() {
+		d.BuildIndex()
+	}
+}
