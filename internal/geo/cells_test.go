@@ -1,6 +1,7 @@
 package geo_test
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -65,4 +66,60 @@ func BenchmarkBuildIndex(b *testing.B) {
 	for b.Loop() {
 		d.BuildIndex()
 	}
+}
+
+// TestCountInBox holds CountInBox, given the count without the box, to the
+// brute count, for views that hold nearly every incident (where it reads
+// only those outside) and views that hold few (where it counts as Count).
+func TestCountInBox(t *testing.T) {
+	d := synthetic(t, 20000)
+	p := d.Incidents[123].Point
+	boxes := []orb.Bound{
+		{Min: orb.Point{36.40869, 32.32428}, Max: orb.Point{46.604, 37.88352}},
+		{Min: orb.Point{30, 25}, Max: orb.Point{55, 42}},
+		{Min: orb.Point{42.25, 33}, Max: orb.Point{43.5, 34.75}},
+		{Min: p, Max: p},
+		{Min: orb.Point{p[0], p[1] - 1}, Max: orb.Point{p[0] + 1, p[1]}},
+	}
+	filters := []geo.Filter{
+		{Weapons: []geo.Weapon{geo.WeaponDrone}},
+		{Weapons: []geo.Weapon{geo.WeaponDrone, geo.WeaponRocket}, From: date("2019-01-01"), To: date("2023-06-30")},
+		{Bases: []string{"ain-al-asad", geo.NoBase}},
+		{From: date("2024-01-01")},
+	}
+	for _, f := range filters {
+		unboxed := len(bruteForce(d, f))
+		for _, b := range boxes {
+			fb := f
+			fb.BBox = &b
+			want := len(bruteForce(d, fb))
+			got, err := d.CountInBox(context.Background(), fb, unboxed)
+			if err != nil || got != want {
+				t.Errorf("CountInBox(%+v in %v, %d unboxed) = %d, %v; want %d", f, b, unboxed, got, err, want)
+			}
+		}
+	}
+}
+
+// BenchmarkCountInBox counts the matches of a weapon in the map's first
+// view, as the list does at each filter change, by Count (every match in
+// the box) and by CountInBox given the count without the box.
+func BenchmarkCountInBox(b *testing.B) {
+	d := synthetic(b, 200000)
+	f := geo.Filter{Weapons: []geo.Weapon{geo.WeaponDrone, geo.WeaponRocket}, BBox: &orb.Bound{Min: orb.Point{36.40869, 32.32428}, Max: orb.Point{46.604, 37.88352}}}
+	rest := f
+	rest.BBox = nil
+	unboxed := d.Count(rest)
+	b.Run("Count", func(b *testing.B) {
+		for b.Loop() {
+			d.Count(f)
+		}
+	})
+	b.Run("CountInBox", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := d.CountInBox(context.Background(), f, unboxed); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
