@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -132,6 +133,23 @@ func (cc *clusterCache) ready(d *geo.Dataset) bool {
 	defer cc.mu.Unlock()
 	_, ok := cc.byKey[d.Version+"\x00"]
 	return ok
+}
+
+// matched returns how many of d's incidents match the filter whose query
+// parameters (bbox and zoom aside) key is, when the cache holds its index
+// or subset already (the map page asks for a filter's clusters before its
+// list); ok is false otherwise, and nothing is built.
+func (cc *clusterCache) matched(d *geo.Dataset, key string) (n int, ok bool) {
+	if key == "" {
+		return len(d.Incidents), true
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	el, ok := cc.byKey[d.Version+"\x00"+key]
+	if !ok {
+		return 0, false
+	}
+	return el.Value.(*clusterEntry).index.Len(), true
 }
 
 // entry returns the cached entry of key, making it with build once.
@@ -365,9 +383,14 @@ func provisionalWhole(d *geo.Dataset, view orb.Bound, zoom int) ([]cluster.Clust
 // indexKey is the cluster cache's key of a clusters or density query: its
 // filters but the box, which chooses what is shown, not what is indexed.
 func indexKey(q url.Values) string {
+	return filterKey(q, "bbox", "zoom")
+}
+
+// filterKey is the encoded q without the parameters named by not.
+func filterKey(q url.Values, not ...string) string {
 	key := url.Values{}
 	for k, v := range q {
-		if k != "bbox" && k != "zoom" {
+		if !slices.Contains(not, k) {
 			key[k] = v
 		}
 	}
