@@ -124,3 +124,71 @@ func boundTest(b orb.Bound) func(orb.Point) bool {
 		return p[0] >= lo || p[0] <= hi
 	}
 }
+
+// Lump is several points that Lumps counts as one: Count points whose mean
+// is Point ([lon, lat] degrees), Index being the index of one of them,
+// which names it when it is alone (Count 1).
+type Lump struct {
+	Point orb.Point
+	Count int
+	Index int
+}
+
+// LumpFits reports whether the points of box b may be counted as one Lump
+// at zoom: when b is no wider nor taller than Grid's cell there, a lump
+// moves its points less than Grid's cells do.
+func LumpFits(b orb.Bound, zoom int, opts Options) bool {
+	if zoom > opts.MaxZoom {
+		return false
+	}
+	side := 2 * opts.radiusAt(max(opts.MinZoom, zoom))
+	return lonX(b.Max[0])-lonX(b.Min[0]) <= side && latY(b.Min[1])-latY(b.Max[1]) <= side
+}
+
+// Lumps is Grid over lumps of points rather than points: each lump falls
+// in the cell of its mean point with its count, and a cell's cluster is at
+// the mean of its points. A grid of a view at a million points reads a
+// million points; one of the lumps a coarse index already holds (a few
+// thousand) reads a few thousand. A cell holding one point is that point,
+// with its lump's Index as PointIndex. The caller chooses the lumps in
+// view, as Grid's bound would.
+func Lumps(lumps []Lump, zoom int, opts Options) []Cluster {
+	side := 2 * opts.radiusAt(max(opts.MinZoom, min(zoom, opts.MaxZoom)))
+	type acc struct {
+		n, first int
+		x, y     float64
+		p        orb.Point
+	}
+	var accs []acc
+	cells := make(map[[2]int64]int, len(lumps))
+	for k, l := range lumps {
+		if l.Count <= 0 {
+			continue
+		}
+		x, y := lonX(l.Point[0]), latY(l.Point[1])
+		key := [2]int64{int64(k), -1}
+		if zoom <= opts.MaxZoom {
+			key = [2]int64{int64(math.Floor(x / side)), int64(math.Floor(y / side))}
+		}
+		i, ok := cells[key]
+		if !ok {
+			i = len(accs)
+			accs = append(accs, acc{first: l.Index, p: l.Point})
+			cells[key] = i
+		}
+		a := &accs[i]
+		a.n += l.Count
+		a.x += x * float64(l.Count)
+		a.y += y * float64(l.Count)
+	}
+	out := make([]Cluster, 0, len(accs))
+	for k := range accs {
+		a := &accs[k]
+		if a.n == 1 {
+			out = append(out, Cluster{Point: a.p, Count: 1, ID: -1, PointIndex: a.first})
+			continue
+		}
+		out = append(out, Cluster{Point: orb.Point{xLon(a.x / float64(a.n)), yLat(a.y / float64(a.n))}, Count: a.n, ID: 0, PointIndex: -1})
+	}
+	return out
+}

@@ -238,3 +238,50 @@ func TestGrid(t *testing.T) {
 		}
 	}
 }
+
+// TestLumps checks Lumps against Grid: single points as lumps give Grid's
+// cells, and lumps of several points count them all.
+func TestLumps(t *testing.T) {
+	pts := blobPoints(5000, 51)
+	bound := orb.Bound{Min: orb.Point{30, 25}, Max: orb.Point{55, 40}}
+	var lumps []Lump
+	for i, p := range pts {
+		if inBound(bound, p) {
+			lumps = append(lumps, Lump{Point: p, Count: 1, Index: i})
+		}
+	}
+	key := func(c Cluster) [3]float64 {
+		return [3]float64{math.Round(c.Point[0]*1e6) / 1e6, math.Round(c.Point[1]*1e6) / 1e6, float64(c.Count)}
+	}
+	for _, z := range []int{3, 8, 17} {
+		want := map[[3]float64]int{}
+		for _, c := range Grid(pts, bound, z, DefaultOptions()) {
+			want[key(c)]++
+		}
+		got := Lumps(lumps, z, DefaultOptions())
+		for _, c := range got {
+			if !c.IsCluster() && pts[c.PointIndex] != c.Point {
+				t.Fatalf("zoom %d: point %d at %v, given at %v", z, c.PointIndex, c.Point, pts[c.PointIndex])
+			}
+			if want[key(c)]--; want[key(c)] < 0 {
+				t.Fatalf("zoom %d: %v (count %d) is not one of Grid's", z, c.Point, c.Count)
+			}
+		}
+		if len(got) != len(Grid(pts, bound, z, DefaultOptions())) {
+			t.Fatalf("zoom %d: %d entries, Grid has %d", z, len(got), len(Grid(pts, bound, z, DefaultOptions())))
+		}
+	}
+	// Lumps of 10 points each, all in one cell at zoom 3: one cluster of
+	// all of them at their mean.
+	heavy := []Lump{{Point: orb.Point{44, 33}, Count: 10, Index: 0}, {Point: orb.Point{44.1, 33.1}, Count: 30, Index: 10}}
+	got := Lumps(heavy, 3, DefaultOptions())
+	if len(got) != 1 || got[0].Count != 40 || !got[0].IsCluster() {
+		t.Fatalf("two lumps of 10 and 30 in one cell: %+v", got)
+	}
+	if math.Abs(got[0].Point[0]-44.075) > 1e-3 {
+		t.Errorf("their cluster at lon %v, not the mean of their points (44.075)", got[0].Point[0])
+	}
+	if got := Lumps([]Lump{{Point: orb.Point{44, 33}, Count: 1, Index: 7}}, 3, DefaultOptions()); len(got) != 1 || got[0].IsCluster() || got[0].PointIndex != 7 {
+		t.Errorf("a lump of one point: %+v, want that point (index 7)", got)
+	}
+}

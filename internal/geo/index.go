@@ -19,6 +19,7 @@ type index struct {
 	maxSpan Date               // the longest DateEnd - Date of any incident
 	lastDay Date               // the latest DateEnd of any incident
 	cells   map[cell][]int32   // incidents per grid cell, ascending
+	means   map[cell]orb.Point // the mean point of each cell's incidents
 	byBase  map[string][]int32 // incidents per target base (NoBase too), ascending
 }
 
@@ -34,7 +35,12 @@ func cellOf(p orb.Point) cell {
 }
 
 func buildIndex(incidents []Incident) index {
-	ix := index{cells: make(map[cell][]int32), byBase: make(map[string][]int32)}
+	ix := index{byBase: make(map[string][]int32)}
+	// One map lookup per incident, as before the cells had means: the
+	// cells are numbered, and their lists and sums kept in slices.
+	slot := make(map[cell]int32)
+	var lists [][]int32
+	var sums []orb.Point
 	for i := range incidents {
 		inc := &incidents[i]
 		ix.maxSpan = max(ix.maxSpan, inc.DateEnd-inc.Date)
@@ -42,8 +48,24 @@ func buildIndex(incidents []Incident) index {
 			ix.lastDay = inc.DateEnd
 		}
 		c := cellOf(inc.Point)
-		ix.cells[c] = append(ix.cells[c], int32(i))
+		k, ok := slot[c]
+		if !ok {
+			k = int32(len(lists))
+			slot[c] = k
+			lists = append(lists, nil)
+			sums = append(sums, orb.Point{})
+		}
+		lists[k] = append(lists[k], int32(i))
+		sums[k][0] += inc.Point[0]
+		sums[k][1] += inc.Point[1]
 		ix.byBase[inc.Base] = append(ix.byBase[inc.Base], int32(i)) // NoBase too
+	}
+	ix.cells = make(map[cell][]int32, len(slot))
+	ix.means = make(map[cell]orb.Point, len(slot))
+	for c, k := range slot {
+		n := float64(len(lists[k]))
+		ix.cells[c] = lists[k]
+		ix.means[c] = orb.Point{sums[k][0] / n, sums[k][1] / n}
 	}
 	return ix
 }

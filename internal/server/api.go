@@ -52,7 +52,16 @@ func (s *Server) incidents(c echo.Context) error {
 	// map page's list asks, once per page, to say "1–500 of 200,000".
 	page := export.Page{Matched: -1}
 	if count {
-		if page.Matched, err = d.CountContext(ctx, f); err != nil {
+		// The page's list counts its filter in the map's view after the
+		// map asked for the filter's clusters, whose index counts the
+		// filter without the view: from that, a view of nearly everything
+		// reads only the incidents outside it.
+		if unboxed, ok := s.clusterCache.matched(d, filterKey(q, "bbox", "zoom", "download", "sort", "limit", "offset", "count")); ok && f.BBox != nil {
+			page.Matched, err = d.CountInBox(ctx, f, unboxed)
+		} else {
+			page.Matched, err = d.CountContext(ctx, f)
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -132,6 +133,23 @@ func (cc *clusterCache) ready(d *geo.Dataset) bool {
 	defer cc.mu.Unlock()
 	_, ok := cc.byKey[d.Version+"\x00"]
 	return ok
+}
+
+// matched returns how many of d's incidents match the filter whose query
+// parameters (bbox and zoom aside) key is, when the cache holds its index
+// or subset already (the map page asks for a filter's clusters before its
+// list); ok is false otherwise, and nothing is built.
+func (cc *clusterCache) matched(d *geo.Dataset, key string) (n int, ok bool) {
+	if key == "" {
+		return len(d.Incidents), true
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	el, ok := cc.byKey[d.Version+"\x00"+key]
+	if !ok {
+		return 0, false
+	}
+	return el.Value.(*clusterEntry).index.Len(), true
 }
 
 // entry returns the cached entry of key, making it with build once.
@@ -291,6 +309,13 @@ func (s *Server) clusters(c echo.Context) error {
 		}()
 		c.Response().Header().Set("Cache-Control", "no-store")
 		c.Response().Header().Set("X-Dataset-Version", d.Version)
+		expand := func(cluster.Cluster) (int, error) { return zoom + 1, nil }
+		if whole.IsZero() && view.Min[0] <= view.Max[0] {
+			found, incidents := provisionalWhole(d, view, zoom)
+			return s.writeClusters(c, d, export.Clusters{
+				Found: found, Matched: len(d.Incidents), Incidents: incidents, Provisional: true, ExpansionZoom: expand,
+			})
+		}
 		var incidents []*geo.Incident
 		var points []orb.Point
 		if whole.IsZero() {
@@ -302,7 +327,7 @@ func (s *Server) clusters(c echo.Context) error {
 		}
 		return s.writeClusters(c, d, export.Clusters{
 			Found: cluster.Grid(points, view, zoom, cluster.DefaultOptions()), Matched: len(incidents), Incidents: incidents, Provisional: true,
-			ExpansionZoom: func(cluster.Cluster) (int, error) { return zoom + 1, nil },
+			ExpansionZoom: expand,
 		})
 	}
 	if done, err := s.notModified(c, d, q, "clusters.geojson"); done || err != nil {
@@ -318,12 +343,54 @@ func (s *Server) clusters(c echo.Context) error {
 	})
 }
 
+// provisionalWhole counts every incident of d in view in cluster.Grid's
+// cells at zoom, from the dataset's spatial index rather than its
+// incidents: a cell of the index inside the view and no larger than a
+// grid cell counts as one lump at its mean point; only the cells across
+// the view's edge, or too large at this zoom, are read point by point.
+// The first visitor's first view, the whole set at zoom 7, was a read of
+// all million points (a few hundred milliseconds, while the index build
+// takes the cores); this reads a few thousand cells. A lone incident's
+// PointIndex indexes the incidents returned.
+func provisionalWhole(d *geo.Dataset, view orb.Bound, zoom int) ([]cluster.Cluster, []*geo.Incident) {
+	opts := cluster.DefaultOptions()
+	var lumps []cluster.Lump
+	d.GridCells(view, func(gc geo.GridCell) {
+		b := gc.Bound
+		inside := b.Min[0]-geo.CellEps >= view.Min[0] && b.Max[0]+geo.CellEps <= view.Max[0] &&
+			b.Min[1]-geo.CellEps >= view.Min[1] && b.Max[1]+geo.CellEps <= view.Max[1]
+		if inside && cluster.LumpFits(b, zoom, opts) {
+			lumps = append(lumps, cluster.Lump{Point: gc.Mean, Count: len(gc.Positions), Index: int(gc.Positions[0])})
+			return
+		}
+		for _, i := range gc.Positions {
+			if p := d.Incidents[i].Point; geo.InBBox(view, p) {
+				lumps = append(lumps, cluster.Lump{Point: p, Count: 1, Index: int(i)})
+			}
+		}
+	})
+	found := cluster.Lumps(lumps, zoom, opts)
+	var incidents []*geo.Incident
+	for k := range found {
+		if found[k].ID < 0 {
+			incidents = append(incidents, &d.Incidents[found[k].PointIndex])
+			found[k].PointIndex = len(incidents) - 1
+		}
+	}
+	return found, incidents
+}
+
 // indexKey is the cluster cache's key of a clusters or density query: its
 // filters but the box, which chooses what is shown, not what is indexed.
 func indexKey(q url.Values) string {
+	return filterKey(q, "bbox", "zoom")
+}
+
+// filterKey is the encoded q without the parameters named by not.
+func filterKey(q url.Values, not ...string) string {
 	key := url.Values{}
 	for k, v := range q {
-		if k != "bbox" && k != "zoom" {
+		if !slices.Contains(not, k) {
 			key[k] = v
 		}
 	}

@@ -262,3 +262,38 @@ func mustJSON(t *testing.T, rec interface{ Result() *http.Response }, v any) {
 		t.Fatal(err)
 	}
 }
+
+// TestListCountInViewAfterClusters asks, as the map page does, for a
+// filter's clusters and then its list's page with count=1 in the view: the
+// count (taken from the clusters' index and the incidents outside the
+// view, when that reads less) is the brute count of the filter in the view.
+func TestListCountInViewAfterClusters(t *testing.T) {
+	s := syntheticServer(t, 8000)
+	s.warming.Wait()
+	d := s.store.Dataset()
+	for _, filter := range []string{"weapon=drone", "weapon=drone,rocket&from=2019-01-01&to=2023-06-30", "base=ain-al-asad,-", "status=confirmed"} {
+		for _, bbox := range []string{"36.40869,32.32428,46.60400,37.88352", "30,25,55,42", "42.25,33,43.5,34.75", "44.1,33.2,44.6,33.5"} {
+			if rec := get(t, s, "/api/clusters.geojson?zoom=7&bbox="+bbox+"&"+filter); rec.Code != http.StatusOK {
+				t.Fatalf("clusters %s: %d %s", filter, rec.Code, rec.Body)
+			}
+			rec := get(t, s, "/api/incidents.geojson?"+filter+"&bbox="+bbox+"&sort=date&limit=500&count=1")
+			if rec.Code != http.StatusOK {
+				t.Fatalf("list %s in %s: %d %s", filter, bbox, rec.Code, rec.Body)
+			}
+			var p struct {
+				NumberMatched int `json:"numberMatched"`
+			}
+			mustJSON(t, rec, &p)
+			f := parseFilterForTest(t, filter+"&bbox="+bbox, d)
+			want := 0
+			for i := range d.Incidents {
+				if f.Match(&d.Incidents[i]) {
+					want++
+				}
+			}
+			if p.NumberMatched != want {
+				t.Errorf("%s in %s: numberMatched %d, want %d", filter, bbox, p.NumberMatched, want)
+			}
+		}
+	}
+}
