@@ -1,6 +1,10 @@
 package geo
 
-import "strikemap/internal/geo/loader"
+import (
+	"github.com/paulmach/orb"
+
+	"strikemap/internal/geo/loader"
+)
 
 // ParseInChunks is Parse with the incidents file cut into chunks of size
 // bytes, for tests of the parallel scan; every buffer the loader reuses is
@@ -22,3 +26,6 @@ func (d *Dataset) CountedSummaries(bases []*Base, f Filter) []Summary {
 
 // BuildIndex rebuilds d's index, for the benchmark of Apply's part.
 func (d *Dataset) BuildIndex() { d.index = buildIndex(d.Incidents) }
+
+// CellList is the index's list of the positions in p's grid cell, for tests.
+func (d *Dataset) CellList(p orb.Point) []int32 { return d.index.cells[cellOf(p)] }
