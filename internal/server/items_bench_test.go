@@ -4,10 +4,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"strikemap/internal/geo"
+	"strikemap/internal/request"
 )
 
 // BenchmarkSmallPages serves the requests QGIS and the map pan with, a page
@@ -96,4 +100,59 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 	w.WriteHeader(http.StatusOK)
 	w.n += len(p)
 	return len(p), nil
+}
+
+// TestSmallPageAllocation holds what one page of 10 in a country-sized box
+// allocates, through the whole handler, to a few KB on /api and /ogc: the
+// rate at which pages allocate is the rate at which the collector runs
+// under the default memory limit, and its cycles were the one-client p99 of
+// these pages at 1M (docs/performance.md). It was 75 KB and 137 KB.
+func TestSmallPageAllocation(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops buffers at random under the race detector")
+	}
+	// Enough incidents that the box's 768 grid cells are fewer than the
+	// index's, so the query reads them cell by cell.
+	s := mustNew(t, geo.NewStore(syntheticDataset(t, 50000), time.Now()), Options{})
+	s.warming.Wait()
+	for _, target := range []string{
+		"/api/incidents.geojson?limit=10&bbox=38,31,46,37",
+		"/ogc/collections/incidents/items?limit=10&bbox=38,31,46,37",
+	} {
+		parsed := httptest.NewRequest(http.MethodGet, target, nil)
+		w := &countingWriter{header: http.Header{}}
+		serve := func() {
+			req := *parsed
+			clear(w.header)
+			w.code = 0
+			s.ServeHTTP(w, &req)
+			if w.code != 200 {
+				t.Fatalf("%s: status %d", target, w.code)
+			}
+		}
+		serve()
+		const runs = 200
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range runs {
+			serve()
+		}
+		runtime.ReadMemStats(&after)
+		t.Logf("%s: %d bytes a page", target, (after.TotalAlloc-before.TotalAlloc)/runs)
+		if perPage := (after.TotalAlloc - before.TotalAlloc) / runs; perPage > 8<<10 {
+			t.Errorf("%s allocated %d bytes a page, want at most 8 KiB", target, perPage)
+		}
+	}
+}
+
+// TestSecurityHeadersBuiltOnce: echo applies its Pre middleware for each
+// request, so what securityHeaders returns must only wrap, not build the
+// policies again.
+func TestSecurityHeadersBuiltOnce(t *testing.T) {
+	s := mustNew(t, geo.NewStore(syntheticDataset(t, 100), time.Now()), Options{Site: request.Site{TileURL: "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"}})
+	mw := s.securityHeaders()
+	next := func(echo.Context) error { return nil }
+	if allocs := testing.AllocsPerRun(100, func() { _ = mw(next) }); allocs > 1 {
+		t.Errorf("wrapping a request's handler allocated %v times, want at most 1 (the closure)", allocs)
+	}
 }
