@@ -69,7 +69,10 @@ func (d *Dataset) CountInBox(ctx context.Context, f Filter, unboxed int) (int, e
 			outside += len(clipRun(list, lo, hi))
 		}
 	}
-	if candidates(d.runs(f, lo, hi)) <= outside {
+	sc := getScratch()
+	boxed := candidates(d.runs(sc, f, lo, hi))
+	sc.release()
+	if boxed <= outside {
 		return d.CountContext(ctx, f)
 	}
 	rest := f

@@ -3,6 +3,8 @@ package geo
 import (
 	"reflect"
 
+	"github.com/paulmach/orb"
+
 	"strikemap/internal/geo/loader"
 )
 
@@ -49,3 +51,6 @@ func SameDataset(a, b *Dataset) string {
 	}
 	return ""
 }
+
+// CellList is the index's list of the positions in p's grid cell, for tests.
+func (d *Dataset) CellList(p orb.Point) []int32 { return d.index.cells[cellOf(p)] }

@@ -1,11 +1,11 @@
 package geo
 
 import (
-	"container/heap"
 	"context"
 	"math"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -157,7 +157,10 @@ func (d *Dataset) CountAtMost(ctx context.Context, f Filter, budget int) (n int,
 	if lo >= hi {
 		return 0, true, ctx.Err()
 	}
-	if candidates(d.runs(f, lo, hi)) > budget {
+	sc := getScratch()
+	over := candidates(d.runs(sc, f, lo, hi)) > budget
+	sc.release()
+	if over {
 		return 0, false, ctx.Err()
 	}
 	n, err = d.CountContext(ctx, f)
@@ -202,7 +205,9 @@ func (d *Dataset) eachAt(ctx context.Context, f Filter, fn func(int, *Incident))
 	if lo >= hi {
 		return nil
 	}
-	runs := d.runs(f, lo, hi)
+	sc := getScratch()
+	defer sc.release()
+	runs := d.runs(sc, f, lo, hi)
 	if len(runs) == 1 && len(runs[0]) == 2 && runs[0][1] < 0 {
 		for start, end := int(runs[0][0]), int(-runs[0][1]); start < end; start += checkEvery {
 			if err := ctx.Err(); err != nil {
@@ -257,59 +262,81 @@ func (d *Dataset) dateRange(f Filter) (lo, hi int) {
 
 // runs returns ascending lists of positions within [lo, hi) that hold every
 // match: the grid cells under the box, or the lists of the bases, or the
-// whole range, whichever is smallest.
-func (d *Dataset) runs(f Filter, lo, hi int) [][]int32 {
-	var best [][]int32
+// whole range, whichever is smallest; none when the bases or the cells
+// chosen hold no position. The lists are built in sc's buffer, and are
+// good until sc is released.
+func (d *Dataset) runs(sc *scratch, f Filter, lo, hi int) [][]int32 {
+	runs := sc.runs[:0]
+	chosen := false // false: the whole range
 	bestN := hi - lo
-	clip := func(list []int32) []int32 { return clipRun(list, lo, hi) }
 	if len(f.Bases) > 0 {
-		var runs [][]int32
 		n := 0
 		for k, id := range f.Bases {
 			if slices.Contains(f.Bases[:k], id) {
 				continue
 			}
-			if r := clip(d.index.byBase[id]); len(r) > 0 {
+			if r := clipRun(d.index.byBase[id], lo, hi); len(r) > 0 {
 				runs = append(runs, r)
 				n += len(r)
 			}
 		}
 		if n <= bestN {
-			best, bestN = runs, n
+			bestN, chosen = n, true
 			if n == 0 {
-				return nil
+				sc.runs = runs
+				return runs
 			}
+		} else {
+			clear(runs)
+			runs = runs[:0]
 		}
 	}
 	if f.BBox != nil {
-		if runs, n, ok := d.cellRuns(*f.BBox, clip, bestN); ok && n <= bestN {
-			best, bestN = runs, n
+		k := len(runs)
+		var n int
+		var ok bool
+		runs, n, ok = d.cellRuns(runs, *f.BBox, lo, hi)
+		if ok && n <= bestN {
+			// The cells win: move them over the bases' lists.
+			m := copy(runs, runs[k:])
+			clear(runs[m:])
+			runs, chosen = runs[:m], true
+		} else {
+			clear(runs[k:])
+			runs = runs[:k]
 		}
 	}
-	if best == nil {
-		return [][]int32{rangeRun(lo, hi)}
+	if !chosen {
+		// The whole range stands as the one run {lo, -hi}, without listing
+		// its positions: the merger and the scans recognise it by its
+		// negative second element.
+		sc.whole = [2]int32{int32(lo), int32(-hi)}
+		runs = append(runs[:0], sc.whole[:])
 	}
-	return best
+	sc.runs = runs
+	return runs
 }
 
-// cellRuns returns the clipped lists of the cells under the box. It gives up
-// (ok false) when the box covers more cells than the index has, in which
-// case reading the cells one by one would cost more than it saves.
-func (d *Dataset) cellRuns(b orb.Bound, clip func([]int32) []int32, limit int) ([][]int32, int, bool) {
-	boxes := []orb.Bound{b}
+// cellRuns appends to runs the lists of the cells under the box clipped to
+// [lo, hi), and returns how many positions they hold. It gives up (ok
+// false, whatever it appended to be dropped) when the box covers more
+// cells than the index has, in which case reading the cells one by one
+// would cost more than it saves.
+func (d *Dataset) cellRuns(runs [][]int32, b orb.Bound, lo, hi int) (_ [][]int32, n int, ok bool) {
+	boxes := [2]orb.Bound{b}
+	nb := 1
 	if b.Min[0] > b.Max[0] { // across the antimeridian
-		boxes = []orb.Bound{{Min: b.Min, Max: orb.Point{180, b.Max[1]}}, {Min: orb.Point{-180, b.Min[1]}, Max: b.Max}}
+		boxes = [2]orb.Bound{{Min: b.Min, Max: orb.Point{180, b.Max[1]}}, {Min: orb.Point{-180, b.Min[1]}, Max: b.Max}}
+		nb = 2
 	}
-	var runs [][]int32
-	n := 0
-	for _, box := range boxes {
+	for _, box := range boxes[:nb] {
 		c0, c1 := cellOf(box.Min), cellOf(box.Max)
 		if int64(c1.x-c0.x+1)*int64(c1.y-c0.y+1) > int64(len(d.index.cells)) {
-			return nil, 0, false
+			return runs, 0, false
 		}
 		for x := c0.x; x <= c1.x; x++ {
 			for y := c0.y; y <= c1.y; y++ {
-				if r := clip(d.index.cells[cell{x, y}]); len(r) > 0 {
+				if r := clipRun(d.index.cells[cell{x, y}], lo, hi); len(r) > 0 {
 					runs = append(runs, r)
 					n += len(r)
 				}
@@ -319,9 +346,33 @@ func (d *Dataset) cellRuns(b orb.Bound, clip func([]int32) []int32, limit int) (
 	return runs, n, true
 }
 
-// rangeRun stands for every position in [lo, hi) without listing them:
-// the merger recognises it by its negative second element.
-func rangeRun(lo, hi int) []int32 { return []int32{int32(lo), int32(-hi)} }
+// scratch holds the buffers one query reads the index with: the runs of
+// positions, the merger and its heap. A page of 10 in a country-sized box
+// reads the lists of hundreds of cells, and allocating these for each
+// request was most of what such a page allocated, and so most of what made
+// the collector run under load (BenchmarkSmallPages, docs/performance.md):
+// they are pooled. Release clears them, so that a pooled buffer never keeps
+// a replaced dataset's index alive.
+type scratch struct {
+	runs  [][]int32
+	heads []runHead
+	merge merger
+	whole [2]int32 // the one run of a whole range
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+// release clears sc and puts it back in the pool; nothing it returned may
+// be used afterwards.
+func (sc *scratch) release() {
+	clear(sc.runs)
+	sc.runs = sc.runs[:0]
+	sc.heads = sc.heads[:0] // no pointers
+	sc.merge = merger{}
+	scratchPool.Put(sc)
+}
 
 // walker yields positions of the dataset's incidents, one at a time.
 type walker interface{ next() (int, bool) }
@@ -341,23 +392,31 @@ type merger struct {
 
 type runHead struct{ run, pos int }
 
-func newMerger(runs [][]int32, desc bool) *merger {
+// merger returns sc's merger over runs, which lives until sc is released.
+func (sc *scratch) merger(runs [][]int32, desc bool) *merger {
+	m := &sc.merge
 	if len(runs) == 1 && len(runs[0]) == 2 && runs[0][1] < 0 {
 		lo, hi := int(runs[0][0]), int(-runs[0][1])
 		if desc {
-			return &merger{seq: true, desc: true, seqNext: hi - 1, seqEnd: lo - 1}
+			*m = merger{seq: true, desc: true, seqNext: hi - 1, seqEnd: lo - 1}
+		} else {
+			*m = merger{seq: true, seqNext: lo, seqEnd: hi}
 		}
-		return &merger{seq: true, seqNext: lo, seqEnd: hi}
+		return m
 	}
-	m := &merger{runs: runs, h: make([]runHead, 0, len(runs)), desc: desc}
+	h := sc.heads[:0]
 	for r := range runs {
 		pos := 0
 		if desc {
 			pos = len(runs[r]) - 1
 		}
-		m.h = append(m.h, runHead{run: r, pos: pos})
+		h = append(h, runHead{run: r, pos: pos})
 	}
-	heap.Init(m)
+	sc.heads = h
+	*m = merger{runs: runs, h: h, desc: desc}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		m.down(i)
+	}
 	return m
 }
 
@@ -385,27 +444,42 @@ func (m *merger) next() (int, bool) {
 		top.pos++
 	}
 	if top.pos < 0 || top.pos == len(m.runs[top.run]) {
-		heap.Pop(m)
-	} else {
-		heap.Fix(m, 0)
+		last := len(m.h) - 1
+		m.h[0] = m.h[last]
+		m.h = m.h[:last]
 	}
+	m.down(0)
 	return int(v), true
 }
 
-func (m *merger) Len() int { return len(m.h) }
-func (m *merger) Less(i, j int) bool {
+// less orders the heap by the run heads' positions, the least first (the
+// greatest when descending).
+func (m *merger) less(i, j int) bool {
 	a, b := m.runs[m.h[i].run][m.h[i].pos], m.runs[m.h[j].run][m.h[j].pos]
 	if m.desc {
 		return a > b
 	}
 	return a < b
 }
-func (m *merger) Swap(i, j int) { m.h[i], m.h[j] = m.h[j], m.h[i] }
-func (m *merger) Push(x any)    { m.h = append(m.h, x.(runHead)) }
-func (m *merger) Pop() any {
-	x := m.h[len(m.h)-1]
-	m.h = m.h[:len(m.h)-1]
-	return x
+
+// down moves the head at i down the heap to its place, as container/heap
+// does (which boxed every popped head into an interface: an allocation).
+func (m *merger) down(i int) {
+	n := len(m.h)
+	for {
+		c := 2*i + 1
+		if c >= n {
+			return
+		}
+		if r := c + 1; r < n && m.less(r, c) {
+			c = r
+		}
+		if !m.less(c, i) {
+			return
+		}
+		m.h[i], m.h[c] = m.h[c], m.h[i]
+		i = c
+	}
 }
 
 // chain yields the positions of runs one run after another, or, when desc

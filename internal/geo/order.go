@@ -52,12 +52,14 @@ func (d *Dataset) QueryContext(ctx context.Context, f Filter, o Order, offset, l
 	if lo >= hi {
 		return nil, false, nil
 	}
+	sc := getScratch()
+	defer sc.release()
 	var it walker
 	switch o {
 	case ByBase, ByBaseDesc:
 		it = newChain(d.baseRuns(f, lo, hi), o.desc())
 	default:
-		it = newMerger(d.runs(f, lo, hi), o.desc())
+		it = sc.merger(d.runs(sc, f, lo, hi), o.desc())
 	}
 	skipped := 0
 	for read := 1; ; read++ {
@@ -80,6 +82,9 @@ func (d *Dataset) QueryContext(ctx context.Context, f Filter, o Order, offset, l
 		}
 		if limit >= 0 && len(out) == limit {
 			return out, true, nil
+		}
+		if out == nil && limit >= 0 {
+			out = make([]*Incident, 0, min(limit, 1024))
 		}
 		out = append(out, inc)
 	}

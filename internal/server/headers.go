@@ -8,29 +8,35 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// securityHeaders sets the headers every response carries. The policy allows
-// scripts, styles and data only from this origin, images also from the tile
-// host, and framing only by this origin.
-func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// securityHeaders returns the middleware that sets the headers every
+// response carries. The policy allows scripts, styles and data only from
+// this origin, images also from the tile host, and framing only by this
+// origin. echo applies its Pre middleware to each request anew, calling
+// the returned function once a request: the policies are built here, once,
+// not there (building them, a URL parse and a string replacer, was an
+// eighth of what a page of 10 allocated).
+func (s *Server) securityHeaders() echo.MiddlewareFunc {
 	csp := contentSecurityPolicy(s.opts.TileURL, "'self'")
 	ancestors := s.opts.EmbedAncestors
 	if ancestors == "" {
 		ancestors = "*"
 	}
 	embedCSP := contentSecurityPolicy(s.opts.TileURL, ancestors)
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		if c.Request().URL.Path == "/embed" {
-			h.Set("Content-Security-Policy", embedCSP)
-		} else {
-			h.Set("Content-Security-Policy", csp)
-			h.Set("X-Frame-Options", "SAMEORIGIN")
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			if c.Request().URL.Path == "/embed" {
+				h.Set("Content-Security-Policy", embedCSP)
+			} else {
+				h.Set("Content-Security-Policy", csp)
+				h.Set("X-Frame-Options", "SAMEORIGIN")
+			}
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			return next(c)
 		}
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		return next(c)
 	}
 }
 

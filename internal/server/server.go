@@ -170,7 +170,7 @@ func New(store *geo.Store, opts Options) (*Server, error) {
 			},
 		}),
 		s.requestLogger(),
-		s.securityHeaders,
+		s.securityHeaders(),
 		limitURL(opts.MaxURLBytes),
 		s.readOnly,
 	)
