@@ -284,3 +284,22 @@ func scanInto[T, P any](s *scanner, buf []byte, dec Decoder[T, P], out *Run[T, P
 		out.Features++
 	})
 }
+
+// HashChunks writes into h what ScanFile writes for r (the xxhash of each
+// chunk, cut where ScanFile cuts it) without decoding anything: the
+// digest of a file whose features are known valid, read at the speed of
+// its reader. size is as for ScanFile.
+func HashChunks(r io.Reader, size int64, h hash.Hash, opts Options) error {
+	chunks := make(chan *chunk[struct{}, struct{}], 2)
+	pool := newChunkPool(2)
+	readErr := make(chan error, 1)
+	go func() { readErr <- readChunks(r, chunkBytes(size, opts.chunkSize()), pool, chunks, nil) }()
+	for c := range chunks {
+		h.Write(binary.LittleEndian.AppendUint64(nil, xxhash.Sum64(c.buf)))
+		pool <- c.buf[:0]
+	}
+	if err := <-readErr; err != nil {
+		return &ReadError{err}
+	}
+	return nil
+}
