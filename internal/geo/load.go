@@ -82,11 +82,10 @@ func Digest(fsys fs.FS) (string, error) {
 		return "", fmt.Errorf("read %s: %w", IncidentsFile, err)
 	}
 	defer incidents.Close()
-	size := int64(-1)
-	if info, err := incidents.Stat(); err == nil && info.Mode().IsRegular() {
-		size = info.Size()
-	}
-	if err := loader.HashChunks(incidents, size, h, loader.Options{}); err != nil {
+	// The chunks are cut as Load cuts them whatever the size it is told
+	// (a file smaller than a chunk is one chunk either way), so the size,
+	// which a reader of rows can only estimate, is not asked.
+	if err := loader.HashChunks(incidents, -1, h, loader.Options{}); err != nil {
 		return "", fmt.Errorf("read %s: %w", IncidentsFile, err)
 	}
 	d := &Dataset{Version: hex.EncodeToString(h.Sum(nil))[:12]}

@@ -286,11 +286,7 @@ func (s *Store) Propose(ctx context.Context, u User, reason string, edits ...Edi
 	if u, err = s.author(ctx, tx, u, Contributor); err != nil {
 		return 0, err
 	}
-	files, err := s.readFiles(ctx, tx)
-	if err != nil {
-		return 0, err
-	}
-	if _, _, _, err = plan(files, edits); err != nil {
+	if _, _, err = s.check(ctx, tx, edits); err != nil {
 		return 0, err
 	}
 	if err = tx.QueryRowContext(ctx, s.q("INSERT INTO revisions (author, user_id, created_at, reason, state) VALUES (?, ?, ?, ?, 'proposed') RETURNING id"),
@@ -475,11 +471,7 @@ func (s *Store) changes(ctx context.Context, q queryer, id int64, fileRows bool)
 // changes are to be recorded too (they are already when a proposal is
 // approved).
 func (s *Store) apply(ctx context.Context, tx *sql.Tx, id int64, edits []Edit, record bool, now string) (res Applied, err error) {
-	files, err := s.readFiles(ctx, tx)
-	if err != nil {
-		return res, err
-	}
-	plans, created, d, err := plan(files, edits)
+	plans, created, err := s.check(ctx, tx, edits)
 	if err != nil {
 		return res, err
 	}
@@ -511,8 +503,12 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, id int64, edits []Edit, r
 	if err = w.flush(ctx); err != nil {
 		return res, err
 	}
-	res = Applied{Revision: id, Digest: d.Version}
-	res.Version, err = s.insertVersion(ctx, tx, id, now, d.Version)
+	digest, err := s.digest(ctx, tx)
+	if err != nil {
+		return res, err
+	}
+	res = Applied{Revision: id, Digest: digest}
+	res.Version, err = s.insertVersion(ctx, tx, id, now, digest)
 	return res, err
 }
 
