@@ -3,6 +3,7 @@ package geo
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -65,6 +66,13 @@ func Load(fsys fs.FS) (*Dataset, error) {
 // on their own): on one Load refuses it gives no error, and a digest that
 // means nothing.
 func Digest(fsys fs.FS) (string, error) {
+	return DigestOf(fsys, nil)
+}
+
+// DigestOf is Digest given the hash of each chunk of incidents.geojson as
+// Load cuts it (loader.Chunks, loader.ChunkSum), which a caller that keeps
+// them knows without reading the file; nil reads the file as Digest does.
+func DigestOf(fsys fs.FS, incidents []uint64) (string, error) {
 	h := sha256.New()
 	bases, err := fsys.Open(BasesFile)
 	if err != nil {
@@ -77,16 +85,22 @@ func Digest(fsys fs.FS) (string, error) {
 		return "", fmt.Errorf("read %s: %w", BasesFile, err)
 	}
 	h.Write([]byte{0})
-	incidents, err := fsys.Open(IncidentsFile)
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", IncidentsFile, err)
-	}
-	defer incidents.Close()
-	// The chunks are cut as Load cuts them whatever the size it is told
-	// (a file smaller than a chunk is one chunk either way), so the size,
-	// which a reader of rows can only estimate, is not asked.
-	if err := loader.HashChunks(incidents, -1, h, loader.Options{}); err != nil {
-		return "", fmt.Errorf("read %s: %w", IncidentsFile, err)
+	if incidents == nil {
+		f, err := fsys.Open(IncidentsFile)
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", IncidentsFile, err)
+		}
+		defer f.Close()
+		// The chunks are cut as Load cuts them whatever the size it is
+		// told (a file smaller than a chunk is one chunk either way), so
+		// the size, which a reader of rows can only estimate, is not asked.
+		if err := loader.HashChunks(f, -1, h, loader.Options{}); err != nil {
+			return "", fmt.Errorf("read %s: %w", IncidentsFile, err)
+		}
+	} else {
+		for _, sum := range incidents {
+			h.Write(binary.LittleEndian.AppendUint64(nil, sum))
+		}
 	}
 	d := &Dataset{Version: hex.EncodeToString(h.Sum(nil))[:12]}
 	if err := d.readExtras(fsys, func(string) bool { return true }); err != nil {

@@ -281,21 +281,3 @@ func answered(strikes [][]byte) []string {
 	}
 	return ids
 }
-
-// digest is the geo.Dataset Version of the record as tx has it (the
-// changes just written included), by geo.Digest: the files laid out and
-// hashed as they are read, a row at a time for a file laid out one feature
-// a line, never loaded. It costs a read of the record's rows, in the
-// memory of a few rows and two of the loader's chunks.
-func (s *Store) digest(ctx context.Context, tx *sql.Tx) (string, error) {
-	files, err := s.snapshotFiles(ctx, tx)
-	if err != nil {
-		return "", err
-	}
-	sn := &Snapshot{ctx: ctx, tx: tx, s: s, files: files}
-	d, err := geo.Digest(sn)
-	if err != nil {
-		return "", fmt.Errorf("the digest of the record: %w", err)
-	}
-	return d, nil
-}

@@ -257,7 +257,7 @@ func TestCheckLinesRecord(t *testing.T) {
 			t.Fatal(err)
 		}
 		var incidents bytes.Buffer
-		n := 9000 // about 7 MB: two chunks of 4 MiB
+		n := 20_000 // about 17 MB: five chunks of 4 MiB
 		if testing.Short() {
 			n = 500
 		}
@@ -285,11 +285,36 @@ func TestCheckLinesRecord(t *testing.T) {
 			change(&c)
 			return Edit{File: geo.IncidentsFile, ID: inc.ID, Before: body(t, s, geo.IncidentsFile, inc.ID), After: geo.MarshalIncidentFeature(&c)}
 		}
-		sameVersion(t, s, eddie, edit(inFile[10], func(i *geo.Incident) {
-			i.Outcome += " And a much longer outcome than it had, to move the cuts of every chunk after it."
-		}))
-		sameVersion(t, s, eddie, edit(inFile[20], func(i *geo.Incident) { i.Outcome = "Short." }))
-		sameVersion(t, s, eddie, Edit{File: geo.IncidentsFile, ID: inFile[30].ID, Before: body(t, s, geo.IncidentsFile, inFile[30].ID)}, addEdit(newIncident()))
+		longer := func(i *geo.Incident) {
+			i.Outcome += " And a much longer outcome than it had, to move the cut of its chunk and maybe of those after it."
+		}
+		// The first edit reads the whole file; the next ones, made from
+		// the version the one before made, only the chunks they move.
+		sameVersion(t, s, eddie, edit(inFile[10], longer))
+		chunks := s.chunks.get()
+		if chunks == nil || len(chunks.sums) < 4 && !testing.Short() {
+			t.Fatalf("the chunks kept: %+v, want four or more", chunks)
+		}
+		total := len(chunks.sums)
+		mid := len(inFile) / 2
+		for _, e := range [][]Edit{
+			{edit(inFile[mid], longer)},
+			{edit(inFile[mid+1], func(i *geo.Incident) { i.Outcome = "Short." })},
+			{edit(inFile[mid+2], longer), edit(inFile[20], longer)},
+			{{File: geo.IncidentsFile, ID: inFile[mid+3].ID, Before: body(t, s, geo.IncidentsFile, inFile[mid+3].ID)}},
+			{addEdit(newIncident())},
+			{edit(inFile[len(inFile)-1], longer)},
+		} {
+			res := sameVersion(t, s, eddie, e...)
+			c := s.chunks.get()
+			if c == nil || c.version != res.Version {
+				t.Fatalf("after version %d the chunks kept are %+v", res.Version, c)
+			}
+			t.Logf("version %d: %d of %d chunks read", res.Version, c.read, len(c.sums))
+			if c.read >= total && !testing.Short() {
+				t.Errorf("version %d read %d chunks of %d: the whole file", res.Version, c.read, len(c.sums))
+			}
+		}
 		late := inFile[len(inFile)-2]
 		sameRefusal(t, s, carla, eddie, edit(late, func(i *geo.Incident) { i.Count = geo.Known(0) }))
 		id, err := s.Propose(ctx, carla, "", edit(late, func(i *geo.Incident) { i.Outcome = "Proposed." }))
