@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"strikemap/data"
@@ -296,6 +297,28 @@ func TestCheckLinesRecord(t *testing.T) {
 			t.Fatalf("the chunks kept: %+v, want four or more", chunks)
 		}
 		total := len(chunks.sums)
+		if chunks.read != total {
+			t.Errorf("the first edit read %d chunks of %d, want the whole file", chunks.read, total)
+		}
+		// A version made elsewhere (an import): the table kept is stale,
+		// and KeepChunks reads the new version's (as a server does in the
+		// background); the next edit then reads only what it moves.
+		reimport := shipped(t)
+		reimport[geo.IncidentsFile] = []byte(strings.Replace(string(exportOf(t, s)), `"outcome":"`, `"outcome":"Imported. `, 1))
+		delete(reimport, geo.StrikesFile)
+		if _, err := s.Import(ctx, mapFS(reimport), ImportAuthor, "a version made elsewhere"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.KeepChunks(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if c := s.chunks.get(); c == nil || c.read != total {
+			t.Fatalf("KeepChunks kept %+v", c)
+		}
+		inFile = inFile[:0]
+		for inc := range served(t, s).InFileOrder() {
+			inFile = append(inFile, inc)
+		}
 		mid := len(inFile) / 2
 		for _, e := range [][]Edit{
 			{edit(inFile[mid], longer)},
@@ -338,6 +361,16 @@ func TestCheckLinesRecord(t *testing.T) {
 			t.Errorf("the export loads as %v (%v), the version says %s", exported, err, res.Digest)
 		}
 	})
+}
+
+// exportOf returns the record's incidents.geojson as export writes it.
+func exportOf(t *testing.T, s *Store) []byte {
+	t.Helper()
+	out, err := s.DatasetFiles(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out[geo.IncidentsFile]
 }
 
 // fileLayoutOf returns the layout the record keeps a file in.

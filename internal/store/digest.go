@@ -56,6 +56,52 @@ func (c *chunkCache) set(t *incidentChunks) {
 	c.c = t
 }
 
+// setNewer keeps t unless the table kept is of a newer version.
+func (c *chunkCache) setNewer(t *incidentChunks) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.c == nil || c.c.version < t.version {
+		c.c = t
+	}
+}
+
+// KeepChunks reads the incidents file of the record's newest version and
+// keeps the table of its chunks (above), so that the next change this
+// Store makes from that version reads only the chunks it touches: a
+// server calls it at start and after each version another process makes
+// (follow.Start), in the background. It reads nothing when the table kept
+// is of that version already, and keeps nothing for a file not laid out
+// one feature a line. It reads in one read transaction, holding no lock.
+func (s *Store) KeepChunks(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == Postgres, Isolation: s.readIsolation()})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	v, ok, err := s.latest(ctx, tx)
+	if err != nil || !ok {
+		return err
+	}
+	if c := s.chunks.get(); c != nil && c.version >= v.Number {
+		return nil
+	}
+	files, err := s.snapshotFiles(ctx, tx)
+	if err != nil {
+		return err
+	}
+	f, ok := files[geo.IncidentsFile]
+	if !ok || f.layout.Layout != "lines" {
+		return nil
+	}
+	t, err := s.chunkAll(ctx, tx, f)
+	if err != nil || slices.Contains(t.starts, -2) {
+		return err
+	}
+	t.version = v.Number
+	s.chunks.setNewer(t)
+	return nil
+}
+
 const (
 	headStart = -1            // chunk 0 begins with the file's head
 	tailStart = math.MaxInt64 // a chunk that begins with the file's tail
@@ -151,17 +197,19 @@ func (s *Store) chunkRows(ctx context.Context, tx *sql.Tx, f snapshotFile, from 
 	if s.dialect == SQLite {
 		body = "CAST(body AS BLOB)"
 	}
-	rows, err := tx.QueryContext(ctx, s.q("SELECT "+body+", position FROM features WHERE file = ? AND position >= ? ORDER BY position"), geo.IncidentsFile, max(from, math.MinInt64+1))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	r := &rowStarts{rows: rows, f: f}
+	// In pages of rows (by position, the index's order), so that a read
+	// stopped after a few chunks leaves no query to drain: pgx reads a
+	// closed query's rows to their end.
+	query := s.q("SELECT " + body + ", position FROM features WHERE file = ? AND position >= ? ORDER BY position LIMIT " + fmt.Sprint(rowPage))
+	r := &rowStarts{f: f, next0: max(from, math.MinInt64+1), page: func(from int64) (*sql.Rows, error) {
+		return tx.QueryContext(ctx, query, geo.IncidentsFile, from)
+	}}
+	defer r.close()
 	if from == headStart {
 		r.pending = []byte(f.head)
 		r.sep = "\n"
 	}
-	err = loader.Chunks(r, -1, loader.Options{}, func(off int64, buf []byte) bool {
+	err := loader.Chunks(r, -1, loader.Options{}, func(off int64, buf []byte) bool {
 		start := int64(-2)
 		switch {
 		case off == 0:
@@ -177,10 +225,17 @@ func (s *Store) chunkRows(ctx context.Context, tx *sql.Tx, f snapshotFile, from 
 	return r.err
 }
 
+// rowPage is how many rows chunkRows reads a query: about 2 MB of
+// synthetic incidents.
+const rowPage = 2500
+
 // rowStarts lays the incidents file out from a row on, as fileLayout
 // writes it, and notes where each row begins.
 type rowStarts struct {
-	rows    *sql.Rows
+	page    func(from int64) (*sql.Rows, error) // the rows from position from on, rowPage at most
+	next0   int64                               // the position the next page begins at
+	rows    *sql.Rows                           // the page being read, or nil
+	inPage  int                                 // rows read of it
 	f       snapshotFile
 	sep     string // before the next row: "" for the first of a read from a row
 	pending []byte
@@ -196,6 +251,12 @@ type rowStarts struct {
 }
 
 type rowBegin struct{ off, pos int64 }
+
+func (r *rowStarts) close() {
+	if r.rows != nil {
+		r.rows.Close()
+	}
+}
 
 // startAt returns the position of the row that begins at offset off, or
 // tailStart for the tail, or -2 for neither; and forgets those before.
@@ -238,10 +299,18 @@ func (r *rowStarts) Read(p []byte) (int, error) {
 // next lays out the next row, or the tail after the last.
 func (r *rowStarts) next() {
 	at := r.off // pending is empty: where the next bytes go
+	if r.rows == nil {
+		if r.rows, r.err = r.page(r.next0); r.err != nil {
+			return
+		}
+		r.inPage = 0
+	}
 	if r.rows.Next() {
 		if r.err = r.rows.Scan(&r.body, &r.pos); r.err != nil {
 			return
 		}
+		r.inPage++
+		r.next0 = r.pos + 1
 		r.buf = append(append(r.buf[:0], r.sep...), r.body...)
 		r.mu.Lock()
 		r.begins = append(r.begins, rowBegin{off: at + int64(len(r.sep)), pos: r.pos})
@@ -252,6 +321,11 @@ func (r *rowStarts) next() {
 	}
 	if r.err = r.rows.Err(); r.err != nil {
 		return
+	}
+	r.rows.Close()
+	r.rows = nil
+	if r.inPage == rowPage {
+		return // the next page
 	}
 	r.done = true
 	r.buf = append(append(r.buf[:0], '\n'), r.f.tail...)
