@@ -90,7 +90,7 @@ func Start(record *store.Store, st *geo.Store, opts Options) *Follower {
 			if err := record.KeepChunks(ctx); err != nil && ctx.Err() == nil {
 				f.log.Warn("keeping the record's chunks for the next approval's digest", "err", err)
 			} else if ctx.Err() == nil {
-				f.log.Debug("the record's chunks kept", "took", time.Since(start).Round(time.Millisecond))
+				f.log.Info("the record's chunks kept", "took", time.Since(start).Round(time.Millisecond))
 			}
 		}
 	}()
