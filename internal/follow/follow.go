@@ -87,10 +87,12 @@ func Start(record *store.Store, st *geo.Store, opts Options) *Follower {
 			case <-keep:
 			}
 			start := time.Now()
-			if err := record.KeepChunks(ctx); err != nil && ctx.Err() == nil {
+			n, kept, err := record.KeepChunks(ctx)
+			switch {
+			case err != nil && ctx.Err() == nil:
 				f.log.Warn("keeping the record's chunks for the next approval's digest", "err", err)
-			} else if ctx.Err() == nil {
-				f.log.Info("the record's chunks kept", "took", time.Since(start).Round(time.Millisecond))
+			case kept:
+				f.log.Info("the record's chunks kept", "number", n, "took", time.Since(start).Round(time.Millisecond))
 			}
 		}
 	}()

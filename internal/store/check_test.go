@@ -309,8 +309,11 @@ func TestCheckLinesRecord(t *testing.T) {
 		if _, err := s.Import(ctx, mapFS(reimport), ImportAuthor, "a version made elsewhere"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.KeepChunks(ctx); err != nil {
-			t.Fatal(err)
+		if _, kept, err := s.KeepChunks(ctx); err != nil || !kept {
+			t.Fatal(kept, err)
+		}
+		if _, kept, err := s.KeepChunks(ctx); err != nil || kept {
+			t.Fatalf("KeepChunks of the version kept already: kept %v, %v", kept, err)
 		}
 		if c := s.chunks.get(); c == nil || c.read != total {
 			t.Fatalf("KeepChunks kept %+v", c)

@@ -72,34 +72,35 @@ func (c *chunkCache) setNewer(t *incidentChunks) {
 // (follow.Start), in the background. It reads nothing when the table kept
 // is of that version already, and keeps nothing for a file not laid out
 // one feature a line. It reads in one read transaction, holding no lock.
-func (s *Store) KeepChunks(ctx context.Context) error {
+// It returns the version read, and whether its table was made and kept.
+func (s *Store) KeepChunks(ctx context.Context) (version int64, kept bool, err error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == Postgres, Isolation: s.readIsolation()})
 	if err != nil {
-		return err
+		return 0, false, err
 	}
 	defer tx.Rollback()
 	v, ok, err := s.latest(ctx, tx)
 	if err != nil || !ok {
-		return err
+		return 0, false, err
 	}
 	if c := s.chunks.get(); c != nil && c.version >= v.Number {
-		return nil
+		return v.Number, false, nil
 	}
 	files, err := s.snapshotFiles(ctx, tx)
 	if err != nil {
-		return err
+		return v.Number, false, err
 	}
 	f, ok := files[geo.IncidentsFile]
 	if !ok || f.layout.Layout != "lines" {
-		return nil
+		return v.Number, false, nil
 	}
 	t, err := s.chunkAll(ctx, tx, f)
 	if err != nil || slices.Contains(t.starts, -2) {
-		return err
+		return v.Number, false, err
 	}
 	t.version = v.Number
 	s.chunks.setNewer(t)
-	return nil
+	return v.Number, true, nil
 }
 
 const (
