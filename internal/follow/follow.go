@@ -71,13 +71,43 @@ func Start(record *store.Store, st *geo.Store, opts Options) *Follower {
 	f := New(record, st, opts)
 	ctx, stop := context.WithCancel(context.Background())
 	f.stop, f.done = stop, make(chan struct{})
+	// The store's table of the incidents file's chunks, kept in the
+	// background at start and after each new version (a read of the
+	// record; nothing when the table is of that version already), so that
+	// an approval here reads only the chunks it changes for its digest.
+	keep := make(chan struct{}, 1)
+	keep <- struct{}{}
+	kept := make(chan struct{})
+	go func() {
+		defer close(kept)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-keep:
+			}
+			start := time.Now()
+			n, kept, err := record.KeepChunks(ctx)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				f.log.Warn("keeping the record's chunks for the next approval's digest", "err", err)
+			case kept:
+				f.log.Info("the record's chunks kept", "number", n, "took", time.Since(start).Round(time.Millisecond))
+			}
+		}
+	}()
 	go func() {
 		defer close(f.done)
+		defer func() { <-kept }()
 		record.Watch(ctx, store.WatchOptions{Poll: opts.Poll, OnError: func(err error) {
 			f.log.Warn("following the record", "db", record.String(), "err", err)
 		}}, func(n int64) {
 			if err := f.load(ctx, n); err != nil && ctx.Err() == nil {
 				f.log.Error("the record's new version is not served", "version", n, "err", err)
+			}
+			select {
+			case keep <- struct{}{}:
+			default:
 			}
 		})
 	}()

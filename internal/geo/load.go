@@ -3,6 +3,7 @@ package geo
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -72,7 +73,7 @@ func LoadCore(fsys fs.FS) (*Dataset, error) {
 func (core *Dataset) WithExtras(fsys fs.FS) (*Dataset, error) {
 	d := *core
 	d.whole = sync.OnceValue(d.countWhole)
-	if err := d.readExtras(fsys); err != nil {
+	if err := d.readExtras(fsys, func(id string) bool { _, ok := d.Incident(id); return ok }); err != nil {
 		if ve := (*ValidationError)(nil); errors.As(err, &ve) {
 			placeProblems(ve.Problems, func(name string) (io.ReadCloser, error) { return fsys.Open(name) })
 		}
@@ -81,11 +82,67 @@ func (core *Dataset) WithExtras(fsys fs.FS) (*Dataset, error) {
 	return &d, nil
 }
 
+// Digest returns the Version Load gives the dataset in fsys, without
+// decoding or checking its incidents: their file is only read and hashed,
+// in the chunks Load hashes, so that it costs the time of reading the file
+// and the memory of two chunks, not of a dataset. The bases and the
+// optional files (a few KB) are read as Load reads them, so that the bytes
+// hashed are the same; their problems are not reported. It is meant for
+// a dataset already known to be valid (a record whose changes were checked
+// on their own): on one Load refuses it gives no error, and a digest that
+// means nothing.
+func Digest(fsys fs.FS) (string, error) {
+	return DigestOf(fsys, nil)
+}
+
+// DigestOf is Digest given the hash of each chunk of incidents.geojson as
+// Load cuts it (loader.Chunks, loader.ChunkSum), which a caller that keeps
+// them knows without reading the file; nil reads the file as Digest does.
+func DigestOf(fsys fs.FS, incidents []uint64) (string, error) {
+	h := sha256.New()
+	bases, err := fsys.Open(BasesFile)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", BasesFile, err)
+	}
+	var ignored []Problem
+	_, err = readBases(hashReader(bases, h), &ignored)
+	bases.Close()
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", BasesFile, err)
+	}
+	h.Write([]byte{0})
+	if incidents == nil {
+		f, err := fsys.Open(IncidentsFile)
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", IncidentsFile, err)
+		}
+		defer f.Close()
+		// The chunks are cut as Load cuts them whatever the size it is
+		// told (a file smaller than a chunk is one chunk either way), so
+		// the size, which a reader of rows can only estimate, is not asked.
+		if err := loader.HashChunks(f, -1, h, loader.Options{}); err != nil {
+			return "", fmt.Errorf("read %s: %w", IncidentsFile, err)
+		}
+	} else {
+		for _, sum := range incidents {
+			h.Write(binary.LittleEndian.AppendUint64(nil, sum))
+		}
+	}
+	d := &Dataset{Version: hex.EncodeToString(h.Sum(nil))[:12]}
+	if err := d.readExtras(fsys, func(string) bool { return true }); err != nil {
+		if ve := (*ValidationError)(nil); !errors.As(err, &ve) {
+			return "", err
+		}
+	}
+	return d.Version, nil
+}
+
 // readExtras reads the optional files of a dataset directory beside its
 // bases and incidents: the official counts and the strikes. A file that is
 // absent is no data; one that is present must be valid. The dataset's
-// Version then covers them too.
-func (d *Dataset) readExtras(fsys fs.FS) error {
+// Version then covers them too. incident says whether an id is an
+// incident's, for the strikes' in_response_to.
+func (d *Dataset) readExtras(fsys fs.FS, incident func(id string) bool) error {
 	h := sha256.New()
 	h.Write([]byte(d.Version))
 	found := false
@@ -105,7 +162,7 @@ func (d *Dataset) readExtras(fsys fs.FS) error {
 		case OfficialCountsFile:
 			d.OfficialCounts, err = readOfficialCounts(r, &problems)
 		case StrikesFile:
-			d.Strikes, err = readStrikes(r, func(id string) bool { _, ok := d.Incident(id); return ok }, &problems)
+			d.Strikes, err = readStrikes(r, incident, &problems)
 		}
 		f.Close()
 		if err != nil {

@@ -232,6 +232,7 @@ func plan(files []*recordFile, edits []Edit) ([]planned, []*recordFile, *geo.Dat
 			f.bodies = append(f.bodies, e.After)
 			f.positions = append(f.positions, p.position)
 		case e.After == nil:
+			p.position = f.positions[at] // where it was
 			f.ids = slices.Delete(f.ids, at, at+1)
 			f.bodies = slices.Delete(f.bodies, at, at+1)
 			f.positions = slices.Delete(f.positions, at, at+1)
@@ -286,11 +287,7 @@ func (s *Store) Propose(ctx context.Context, u User, reason string, edits ...Edi
 	if u, err = s.author(ctx, tx, u, Contributor); err != nil {
 		return 0, err
 	}
-	files, err := s.readFiles(ctx, tx)
-	if err != nil {
-		return 0, err
-	}
-	if _, _, _, err = plan(files, edits); err != nil {
+	if _, _, err = s.check(ctx, tx, edits); err != nil {
 		return 0, err
 	}
 	if err = tx.QueryRowContext(ctx, s.q("INSERT INTO revisions (author, user_id, created_at, reason, state) VALUES (?, ?, ?, ?, 'proposed') RETURNING id"),
@@ -352,14 +349,18 @@ func (s *Store) Approve(ctx context.Context, u User, id int64, reason string) (r
 		return res, err
 	}
 	now := timestamp(s.now())
-	if res, err = s.apply(ctx, tx, id, edits, false, now); err != nil {
+	var chunks *incidentChunks
+	if res, chunks, err = s.apply(ctx, tx, id, edits, false, now); err != nil {
 		return res, err
 	}
 	if _, err = tx.ExecContext(ctx, s.q("UPDATE revisions SET state = 'approved', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?"),
 		u.ID, now, strings.TrimSpace(reason), id); err != nil {
 		return res, err
 	}
-	return res, tx.Commit()
+	if err = tx.Commit(); err == nil {
+		s.chunks.set(chunks)
+	}
+	return res, err
 }
 
 // Reject marks the proposal id rejected by u (an editor or admin), with a
@@ -418,10 +419,14 @@ func (s *Store) Edit(ctx context.Context, u User, reason string, edits ...Edit) 
 		u.Name, u.ID, now, reason, u.ID, now).Scan(&id); err != nil {
 		return res, fmt.Errorf("record the revision: %w", err)
 	}
-	if res, err = s.apply(ctx, tx, id, edits, true, now); err != nil {
+	var chunks *incidentChunks
+	if res, chunks, err = s.apply(ctx, tx, id, edits, true, now); err != nil {
 		return res, err
 	}
-	return res, tx.Commit()
+	if err = tx.Commit(); err == nil {
+		s.chunks.set(chunks)
+	}
+	return res, err
 }
 
 // proposed checks that revision id exists and awaits a decision.
@@ -474,20 +479,19 @@ func (s *Store) changes(ctx context.Context, q queryer, id int64, fileRows bool)
 // them, and makes the dataset version; record says whether the edits'
 // changes are to be recorded too (they are already when a proposal is
 // approved).
-func (s *Store) apply(ctx context.Context, tx *sql.Tx, id int64, edits []Edit, record bool, now string) (res Applied, err error) {
-	files, err := s.readFiles(ctx, tx)
+//
+// It returns the chunks of the new version's incidents file, for the
+// caller to keep (Store.chunks) once the transaction is committed.
+func (s *Store) apply(ctx context.Context, tx *sql.Tx, id int64, edits []Edit, record bool, now string) (res Applied, chunks *incidentChunks, err error) {
+	plans, created, err := s.check(ctx, tx, edits)
 	if err != nil {
-		return res, err
-	}
-	plans, created, d, err := plan(files, edits)
-	if err != nil {
-		return res, err
+		return res, nil, err
 	}
 	w := newBatchWriter(s, tx, id)
 	w.quiet = !record
 	for _, f := range created {
 		if _, err := w.putFile(ctx, f.name, &splitFile{head: f.head, tail: f.tail, layout: f.layout}); err != nil {
-			return res, err
+			return res, nil, err
 		}
 	}
 	for _, p := range plans {
@@ -496,7 +500,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, id int64, edits []Edit, r
 		} else {
 			var rows []feature
 			if rows, err = featureRows(p.File, [][]byte{p.After}); err != nil {
-				return res, err
+				return res, nil, err
 			}
 			if p.Before == nil {
 				err = w.insert(ctx, p.File, p.position, rows[0], nil)
@@ -505,15 +509,34 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, id int64, edits []Edit, r
 			}
 		}
 		if err != nil {
-			return res, err
+			return res, nil, err
 		}
 	}
 	if err = w.flush(ctx); err != nil {
-		return res, err
+		return res, nil, err
 	}
-	res = Applied{Revision: id, Digest: d.Version}
-	res.Version, err = s.insertVersion(ctx, tx, id, now, d.Version)
-	return res, err
+	var changed []int64 // where incidents changed, for the digest
+	for _, p := range plans {
+		if p.File == geo.IncidentsFile {
+			changed = append(changed, p.position)
+		}
+	}
+	prev, _, err := s.latest(ctx, tx)
+	if err != nil {
+		return res, nil, err
+	}
+	digest, chunks, err := s.digestFrom(ctx, tx, prev.Number, changed)
+	if err != nil {
+		return res, nil, err
+	}
+	res = Applied{Revision: id, Digest: digest}
+	if res.Version, err = s.insertVersion(ctx, tx, id, now, digest); err != nil {
+		return res, nil, err
+	}
+	if chunks != nil {
+		chunks.version = res.Version
+	}
+	return res, chunks, nil
 }
 
 // Feature returns a feature of the record as it is now (its JSON, which

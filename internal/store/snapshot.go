@@ -47,9 +47,23 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT name, head, tail, layout, indent, final_newline, verbatim FROM files")
+	files, err := s.snapshotFiles(ctx, tx)
 	if err != nil {
 		tx.Rollback()
+		return nil, err
+	}
+	v, _, err := s.latest(ctx, tx)
+	if err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return &Snapshot{ctx: ctx, tx: tx, s: s, files: files, version: v}, nil
+}
+
+// snapshotFiles reads the files table in tx.
+func (s *Store) snapshotFiles(ctx context.Context, tx *sql.Tx) (map[string]snapshotFile, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT name, head, tail, layout, indent, final_newline, verbatim FROM files")
+	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
@@ -60,23 +74,12 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 		var verbatim sql.NullString
 		var finalNL int
 		if err := rows.Scan(&name, &f.head, &f.tail, &f.layout.Layout, &f.layout.Indent, &finalNL, &verbatim); err != nil {
-			tx.Rollback()
 			return nil, err
 		}
 		f.layout.FinalNewline, f.layout.Verbatim = finalNL != 0, verbatim.String
 		files[name] = f
 	}
-	if err := rows.Err(); err != nil {
-		tx.Rollback()
-		return nil, err
-	}
-	rows.Close()
-	v, _, err := s.latest(ctx, tx)
-	if err != nil {
-		tx.Rollback()
-		return nil, err
-	}
-	return &Snapshot{ctx: ctx, tx: tx, s: s, files: files, version: v}, nil
+	return files, rows.Err()
 }
 
 // Version is the dataset version the snapshot reads: the record's newest

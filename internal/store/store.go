@@ -40,6 +40,7 @@ type Store struct {
 	dialect Dialect
 	url     string
 	now     func() time.Time
+	chunks  chunkCache // the chunks of the last version this Store made (digest.go)
 }
 
 // Open connects to the database that url names, creating it (SQLite) and

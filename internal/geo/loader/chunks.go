@@ -284,3 +284,41 @@ func scanInto[T, P any](s *scanner, buf []byte, dec Decoder[T, P], out *Run[T, P
 		out.Features++
 	})
 }
+
+// HashChunks writes into h what ScanFile writes for r (the xxhash of each
+// chunk, cut where ScanFile cuts it) without decoding anything: the
+// digest of a file whose features are known valid, read at the speed of
+// its reader. size is as for ScanFile.
+func HashChunks(r io.Reader, size int64, h hash.Hash, opts Options) error {
+	return Chunks(r, size, opts, func(_ int64, buf []byte) bool {
+		h.Write(binary.LittleEndian.AppendUint64(nil, xxhash.Sum64(buf)))
+		return true
+	})
+}
+
+// Chunks calls fn, in order, with each chunk of r as ScanFile cuts it: its
+// offset in r and its bytes, which fn must not keep. fn returns false to
+// stop reading. Its xxhash (ChunkSum) is what ScanFile hashes.
+func Chunks(r io.Reader, size int64, opts Options, fn func(off int64, buf []byte) bool) error {
+	chunks := make(chan *chunk[struct{}, struct{}], 2)
+	pool := newChunkPool(2)
+	stop := make(chan struct{})
+	readErr := make(chan error, 1)
+	go func() { readErr <- readChunks(r, chunkBytes(size, opts.chunkSize()), pool, chunks, stop) }()
+	stopped := false
+	for c := range chunks {
+		if !stopped && !fn(c.off, c.buf) {
+			stopped = true
+			close(stop)
+		}
+		pool <- c.buf[:0]
+	}
+	if err := <-readErr; err != nil && !stopped {
+		return &ReadError{err}
+	}
+	return nil
+}
+
+// ChunkSum is the hash of one chunk that ScanFile writes into its hash,
+// little-endian.
+func ChunkSum(buf []byte) uint64 { return xxhash.Sum64(buf) }
