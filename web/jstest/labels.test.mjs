@@ -1,7 +1,7 @@
 // node --test web/jstest: the label placement of web/static/js/map/labels.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelBox, intersects, GridIndex, placeLabels, SIDES } from '../static/js/map/labels.js';
+import { labelBox, intersects, GridIndex, placeLabels, SIDES, balancedBreak } from '../static/js/map/labels.js';
 
 const box = (minX, minY, maxX, maxY) => ({ minX, minY, maxX, maxY });
 const view = { width: 400, height: 300 };
@@ -130,4 +130,24 @@ test('GridIndex lists the boxes a box overlaps, each once, and skips those keep 
   assert.deepEqual(g.overlapping(box(0, 20, 10, 30)), []);
   assert.ok(!g.collides(box(60, 0, 70, 8), (o) => o.owner !== 1));
   assert.ok(g.collides(box(60, 0, 70, 8)));
+});
+
+test('balancedBreak splits a name in two lines of near equal width, no word alone', () => {
+  const chars = (s) => s.length;
+  assert.deepEqual(balancedBreak('US Embassy Baghdad and Union III', chars), ['US Embassy Baghdad', 'and Union III']);
+  assert.deepEqual(balancedBreak('Baghdad Diplomatic Support Center', chars), ['Baghdad Diplomatic', 'Support Center']);
+  assert.deepEqual(balancedBreak('  Al-Tanf   garrison ', chars), ['Al-Tanf', 'garrison']);
+  assert.equal(balancedBreak('Harir', chars), null);
+  // Widths, not characters, decide: a wide word weighs more.
+  const wide = (s) => s.replace(/W/g, 'WWW').length;
+  assert.deepEqual(balancedBreak('WW a b c d', wide), ['WW', 'a b c d']);
+  // The longer line is never longer than any other split's.
+  for (const name of ['Mission Support Site Green Village (al-Omar oil field)', 'Rumalyn Landing Zone (Rmelan, Kharab al-Jir)', 'a bb ccc dddd eeeee']) {
+    const [a, b] = balancedBreak(name, chars);
+    const words = name.split(' ');
+    for (let i = 1; i < words.length; i++) {
+      assert.ok(Math.max(a.length, b.length) <= Math.max(words.slice(0, i).join(' ').length, words.slice(i).join(' ').length));
+    }
+    assert.equal(a + ' ' + b, name);
+  }
 });

@@ -13,6 +13,22 @@
 // of preference (as cartographers rank them: right of the point first).
 export const SIDES = ['right', 'left', 'above', 'below', 'above-right', 'below-right', 'above-left', 'below-left'];
 
+// balancedBreak splits text in two lines of as near equal a width as its
+// words allow, width(s) measuring a line: [first, second], or null for
+// one word. A label wrapped to a fixed fraction of its width left a word
+// alone on a line ("US Embassy / Baghdad and Union / III").
+export function balancedBreak(text, width) {
+  const words = text.trim().split(/\s+/);
+  if (words.length < 2) { return null; }
+  let best = null, bestW = Infinity;
+  for (let i = 1; i < words.length; i++) {
+    const a = words.slice(0, i).join(' '), b = words.slice(i).join(' ');
+    const w = Math.max(width(a), width(b));
+    if (w < bestW) { best = [a, b]; bestW = w; }
+  }
+  return best;
+}
+
 // labelBox returns the box of a w×h label for the point (x, y) at anchor:
 // one of SIDES, gap pixels clear of the point, or 'center' on it.
 export function labelBox(x, y, w, h, gap, anchor) {

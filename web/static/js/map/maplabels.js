@@ -3,7 +3,7 @@
 // no label covers an incident, a cluster, a base or another label. Labels
 // are plain elements in their own pane (above the marks, below popups),
 // placed again whenever the view or what is drawn changes.
-import { placeLabels, intersects, SIDES } from './labels.js';
+import { placeLabels, intersects, SIDES, balancedBreak } from './labels.js';
 import { placeCounts, stackSpots, clusterSpots } from './counts.js';
 import { spreadPoints } from './fan.js';
 import { el } from './dom.js';
@@ -102,13 +102,18 @@ export function createMapLabels(app) {
 
   // measureWrapped measures a long base name on two lines, for a narrow
   // map where it finds no room on one (Baghdad Diplomatic Support Center
-  // at 320 px): it.wrap is [w, h, text width].
+  // at 320 px): it.wrap is [w, h, text width]. The lines are balanced
+  // (balancedBreak), the width that of the longer, so that no word is
+  // left alone on a third.
   function measureWrapped(it) {
     if (!/\s/.test(it.el.textContent)) { return; }
     const paneHidden = pane.hidden;
     pane.hidden = false;
     it.el.hidden = false;
-    const width = Math.ceil((it.w - 2 * PAD) * 0.6);
+    const lineWidth = (s) => { it.span.textContent = s; return it.span.getBoundingClientRect().width; };
+    const lines = balancedBreak(it.full, lineWidth);
+    const width = Math.ceil(Math.max(lineWidth(lines[0]), lineWidth(lines[1]))) + 1;
+    it.span.textContent = it.full;
     wrap(it, width);
     it.wrap = [it.el.offsetWidth + 2 * PAD, it.el.offsetHeight + PAD, width];
     wrap(it, 0);
