@@ -92,3 +92,25 @@ func checkLabelsAvoidMarks(t *testing.T, tb *tab, wantCountries []string) {
 		tb.screenshot()
 	}
 }
+
+// TestCountryNamedOnItsLandInBrowser: zoomed in where none of a country's
+// label points is in view (Ain al-Asad at zoom 11 on a phone), the page
+// names the country on its land, as the image exports do. Before, the
+// page named no country there, and a reader could not tell where they were.
+func TestCountryNamedOnItsLandInBrowser(t *testing.T) {
+	t.Parallel()
+	b := newBrowser(t, offlineServer(t))
+	for _, c := range []struct {
+		path  string
+		w, h  int64
+		names []string
+	}{
+		{"/?map=11/33.7900/42.4400", 375, 740, []string{"Iraq"}},
+		{"/?map=10/33.5000/38.7000", 1280, 800, []string{"Syria"}},
+	} {
+		tb := b.newTab(t, c.w, c.h)
+		tb.open(c.path)
+		tb.placed()
+		checkLabelsAvoidMarks(t, tb, c.names)
+	}
+}

@@ -1,7 +1,7 @@
 // node --test web/jstest: the label placement of web/static/js/map/labels.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelBox, intersects, GridIndex, placeLabels, SIDES, balancedBreak } from '../static/js/map/labels.js';
+import { labelBox, intersects, GridIndex, placeLabels, SIDES, balancedBreak, inLand, landSpots } from '../static/js/map/labels.js';
 
 const box = (minX, minY, maxX, maxY) => ({ minX, minY, maxX, maxY });
 const view = { width: 400, height: 300 };
@@ -150,4 +150,20 @@ test('balancedBreak splits a name in two lines of near equal width, no word alon
     }
     assert.equal(a + ' ' + b, name);
   }
+});
+
+test('landSpots finds a country land in a view without its label points, farthest from the centre first', () => {
+  // A square country from 0 to 10 and a hole from 4 to 6.
+  const land = [[[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]]];
+  assert.equal(inLand(land, 1, 1), true);
+  assert.equal(inLand(land, 5, 5), false); // the hole
+  assert.equal(inLand(land, 11, 5), false);
+  assert.equal(inLand([[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]], [[[2, 2], [3, 2], [3, 3], [2, 3], [2, 2]]]], 2.5, 2.5), true); // a second polygon
+  // A 160×160 view of lon 0..16, lat 16..0 (y down): the land is its top left.
+  const spots = landSpots(land, 160, 160, (x, y) => [x / 10, 16 - y / 10]);
+  assert.ok(spots.length > 0);
+  for (const p of spots) { assert.ok(inLand(land, p.x / 10, 16 - p.y / 10)); }
+  const d = spots.map((p) => Math.hypot(p.x - 80, p.y - 80));
+  for (let i = 1; i < d.length; i++) { assert.ok(d[i] <= d[i - 1]); }
+  assert.deepEqual(landSpots(land, 160, 160, (x, y) => [100 + x, y]), []);
 });

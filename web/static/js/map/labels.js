@@ -29,6 +29,42 @@ export function balancedBreak(text, width) {
   return best;
 }
 
+// inLand reports whether [lon, lat] lies in polygons (GeoJSON Polygon
+// coordinates, each a list of rings; holes count by the even-odd rule).
+export function inLand(polygons, lon, lat) {
+  let inside = false;
+  for (const rings of polygons) {
+    for (const ring of rings) {
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const [xi, yi] = ring[i], [xj, yj] = ring[j];
+        if ((yi > lat) !== (yj > lat) && lon < (xj - xi) * (lat - yi) / (yj - yi) + xi) { inside = !inside; }
+      }
+    }
+  }
+  return inside;
+}
+
+// LAND_GRID is how many points across and down landSpots tries.
+export const LAND_GRID = 7;
+
+// landSpots returns the points of a w×h view, on a LAND_GRID grid, whose
+// [lon, lat] (toLonLat(x, y)) lie in polygons, the farthest from the
+// view's centre (where the map's subject is) first: where a country's
+// name goes when none of its label points is in view, as the image
+// exports do (mapimage's landPoints).
+export function landSpots(polygons, w, h, toLonLat) {
+  const out = [];
+  for (let i = 1; i <= LAND_GRID; i++) {
+    for (let j = 1; j <= LAND_GRID; j++) {
+      const x = w * i / (LAND_GRID + 1), y = h * j / (LAND_GRID + 1);
+      const [lon, lat] = toLonLat(x, y);
+      if (inLand(polygons, lon, lat)) { out.push({ x, y, d: Math.hypot(x - w / 2, y - h / 2) }); }
+    }
+  }
+  // Stable: equal distances keep the grid's order.
+  return out.map((p, i) => [p, i]).sort((a, b) => b[0].d - a[0].d || a[1] - b[1]).map(([p]) => ({ x: p.x, y: p.y }));
+}
+
 // labelBox returns the box of a w×h label for the point (x, y) at anchor:
 // one of SIDES, gap pixels clear of the point, or 'center' on it.
 export function labelBox(x, y, w, h, gap, anchor) {
