@@ -1,7 +1,7 @@
 // node --test web/jstest: the label placement of web/static/js/map/labels.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelBox, intersects, GridIndex, placeLabels, SIDES, balancedBreak, inLand, landSpots } from '../static/js/map/labels.js';
+import { labelBox, intersects, GridIndex, placeLabels, SIDES, balancedBreak, inLand, landSpots, segmentMeetsBox, leaderLine } from '../static/js/map/labels.js';
 
 const box = (minX, minY, maxX, maxY) => ({ minX, minY, maxX, maxY });
 const view = { width: 400, height: 300 };
@@ -166,4 +166,29 @@ test('landSpots finds a country land in a view without its label points, farthes
   const d = spots.map((p) => Math.hypot(p.x - 80, p.y - 80));
   for (let i = 1; i < d.length; i++) { assert.ok(d[i] <= d[i - 1]); }
   assert.deepEqual(landSpots(land, 160, 160, (x, y) => [100 + x, y]), []);
+});
+
+test('a leader line crosses no other label, and no label is placed across one', () => {
+  const box = { minX: 10, minY: 10, maxX: 20, maxY: 20 };
+  assert.equal(segmentMeetsBox([0, 15, 30, 15], box), true);
+  assert.equal(segmentMeetsBox([0, 0, 30, 30], box), true);
+  assert.equal(segmentMeetsBox([0, 0, 9, 30], box), false);
+  assert.equal(segmentMeetsBox([0, 10, 30, 10], box), false); // along its edge
+  assert.equal(segmentMeetsBox([15, 15, 15, 16], box), true); // inside
+  assert.deepEqual(leaderLine(0, 15, box), [0, 15, 10, 15]);
+  const view = { width: 400, height: 400, margin: 0 };
+  // Base A's name fits only far to the right (a wall of marks near it),
+  // and B's name, placed first, sits where A's line would run.
+  const wall = [{ minX: 105, minY: 170, maxX: 150, maxY: 230 }];
+  const b = { id: 'b', x: 165, y: 200, w: 20, h: 20, gaps: [0], anchors: ['center'] };
+  const a = { id: 'a', x: 100, y: 200, w: 60, h: 16, gaps: [12, 80, 120], anchors: ['right', 'above-right', 'below-right'], leader: 16 };
+  const placed = placeLabels([b, a], wall, view);
+  const pa = placed.find((p) => p.id === 'a'), pb = placed.find((p) => p.id === 'b');
+  assert.ok(pa && pb, JSON.stringify(placed));
+  assert.equal(segmentMeetsBox(leaderLine(a.x, a.y, pa.box), pb.box), false, JSON.stringify(placed));
+  // And the other way round: a label placed after a line keeps off it.
+  const c = { id: 'c', x: 165, y: 200, w: 20, h: 20, gaps: [0], anchors: ['center'] };
+  const again = placeLabels([a, c], wall, view);
+  const la = again.find((p) => p.id === 'a'), lc = again.find((p) => p.id === 'c');
+  if (la && lc) { assert.equal(segmentMeetsBox(leaderLine(a.x, a.y, la.box), lc.box), false, JSON.stringify(again)); }
 });

@@ -154,7 +154,10 @@ export class GridIndex {
 // (default SIDES), optionally at, other points the label may go to instead
 // (a country's name: [{ x, y }, ...], tried after x, y) and, optionally, the
 // box of a mark drawn with the label (a town's dot), which must find room
-// too or the candidate is dropped. marks are the boxes no label may cover.
+// too or the candidate is dropped, and optionally leader, the length past
+// which a line is drawn from the point to the label (a base's name set
+// apart): that line may cross no other label, and no label placed later
+// may cross it. marks are the boxes no label may cover.
 // view { width, height, margin } is the map's size: a label must lie wholly
 // inside it, margin pixels clear of its edges.
 export function placeLabels(candidates, marks, view) {
@@ -163,16 +166,54 @@ export function placeLabels(candidates, marks, view) {
   const margin = view.margin || 0;
   const inside = (b) => b.minX >= margin && b.minY >= margin && b.maxX <= view.width - margin && b.maxY <= view.height - margin;
   const placed = [];
+  const lines = []; // the leader lines placed: [x0, y0, x1, y1]
+  const lineOf = (c, box) => {
+    if (!c.leader) { return null; }
+    const line = leaderLine(c.x, c.y, box);
+    return Math.hypot(line[2] - line[0], line[3] - line[1]) > c.leader ? line : null;
+  };
   for (const c of candidates) {
     if (c.mark && grid.collides(c.mark)) { continue; }
-    const found = tryPlaces(c, (box) => inside(box) && !grid.collides(box) && !(c.mark && intersects(box, c.mark)));
+    const found = tryPlaces(c, (box) => {
+      if (!inside(box) || grid.collides(box) || (c.mark && intersects(box, c.mark))) { return false; }
+      if (lines.some((l) => segmentMeetsBox(l, box))) { return false; }
+      const line = lineOf(c, box);
+      return !line || !placed.some((pl) => segmentMeetsBox(line, pl.box));
+    });
     if (found) {
       grid.insert(found.box);
       if (c.mark) { grid.insert(c.mark); }
+      const line = lineOf(c, found.box);
+      if (line) { lines.push(line); }
       placed.push(Object.assign({ id: c.id }, found));
     }
   }
   return placed;
+}
+
+// leaderLine is the line from (x, y) to the nearest point of box: where a
+// label's leader runs.
+export function leaderLine(x, y, box) {
+  return [x, y, Math.min(Math.max(x, box.minX), box.maxX), Math.min(Math.max(y, box.minY), box.maxY)];
+}
+
+// segmentMeetsBox reports whether the segment [x0, y0, x1, y1] passes
+// through the inside of box (Liang-Barsky clipping); touching its edge
+// does not count.
+export function segmentMeetsBox([x0, y0, x1, y1], box) {
+  const dx = x1 - x0, dy = y1 - y0;
+  let t0 = 0, t1 = 1;
+  const edges = [[-dx, x0 - box.minX], [dx, box.maxX - x0], [-dy, y0 - box.minY], [dy, box.maxY - y0]];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q <= 0) { return false; }
+    } else {
+      const r = q / p;
+      if (p < 0) { t0 = Math.max(t0, r); } else { t1 = Math.min(t1, r); }
+      if (t0 >= t1) { return false; }
+    }
+  }
+  return true;
 }
 
 // tryPlaces returns the first { anchor, box, x, y, size } of c's sizes,

@@ -314,7 +314,7 @@ export function createMapLabels(app) {
         const it = baseLabel(m);
         const p = map.latLngToContainerPoint(m.getLatLng());
         // Farther out when incidents ring the base (with a leader line).
-        const c = { x: p.x, y: p.y, w: it.w, h: it.h, sizes: it.wrap ? [it.wrap.slice(0, 2)] : [], gaps: BASE_GAPS, anchors: SIDES };
+        const c = { x: p.x, y: p.y, w: it.w, h: it.h, sizes: it.wrap ? [it.wrap.slice(0, 2)] : [], gaps: BASE_GAPS, anchors: SIDES, leader: NEAR + PAD + 2 };
         push(it, c);
         baseCands.push(c);
       });
