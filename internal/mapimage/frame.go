@@ -3,6 +3,7 @@ package mapimage
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -38,6 +39,11 @@ type frameLayout struct {
 	legendRows []legendRow
 	legendCols int
 	hasLegend  bool
+	// band is a strip across the image's foot, below the map, that holds
+	// the legend when no place over the map is free of marks (a phone's
+	// narrow image of a busy view): the map is framed above it.
+	band    box
+	hasBand bool
 
 	scale            box
 	scaleKm, scalePx float64
@@ -55,6 +61,9 @@ func (fr frameLayout) boxes() []box {
 	}
 	if fr.hasLegend {
 		out = append(out, fr.legend)
+	}
+	if fr.hasBand {
+		out = append(out, fr.band)
 	}
 	if fr.hasScale {
 		out = append(out, fr.scale)
@@ -150,8 +159,11 @@ func legendTextX(row legendRow) float64 {
 
 // layoutFrame places the attribution (bottom right), the title and caption
 // (top left), the legend with rows, and, given a viewport, the scale bar,
-// none over another.
-func (r *Renderer) layoutFrame(v *View, rows []legendRow, vp *viewport) frameLayout {
+// none over another. A map that stays where it was asked to be (not
+// fitted) keeps the legend off its marks: it goes where it covers none,
+// or, with band (or where no place is free of them), in a band below the
+// map.
+func (r *Renderer) layoutFrame(v *View, rows []legendRow, vp *viewport, marks []mark, band bool) frameLayout {
 	var fr frameLayout
 	W, H := v.Width, v.Height
 	img := box{0, 0, W, H}
@@ -208,11 +220,14 @@ func (r *Renderer) layoutFrame(v *View, rows []legendRow, vp *viewport) frameLay
 	// the image, it is left out.
 	fr.legendRows = rows
 	best, bestArea := fr, W*H/5
+	coversMark := func(b box) bool {
+		return slices.ContainsFunc(marks, func(m mark) bool { return m.box().overlaps(b) })
+	}
 	for _, c := range []struct {
 		cols int
 		top  bool
 	}{{1, false}, {2, false}, {1, true}, {2, true}} {
-		if c.cols > len(rows) {
+		if c.cols > len(rows) || band {
 			continue
 		}
 		_, w, h := r.legendSize(rows, c.cols)
@@ -220,7 +235,7 @@ func (r *Renderer) layoutFrame(v *View, rows []legendRow, vp *viewport) frameLay
 		if c.top {
 			b = box{W - margin - w, margin, W - margin, margin + h}
 		}
-		if !free(b) {
+		if !free(b) || (!v.Fit && coversMark(b)) {
 			continue
 		}
 		try := fr
@@ -234,6 +249,24 @@ func (r *Renderer) layoutFrame(v *View, rows []legendRow, vp *viewport) frameLay
 		}
 	}
 	fr = best
+	if !v.Fit && len(rows) > 0 && (band || (!fr.hasLegend && len(marks) > 0)) {
+		// The band: the legend in one column (two where they fit) at its
+		// left, above the attribution, the map framed above the band. It
+		// is left out where it would take more than a third of the image.
+		cols := 1
+		if _, w, _ := r.legendSize(rows, 2); len(rows) > 1 && w <= W-2*margin {
+			cols = 2
+		}
+		_, w, h := r.legendSize(rows, cols)
+		top := fr.attribution.y0 - 6 - h - 6
+		if len(fr.titleLines)+len(fr.captionLines) > 0 {
+			top = math.Max(top, fr.title.y1+6)
+		}
+		if w <= W-2*margin && H-top <= H/3 {
+			fr.band, fr.hasBand = box{0, top, W, H}, true
+			fr.legend, fr.legendCols, fr.hasLegend = box{margin, top + 6, margin + w, top + 6 + h}, cols, true
+		}
+	}
 	if fr.hasLegend {
 		placed = append(placed, fr.legend)
 	}
@@ -299,7 +332,7 @@ func (r *Renderer) viewport(v *View) viewport {
 	if v.Legend {
 		rows = legendRows(v, markKinds(v), nil)
 	}
-	return newViewportIn(v, r.layoutFrame(v, rows, nil).free(v))
+	return newViewportIn(v, r.layoutFrame(v, rows, nil, nil, false).free(v))
 }
 
 // markKinds returns v's marks, unplaced: what the legend lists.
@@ -342,6 +375,13 @@ func (r *Renderer) drawFrame(s surface, v *View, fr frameLayout) {
 		}
 	}
 	s.end()
+	if fr.hasBand {
+		// Over the map's foot: the map's frame ends at its top edge.
+		s.group("legend-band", "", "")
+		s.path(fr.band.rect(), style{fill: colWhite})
+		s.path([]subpath{{pts: []pt{{fr.band.x0, fr.band.y0}, {fr.band.x1, fr.band.y0}}}}, style{stroke: colBorder, width: 0.75})
+		s.end()
+	}
 	if fr.hasLegend {
 		r.drawLegend(s, fr)
 	}

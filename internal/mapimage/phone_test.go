@@ -191,3 +191,62 @@ func TestClusteredExportNamesEveryBase(t *testing.T) {
 		}
 	}
 }
+
+// TestLegendCoversNoMark: an image of a view as the page shows it (not
+// fitted), busy to its corners as the 200,000 set is, keeps its legend off
+// every mark at every width: where no corner is free of marks, the legend
+// goes in a band below the map, the map framed above it. Before, at a
+// phone's size, it covered the clusters of the bottom left third.
+func TestLegendCoversNoMark(t *testing.T) {
+	for _, size := range [][2]float64{{375, 740}, {414, 800}, {640, 480}, {1200, 800}} {
+		v := phoneView(t, size[0], size[1])
+		v.Fit, v.Center, v.Zoom = false, [2]float64{41.6, 34.2}, 6
+		incidents := v.Incidents
+		v.Incidents = nil
+		for i := range 400 {
+			v.Clusters = append(v.Clusters, Cluster{Point: [2]float64{30 + float64(i%20)*1.2, 26 + float64(i/20)*0.8}, Count: 2 + i*i%3000})
+		}
+		// Lone incidents of each kind, so that the legend is as long as
+		// it gets.
+		for i, inc := range incidents[:40] {
+			v.Clusters = append(v.Clusters, Cluster{Point: [2]float64{33.7 + float64(i%8)*1.2, 29.4 + float64(i/8)*1.6}, Count: 1, Incident: inc})
+		}
+		_, items := drawRecorded(t, v)
+		var legend, band *rect
+		for _, it := range items {
+			if it.in("legend") && it.text == "" && legend == nil {
+				legend = &it.box
+			}
+			if it.in("legend-band") && band == nil {
+				band = &it.box
+			}
+		}
+		if legend == nil {
+			t.Errorf("%v: no legend", size)
+			continue
+		}
+		frame := rect{0, 0, v.Width, v.Height}
+		if band != nil {
+			frame.y1 = band.y0 // the map ends where the band starts
+		}
+		n := 0
+		for _, it := range items {
+			if !(it.in("cluster") || it.in("incident") || it.in("stack-counts") || it.in("bases")) {
+				continue
+			}
+			// What the reader sees of it: the part in the map's frame.
+			seen := rect{math.Max(it.box.x0, frame.x0), math.Max(it.box.y0, frame.y0), math.Min(it.box.x1, frame.x1), math.Min(it.box.y1, frame.y1)}
+			if seen.x0 >= seen.x1 || seen.y0 >= seen.y1 {
+				continue
+			}
+			n++
+			if seen.meets(*legend) {
+				t.Errorf("%v: the legend %v covers %v %q at %v", size, *legend, it.groups, it.text, it.box)
+				break
+			}
+		}
+		if n == 0 {
+			t.Errorf("%v: no mark drawn", size)
+		}
+	}
+}

@@ -19,16 +19,35 @@ import (
 // no mark, no other label and no part of the frame.
 func (r *Renderer) draw(s surface, v *View) {
 	vp := r.viewport(v)
-	marks := placeMarks(vp, v)
-	r.placeCounts(vp, v, marks)
-	r.placeBadges(vp, v, marks)
-	bins := densityBins(vp, v)
-	var rows []legendRow
-	if v.Legend {
-		rows = legendRows(v, marks, bins)
+	var (
+		marks []mark
+		bins  []hexBin
+		fr    frameLayout
+	)
+	for band := false; ; band = true {
+		// What is out of the map's frame is out of the view: a cluster's
+		// count would be pulled in to the frame's edge, over whatever is
+		// there. Below a legend's band, so is a mark centred in it.
+		marks = slices.DeleteFunc(placeMarks(vp, v), func(m mark) bool {
+			return !m.box().overlaps(box{0, 0, vp.width, vp.height}) || (band && m.y > vp.height)
+		})
+		r.placeCounts(vp, v, marks)
+		r.placeBadges(vp, v, marks)
+		bins = densityBins(vp, v)
+		var rows []legendRow
+		if v.Legend {
+			rows = legendRows(v, shown(vp, marks), bins)
+		}
+		v.credit = r.credit(vp, v)
+		fr = r.layoutFrame(v, rows, &vp, marks, band)
+		if !fr.hasBand || band {
+			break
+		}
+		// The legend goes below the map: the map is framed above it,
+		// the view's centre in the middle of what is left, and placed
+		// again there.
+		vp.height = fr.band.y0
 	}
-	v.credit = r.credit(vp, v)
-	fr := r.layoutFrame(v, rows, &vp)
 	labels := r.placeLabels(vp, v, marks, fr)
 	names := r.placeNames(vp, v, r.nameObstacles(vp, v, marks, fr, labels))
 
@@ -95,6 +114,19 @@ func (r *Renderer) draw(s surface, v *View) {
 	}
 
 	r.drawFrame(s, v, fr)
+}
+
+// shown returns the marks inside the viewport's frame: what the legend
+// explains.
+func shown(vp viewport, marks []mark) []mark {
+	frame := box{0, 0, vp.width, vp.height}
+	var out []mark
+	for _, m := range marks {
+		if m.box().overlaps(frame) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // drawCrosshair draws a strike's symbol, the page's: a ring crossed by two

@@ -373,7 +373,7 @@ func TestListFollowsTheViewInBrowser(t *testing.T) {
 	for _, from := range []string{"10", "9"} {
 		tb.run(chromedp.Focus(chromedp.CSS(`#map`)), chromedp.KeyEvent("-"))
 		// The URL follows the view at moveend, after the zoom's animation
-		// (its map= is percent-encoded: read it decoded).
+		// (read decoded, as a reader's browser would).
 		poll[bool](tb, `!(new URLSearchParams(location.search).get('map') || '').startsWith('`+from+`/') && `+mapStill, 10*time.Second)
 		tb.settle()
 	}

@@ -10,7 +10,8 @@ import (
 // TestOGCMapShowsOnlyTheFeaturesInBrowser: the small map of an OGC items
 // page draws the page's features over the offline basemap's lines and
 // areas, and nothing else: the basemap's places were drawn as hundreds of
-// Leaflet's default pins, which a reader took for features.
+// Leaflet's default pins, which a reader took for features; and its areas
+// were outlined, their clip edge a grey box.
 func TestOGCMapShowsOnlyTheFeaturesInBrowser(t *testing.T) {
 	t.Parallel()
 	d := shippedData(t)
@@ -22,11 +23,29 @@ func TestOGCMapShowsOnlyTheFeaturesInBrowser(t *testing.T) {
 	// The basemap has loaded when paths beyond the features' circles are
 	// drawn.
 	n := poll[int](tb, `(function () {
-		var p = document.querySelectorAll('#ogc-map .leaflet-overlay-pane path').length;
+		var p = document.querySelectorAll('#ogc-map path').length;
 		return p > `+itoa(len(d.Strikes))+` ? p : null;
 	})()`, 20*time.Second)
 	if n == 0 {
 		t.Fatal("the basemap was not drawn")
+	}
+	// The basemap's areas are filled, never outlined: they are clipped to
+	// the basemap's region, and their outline drew that clip as a grey
+	// box round the map. Only borders and rivers are lines.
+	if outlined := eval[[]string](tb, `Array.from(document.querySelectorAll('#ogc-map path:not(.leaflet-interactive)')).filter(function (p) {
+		var cs = getComputedStyle(p);
+		return cs.stroke !== 'none' && parseFloat(cs.strokeWidth) > 0 && !p.classList.contains('bm-border') && !p.classList.contains('bm-river');
+	}).map(function (p) { return (p.getAttribute('class') || '(no class)') + ' ' + p.getAttribute('stroke'); })`); len(outlined) != 0 {
+		t.Errorf("%d basemap areas are outlined (their clip edge shows as a box): %v", len(outlined), outlined)
+	}
+	// And the land is under the borders and rivers, not over them.
+	if hidden := eval[int](tb, `(function () {
+		var lines = Array.from(document.querySelectorAll('#ogc-map path.bm-border, #ogc-map path.bm-river'));
+		var areas = Array.from(document.querySelectorAll('#ogc-map path.bm-land, #ogc-map path.bm-country'));
+		if (!lines.length || !areas.length) { return -1; }
+		return lines.filter(function (l) { return areas.some(function (a) { return a.compareDocumentPosition(l) & Node.DOCUMENT_POSITION_PRECEDING; }); }).length;
+	})()`); hidden != 0 {
+		t.Errorf("%d of the basemap's lines are under its land (-1: no lines or land drawn)", hidden)
 	}
 	if pins := eval[int](tb, `document.querySelectorAll('#ogc-map .leaflet-marker-icon').length`); pins != 0 {
 		t.Errorf("%d pins on the map of %d strikes: the basemap's places are drawn as features", pins, len(d.Strikes))

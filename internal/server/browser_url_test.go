@@ -98,10 +98,25 @@ func checkURLMatchesView(tb *tab, what string) {
 	links["the embed's image"] = eval[string](tb, `document.getElementById('embed-image').getAttribute('href') || ''`)
 	links["the embed's opener"] = eval[string](tb, `document.getElementById('embed-preview').getAttribute('href') || ''`)
 	tb.run(chromedp.Evaluate[chromedp.Void](`document.getElementById('embed-dialog').close()`))
+	links["the URL"] = loc
 	for name, href := range links {
+		checkPlainQuery(t, what+": "+name, href)
 		lz, llat, llon := viewParam(t, what+": "+name, href)
 		if lz != z || llat != lat || llon != lon {
 			t.Errorf("%s: %s names map=%v/%v/%v, the URL map=%v/%v/%v", what, name, lz, llat, llon, z, lat, lon)
+		}
+	}
+}
+
+// checkPlainQuery: a link as written (not as a URL parser reads it) says
+// map=9/33.8/42.44 and weapon=drone,rocket, not 9%2F33.8%2F42.44: "/", ","
+// and ":" need no escape in a query, and a reader copies what they see.
+func checkPlainQuery(t *testing.T, what, raw string) {
+	t.Helper()
+	for _, esc := range []string{"%2F", "%2C", "%3A", "%2f", "%2c", "%3a"} {
+		if strings.Contains(raw, esc) {
+			t.Errorf("%s writes %s for what needs no escape: %s", what, esc, raw)
+			return
 		}
 	}
 }
@@ -158,7 +173,7 @@ func TestURLMatchesViewInBrowser(t *testing.T) {
 	s := offlineServer(t)
 	b := newBrowser(t, s)
 	for _, size := range [][2]int64{{1280, 800}, {375, 740}} {
-		for _, path := range []string{"/", "/?map=6.5/33.9/42.1", "/?weapon=drone&map=8/33.8/42.4"} {
+		for _, path := range []string{"/", "/?map=6.5/33.9/42.1", "/?weapon=drone,rocket&map=8/33.8/42.4"} {
 			t.Run(fmt.Sprintf("%dx%d %s", size[0], size[1], path), func(t *testing.T) {
 				tb := b.newTab(t, size[0], size[1])
 				tb.open(path)

@@ -77,6 +77,7 @@ func (s *Server) basePage(c echo.Context) error {
 		Query:          url.Values{"base": {b.ID}}.Encode(),
 		MapQuery:       mapQuery("8", templates.MapWidth, templates.MapHeight),
 		NarrowMapQuery: mapQuery("7.5", templates.NarrowMapWidth, templates.NarrowMapHeight),
+		MediumMapQuery: mapQuery("7.5", templates.MediumMapWidth, templates.MediumMapHeight),
 		MapLink:        "/?" + url.Values{"base": {b.ID}, "map": {mapPos}, "layers": {"bases,incidents,rings"}}.Encode(),
 	}
 	title := b.Name
@@ -137,7 +138,8 @@ func (s *Server) incidentPage(c echo.Context) error {
 	link := url.Values{"sel": {inc.ID}, "map": {mapPos}}
 	self := "/incidents/" + url.PathEscape(inc.ID)
 	r := templates.IncidentReport{Incident: inc, Base: base, MapQuery: mapQuery(templates.MapWidth, templates.MapHeight),
-		NarrowMapQuery: mapQuery(templates.NarrowMapWidth, templates.NarrowMapHeight), MapLink: "/?" + link.Encode(),
+		NarrowMapQuery: mapQuery(templates.NarrowMapWidth, templates.NarrowMapHeight),
+		MediumMapQuery: mapQuery(templates.MediumMapWidth, templates.MediumMapHeight), MapLink: "/?" + link.Encode(),
 		Permalink: s.opts.PublicURL(c.Request()) + self}
 	if s.opts.Record != nil {
 		r.History = "/incidents/" + url.PathEscape(inc.ID) + "/history"

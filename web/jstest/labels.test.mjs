@@ -1,7 +1,7 @@
 // node --test web/jstest: the label placement of web/static/js/map/labels.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelBox, intersects, GridIndex, placeLabels, SIDES } from '../static/js/map/labels.js';
+import { labelBox, intersects, GridIndex, placeLabels, SIDES, balancedBreak, inLand, landSpots, segmentMeetsBox, leaderLine } from '../static/js/map/labels.js';
 
 const box = (minX, minY, maxX, maxY) => ({ minX, minY, maxX, maxY });
 const view = { width: 400, height: 300 };
@@ -130,4 +130,65 @@ test('GridIndex lists the boxes a box overlaps, each once, and skips those keep 
   assert.deepEqual(g.overlapping(box(0, 20, 10, 30)), []);
   assert.ok(!g.collides(box(60, 0, 70, 8), (o) => o.owner !== 1));
   assert.ok(g.collides(box(60, 0, 70, 8)));
+});
+
+test('balancedBreak splits a name in two lines of near equal width, no word alone', () => {
+  const chars = (s) => s.length;
+  assert.deepEqual(balancedBreak('US Embassy Baghdad and Union III', chars), ['US Embassy Baghdad', 'and Union III']);
+  assert.deepEqual(balancedBreak('Baghdad Diplomatic Support Center', chars), ['Baghdad Diplomatic', 'Support Center']);
+  assert.deepEqual(balancedBreak('  Al-Tanf   garrison ', chars), ['Al-Tanf', 'garrison']);
+  assert.equal(balancedBreak('Harir', chars), null);
+  // Widths, not characters, decide: a wide word weighs more.
+  const wide = (s) => s.replace(/W/g, 'WWW').length;
+  assert.deepEqual(balancedBreak('WW a b c d', wide), ['WW', 'a b c d']);
+  // The longer line is never longer than any other split's.
+  for (const name of ['Mission Support Site Green Village (al-Omar oil field)', 'Rumalyn Landing Zone (Rmelan, Kharab al-Jir)', 'a bb ccc dddd eeeee']) {
+    const [a, b] = balancedBreak(name, chars);
+    const words = name.split(' ');
+    for (let i = 1; i < words.length; i++) {
+      assert.ok(Math.max(a.length, b.length) <= Math.max(words.slice(0, i).join(' ').length, words.slice(i).join(' ').length));
+    }
+    assert.equal(a + ' ' + b, name);
+  }
+});
+
+test('landSpots finds a country land in a view without its label points, farthest from the centre first', () => {
+  // A square country from 0 to 10 and a hole from 4 to 6.
+  const land = [[[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]]];
+  assert.equal(inLand(land, 1, 1), true);
+  assert.equal(inLand(land, 5, 5), false); // the hole
+  assert.equal(inLand(land, 11, 5), false);
+  assert.equal(inLand([[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]], [[[2, 2], [3, 2], [3, 3], [2, 3], [2, 2]]]], 2.5, 2.5), true); // a second polygon
+  // A 160×160 view of lon 0..16, lat 16..0 (y down): the land is its top left.
+  const spots = landSpots(land, 160, 160, (x, y) => [x / 10, 16 - y / 10]);
+  assert.ok(spots.length > 0);
+  for (const p of spots) { assert.ok(inLand(land, p.x / 10, 16 - p.y / 10)); }
+  const d = spots.map((p) => Math.hypot(p.x - 80, p.y - 80));
+  for (let i = 1; i < d.length; i++) { assert.ok(d[i] <= d[i - 1]); }
+  assert.deepEqual(landSpots(land, 160, 160, (x, y) => [100 + x, y]), []);
+});
+
+test('a leader line crosses no other label, and no label is placed across one', () => {
+  const box = { minX: 10, minY: 10, maxX: 20, maxY: 20 };
+  assert.equal(segmentMeetsBox([0, 15, 30, 15], box), true);
+  assert.equal(segmentMeetsBox([0, 0, 30, 30], box), true);
+  assert.equal(segmentMeetsBox([0, 0, 9, 30], box), false);
+  assert.equal(segmentMeetsBox([0, 10, 30, 10], box), false); // along its edge
+  assert.equal(segmentMeetsBox([15, 15, 15, 16], box), true); // inside
+  assert.deepEqual(leaderLine(0, 15, box), [0, 15, 10, 15]);
+  const view = { width: 400, height: 400, margin: 0 };
+  // Base A's name fits only far to the right (a wall of marks near it),
+  // and B's name, placed first, sits where A's line would run.
+  const wall = [{ minX: 105, minY: 170, maxX: 150, maxY: 230 }];
+  const b = { id: 'b', x: 165, y: 200, w: 20, h: 20, gaps: [0], anchors: ['center'] };
+  const a = { id: 'a', x: 100, y: 200, w: 60, h: 16, gaps: [12, 80, 120], anchors: ['right', 'above-right', 'below-right'], leader: 16 };
+  const placed = placeLabels([b, a], wall, view);
+  const pa = placed.find((p) => p.id === 'a'), pb = placed.find((p) => p.id === 'b');
+  assert.ok(pa && pb, JSON.stringify(placed));
+  assert.equal(segmentMeetsBox(leaderLine(a.x, a.y, pa.box), pb.box), false, JSON.stringify(placed));
+  // And the other way round: a label placed after a line keeps off it.
+  const c = { id: 'c', x: 165, y: 200, w: 20, h: 20, gaps: [0], anchors: ['center'] };
+  const again = placeLabels([a, c], wall, view);
+  const la = again.find((p) => p.id === 'a'), lc = again.find((p) => p.id === 'c');
+  if (la && lc) { assert.equal(segmentMeetsBox(leaderLine(a.x, a.y, la.box), lc.box), false, JSON.stringify(again)); }
 });

@@ -1,7 +1,7 @@
 // Unit tests of the map page's URL state: node --test web/jstest/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseState, pageQuery, filterQuery, viewQuery, defaultState, emptySelection, parseView, dayIndex, dayAt } from '../static/js/map/state.js';
+import { queryString, parseState, pageQuery, filterQuery, viewQuery, defaultState, emptySelection, parseView, dayIndex, dayAt } from '../static/js/map/state.js';
 
 const cfg = {
   first: '2023-10-17', last: '2023-10-27', version: 'abc123', tileUrl: '',
@@ -103,4 +103,34 @@ test("the list's order and page are in the page's URL, not in an embed's or a do
     const b = parseState(bad, cfg);
     assert.deepEqual([b.sort, b.page], ['date', 1], bad);
   }
+});
+
+test('queryString writes "/", "," and ":" as they are, and reads back every value', () => {
+  const s = { ...defaultState(cfg), weapons: ['drone', 'rocket'], lat: 33.8, lon: 42.44, zoom: 9 };
+  const qs = queryString(pageQuery(s, cfg));
+  assert.match(qs, /(^|&)map=9\/33\.8000\/42\.4400(&|$)/);
+  assert.match(qs, /(^|&)weapon=drone,rocket(&|$)/);
+  assert.doesNotMatch(qs, /%2F|%2C|%3A/i);
+  assert.deepEqual(parseState('?' + qs, cfg), { ...s, hasView: true });
+  // Hostile values: what a query must still escape, escapes written as
+  // text, and the three characters left plain, side by side.
+  const hostile = ['a&b=c', '#frag', '1+1 = 2', '100%', '%2F', '%252C', '%3a', 'a/b,c:d', '/,:', 'é ü 漢字 🙂',
+    '?x=y&z', "'\"<>`", '\u0000\t\n', '+%2B+', '%', '%%2F', 'a%2', ''];
+  for (const v of hostile) {
+    const q = new URLSearchParams();
+    q.set('title', v);
+    q.set(v || 'k', 'x');
+    const out = queryString(q);
+    // Never a raw separator or fragment from a value, nor a space.
+    assert.doesNotMatch(out.replace(/^title=/, ''), /#| /, JSON.stringify(v));
+    assert.equal(out.split('&').length, 2, JSON.stringify(v) + ' -> ' + out);
+    const back = new URLSearchParams(out);
+    assert.equal(back.get('title'), v, JSON.stringify(v) + ' -> ' + out);
+    assert.equal(back.get(v || 'k'), 'x', JSON.stringify(v) + ' -> ' + out);
+    // The URL a browser makes of it keeps the value too.
+    assert.equal(new URL('http://h/?' + out).searchParams.get('title'), v);
+  }
+  // A string or a record is taken as URLSearchParams takes it.
+  assert.equal(queryString('?map=1%2F2%2F3&t=%26'), 'map=1/2/3&t=%26');
+  assert.equal(queryString({ a: 'x/y', b: 'é' }), 'a=x/y&b=%C3%A9');
 });

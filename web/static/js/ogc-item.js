@@ -10,18 +10,34 @@
   if (!el || !data || typeof L === 'undefined') { return; }
   var cfg = JSON.parse(data.textContent);
 
+  // BASEMAP_STYLE is the map page's (map/layers.js), by the basemap's layer.
+  var BASEMAP_STYLE = {
+    land: { className: 'bm-land', stroke: false, interactive: false },
+    country: { className: 'bm-country', stroke: false, interactive: false },
+    border: { className: 'bm-border', weight: 1, fill: false, interactive: false },
+    river: { className: 'bm-river', weight: 1.5, fill: false, interactive: false }
+  };
+
   var map = L.map(el, { scrollWheelZoom: false });
+  // The basemap in a pane below the features' (as map/layers.js does): a
+  // group's bringToBack reversed its shapes, the land over the borders.
+  map.createPane('basemap').style.zIndex = 210;
   if (cfg.tileUrl) {
     L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 18 }).addTo(map);
   } else {
     fetch('/api/basemap.geojson').then(function (r) { return r.ok ? r.json() : null; }).then(function (fc) {
       if (fc) {
-        // Its lines and areas only: its places (points) would be drawn as
-        // Leaflet's default pins, hundreds of them, mistaken for features.
+        // Its land and countries filled and its borders and rivers drawn as
+        // lines, as on the map page (the classes of site.css): outlining the
+        // areas drew the edge they are clipped at as a grey box. Its places
+        // (points) would be drawn as Leaflet's default pins, hundreds of
+        // them, mistaken for features.
         L.geoJSON(fc, {
-          interactive: false, style: { color: '#888', weight: 1, fill: false },
-          filter: function (f) { return !!f.geometry && !/Point$/.test(f.geometry.type); }
-        }).addTo(map).bringToBack();
+          pane: 'basemap',
+          interactive: false,
+          filter: function (f) { return !!f.geometry && Object.prototype.hasOwnProperty.call(BASEMAP_STYLE, f.properties.layer); },
+          style: function (f) { return BASEMAP_STYLE[f.properties.layer]; }
+        }).addTo(map);
       }
     }).catch(function () {});
   }

@@ -3,7 +3,7 @@
 // what the embed says about itself: its caption, its legend and (with
 // height=auto) its height, posted to the host page.
 import { t, fmtDayRange } from './messages.js';
-import { filterQuery, viewQuery, emptySelection, sameSet, words, baseIDs } from './state.js';
+import { filterQuery, viewQuery, emptySelection, sameSet, words, baseIDs, queryString } from './state.js';
 
 // HOST_SCRIPT is the host page's one line: it sets the height of the
 // iframes of strikemap's origin that ask for it (static/js/embed-host.js).
@@ -42,6 +42,7 @@ export function snippet(src, size, title, origin) {
   if (size === 'auto') {
     const u = new URL(src);
     u.searchParams.set('height', 'auto');
+    u.search = queryString(u.searchParams);
     return '<iframe src="' + attr(u.href) + '" width="100%" height="500" title="' + attr(title) +
       '" loading="lazy" style="border:0;width:100%;max-width:100%" allowfullscreen data-strikemap-height="auto"></iframe>' +
       '<script src="' + attr(origin + HOST_SCRIPT) + '" async></script>';
@@ -89,25 +90,25 @@ export function createEmbed(app) {
     // The rings follow the bases alone.
     const rq = new URLSearchParams({ download: '1' });
     if (q.has('base')) { rq.set('base', q.get('base')); }
-    setLink('download-rings', app.state.bases.length ? '/api/rings.geojson?' + rq.toString() : null);
+    setLink('download-rings', app.state.bases.length ? '/api/rings.geojson?' + queryString(rq) : null);
     if (none) {
       DATA_LINKS.forEach((id) => setLink(id, null));
       drawCode();
       return;
     }
     q.set('download', '1');
-    setLink('download-incidents', '/api/incidents.geojson?' + q.toString());
-    setLink('download-csv', '/api/incidents.csv?' + q.toString());
+    setLink('download-incidents', '/api/incidents.geojson?' + queryString(q));
+    setLink('download-csv', '/api/incidents.csv?' + queryString(q));
     ['png', 'svg', 'pdf'].forEach((f) => {
       const iq = imageQuery();
       iq.set('download', '1');
       if (f === 'png') { iq.set('scale', '2'); }
-      setLink('export-' + f, '/api/export/map.' + f + '?' + iq.toString());
+      setLink('export-' + f, '/api/export/map.' + f + '?' + queryString(iq));
     });
     drawCode();
     const bq = new URLSearchParams(q);
     bq.delete('base');
-    setLink('download-bases', '/api/bases.geojson?' + bq.toString());
+    setLink('download-bases', '/api/bases.geojson?' + queryString(bq));
   }
 
   function embedURL() {
@@ -116,7 +117,7 @@ export function createEmbed(app) {
     if (!document.getElementById('embed-controls').checked) { q.set('controls', '0'); }
     const title = document.getElementById('embed-title-text').value.trim();
     if (title) { q.set('title', title); }
-    return location.origin + '/embed?' + q.toString();
+    return location.origin + '/embed?' + queryString(q);
   }
 
   // drawCode writes the iframe snippet as text: the textarea's value,
@@ -135,7 +136,7 @@ export function createEmbed(app) {
     iq.set('width', wh[0] === '100%' ? '1200' : wh[0]);
     iq.set('height', wh[1]);
     if (title) { iq.set('title', title); }
-    setLink('embed-image', '/api/export/map.png?' + iq.toString());
+    setLink('embed-image', '/api/export/map.png?' + queryString(iq));
   }
 
   // drawEmbed, on /embed, writes the caption and shows in the legend only

@@ -13,6 +13,58 @@
 // of preference (as cartographers rank them: right of the point first).
 export const SIDES = ['right', 'left', 'above', 'below', 'above-right', 'below-right', 'above-left', 'below-left'];
 
+// balancedBreak splits text in two lines of as near equal a width as its
+// words allow, width(s) measuring a line: [first, second], or null for
+// one word. A label wrapped to a fixed fraction of its width left a word
+// alone on a line ("US Embassy / Baghdad and Union / III").
+export function balancedBreak(text, width) {
+  const words = text.trim().split(/\s+/);
+  if (words.length < 2) { return null; }
+  let best = null, bestW = Infinity;
+  for (let i = 1; i < words.length; i++) {
+    const a = words.slice(0, i).join(' '), b = words.slice(i).join(' ');
+    const w = Math.max(width(a), width(b));
+    if (w < bestW) { best = [a, b]; bestW = w; }
+  }
+  return best;
+}
+
+// inLand reports whether [lon, lat] lies in polygons (GeoJSON Polygon
+// coordinates, each a list of rings; holes count by the even-odd rule).
+export function inLand(polygons, lon, lat) {
+  let inside = false;
+  for (const rings of polygons) {
+    for (const ring of rings) {
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const [xi, yi] = ring[i], [xj, yj] = ring[j];
+        if ((yi > lat) !== (yj > lat) && lon < (xj - xi) * (lat - yi) / (yj - yi) + xi) { inside = !inside; }
+      }
+    }
+  }
+  return inside;
+}
+
+// LAND_GRID is how many points across and down landSpots tries.
+export const LAND_GRID = 7;
+
+// landSpots returns the points of a w×h view, on a LAND_GRID grid, whose
+// [lon, lat] (toLonLat(x, y)) lie in polygons, the farthest from the
+// view's centre (where the map's subject is) first: where a country's
+// name goes when none of its label points is in view, as the image
+// exports do (mapimage's landPoints).
+export function landSpots(polygons, w, h, toLonLat) {
+  const out = [];
+  for (let i = 1; i <= LAND_GRID; i++) {
+    for (let j = 1; j <= LAND_GRID; j++) {
+      const x = w * i / (LAND_GRID + 1), y = h * j / (LAND_GRID + 1);
+      const [lon, lat] = toLonLat(x, y);
+      if (inLand(polygons, lon, lat)) { out.push({ x, y, d: Math.hypot(x - w / 2, y - h / 2) }); }
+    }
+  }
+  // Stable: equal distances keep the grid's order.
+  return out.map((p, i) => [p, i]).sort((a, b) => b[0].d - a[0].d || a[1] - b[1]).map(([p]) => ({ x: p.x, y: p.y }));
+}
+
 // labelBox returns the box of a w×h label for the point (x, y) at anchor:
 // one of SIDES, gap pixels clear of the point, or 'center' on it.
 export function labelBox(x, y, w, h, gap, anchor) {
@@ -102,7 +154,10 @@ export class GridIndex {
 // (default SIDES), optionally at, other points the label may go to instead
 // (a country's name: [{ x, y }, ...], tried after x, y) and, optionally, the
 // box of a mark drawn with the label (a town's dot), which must find room
-// too or the candidate is dropped. marks are the boxes no label may cover.
+// too or the candidate is dropped, and optionally leader, the length past
+// which a line is drawn from the point to the label (a base's name set
+// apart): that line may cross no other label, and no label placed later
+// may cross it. marks are the boxes no label may cover.
 // view { width, height, margin } is the map's size: a label must lie wholly
 // inside it, margin pixels clear of its edges.
 export function placeLabels(candidates, marks, view) {
@@ -111,16 +166,54 @@ export function placeLabels(candidates, marks, view) {
   const margin = view.margin || 0;
   const inside = (b) => b.minX >= margin && b.minY >= margin && b.maxX <= view.width - margin && b.maxY <= view.height - margin;
   const placed = [];
+  const lines = []; // the leader lines placed: [x0, y0, x1, y1]
+  const lineOf = (c, box) => {
+    if (!c.leader) { return null; }
+    const line = leaderLine(c.x, c.y, box);
+    return Math.hypot(line[2] - line[0], line[3] - line[1]) > c.leader ? line : null;
+  };
   for (const c of candidates) {
     if (c.mark && grid.collides(c.mark)) { continue; }
-    const found = tryPlaces(c, (box) => inside(box) && !grid.collides(box) && !(c.mark && intersects(box, c.mark)));
+    const found = tryPlaces(c, (box) => {
+      if (!inside(box) || grid.collides(box) || (c.mark && intersects(box, c.mark))) { return false; }
+      if (lines.some((l) => segmentMeetsBox(l, box))) { return false; }
+      const line = lineOf(c, box);
+      return !line || !placed.some((pl) => segmentMeetsBox(line, pl.box));
+    });
     if (found) {
       grid.insert(found.box);
       if (c.mark) { grid.insert(c.mark); }
+      const line = lineOf(c, found.box);
+      if (line) { lines.push(line); }
       placed.push(Object.assign({ id: c.id }, found));
     }
   }
   return placed;
+}
+
+// leaderLine is the line from (x, y) to the nearest point of box: where a
+// label's leader runs.
+export function leaderLine(x, y, box) {
+  return [x, y, Math.min(Math.max(x, box.minX), box.maxX), Math.min(Math.max(y, box.minY), box.maxY)];
+}
+
+// segmentMeetsBox reports whether the segment [x0, y0, x1, y1] passes
+// through the inside of box (Liang-Barsky clipping); touching its edge
+// does not count.
+export function segmentMeetsBox([x0, y0, x1, y1], box) {
+  const dx = x1 - x0, dy = y1 - y0;
+  let t0 = 0, t1 = 1;
+  const edges = [[-dx, x0 - box.minX], [dx, box.maxX - x0], [-dy, y0 - box.minY], [dy, box.maxY - y0]];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q <= 0) { return false; }
+    } else {
+      const r = q / p;
+      if (p < 0) { t0 = Math.max(t0, r); } else { t1 = Math.min(t1, r); }
+      if (t0 >= t1) { return false; }
+    }
+  }
+  return true;
 }
 
 // tryPlaces returns the first { anchor, box, x, y, size } of c's sizes,

@@ -3,7 +3,7 @@
 // Leaflet is the global L of its classic script tag.
 import { el, symbol, svgEl } from './dom.js';
 import { t, fmtNumber } from './messages.js';
-import { OVERLAYS, filterQuery, emptySelection } from './state.js';
+import { OVERLAYS, filterQuery, emptySelection, queryString } from './state.js';
 import { getJSON, isStale, latest } from './api.js';
 import { fmtDate, targetText } from './text.js';
 import { incidentPopup, basePopup } from './popups.js';
@@ -31,7 +31,7 @@ export function createMap(app) {
     const open = L.control({ position: 'bottomleft' });
     open.onAdd = () => {
       const a = el('a', 'embed-open', t('open-in-strikemap'));
-      a.href = '/?' + new URLSearchParams(location.search).toString();
+      a.href = '/?' + queryString(location.search);
       a.target = '_blank';
       a.rel = 'noopener';
       return a;
@@ -541,7 +541,7 @@ export function loadClusters(app) {
   const west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
   q.set('bbox', [west, Math.max(-90, b.getSouth()), east, Math.min(90, b.getNorth())].map((v) => v.toFixed(5)).join(','));
   const zoom = map.getZoom();
-  const url = zoom > cfg.clusterMaxZoom ? '/api/incidents.geojson?limit=' + cfg.pointLimit + '&' + q.toString() : '/api/clusters.geojson?zoom=' + zoom + '&' + q.toString();
+  const url = zoom > cfg.clusterMaxZoom ? '/api/incidents.geojson?limit=' + cfg.pointLimit + '&' + queryString(q) : '/api/clusters.geojson?zoom=' + zoom + '&' + queryString(q);
   app.setBusy(true);
   return getJSON(url, app.clusterSignal()).then((fc) => {
     if (my !== app.clusterSeq || app.mode !== 'clusters') { return null; }
@@ -601,7 +601,7 @@ export function drawDensity(app) {
   const q = filterQuery(app.state, cfg);
   const b = map.getBounds();
   q.set('bbox', [Math.max(-180, b.getWest()), Math.max(-90, b.getSouth()), Math.min(180, b.getEast()), Math.min(90, b.getNorth())].map((v) => v.toFixed(5)).join(','));
-  return getJSON('/api/density.geojson?zoom=' + map.getZoom() + '&' + q.toString()).then((fc) => {
+  return getJSON('/api/density.geojson?zoom=' + map.getZoom() + '&' + queryString(q)).then((fc) => {
     if (my !== app.densitySeq) { return; }
     app.layers.density.clearLayers();
     L.geoJSON(fc, {

@@ -8,7 +8,7 @@
 import { el, symbol } from './dom.js';
 import { t } from './messages.js';
 import { getJSON, isStale, latest } from './api.js';
-import { emptySelection, filterQuery } from './state.js';
+import { emptySelection, filterQuery, queryString } from './state.js';
 import { fmtDate, targetText, weaponText } from './text.js';
 
 // nextSort is the order a click on a column's header asks for: its
@@ -183,7 +183,7 @@ export function createList(app) {
     if (offset > 0) { q.set('offset', String(offset)); }
     q.set('count', '1');
     app.setBusy(true, 'list');
-    return getJSON('/api/incidents.geojson?' + q.toString(), signal()).then((fc) => {
+    return getJSON('/api/incidents.geojson?' + queryString(q), signal()).then((fc) => {
       if (my !== seq) { return; }
       // A page past the end (an old link, fewer matches now): its last page.
       if (offset > 0 && offset >= fc.numberMatched && !app.frame) {

@@ -7,7 +7,7 @@
 import { getJSON, isStale, latest, pinVersion } from './api.js';
 import { t } from './messages.js';
 import { el } from './dom.js';
-import { parseState, defaultState, filterQuery, pageQuery, emptySelection, isDate } from './state.js';
+import { parseState, defaultState, filterQuery, pageQuery, emptySelection, isDate, queryString } from './state.js';
 import { labels } from './text.js';
 import { createMap, applyLayers, drawIncidents, drawClusters, loadClusters, paintClusters, drawBases, drawLinks, drawRings, drawBasemap, drawDensity } from './layers.js';
 import { createTimeline } from './timeline.js';
@@ -58,14 +58,14 @@ function syncCurrentLink() {
   if (!currentLink) { return; }
   const q = pageQuery(app.state, cfg);
   q.delete('as_of');
-  const s = q.toString();
+  const s = queryString(q);
   currentLink.href = '/' + (s ? '?' + s : '');
 }
 
 app.writeURL = function (push) {
   if (!app.panelUI) { return; }
   syncCurrentLink();
-  const url = location.pathname + '?' + pageQuery(app.state, cfg).toString();
+  const url = location.pathname + '?' + queryString(pageQuery(app.state, cfg));
   if (url === location.pathname + location.search) { return; }
   if (push) { history.pushState(null, '', url); } else { history.replaceState(null, '', url); }
 };
@@ -248,7 +248,7 @@ app.update = function (push) {
     app.state.page = 1;
     app.writeURL(push);
   }
-  const q = filterQuery(state, cfg).toString();
+  const q = queryString(filterQuery(state, cfg));
   const none = emptySelection(state);
   const noFeatures = { type: 'FeatureCollection', features: [], numberMatched: 0 };
   const getIncidents = () => getJSON('/api/incidents.geojson?limit=' + (cfg.pointLimit + 1) + (q ? '&' + q : ''), signal);
@@ -271,7 +271,7 @@ app.update = function (push) {
   // Bases are always all drawn; their summaries count what the filters select.
   const bq = filterQuery(state, cfg);
   bq.delete('base');
-  const bases = getJSON('/api/bases.geojson' + (!none && bq.toString() ? '?' + bq.toString() : ''), signal).then((fc) => {
+  const bases = getJSON('/api/bases.geojson' + (!none && bq.toString() ? '?' + queryString(bq) : ''), signal).then((fc) => {
     if (none) { fc.features.forEach((f) => zeroSummary(f.properties)); }
     return fc;
   });

@@ -3,7 +3,7 @@
 // no label covers an incident, a cluster, a base or another label. Labels
 // are plain elements in their own pane (above the marks, below popups),
 // placed again whenever the view or what is drawn changes.
-import { placeLabels, intersects, SIDES } from './labels.js';
+import { placeLabels, intersects, SIDES, balancedBreak, landSpots } from './labels.js';
 import { placeCounts, stackSpots, clusterSpots } from './counts.js';
 import { spreadPoints } from './fan.js';
 import { el } from './dom.js';
@@ -58,12 +58,22 @@ export function createMapLabels(app) {
   function setBasemap(fc) {
     countries.concat(places).forEach((it) => { it.el.remove(); if (it.dot) { it.dot.remove(); } });
     countries = []; places = [];
+    // Each country's land (its polygons, by ISO code), where its name goes
+    // when none of its label points is in view.
+    const lands = {};
+    fc.features.forEach((f) => {
+      const p = f.properties;
+      if (p.layer === 'country' && p.iso_a2 && f.geometry) {
+        const polys = f.geometry.type === 'MultiPolygon' ? f.geometry.coordinates : [f.geometry.coordinates];
+        lands[p.iso_a2] = (lands[p.iso_a2] || []).concat(polys);
+      }
+    });
     fc.features.forEach((f) => {
       const p = f.properties;
       if (p.layer === 'country-label') {
         // A MultiPoint: the best point first, then where else the name may go.
         const pts = f.geometry.type === 'MultiPoint' ? f.geometry.coordinates : [f.geometry.coordinates];
-        countries.push({ latlngs: pts.map((c) => L.latLng(c[1], c[0])), minzoom: p.minzoom, el: label('map-label-country', p.name) });
+        countries.push({ latlngs: pts.map((c) => L.latLng(c[1], c[0])), land: lands[p.iso_a2] || [], minzoom: p.minzoom, el: label('map-label-country', p.name) });
       } else if (p.layer === 'place') {
         // National capitals stand out; province seats a little.
         const cls = p.capital === 'country' ? ' map-label-capital' : p.capital === 'province' ? ' map-label-seat' : '';
@@ -102,13 +112,18 @@ export function createMapLabels(app) {
 
   // measureWrapped measures a long base name on two lines, for a narrow
   // map where it finds no room on one (Baghdad Diplomatic Support Center
-  // at 320 px): it.wrap is [w, h, text width].
+  // at 320 px): it.wrap is [w, h, text width]. The lines are balanced
+  // (balancedBreak), the width that of the longer, so that no word is
+  // left alone on a third.
   function measureWrapped(it) {
     if (!/\s/.test(it.el.textContent)) { return; }
     const paneHidden = pane.hidden;
     pane.hidden = false;
     it.el.hidden = false;
-    const width = Math.ceil((it.w - 2 * PAD) * 0.6);
+    const lineWidth = (s) => { it.span.textContent = s; return it.span.getBoundingClientRect().width; };
+    const lines = balancedBreak(it.full, lineWidth);
+    const width = Math.ceil(Math.max(lineWidth(lines[0]), lineWidth(lines[1]))) + 1;
+    it.span.textContent = it.full;
     wrap(it, width);
     it.wrap = [it.el.offsetWidth + 2 * PAD, it.el.offsetHeight + PAD, width];
     wrap(it, 0);
@@ -299,7 +314,7 @@ export function createMapLabels(app) {
         const it = baseLabel(m);
         const p = map.latLngToContainerPoint(m.getLatLng());
         // Farther out when incidents ring the base (with a leader line).
-        const c = { x: p.x, y: p.y, w: it.w, h: it.h, sizes: it.wrap ? [it.wrap.slice(0, 2)] : [], gaps: BASE_GAPS, anchors: SIDES };
+        const c = { x: p.x, y: p.y, w: it.w, h: it.h, sizes: it.wrap ? [it.wrap.slice(0, 2)] : [], gaps: BASE_GAPS, anchors: SIDES, leader: NEAR + PAD + 2 };
         push(it, c);
         baseCands.push(c);
       });
@@ -309,7 +324,12 @@ export function createMapLabels(app) {
     if (map.hasLayer(app.offline)) {
       countries.forEach((it) => {
         if (it.minzoom > zoom) { return; }
-        const pts = it.latlngs.map((ll) => map.latLngToContainerPoint(ll)).filter((p) => inView(p, 0));
+        let pts = it.latlngs.map((ll) => map.latLngToContainerPoint(ll)).filter((p) => inView(p, 0));
+        // Zoomed in, none of its label points may be in view, or free:
+        // it is named where else its land is.
+        if (it.land.length) {
+          pts = pts.concat(landSpots(it.land, size.x, size.y, (x, y) => { const ll = map.containerPointToLatLng([x, y]); return [ll.lng, ll.lat]; }));
+        }
         if (pts.length) { push(it, { x: pts[0].x, y: pts[0].y, at: pts.slice(1), w: it.w, h: it.h, gap: 2, anchors: ['center', 'above', 'below'] }); }
       });
       places.forEach((it) => {

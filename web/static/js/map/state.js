@@ -93,6 +93,19 @@ export function filterQuery(s, cfg) {
 // selects no incident at all (the API has no way to say "none").
 export function emptySelection(s) { return !s.weapons.length || !s.statuses.length || !s.bases.length; }
 
+// queryString writes a query (URLSearchParams, or anything it takes) as a
+// URL's query without the "?": as URLSearchParams does, but with "/", ","
+// and ":" left as they are, so that a link reads map=9/33.8/42.44 and
+// weapon=drone,rocket. They need no escaping in a query (RFC 3986, 3.4);
+// "&", "=", "#", "+", "%", spaces and non-ASCII still are escaped. Every "%"
+// of URLSearchParams' output starts an escape (a "%" of a value is %25), so
+// only the three escapes themselves are turned back.
+const PLAIN = { '%2F': '/', '%2C': ',', '%3A': ':' };
+export function queryString(q) {
+  const s = (q instanceof URLSearchParams ? q : new URLSearchParams(q)).toString();
+  return s.replace(/%(2F|2C|3A)/g, (m) => PLAIN[m]);
+}
+
 // viewParam writes a view as map=z/lat/lon, to 4 decimals (about 10 m).
 export function viewParam(s) { return [s.zoom, s.lat.toFixed(4), s.lon.toFixed(4)].join('/'); }
 
