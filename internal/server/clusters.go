@@ -5,7 +5,6 @@ import (
 	"container/list"
 	"context"
 	"net/http"
-	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -96,14 +95,15 @@ func newClusterCache(maxPoints int) *clusterCache {
 	return &clusterCache{maxPoints: maxPoints, order: list.New(), byKey: make(map[string]*list.Element)}
 }
 
-// get returns the clusters of the incidents of d matching f, whose query
-// parameters (bbox and zoom aside) key is: the index of every incident
-// for the empty key, built once, and otherwise the filter's subset of it.
+// get returns the clusters of the incidents of d matching f: the index of
+// every incident for the zero Filter, built once, and otherwise f's subset
+// of it, kept under f's Key, so that every request meaning f, however its
+// query spells it and whichever endpoint it asks, shares one subset.
 //
 // A build gives up once ctx is done (the server closes, or a reload makes
 // the dataset old): ctx is the server's or the dataset's, never a
 // request's, since concurrent requests share a build.
-func (cc *clusterCache) get(ctx context.Context, d *geo.Dataset, f geo.Filter, key string) (*clusterEntry, error) {
+func (cc *clusterCache) get(ctx context.Context, d *geo.Dataset, f geo.Filter) (*clusterEntry, error) {
 	whole, err := cc.entry(d.Version+"\x00", func() (*clusterEntry, error) {
 		w := cc.wholeOf(d)
 		incidents, points := w.incidents, w.points
@@ -113,6 +113,7 @@ func (cc *clusterCache) get(ctx context.Context, d *geo.Dataset, f geo.Filter, k
 		}
 		return &clusterEntry{version: d.Version, index: ix, incidents: incidents, cost: len(points)}, nil
 	})
+	key := f.Key()
 	if err != nil || key == "" {
 		return whole, err
 	}
@@ -236,7 +237,7 @@ func (s *Server) warmClusters(ctx context.Context, d *geo.Dataset) {
 		// The page's first view also asks for the unfiltered timeline and
 		// base summaries: count them first, once (see geo.Dataset).
 		d.Timeline(geo.Filter{})
-		if _, err := s.clusterCache.get(ctx, d, geo.Filter{}, url.Values{}.Encode()); err != nil {
+		if _, err := s.clusterCache.get(ctx, d, geo.Filter{}); err != nil {
 			if ctx.Err() != nil {
 				s.log.Info("clusters not built: the dataset was replaced or the server closed", "version", d.Version)
 				return
@@ -285,7 +286,7 @@ func (s *Server) clusters(c echo.Context) error {
 		// Should no build be under way (the warm one failed, or the index
 		// was evicted), one starts; requests meanwhile share it.
 		go func() {
-			if _, err := s.clusterCache.get(s.life, d, geo.Filter{}, ""); err != nil {
+			if _, err := s.clusterCache.get(s.life, d, geo.Filter{}); err != nil {
 				s.log.Warn("building the clusters of the whole dataset", "err", err)
 			}
 		}()
@@ -308,7 +309,7 @@ func (s *Server) clusters(c echo.Context) error {
 	if done, err := s.notModified(c, d, q, "clusters.geojson"); done || err != nil {
 		return err
 	}
-	entry, err := s.clusterCache.get(s.life, d, whole, indexKey(q))
+	entry, err := s.clusterCache.get(s.life, d, whole)
 	if err != nil {
 		return err
 	}
@@ -316,18 +317,6 @@ func (s *Server) clusters(c echo.Context) error {
 		Found: entry.index.Clusters(view, zoom), Matched: entry.index.Len(), Incidents: entry.incidents,
 		ExpansionZoom: func(cl cluster.Cluster) (int, error) { return entry.index.ExpansionZoom(cl.ID) },
 	})
-}
-
-// indexKey is the cluster cache's key of a clusters or density query: its
-// filters but the box, which chooses what is shown, not what is indexed.
-func indexKey(q url.Values) string {
-	key := url.Values{}
-	for k, v := range q {
-		if k != "bbox" && k != "zoom" {
-			key[k] = v
-		}
-	}
-	return key.Encode()
 }
 
 // writeClusters writes the clusters endpoint's answer (export.WriteClusters).
@@ -364,7 +353,7 @@ func (s *Server) density(c echo.Context) error {
 	// The same index as the clusters endpoint's for the same filter.
 	whole := f
 	whole.BBox = nil
-	entry, err := s.clusterCache.get(s.life, d, whole, indexKey(q))
+	entry, err := s.clusterCache.get(s.life, d, whole)
 	if err != nil {
 		return err
 	}

@@ -145,15 +145,10 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 		Dataset: d, Filter: f, Incidents: incidents, RingRadii: radii, MaxMarks: clusterPageMin,
 		// The index is the clusters endpoint's for the same filter, so that
 		// the one built for the map page (or at start, for the whole
-		// dataset) is the one used here.
+		// dataset) is the one used here. A box is part of the filter here:
+		// the image draws only what is inside it.
 		Index: func() (mapimage.Index, []*geo.Incident, error) {
-			key := url.Values{}
-			for _, p := range request.FilterParams {
-				if vals, ok := q[p]; ok {
-					key[p] = vals
-				}
-			}
-			entry, err := s.clusterCache.get(s.life, d, f, key.Encode())
+			entry, err := s.clusterCache.get(s.life, d, f)
 			if err != nil {
 				return nil, nil, err
 			}
