@@ -1,6 +1,10 @@
 package geo
 
-import "github.com/paulmach/orb"
+import (
+	"slices"
+
+	"github.com/paulmach/orb"
+)
 
 // BaseKind classifies a site.
 type BaseKind string
@@ -14,8 +18,12 @@ const (
 	KindFacility BaseKind = "facility"
 )
 
-// BaseKinds lists every valid BaseKind.
-var BaseKinds = []BaseKind{KindAirBase, KindAirport, KindGarrison, KindOutpost, KindFacility}
+var baseKinds = []BaseKind{KindAirBase, KindAirport, KindGarrison, KindOutpost, KindFacility}
+
+// BaseKinds returns every valid BaseKind.
+//
+// It is a copy: a caller may change it.
+func BaseKinds() []BaseKind { return slices.Clone(baseKinds) }
 
 func (k BaseKind) String() string { return string(k) }
 

@@ -76,7 +76,7 @@ func (s *Server) exportMap(c echo.Context) error {
 
 // parseMapView reads a map view from the query: the filters, the layers
 // (bases, incidents, rings, links, density; default bases and incidents),
-// radii of the rings in km (default geo.DefaultRingRadii), map=z/lat/lon
+// radii of the rings in km (default geo.DefaultRingRadii()), map=z/lat/lon
 // (default: fit the data), width and height in CSS pixels (default 1200 ×
 // 800), scale (default 1), title (default the data's tagline, as on the map
 // page) and legend. mapimage.Renderer.AddLayers fills the layers.

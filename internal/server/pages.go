@@ -46,7 +46,7 @@ func terms[T interface {
 
 // strongestFirst lists the statuses as the page shows them: confirmed first.
 func strongestFirst() []geo.Status {
-	out := slices.Clone(geo.Statuses)
+	out := slices.Clone(geo.Statuses())
 	slices.Reverse(out)
 	return out
 }
@@ -55,9 +55,9 @@ func strongestFirst() []geo.Status {
 func (s *Server) mapConfig(d *geo.Dataset) templates.MapConfig {
 	cfg := templates.MapConfig{
 		TileURL: s.opts.TileURL, Version: d.Version, Bases: make([]templates.BaseOption, len(d.Bases)),
-		Weapons:        terms(geo.Weapons),
+		Weapons:        terms(geo.Weapons()),
 		Statuses:       terms(strongestFirst()),
-		SourceKinds:    terms(geo.SourceKinds),
+		SourceKinds:    terms(geo.SourceKinds()),
 		Total:          len(d.Incidents),
 		PointLimit:     clusterPageMin,
 		ListLimit:      listLimit,

@@ -222,8 +222,8 @@ func labels[T interface {
 }
 
 var (
-	weaponNames = labels(geo.Weapons)
-	statusNames = labels(geo.Statuses)
+	weaponNames = labels(geo.Weapons())
+	statusNames = labels(geo.Statuses())
 )
 
 func dateText(ctx context.Context, inc *geo.Incident) string {
@@ -747,7 +747,7 @@ func BasePage(p Page, r BaseReport) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, w := range geo.Weapons {
+			for _, w := range geo.Weapons() {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 47, "<tr><th scope=\"row\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -809,7 +809,7 @@ func BasePage(p Page, r BaseReport) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, st := range geo.Statuses {
+			for _, st := range geo.Statuses() {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 53, "<tr><th scope=\"row\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
