@@ -73,7 +73,7 @@ func (s *Server) mapConfig(d *geo.Dataset) templates.MapConfig {
 	for i, b := range d.Bases {
 		cfg.Bases[i] = templates.BaseOption{ID: b.ID, Name: b.Name}
 	}
-	bound, _ := d.BasesBound() // [0, 0, 0, 0] when there is no base
+	bound := d.Extent()
 	cfg.Bounds = [4]float64{bound.Min.Lon(), bound.Min.Lat(), bound.Max.Lon(), bound.Max.Lat()}
 	if d.Count(geo.Filter{Bases: []string{geo.NoBase}}) > 0 {
 		cfg.NoBase = request.NoBaseWord
