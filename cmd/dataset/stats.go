@@ -71,10 +71,10 @@ func writeStats(w io.Writer, dir string, d *geo.Dataset) error {
 		bases = append(bases, count{"no target base", n})
 	}
 	var weapons, statuses []count
-	for _, wp := range geo.Weapons {
+	for _, wp := range geo.Weapons() {
 		weapons = append(weapons, count{wp.String(), byWeapon[wp]})
 	}
-	for _, s := range geo.Statuses {
+	for _, s := range geo.Statuses() {
 		statuses = append(statuses, count{s.String(), byStatus[s]})
 	}
 
@@ -104,7 +104,7 @@ func writeStats(w io.Writer, dir string, d *geo.Dataset) error {
 		lastCount[c.Date.String()[:7]] = c // in date order: the last one stays
 	}
 	fmt.Fprint(tw, "\nmonth\tincidents")
-	for _, s := range slices.Backward(geo.Statuses) {
+	for _, s := range slices.Backward(geo.Statuses()) {
 		fmt.Fprintf(tw, "\t%s", s)
 	}
 	if len(d.Strikes) > 0 {
@@ -120,7 +120,7 @@ func writeStats(w io.Writer, dir string, d *geo.Dataset) error {
 			n += c
 		}
 		fmt.Fprintf(tw, "%s\t%d", m, n)
-		for _, s := range slices.Backward(geo.Statuses) {
+		for _, s := range slices.Backward(geo.Statuses()) {
 			fmt.Fprintf(tw, "\t%d", byMonth[m][s])
 		}
 		if len(d.Strikes) > 0 {

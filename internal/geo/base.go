@@ -1,6 +1,10 @@
 package geo
 
-import "github.com/paulmach/orb"
+import (
+	"slices"
+
+	"github.com/paulmach/orb"
+)
 
 // BaseKind classifies a site.
 type BaseKind string
@@ -14,8 +18,12 @@ const (
 	KindFacility BaseKind = "facility"
 )
 
-// BaseKinds lists every valid BaseKind.
-var BaseKinds = []BaseKind{KindAirBase, KindAirport, KindGarrison, KindOutpost, KindFacility}
+var baseKinds = []BaseKind{KindAirBase, KindAirport, KindGarrison, KindOutpost, KindFacility}
+
+// BaseKinds returns every valid BaseKind.
+//
+// It is a copy: a caller may change it.
+func BaseKinds() []BaseKind { return slices.Clone(baseKinds) }
 
 func (k BaseKind) String() string { return string(k) }
 
@@ -36,9 +44,31 @@ type Base struct {
 	Notes       string    // uncertainty about the coordinate or the site, or ""
 }
 
+// defaultExtent is Extent's box for a dataset with neither bases nor
+// incidents: Iraq and Syria, the region the project maps.
+var defaultExtent = orb.Bound{Min: orb.Point{35.5, 29}, Max: orb.Point{48.6, 37.4}}
+
+// Extent is the box the map page and a fitted map open on, in [lon, lat]
+// degrees (WGS84): the bound of every base; with no base, the bound of
+// every incident; with neither, Iraq and Syria (lon 35.5 to 48.6, lat 29
+// to 37.4), never the empty box at [0, 0], off the coast of Africa.
+func (d *Dataset) Extent() orb.Bound {
+	if b, ok := d.BasesBound(); ok {
+		return b
+	}
+	if len(d.Incidents) == 0 {
+		return defaultExtent
+	}
+	b := d.Incidents[0].Point.Bound()
+	for _, inc := range d.Incidents[1:] {
+		b = b.Extend(inc.Point)
+	}
+	return b
+}
+
 // BasesBound is the smallest box holding every base of d, in lon/lat
-// degrees (WGS84): the extent the map page opens on. ok is false, and the
-// bound empty at [0, 0], when d has no base.
+// degrees (WGS84). ok is false, and the bound empty at [0, 0], when d has
+// no base (see Extent).
 func (d *Dataset) BasesBound() (b orb.Bound, ok bool) {
 	if len(d.Bases) == 0 {
 		return orb.Bound{}, false

@@ -2,6 +2,8 @@ package geo
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -32,6 +34,59 @@ const NoBase = ""
 // IsZero reports whether f keeps every incident, having no condition.
 func (f *Filter) IsZero() bool {
 	return f.From == nil && f.To == nil && len(f.Weapons) == 0 && len(f.Statuses) == 0 && len(f.Bases) == 0 && f.BBox == nil
+}
+
+// Key returns a text that names the conditions of f, for caches of what f
+// selects: two filters have the same key exactly when they have the same
+// conditions, whatever the order of their lists or the values repeated in
+// them (weapon=drone,rocket is weapon=rocket,drone). The zero Filter's key
+// is "".
+func (f *Filter) Key() string {
+	if f.IsZero() {
+		return ""
+	}
+	var b strings.Builder
+	if f.From != nil {
+		b.WriteString("from=" + f.From.String() + "\n")
+	}
+	if f.To != nil {
+		b.WriteString("to=" + f.To.String() + "\n")
+	}
+	if len(f.Weapons) > 0 {
+		b.WriteString("weapon=" + termsKey(f.Weapons) + "\n")
+	}
+	if len(f.Statuses) > 0 {
+		b.WriteString("status=" + termsKey(f.Statuses) + "\n")
+	}
+	if len(f.Bases) > 0 {
+		// Quoted, since a base id may hold any character.
+		ids := slices.Compact(slices.Sorted(slices.Values(f.Bases)))
+		b.WriteString("base=")
+		for _, id := range ids {
+			b.WriteString(strconv.Quote(id))
+		}
+		b.WriteString("\n")
+	}
+	if f.BBox != nil {
+		b.WriteString("bbox=")
+		for _, x := range []float64{f.BBox.Min.Lon(), f.BBox.Min.Lat(), f.BBox.Max.Lon(), f.BBox.Max.Lat()} {
+			b.WriteString(strconv.FormatFloat(x, 'g', -1, 64) + ",")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// termsKey is a vocabulary's terms, sorted and distinct, as words.
+func termsKey[T interface {
+	~uint8
+	String() string
+}](terms []T) string {
+	words := make([]string, 0, len(terms))
+	for _, t := range slices.Compact(slices.Sorted(slices.Values(terms))) {
+		words = append(words, t.String())
+	}
+	return strings.Join(words, ",")
 }
 
 // Match reports whether inc passes every condition of f.

@@ -87,3 +87,49 @@ func TestPoints(t *testing.T) {
 		t.Errorf("Points(nil) = %v", got)
 	}
 }
+
+// TestFilterKey checks that filters share a key exactly when they have the
+// same conditions: lists in any order or with repeats share one; a base id
+// holding the separators of the key does not pass for two ids.
+func TestFilterKey(t *testing.T) {
+	box := &orb.Bound{Min: orb.Point{42, 33}, Max: orb.Point{44, 35}}
+	same := [][]geo.Filter{
+		{{}, {Weapons: []geo.Weapon{}}, {Bases: nil}},
+		{{Weapons: []geo.Weapon{geo.WeaponDrone, geo.WeaponRocket}}, {Weapons: []geo.Weapon{geo.WeaponRocket, geo.WeaponDrone, geo.WeaponRocket}}},
+		{{Statuses: []geo.Status{geo.StatusConfirmed, geo.StatusClaimed}}, {Statuses: []geo.Status{geo.StatusClaimed, geo.StatusConfirmed}}},
+		{{Bases: []string{"b", "a", geo.NoBase}}, {Bases: []string{geo.NoBase, "a", "b", "a"}}},
+		{{From: date("2024-01-02"), BBox: box}, {BBox: &orb.Bound{Min: orb.Point{42, 33}, Max: orb.Point{44, 35}}, From: date("2024-01-02")}},
+	}
+	differ := []geo.Filter{
+		{},
+		{Weapons: []geo.Weapon{geo.WeaponDrone}},
+		{Weapons: []geo.Weapon{geo.WeaponDrone, geo.WeaponRocket}},
+		{Statuses: []geo.Status{geo.StatusClaimed, geo.StatusConfirmed}},
+		{Bases: []string{"a", "b"}},
+		{Bases: []string{"a,b"}},
+		{Bases: []string{`a"`, "b"}},
+		{Bases: []string{geo.NoBase}},
+		{From: date("2024-01-02")},
+		{To: date("2024-01-02")},
+		{From: date("2024-01-02"), To: date("2024-01-02")},
+		{BBox: box},
+		{BBox: &orb.Bound{Min: orb.Point{44, 33}, Max: orb.Point{42, 35}}}, // across the antimeridian
+	}
+	for _, group := range same {
+		for _, f := range group[1:] {
+			if f.Key() != group[0].Key() {
+				t.Errorf("%+v: key %q, want %q as for %+v", f, f.Key(), group[0].Key(), group[0])
+			}
+		}
+	}
+	seen := map[string]geo.Filter{}
+	for _, f := range differ {
+		if g, ok := seen[f.Key()]; ok {
+			t.Errorf("%+v and %+v share the key %q", f, g, f.Key())
+		}
+		seen[f.Key()] = f
+	}
+	if k := (&geo.Filter{}).Key(); k != "" {
+		t.Errorf("the zero Filter's key is %q, want \"\"", k)
+	}
+}

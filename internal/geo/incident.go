@@ -24,8 +24,12 @@ const (
 
 var weaponWords = []string{"", "drone", "rocket", "missile", "unknown"}
 
-// Weapons lists every valid Weapon in a stable order.
-var Weapons = []Weapon{WeaponDrone, WeaponRocket, WeaponMissile, WeaponUnknown}
+var weapons = []Weapon{WeaponDrone, WeaponRocket, WeaponMissile, WeaponUnknown}
+
+// Weapons returns every valid Weapon in a stable order.
+//
+// It is a copy: a caller may change it.
+func Weapons() []Weapon { return slices.Clone(weapons) }
 
 var weaponLabels = []string{"", "Drone", "Rocket", "Missile", "Unknown weapon"}
 
@@ -34,7 +38,7 @@ func (w Weapon) Label() string { return word(weaponLabels, w) }
 
 func (w Weapon) String() string                { return word(weaponWords, w) }
 func (w Weapon) MarshalText() ([]byte, error)  { return []byte(w.String()), nil }
-func (w *Weapon) UnmarshalText(b []byte) error { return unmarshalTerm(w, Weapons, b) }
+func (w *Weapon) UnmarshalText(b []byte) error { return unmarshalTerm(w, weapons, b) }
 
 // Status is how well attested an incident is: the strongest level that any of
 // its sources gives.
@@ -49,8 +53,12 @@ const (
 
 var statusWords = []string{"", "claimed", "reported", "confirmed"}
 
-// Statuses lists every valid Status from weakest to strongest.
-var Statuses = []Status{StatusClaimed, StatusReported, StatusConfirmed}
+var statuses = []Status{StatusClaimed, StatusReported, StatusConfirmed}
+
+// Statuses returns every valid Status from weakest to strongest.
+//
+// It is a copy: a caller may change it.
+func Statuses() []Status { return slices.Clone(statuses) }
 
 var statusLabels = []string{"", "Claimed", "Reported", "Confirmed"}
 
@@ -59,10 +67,10 @@ func (s Status) Label() string { return word(statusLabels, s) }
 
 func (s Status) String() string                { return word(statusWords, s) }
 func (s Status) MarshalText() ([]byte, error)  { return []byte(s.String()), nil }
-func (s *Status) UnmarshalText(b []byte) error { return unmarshalTerm(s, Statuses, b) }
+func (s *Status) UnmarshalText(b []byte) error { return unmarshalTerm(s, statuses, b) }
 
 // rank orders statuses from weakest (0) to strongest.
-func (s Status) rank() int { return slices.Index(Statuses, s) }
+func (s Status) rank() int { return slices.Index(statuses, s) }
 
 // Precision says how exactly an incident's point locates it.
 type Precision uint8
@@ -77,12 +85,16 @@ const (
 
 var precisionWords = []string{"", "base", "exact", "near", "region"}
 
-// Precisions lists every valid Precision.
-var Precisions = []Precision{PrecisionBase, PrecisionExact, PrecisionNear, PrecisionRegion}
+var precisions = []Precision{PrecisionBase, PrecisionExact, PrecisionNear, PrecisionRegion}
+
+// Precisions returns every valid Precision.
+//
+// It is a copy: a caller may change it.
+func Precisions() []Precision { return slices.Clone(precisions) }
 
 func (p Precision) String() string                { return word(precisionWords, p) }
 func (p Precision) MarshalText() ([]byte, error)  { return []byte(p.String()), nil }
-func (p *Precision) UnmarshalText(b []byte) error { return unmarshalTerm(p, Precisions, b) }
+func (p *Precision) UnmarshalText(b []byte) error { return unmarshalTerm(p, precisions, b) }
 
 // Incident is one attack, however many sources report it.
 type Incident struct {

@@ -61,10 +61,10 @@ func bruteSummaries(d *geo.Dataset, bases []*geo.Base, f geo.Filter) []geo.Summa
 	out := make([]geo.Summary, len(bases))
 	for k, b := range bases {
 		s := geo.Summary{Base: b.ID, ByWeapon: map[geo.Weapon]int{}, ByStatus: map[geo.Status]int{}}
-		for _, w := range geo.Weapons {
+		for _, w := range geo.Weapons() {
 			s.ByWeapon[w] = 0
 		}
-		for _, st := range geo.Statuses {
+		for _, st := range geo.Statuses() {
 			s.ByStatus[st] = 0
 		}
 		for i := range d.Incidents {
@@ -135,10 +135,10 @@ func TestQueryAgreesWithBruteForce(t *testing.T) {
 			f.To = &to
 		}
 		if rng.IntN(3) == 0 {
-			f.Weapons = []geo.Weapon{geo.Weapons[rng.IntN(4)]}
+			f.Weapons = []geo.Weapon{geo.Weapons()[rng.IntN(4)]}
 		}
 		if rng.IntN(3) == 0 {
-			f.Statuses = []geo.Status{geo.Statuses[rng.IntN(3)], geo.Statuses[rng.IntN(3)]}
+			f.Statuses = []geo.Status{geo.Statuses()[rng.IntN(3)], geo.Statuses()[rng.IntN(3)]}
 		}
 		if rng.IntN(3) == 0 {
 			f.Bases = []string{d.Bases[rng.IntN(len(d.Bases))].ID, d.Bases[rng.IntN(len(d.Bases))].ID}

@@ -56,7 +56,7 @@ func (k *keeper) incident(inc *Incident, baseIDs map[string]string) {
 	inc.Outcome = k.intern(inc.Outcome)
 	inc.Notes = k.intern(inc.Notes)
 	inc.ClaimedBy = k.strings(inc.ClaimedBy, nil)
-	inc.Disputed = k.strings(inc.Disputed, func(s string) string { return canonical(DisputableFields, s) })
+	inc.Disputed = k.strings(inc.Disputed, func(s string) string { return canonical(disputableFields, s) })
 	for i := range inc.Sources {
 		s := &inc.Sources[i]
 		s.Publisher = k.intern(s.Publisher)

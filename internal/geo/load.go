@@ -309,8 +309,8 @@ func (b *Base) check(f *featureProblems) {
 	if !upperLetters(b.Country, 2) {
 		f.add("country", "%q is not an ISO 3166-1 alpha-2 code such as IQ or SY", b.Country)
 	}
-	if !slices.Contains(BaseKinds, b.Kind) {
-		f.add("kind", "%q is not one of %s", b.Kind, oneOf(BaseKinds))
+	if !slices.Contains(baseKinds, b.Kind) {
+		f.add("kind", "%q is not one of %s", b.Kind, oneOf(baseKinds))
 	}
 	if b.ICAO != "" && !upperLetters(b.ICAO, 4) {
 		f.add("icao", "%q is not a 4-letter ICAO code such as ORAA", b.ICAO)
@@ -337,8 +337,12 @@ func (b *Base) check(f *featureProblems) {
 // incidents.geojson, as the loader reads it (loader.IncidentProperties).
 type incidentProperties loader.IncidentProperties
 
-// DisputableFields are the incident properties that a "disputed" entry may name.
-var DisputableFields = []string{"date", "weapon", "count", "base", "outcome", "injured", "killed", "claimed_by", "location"}
+var disputableFields = []string{"date", "weapon", "count", "base", "outcome", "injured", "killed", "claimed_by", "location"}
+
+// DisputableFields returns the incident properties that a "disputed" entry may name.
+//
+// It is a copy: a caller may change it.
+func DisputableFields() []string { return slices.Clone(disputableFields) }
 
 // MaxBaseOffset is how far (in metres, by orb/geo.Distance) a point with
 // location_precision "base" may lie from its base's point: rounding to 6
@@ -350,13 +354,13 @@ const MaxBaseOffset = 1.0
 func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases map[string]orb.Point, k *keeper) (Incident, bool) {
 	before := len(*f.problems)
 	inc := Incident{
-		ID: f.id, Point: pt, Weapon: term(Weapons, p.Weapon), Status: term(Statuses, p.Status),
+		ID: f.id, Point: pt, Weapon: term(weapons, p.Weapon), Status: term(statuses, p.Status),
 		Outcome: p.Outcome, ClaimedBy: p.ClaimedBy,
-		LocationPrecision: term(Precisions, p.LocationPrecision), Disputed: p.Disputed, Notes: p.Notes,
+		LocationPrecision: term(precisions, p.LocationPrecision), Disputed: p.Disputed, Notes: p.Notes,
 	}
 	inc.Date, inc.DateEnd = f.days(p.Date, p.DateEnd)
-	if !slices.Contains(Weapons, inc.Weapon) {
-		f.add("weapon", "%q is not one of %s", p.Weapon, oneOf(Weapons))
+	if !slices.Contains(weapons, inc.Weapon) {
+		f.add("weapon", "%q is not one of %s", p.Weapon, oneOf(weapons))
 	}
 	inc.Count = f.number("count", p.Count, 1, "is not a positive number of projectiles (use null when unknown)")
 	inc.Injured = f.number("injured", p.Injured, 0, "is negative (use null when unknown)")
@@ -367,8 +371,8 @@ func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases ma
 			f.add("base", "%q is not the id of any base in %s", inc.Base, BasesFile)
 		}
 	}
-	if !slices.Contains(Precisions, inc.LocationPrecision) {
-		f.add("location_precision", "%q is not one of %s", p.LocationPrecision, oneOf(Precisions))
+	if !slices.Contains(precisions, inc.LocationPrecision) {
+		f.add("location_precision", "%q is not one of %s", p.LocationPrecision, oneOf(precisions))
 	} else if inc.LocationPrecision == PrecisionBase && bases != nil {
 		if basePt, ok := bases[inc.Base]; !ok {
 			f.add("location_precision", `is "base" but the incident has no known target base`)
@@ -382,8 +386,8 @@ func (p *incidentProperties) incident(f *featureProblems, pt orb.Point, bases ma
 		}
 	}
 	for i, d := range p.Disputed {
-		if !slices.Contains(DisputableFields, d) {
-			f.add(fmt.Sprintf("disputed[%d]", i), "%q is not one of %s", d, strings.Join(DisputableFields, ", "))
+		if !slices.Contains(disputableFields, d) {
+			f.add(fmt.Sprintf("disputed[%d]", i), "%q is not one of %s", d, strings.Join(disputableFields, ", "))
 		}
 	}
 	inc.Sources = f.sources(p.Sources, k, "incident", "")

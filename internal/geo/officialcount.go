@@ -51,14 +51,18 @@ const (
 	CountNearly
 )
 
-// CountQualifiers lists every valid CountQualifier.
-var CountQualifiers = []CountQualifier{CountExact, CountAtLeast, CountMoreThan, CountAbout, CountNearly}
+var countQualifiers = []CountQualifier{CountExact, CountAtLeast, CountMoreThan, CountAbout, CountNearly}
+
+// CountQualifiers returns every valid CountQualifier.
+//
+// It is a copy: a caller may change it.
+func CountQualifiers() []CountQualifier { return slices.Clone(countQualifiers) }
 
 var countQualifierWords = []string{"", "exact", "at_least", "more_than", "about", "nearly"}
 
 func (q CountQualifier) String() string                { return word(countQualifierWords, q) }
 func (q CountQualifier) MarshalText() ([]byte, error)  { return []byte(q.String()), nil }
-func (q *CountQualifier) UnmarshalText(b []byte) error { return unmarshalTerm(q, CountQualifiers, b) }
+func (q *CountQualifier) UnmarshalText(b []byte) error { return unmarshalTerm(q, countQualifiers, b) }
 
 // officialCountsWire is official-counts.json.
 type officialCountsWire struct {
@@ -133,7 +137,7 @@ func readOfficialCounts(r io.Reader, problems *[]Problem) ([]OfficialCount, erro
 // check checks a row and turns it into an OfficialCount.
 func (row *countRow) check(f *featureProblems) (OfficialCount, bool) {
 	before := len(*f.problems)
-	c := OfficialCount{Qualifier: term(CountQualifiers, row.Qualifier), Scope: row.Scope, Countries: row.Countries}
+	c := OfficialCount{Qualifier: term(countQualifiers, row.Qualifier), Scope: row.Scope, Countries: row.Countries}
 	d, err := ParseDate(row.Date)
 	if err != nil {
 		f.add("date", "%v", err)
@@ -147,8 +151,8 @@ func (row *countRow) check(f *featureProblems) (OfficialCount, bool) {
 	default:
 		c.Count = *row.Count
 	}
-	if !slices.Contains(CountQualifiers, c.Qualifier) {
-		f.add("qualifier", "%q is not one of %s", row.Qualifier, oneOf(CountQualifiers))
+	if !slices.Contains(countQualifiers, c.Qualifier) {
+		f.add("qualifier", "%q is not one of %s", row.Qualifier, oneOf(countQualifiers))
 	}
 	if strings.TrimSpace(row.Scope) == "" {
 		f.add("scope", "is missing: say where the count counts, e.g. \"Iraq and Syria\"")

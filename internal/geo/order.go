@@ -22,8 +22,12 @@ const (
 	ByBaseDesc
 )
 
+var orders = []Order{ByDate, ByDateDesc, ByBase, ByBaseDesc}
+
 // Orders is every Order, by its word: date, -date, base, -base.
-var Orders = []Order{ByDate, ByDateDesc, ByBase, ByBaseDesc}
+//
+// It is a copy: a caller may change it.
+func Orders() []Order { return slices.Clone(orders) }
 
 var orderWords = []string{"date", "-date", "base", "-base"}
 

@@ -64,7 +64,7 @@ func TestQueryOrderAgreesWithBruteForce(t *testing.T) {
 			f.To = &to
 		}
 		if rng.IntN(3) == 0 {
-			f.Weapons = []geo.Weapon{geo.Weapons[rng.IntN(4)]}
+			f.Weapons = []geo.Weapon{geo.Weapons()[rng.IntN(4)]}
 		}
 		if rng.IntN(2) == 0 {
 			f.Bases = []string{d.Bases[rng.IntN(len(d.Bases))].ID, geo.NoBase, d.Bases[rng.IntN(len(d.Bases))].ID}[:1+rng.IntN(3)]
@@ -76,7 +76,7 @@ func TestQueryOrderAgreesWithBruteForce(t *testing.T) {
 		filters = append(filters, f)
 	}
 	for i, f := range filters {
-		for _, o := range geo.Orders {
+		for _, o := range geo.Orders() {
 			want := bruteOrder(d, f, o)
 			got, more := d.QueryOrder(f, o, 0, -1)
 			if more || !slices.Equal(ids(got), want) && len(want)+len(got) > 0 {

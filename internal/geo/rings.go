@@ -3,15 +3,20 @@ package geo
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
 )
 
-// DefaultRingRadii are the range rings drawn around a base, in km: roughly
+var defaultRingRadii = []float64{10, 20, 40}
+
+// DefaultRingRadii returns the range rings drawn around a base, in km: roughly
 // the reach of 107 mm rockets (about 8-11 km), of 122 mm Grad rockets (about
 // 20 km), and beyond.
-var DefaultRingRadii = []float64{10, 20, 40}
+//
+// It is a copy: a caller may change it.
+func DefaultRingRadii() []float64 { return slices.Clone(defaultRingRadii) }
 
 // RingVertices is the number of distinct vertices of each range ring.
 const RingVertices = 72

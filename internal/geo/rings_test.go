@@ -13,7 +13,7 @@ import (
 func TestRangeRings(t *testing.T) {
 	d := validDataset(t)
 	bases := []*geo.Base{&d.Bases[0], &d.Bases[2]}
-	rings, err := geo.RangeRings(bases, geo.DefaultRingRadii)
+	rings, err := geo.RangeRings(bases, geo.DefaultRingRadii())
 	if err != nil {
 		t.Fatal(err)
 	}

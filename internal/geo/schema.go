@@ -1,5 +1,7 @@
 package geo
 
+import "slices"
+
 // This file is the one written description of the data's properties: their
 // names, order, JSON types and whether a file must give them. The loader,
 // the file writer, the API's GeoJSON (both encoders), the CSV, the OGC
@@ -45,18 +47,18 @@ type Field struct {
 var IncidentFields = []Field{
 	{Name: "date", Type: TypeDate, Required: true},
 	{Name: "date_end", Type: TypeDate, Nullable: true},
-	{Name: "weapon", Type: TypeEnum, Required: true, Values: Words(Weapons)},
+	{Name: "weapon", Type: TypeEnum, Required: true, Values: Words(weapons)},
 	{Name: "count", Type: TypeInteger, Nullable: true},
 	{Name: "base", Type: TypeString, Nullable: true},
 	{Name: "base_name", Type: TypeString, Nullable: true, APIOnly: true},
-	{Name: "status", Type: TypeEnum, Required: true, Values: Words(Statuses)},
+	{Name: "status", Type: TypeEnum, Required: true, Values: Words(statuses)},
 	{Name: "outcome", Type: TypeString},
 	{Name: "injured", Type: TypeInteger, Nullable: true},
 	{Name: "killed", Type: TypeInteger, Nullable: true},
 	{Name: "claimed_by", Type: TypeStrings},
-	{Name: "location_precision", Type: TypeEnum, Required: true, Values: Words(Precisions)},
+	{Name: "location_precision", Type: TypeEnum, Required: true, Values: Words(precisions)},
 	{Name: "sources", Type: TypeSourceArray, Required: true},
-	{Name: "disputed", Type: TypeStrings, Values: DisputableFields},
+	{Name: "disputed", Type: TypeStrings, Values: slices.Clone(disputableFields)},
 	{Name: "notes", Type: TypeString},
 }
 
@@ -65,7 +67,7 @@ var SourceFields = []Field{
 	{Name: "publisher", Type: TypeString, Required: true},
 	{Name: "url", Type: TypeString, Nullable: true, OmitEmpty: true},
 	{Name: "published", Type: TypeDate, Nullable: true, OmitEmpty: true},
-	{Name: "kind", Type: TypeEnum, Required: true, Values: Words(SourceKinds)},
+	{Name: "kind", Type: TypeEnum, Required: true, Values: Words(sourceKinds)},
 	{Name: "says", Type: TypeString, Required: true},
 }
 
@@ -76,7 +78,7 @@ var BaseFields = []Field{
 	{Name: "aliases", Type: TypeStrings},
 	{Name: "country", Type: TypeString, Required: true},
 	{Name: "admin1", Type: TypeString},
-	{Name: "kind", Type: TypeEnum, Required: true, Values: Words(BaseKinds)},
+	{Name: "kind", Type: TypeEnum, Required: true, Values: Words(baseKinds)},
 	{Name: "icao", Type: TypeString},
 	{Name: "iata", Type: TypeString},
 	{Name: "coord_source", Type: TypeString, Required: true},

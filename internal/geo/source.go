@@ -25,8 +25,12 @@ const (
 
 var sourceKindWords = []string{"", "official", "media", "monitor", "claim"}
 
-// SourceKinds lists every valid SourceKind in a stable order.
-var SourceKinds = []SourceKind{SourceOfficial, SourceMedia, SourceMonitor, SourceClaim}
+var sourceKinds = []SourceKind{SourceOfficial, SourceMedia, SourceMonitor, SourceClaim}
+
+// SourceKinds returns every valid SourceKind in a stable order.
+//
+// It is a copy: a caller may change it.
+func SourceKinds() []SourceKind { return slices.Clone(sourceKinds) }
 
 var sourceKindLabels = []string{"", "official", "media", "monitor", "claim"}
 
@@ -36,7 +40,7 @@ func (k SourceKind) Label() string { return word(sourceKindLabels, k) }
 
 func (k SourceKind) String() string                { return word(sourceKindWords, k) }
 func (k SourceKind) MarshalText() ([]byte, error)  { return []byte(k.String()), nil }
-func (k *SourceKind) UnmarshalText(b []byte) error { return unmarshalTerm(k, SourceKinds, b) }
+func (k *SourceKind) UnmarshalText(b []byte) error { return unmarshalTerm(k, sourceKinds, b) }
 
 // Status is the attestation level the kind gives an incident: official
 // sources confirm, media and monitors report, claimants claim.
@@ -139,7 +143,7 @@ func (f *featureProblems) sources(list []sourceProperties, k *keeper, noun, need
 	for i, s := range list {
 		field := func(name string) string { return fmt.Sprintf("sources[%d].%s", i, name) }
 		before := len(*f.problems)
-		src := Source{Publisher: s.Publisher, URL: s.URL, Kind: term(SourceKinds, s.Kind), Says: s.Says}
+		src := Source{Publisher: s.Publisher, URL: s.URL, Kind: term(sourceKinds, s.Kind), Says: s.Says}
 		if strings.TrimSpace(s.Publisher) == "" {
 			f.add(field("publisher"), "is missing: every source needs a publisher")
 		}
@@ -157,8 +161,8 @@ func (f *featureProblems) sources(list []sourceProperties, k *keeper, noun, need
 			}
 			src.Published = SomeDate(d)
 		}
-		if !slices.Contains(SourceKinds, src.Kind) {
-			f.add(field("kind"), "%q is not one of %s", s.Kind, oneOf(SourceKinds))
+		if !slices.Contains(sourceKinds, src.Kind) {
+			f.add(field("kind"), "%q is not one of %s", s.Kind, oneOf(sourceKinds))
 		}
 		if strings.TrimSpace(s.Says) == "" {
 			f.add(field("says"), "is missing: paraphrase in one line what this source states")
@@ -177,8 +181,8 @@ func (f *featureProblems) sources(list []sourceProperties, k *keeper, noun, need
 // only when every one of the given sources passed, since a dropped source
 // could be the strongest.
 func (f *featureProblems) status(got Status, raw string, sources []Source, given int) {
-	if !slices.Contains(Statuses, got) {
-		f.add("status", "%q is not one of %s", raw, oneOf(Statuses))
+	if !slices.Contains(statuses, got) {
+		f.add("status", "%q is not one of %s", raw, oneOf(statuses))
 	} else if len(sources) == given && len(sources) > 0 {
 		if want := StrongestStatus(sources); got != want {
 			f.add("status", "is %q but the strongest of its sources makes it %q (official confirms, media and monitor report, claim claims)", got, want)

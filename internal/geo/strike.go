@@ -51,8 +51,12 @@ type Strike struct {
 	Notes    string
 }
 
-// StrikeDisputableFields are the strike properties a "disputed" entry may name.
-var StrikeDisputableFields = []string{"date", "target", "target_groups", "location", "killed"}
+var strikeDisputableFields = []string{"date", "target", "target_groups", "location", "killed"}
+
+// StrikeDisputableFields returns the strike properties a "disputed" entry may name.
+//
+// It is a copy: a caller may change it.
+func StrikeDisputableFields() []string { return slices.Clone(strikeDisputableFields) }
 
 // strikeProperties is the properties object of a feature in strikes.geojson.
 type strikeProperties struct {
@@ -105,8 +109,8 @@ func (p *strikeProperties) strike(f *featureProblems, pt orb.Point, incident fun
 	before := len(*f.problems)
 	s := Strike{
 		ID: f.id, Point: pt, Attacker: p.Attacker, Target: p.Target, TargetGroups: p.TargetGroups,
-		Place: p.Place, Country: p.Country, LocationPrecision: term(Precisions, p.LocationPrecision),
-		CoordSource: p.CoordSource, InResponseTo: p.InResponseTo, Status: term(Statuses, p.Status),
+		Place: p.Place, Country: p.Country, LocationPrecision: term(precisions, p.LocationPrecision),
+		CoordSource: p.CoordSource, InResponseTo: p.InResponseTo, Status: term(statuses, p.Status),
 		Disputed: p.Disputed, Notes: p.Notes,
 	}
 	s.Date, s.DateEnd = f.days(p.Date, p.DateEnd)
@@ -123,7 +127,7 @@ func (p *strikeProperties) strike(f *featureProblems, pt orb.Point, incident fun
 		f.add("country", "%q is not an ISO 3166-1 alpha-2 code such as IQ or SY", p.Country)
 	}
 	switch {
-	case !slices.Contains(Precisions, s.LocationPrecision):
+	case !slices.Contains(precisions, s.LocationPrecision):
 		f.add("location_precision", "%q is not one of exact, near, region", p.LocationPrecision)
 	case s.LocationPrecision == PrecisionBase:
 		f.add("location_precision", `is "base", but a strike is not on a base: use exact, near or region`)
@@ -140,8 +144,8 @@ func (p *strikeProperties) strike(f *featureProblems, pt orb.Point, incident fun
 	}
 	s.Killed = f.number("killed", p.Killed, 0, "is negative (use null when unknown)")
 	for i, d := range p.Disputed {
-		if !slices.Contains(StrikeDisputableFields, d) {
-			f.add(fmt.Sprintf("disputed[%d]", i), "%q is not one of %s", d, strings.Join(StrikeDisputableFields, ", "))
+		if !slices.Contains(strikeDisputableFields, d) {
+			f.add(fmt.Sprintf("disputed[%d]", i), "%q is not one of %s", d, strings.Join(strikeDisputableFields, ", "))
 		}
 	}
 	s.Sources = f.sources(p.Sources, k, "strike", "a strike is cited by the page that reports it")

@@ -120,12 +120,12 @@ func (t *tally) add(inc *Incident) {
 func (t *tally) summary(base string) Summary {
 	s := t.s
 	s.Base = base
-	s.ByWeapon = make(map[Weapon]int, len(Weapons))
-	for _, w := range Weapons {
+	s.ByWeapon = make(map[Weapon]int, len(weapons))
+	for _, w := range weapons {
 		s.ByWeapon[w] = t.byWeapon[w]
 	}
-	s.ByStatus = make(map[Status]int, len(Statuses))
-	for _, st := range Statuses {
+	s.ByStatus = make(map[Status]int, len(statuses))
+	for _, st := range statuses {
 		s.ByStatus[st] = t.byStatus[st]
 	}
 	return s

@@ -149,7 +149,7 @@ func csvIncident(r *row, m Mapping, opts CSVOptions) (inc geo.Incident, field st
 		return fail("lon", err)
 	}
 	inc.Point = orb.Point{lon, lat}
-	if inc.Weapon, err = term(get("weapon"), geo.Weapons, geo.WeaponUnknown); err != nil {
+	if inc.Weapon, err = term(get("weapon"), geo.Weapons(), geo.WeaponUnknown); err != nil {
 		return fail("weapon", err)
 	}
 	if inc.Count, err = parseCount(get("count"), 1); err != nil {
@@ -167,7 +167,7 @@ func csvIncident(r *row, m Mapping, opts CSVOptions) (inc geo.Incident, field st
 			inc.Base = b.ID
 		}
 	}
-	if inc.LocationPrecision, err = term(get("location_precision"), geo.Precisions, 0); err != nil {
+	if inc.LocationPrecision, err = term(get("location_precision"), geo.Precisions(), 0); err != nil {
 		return fail("location_precision", err)
 	}
 	if inc.LocationPrecision == 0 {
@@ -182,7 +182,7 @@ func csvIncident(r *row, m Mapping, opts CSVOptions) (inc geo.Incident, field st
 	inc.ClaimedBy = splitList(get("claimed_by"))
 	inc.Notes = get("notes")
 	src := geo.Source{Publisher: get("source_publisher"), URL: get("source_url"), Says: get("source_says")}
-	if src.Kind, err = term(get("source_kind"), geo.SourceKinds, geo.SourceMedia); err != nil {
+	if src.Kind, err = term(get("source_kind"), geo.SourceKinds(), geo.SourceMedia); err != nil {
 		return fail("source_kind", err)
 	}
 	if s := get("source_published"); s != "" {
@@ -193,7 +193,7 @@ func csvIncident(r *row, m Mapping, opts CSVOptions) (inc geo.Incident, field st
 		src.Published = geo.SomeDate(d)
 	}
 	inc.Sources = []geo.Source{src}
-	if inc.Status, err = term(get("status"), geo.Statuses, 0); err != nil {
+	if inc.Status, err = term(get("status"), geo.Statuses(), 0); err != nil {
 		return fail("status", err)
 	}
 	if inc.Status == 0 {

@@ -150,14 +150,14 @@ func (b *StrikeBatch) strike(r *row) (geo.Strike, bool) {
 
 // sourceLine is a line of the sources cell as the export writes it:
 // Publisher [kind, published]: says <url>, the day and the url optional.
-var sourceLine = regexp.MustCompile(`^(.+?) \[(` + strings.Join(geo.Words(geo.SourceKinds), "|") + `)(?:, (\d{4}-\d{2}-\d{2}))?\]: (.*?)(?: <([^<>\s]+)>)?$`)
+var sourceLine = regexp.MustCompile(`^(.+?) \[(` + strings.Join(geo.Words(geo.SourceKinds()), "|") + `)(?:, (\d{4}-\d{2}-\d{2}))?\]: (.*?)(?: <([^<>\s]+)>)?$`)
 
 // parseSourceLine reads one line of the sources cell.
 func parseSourceLine(line string) (geo.Source, error) {
 	m := sourceLine.FindStringSubmatch(line)
 	if m == nil {
 		return geo.Source{}, fmt.Errorf("%q is not a source as the export writes it: Publisher [kind, YYYY-MM-DD]: what it says <https://...> (kind one of %s; the day and the url may be left out)",
-			truncate(line), strings.Join(geo.Words(geo.SourceKinds), ", "))
+			truncate(line), strings.Join(geo.Words(geo.SourceKinds()), ", "))
 	}
 	src := geo.Source{Publisher: m[1], Says: m[4], URL: m[5]}
 	src.Kind.UnmarshalText([]byte(m[2])) // the pattern admits only the kinds

@@ -17,7 +17,7 @@ func source(t *testing.T, d *geo.Dataset, f geo.Filter, maxMarks int) mapimage.S
 	t.Helper()
 	incidents := d.Select(f)
 	return mapimage.Source{
-		Dataset: d, Filter: f, Incidents: incidents, RingRadii: geo.DefaultRingRadii, MaxMarks: maxMarks,
+		Dataset: d, Filter: f, Incidents: incidents, RingRadii: geo.DefaultRingRadii(), MaxMarks: maxMarks,
 		Index: func() (mapimage.Index, []*geo.Incident, error) {
 			points := make([]orb.Point, len(incidents))
 			for i, inc := range incidents {
@@ -44,7 +44,7 @@ func TestAddLayers(t *testing.T) {
 		if len(v.Incidents) != len(all) || v.Clusters != nil || len(v.Bases) != len(d.Bases) || len(v.Links) != len(d.Links(geo.Filter{})) {
 			t.Errorf("%d incidents, %d clusters, %d bases, %d links", len(v.Incidents), len(v.Clusters), len(v.Bases), len(v.Links))
 		}
-		if len(v.Rings) != len(d.Bases)*len(geo.DefaultRingRadii) || !v.Fit {
+		if len(v.Rings) != len(d.Bases)*len(geo.DefaultRingRadii()) || !v.Fit {
 			t.Errorf("%d rings, fit %v", len(v.Rings), v.Fit)
 		}
 	})

@@ -63,7 +63,7 @@ func benchView(d *geo.Dataset) mapimage.View {
 	for i := range d.Bases {
 		bases = append(bases, &d.Bases[i])
 	}
-	rings, _ := geo.RangeRings(bases, geo.DefaultRingRadii)
+	rings, _ := geo.RangeRings(bases, geo.DefaultRingRadii())
 	return mapimage.View{
 		Width: 1200, Height: 800, Scale: 1, Fit: true, Legend: true,
 		Title: "Attacks on US bases", Caption: "benchmark", Version: d.Version,

@@ -66,10 +66,10 @@ func TestAPIDefinitionIsValid(t *testing.T) {
 		}
 		return out
 	}
-	if got := enum(param("weapon")); !slices.Equal(got, geo.Words(geo.Weapons)) {
+	if got := enum(param("weapon")); !slices.Equal(got, geo.Words(geo.Weapons())) {
 		t.Errorf("weapon enum %v", got)
 	}
-	if got := enum(param("status")); !slices.Equal(got, geo.Words(geo.Statuses)) {
+	if got := enum(param("status")); !slices.Equal(got, geo.Words(geo.Statuses())) {
 		t.Errorf("status enum %v", got)
 	}
 	for _, name := range []string{"bbox", "datetime", "offset", "base", "f", "as_of"} {

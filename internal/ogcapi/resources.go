@@ -300,7 +300,7 @@ func queryablesOf(d *geo.Dataset, id string) map[string]queryable {
 		return map[string]queryable{
 			"geometry": geometry,
 			"date":     {Title: "Date", Description: "The strike's first local day (date_end is its last); filter with datetime, which matches when the days overlap.", Type: "string", Format: "date", Role: "primary-instant"},
-			"status":   {Title: "Status", Description: "How well attested the strike is; filter with status=a,b.", Type: "string", Enum: geo.Words(geo.Statuses)},
+			"status":   {Title: "Status", Description: "How well attested the strike is; filter with status=a,b.", Type: "string", Enum: geo.Words(geo.Statuses())},
 		}
 	}
 	ids := make([]string, len(d.Bases))
@@ -310,8 +310,8 @@ func queryablesOf(d *geo.Dataset, id string) map[string]queryable {
 	return map[string]queryable{
 		"geometry": geometry,
 		"date":     {Title: "Date", Description: "The incident's first local day (date_end is its last); filter with datetime, which matches when the days overlap.", Type: "string", Format: "date", Role: "primary-instant"},
-		"weapon":   {Title: "Weapon", Description: "What the attackers used; filter with weapon=a,b.", Type: "string", Enum: geo.Words(geo.Weapons)},
-		"status":   {Title: "Status", Description: "How well attested the incident is; filter with status=a,b.", Type: "string", Enum: geo.Words(geo.Statuses)},
+		"weapon":   {Title: "Weapon", Description: "What the attackers used; filter with weapon=a,b.", Type: "string", Enum: geo.Words(geo.Weapons())},
+		"status":   {Title: "Status", Description: "How well attested the incident is; filter with status=a,b.", Type: "string", Enum: geo.Words(geo.Statuses())},
 		"base":     {Title: "Target base", Description: "The id of the targeted base; filter with base=a,b, and - for no known base.", Type: "string", Enum: ids},
 	}
 }

@@ -131,7 +131,7 @@ func FuzzList(f *testing.F) {
 				}
 			}
 		}
-		ws, err := request.Vocabulary(q, "weapon", geo.Weapons)
+		ws, err := request.Vocabulary(q, "weapon", geo.Weapons())
 		if err != nil {
 			checkClientError(t, err)
 			return
@@ -145,7 +145,7 @@ func FuzzList(f *testing.F) {
 }
 
 func validWeapon(w geo.Weapon) bool {
-	for _, v := range geo.Weapons {
+	for _, v := range geo.Weapons() {
 		if v == w {
 			return true
 		}

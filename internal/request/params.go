@@ -59,10 +59,10 @@ func Filter(q url.Values, d *geo.Dataset) (geo.Filter, error) {
 	if f.From != nil && f.To != nil && *f.From > *f.To {
 		return f, BadParam("from", "from %s is after to %s; the range is inclusive, so from must be on or before to", f.From, f.To)
 	}
-	if f.Weapons, err = Vocabulary(q, "weapon", geo.Weapons); err != nil {
+	if f.Weapons, err = Vocabulary(q, "weapon", geo.Weapons()); err != nil {
 		return f, err
 	}
-	if f.Statuses, err = Vocabulary(q, "status", geo.Statuses); err != nil {
+	if f.Statuses, err = Vocabulary(q, "status", geo.Statuses()); err != nil {
 		return f, err
 	}
 	if f.Bases, err = BaseIDs(q, "base", d); err != nil {
@@ -179,9 +179,9 @@ func Order(q url.Values, name string) (geo.Order, error) {
 	if !q.Has(name) {
 		return geo.ByDate, nil
 	}
-	o, ok := geo.ParseTerm(geo.Orders, q.Get(name))
+	o, ok := geo.ParseTerm(geo.Orders(), q.Get(name))
 	if !ok {
-		return geo.ByDate, BadParam(name, "%s %s is not one of %s (a leading - reverses the order)", name, strconv.Quote(Truncate(q.Get(name))), strings.Join(geo.Words(geo.Orders), ", "))
+		return geo.ByDate, BadParam(name, "%s %s is not one of %s (a leading - reverses the order)", name, strconv.Quote(Truncate(q.Get(name))), strings.Join(geo.Words(geo.Orders()), ", "))
 	}
 	return o, nil
 }

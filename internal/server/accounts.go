@@ -117,23 +117,27 @@ func (s *Server) addUser(c echo.Context) error {
 	return s.renderUsers(c, http.StatusBadRequest, templates.UsersPage{Errors: errs, New: templates.NewUser{Name: name, Role: role}})
 }
 
-// targetUser is the user a row's form acts on, refusing the admin's own
-// account (an admin who demoted or disabled themselves could leave the
-// record with none).
-func (s *Server) targetUser(c echo.Context) (string, error) {
+// targetUser is the user a row's form acts on. It is not ok, the page
+// having answered already (err is the answer's), for no name at all and
+// for the admin's own account (an admin who demoted or disabled themselves
+// could leave the record with none).
+func (s *Server) targetUser(c echo.Context) (name string, ok bool, err error) {
 	m := htmlpage.Messages(c)
-	name := c.Param("name")
-	if name == caller(c).Name {
-		return "", s.renderUsers(c, http.StatusBadRequest, templates.UsersPage{Problem: m.T("admin.not-self")})
+	name = c.Param("name")
+	switch name {
+	case "":
+		return "", false, s.userActionError(c, name, store.ErrNoUser)
+	case caller(c).Name:
+		return "", false, s.renderUsers(c, http.StatusBadRequest, templates.UsersPage{Problem: m.T("admin.not-self")})
 	}
-	return name, nil
+	return name, true, nil
 }
 
 // setRole answers POST /admin/users/{name}/role.
 func (s *Server) setRole(c echo.Context) error {
 	m := htmlpage.Messages(c)
-	name, err := s.targetUser(c)
-	if name == "" {
+	name, ok, err := s.targetUser(c)
+	if !ok {
 		return err
 	}
 	r, err := store.ParseRole(c.FormValue("role"))
@@ -150,8 +154,8 @@ func (s *Server) setRole(c echo.Context) error {
 // longer log in, and their sessions and tokens stop at once.
 func (s *Server) disableUser(c echo.Context) error {
 	m := htmlpage.Messages(c)
-	name, err := s.targetUser(c)
-	if name == "" {
+	name, ok, err := s.targetUser(c)
+	if !ok {
 		return err
 	}
 	if err := s.opts.Record.DisableUser(c.Request().Context(), name); err != nil {

@@ -99,6 +99,13 @@ func TestUsersAdmin(t *testing.T) {
 		if res, _ := ada.post("/admin/users/nobody/role", url.Values{"role": {"editor"}}); res.StatusCode != http.StatusNotFound {
 			t.Errorf("an unknown user: %s", res.Status)
 		}
+		// No name at all is no user either, and answered as such: not an
+		// empty page with 200.
+		for _, path := range []string{"/admin/users//role", "/admin/users//disable"} {
+			if res, body := ada.post(path, url.Values{"role": {"editor"}}); res.StatusCode != http.StatusNotFound || !strings.Contains(body, "no user") {
+				t.Errorf("POST %s: %s %.300q", path, res.Status, body)
+			}
+		}
 
 		// Disabled: the session stops at once.
 		if res, body := ada.post("/admin/users/carol/disable", nil); res.StatusCode != http.StatusOK || !strings.Contains(body, "carol is disabled") {

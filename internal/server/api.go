@@ -56,7 +56,7 @@ func (s *Server) incidents(c echo.Context) error {
 		// map asked for the filter's clusters, whose index counts the
 		// filter without the view: from that, a view of nearly everything
 		// reads only the incidents outside it.
-		if unboxed, ok := s.clusterCache.matched(d, filterKey(q, "bbox", "zoom", "download", "sort", "limit", "offset", "count")); ok && f.BBox != nil {
+		if unboxed, ok := s.clusterCache.matched(d, f); ok && f.BBox != nil {
 			page.Matched, err = d.CountInBox(ctx, f, unboxed)
 		} else {
 			page.Matched, err = d.CountContext(ctx, f)

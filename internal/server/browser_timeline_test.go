@@ -66,8 +66,12 @@ func TestPlayPausesResumesAndRestoresTheRange(t *testing.T) {
 	// Paused: the map holds the frame, the range is still the range.
 	equalIDs(t, "paused at "+paused, tb.markers(), apiIDs(t, b.server.URL, "from="+paused+"&to="+paused))
 	checkDates(t, "paused", pageDates(tb), "2023-10-18..2023-10-21", "..2023-10-21")
-	time.Sleep(2 * time.Second) // two steps' time: a paused play does not move
-	if now := eval[string](tb, `document.getElementById('play-day').textContent`); now != paused {
+	// A paused play does not move: asked after two steps of the page's own
+	// clock, since a timer set now for twice play's delay fires after any
+	// step play had scheduled before the pause (timers fire in the order
+	// they fall due), however slow the machine is.
+	now := value(tb, chromedp.Evaluate[string](`new Promise(done => setTimeout(() => done(document.getElementById('play-day').textContent), 2 * (Number(document.getElementById('play-speed').value) || 900)))`, chromedp.EvalAwaitPromise))
+	if now != paused {
 		t.Errorf("paused at %s, yet play moved on to %s", paused, now)
 	}
 	// Resume goes on from the paused day, not from the start.

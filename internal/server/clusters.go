@@ -5,8 +5,6 @@ import (
 	"container/list"
 	"context"
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -97,14 +95,15 @@ func newClusterCache(maxPoints int) *clusterCache {
 	return &clusterCache{maxPoints: maxPoints, order: list.New(), byKey: make(map[string]*list.Element)}
 }
 
-// get returns the clusters of the incidents of d matching f, whose query
-// parameters (bbox and zoom aside) key is: the index of every incident
-// for the empty key, built once, and otherwise the filter's subset of it.
+// get returns the clusters of the incidents of d matching f: the index of
+// every incident for the zero Filter, built once, and otherwise f's subset
+// of it, kept under f's Key, so that every request meaning f, however its
+// query spells it and whichever endpoint it asks, shares one subset.
 //
 // A build gives up once ctx is done (the server closes, or a reload makes
 // the dataset old): ctx is the server's or the dataset's, never a
 // request's, since concurrent requests share a build.
-func (cc *clusterCache) get(ctx context.Context, d *geo.Dataset, f geo.Filter, key string) (*clusterEntry, error) {
+func (cc *clusterCache) get(ctx context.Context, d *geo.Dataset, f geo.Filter) (*clusterEntry, error) {
 	whole, err := cc.entry(d.Version+"\x00", func() (*clusterEntry, error) {
 		w := cc.wholeOf(d)
 		incidents, points := w.incidents, w.points
@@ -114,6 +113,7 @@ func (cc *clusterCache) get(ctx context.Context, d *geo.Dataset, f geo.Filter, k
 		}
 		return &clusterEntry{version: d.Version, index: ix, incidents: incidents, cost: len(points)}, nil
 	})
+	key := f.Key()
 	if err != nil || key == "" {
 		return whole, err
 	}
@@ -135,11 +135,13 @@ func (cc *clusterCache) ready(d *geo.Dataset) bool {
 	return ok
 }
 
-// matched returns how many of d's incidents match the filter whose query
-// parameters (bbox and zoom aside) key is, when the cache holds its index
-// or subset already (the map page asks for a filter's clusters before its
-// list); ok is false otherwise, and nothing is built.
-func (cc *clusterCache) matched(d *geo.Dataset, key string) (n int, ok bool) {
+// matched returns how many of d's incidents match f without its box, when
+// the cache holds that filter's index or subset already (the map page asks
+// for a filter's clusters before its list); ok is false otherwise, and
+// nothing is built.
+func (cc *clusterCache) matched(d *geo.Dataset, f geo.Filter) (n int, ok bool) {
+	f.BBox = nil
+	key := f.Key()
 	if key == "" {
 		return len(d.Incidents), true
 	}
@@ -254,7 +256,7 @@ func (s *Server) warmClusters(ctx context.Context, d *geo.Dataset) {
 		// The page's first view also asks for the unfiltered timeline and
 		// base summaries: count them first, once (see geo.Dataset).
 		d.Timeline(geo.Filter{})
-		if _, err := s.clusterCache.get(ctx, d, geo.Filter{}, url.Values{}.Encode()); err != nil {
+		if _, err := s.clusterCache.get(ctx, d, geo.Filter{}); err != nil {
 			if ctx.Err() != nil {
 				s.log.Info("clusters not built: the dataset was replaced or the server closed", "version", d.Version)
 				return
@@ -303,7 +305,7 @@ func (s *Server) clusters(c echo.Context) error {
 		// Should no build be under way (the warm one failed, or the index
 		// was evicted), one starts; requests meanwhile share it.
 		go func() {
-			if _, err := s.clusterCache.get(s.life, d, geo.Filter{}, ""); err != nil {
+			if _, err := s.clusterCache.get(s.life, d, geo.Filter{}); err != nil {
 				s.log.Warn("building the clusters of the whole dataset", "err", err)
 			}
 		}()
@@ -333,7 +335,7 @@ func (s *Server) clusters(c echo.Context) error {
 	if done, err := s.notModified(c, d, q, "clusters.geojson"); done || err != nil {
 		return err
 	}
-	entry, err := s.clusterCache.get(s.life, d, whole, indexKey(q))
+	entry, err := s.clusterCache.get(s.life, d, whole)
 	if err != nil {
 		return err
 	}
@@ -380,23 +382,6 @@ func provisionalWhole(d *geo.Dataset, view orb.Bound, zoom int) ([]cluster.Clust
 	return found, incidents
 }
 
-// indexKey is the cluster cache's key of a clusters or density query: its
-// filters but the box, which chooses what is shown, not what is indexed.
-func indexKey(q url.Values) string {
-	return filterKey(q, "bbox", "zoom")
-}
-
-// filterKey is the encoded q without the parameters named by not.
-func filterKey(q url.Values, not ...string) string {
-	key := url.Values{}
-	for k, v := range q {
-		if !slices.Contains(not, k) {
-			key[k] = v
-		}
-	}
-	return key.Encode()
-}
-
 // writeClusters writes the clusters endpoint's answer (export.WriteClusters).
 func (s *Server) writeClusters(c echo.Context, d *geo.Dataset, answer export.Clusters) error {
 	var buf bytes.Buffer
@@ -431,7 +416,7 @@ func (s *Server) density(c echo.Context) error {
 	// The same index as the clusters endpoint's for the same filter.
 	whole := f
 	whole.BBox = nil
-	entry, err := s.clusterCache.get(s.life, d, whole, indexKey(q))
+	entry, err := s.clusterCache.get(s.life, d, whole)
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,7 @@ func (s *Server) renderIncidentForm(c echo.Context, status int, isNew bool, v te
 	f := templates.IncidentForm{
 		EditForm: templates.EditForm{Action: c.Request().URL.Path, New: isNew, Errors: errs, Problems: problems, CSRF: auth.CSRFToken(c), CanApply: mayApply(u)},
 		Values:   v, Bases: baseChoices(d, v.Lat, v.Lon),
-		Weapons: words(geo.Weapons), Precisions: words(geo.Precisions), Kinds: words(geo.SourceKinds),
+		Weapons: words(geo.Weapons()), Precisions: words(geo.Precisions()), Kinds: words(geo.SourceKinds()),
 	}
 	if len(f.Values.Sources) == 0 {
 		f.Values.Sources = []templates.SourceValues{{Kind: "media"}}
@@ -515,7 +515,7 @@ func (s *Server) editBaseForm(c echo.Context) error {
 func (s *Server) renderBaseForm(c echo.Context, status int, isNew bool, v templates.BaseValues, errs map[string]string, problems []string) error {
 	f := templates.BaseForm{
 		EditForm: templates.EditForm{Action: c.Request().URL.Path, New: isNew, Errors: errs, Problems: problems, CSRF: auth.CSRFToken(c), CanApply: true},
-		Values:   v, Kinds: words(geo.BaseKinds),
+		Values:   v, Kinds: words(geo.BaseKinds()),
 	}
 	m := htmlpage.Messages(c)
 	title := m.T("edit.base-new")

@@ -70,8 +70,8 @@ func TestDisputedEditable(t *testing.T) {
 				ticked = append(ticked, b.AttrOr("value", ""))
 			}
 		})
-		if boxes.Length() != len(geo.DisputableFields) || !slices.Equal(ticked, []string{"date", "killed"}) {
-			t.Fatalf("%d boxes, ticked %v; want %d, date and killed", boxes.Length(), ticked, len(geo.DisputableFields))
+		if boxes.Length() != len(geo.DisputableFields()) || !slices.Equal(ticked, []string{"date", "killed"}) {
+			t.Fatalf("%d boxes, ticked %v; want %d, date and killed", boxes.Length(), ticked, len(geo.DisputableFields()))
 		}
 		if doc.Find(`#incident-form input[type=hidden][name=disputed]`).Length() != 0 {
 			t.Error("the list is still carried in hidden fields")

@@ -76,7 +76,7 @@ func (s *Server) exportMap(c echo.Context) error {
 
 // parseMapView reads a map view from the query: the filters, the layers
 // (bases, incidents, rings, links, density; default bases and incidents),
-// radii of the rings in km (default geo.DefaultRingRadii), map=z/lat/lon
+// radii of the rings in km (default geo.DefaultRingRadii()), map=z/lat/lon
 // (default: fit the data), width and height in CSS pixels (default 1200 ×
 // 800), scale (default 1), title (default the data's tagline, as on the map
 // page) and legend. mapimage.Renderer.AddLayers fills the layers.
@@ -145,15 +145,10 @@ func (s *Server) parseMapView(q url.Values, d *geo.Dataset) (mapimage.View, geo.
 		Dataset: d, Filter: f, Incidents: incidents, RingRadii: radii, MaxMarks: clusterPageMin,
 		// The index is the clusters endpoint's for the same filter, so that
 		// the one built for the map page (or at start, for the whole
-		// dataset) is the one used here.
+		// dataset) is the one used here. A box is part of the filter here:
+		// the image draws only what is inside it.
 		Index: func() (mapimage.Index, []*geo.Incident, error) {
-			key := url.Values{}
-			for _, p := range request.FilterParams {
-				if vals, ok := q[p]; ok {
-					key[p] = vals
-				}
-			}
-			entry, err := s.clusterCache.get(s.life, d, f, key.Encode())
+			entry, err := s.clusterCache.get(s.life, d, f)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -23,9 +23,9 @@ func TestMapConfigCarriesGeosVocabulary(t *testing.T) {
 			if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
 				t.Fatalf("map-config %q: %v", raw, err)
 			}
-			checkTerms(t, "weapons", cfg.Weapons, geo.Weapons)
-			checkTerms(t, "statuses", cfg.Statuses, geo.Statuses)
-			checkTerms(t, "source kinds", cfg.SourceKinds, geo.SourceKinds)
+			checkTerms(t, "weapons", cfg.Weapons, geo.Weapons())
+			checkTerms(t, "statuses", cfg.Statuses, geo.Statuses())
+			checkTerms(t, "source kinds", cfg.SourceKinds, geo.SourceKinds())
 			if cfg.Statuses[0].Word != geo.StatusConfirmed.String() {
 				t.Errorf("statuses start with %q, want the strongest first", cfg.Statuses[0].Word)
 			}

@@ -46,7 +46,7 @@ func terms[T interface {
 
 // strongestFirst lists the statuses as the page shows them: confirmed first.
 func strongestFirst() []geo.Status {
-	out := slices.Clone(geo.Statuses)
+	out := slices.Clone(geo.Statuses())
 	slices.Reverse(out)
 	return out
 }
@@ -55,9 +55,9 @@ func strongestFirst() []geo.Status {
 func (s *Server) mapConfig(d *geo.Dataset) templates.MapConfig {
 	cfg := templates.MapConfig{
 		TileURL: s.opts.TileURL, Version: d.Version, Bases: make([]templates.BaseOption, len(d.Bases)),
-		Weapons:        terms(geo.Weapons),
+		Weapons:        terms(geo.Weapons()),
 		Statuses:       terms(strongestFirst()),
-		SourceKinds:    terms(geo.SourceKinds),
+		SourceKinds:    terms(geo.SourceKinds()),
 		Total:          len(d.Incidents),
 		PointLimit:     clusterPageMin,
 		ListLimit:      listLimit,
@@ -73,7 +73,7 @@ func (s *Server) mapConfig(d *geo.Dataset) templates.MapConfig {
 	for i, b := range d.Bases {
 		cfg.Bases[i] = templates.BaseOption{ID: b.ID, Name: b.Name}
 	}
-	bound, _ := d.BasesBound() // [0, 0, 0, 0] when there is no base
+	bound := d.Extent()
 	cfg.Bounds = [4]float64{bound.Min.Lon(), bound.Min.Lat(), bound.Max.Lon(), bound.Max.Lat()}
 	if d.Count(geo.Filter{Bases: []string{geo.NoBase}}) > 0 {
 		cfg.NoBase = request.NoBaseWord

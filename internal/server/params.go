@@ -14,7 +14,7 @@ func parseRadii(q url.Values, name string) ([]float64, error) {
 	items, err := request.List(q, name)
 	if err != nil || items == nil {
 		// A copy: the caller may change what it is given.
-		return slices.Clone(geo.DefaultRingRadii), err
+		return geo.DefaultRingRadii(), err
 	}
 	if len(items) > 10 {
 		return nil, request.BadParam(name, "%s has %d values; at most 10 rings per base are allowed", name, len(items))

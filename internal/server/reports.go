@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -73,7 +72,7 @@ func (s *Server) basePage(c echo.Context) error {
 		Timeline:       templates.NewTimeline(d.Select(f)),
 		Incidents:      list,
 		Paging:         paging,
-		Radii:          slices.Clone(geo.DefaultRingRadii),
+		Radii:          geo.DefaultRingRadii(),
 		Query:          url.Values{"base": {b.ID}}.Encode(),
 		MapQuery:       mapQuery("8", templates.MapWidth, templates.MapHeight),
 		NarrowMapQuery: mapQuery("7.5", templates.NarrowMapWidth, templates.NarrowMapHeight),

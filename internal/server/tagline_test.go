@@ -37,7 +37,7 @@ func TestDisputedFieldsInCatalog(t *testing.T) {
 	if err := json.Unmarshal(src, &cat); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range geo.DisputableFields {
+	for _, f := range geo.DisputableFields() {
 		if strings.TrimSpace(cat.Messages["disputed."+f]) == "" {
 			t.Errorf("web/messages/en.json has no 'disputed.%s': the popup would show the field's name", f)
 		}

@@ -136,7 +136,7 @@ func WriteIncidents(w io.Writer, cfg Config) error {
 }
 
 func statusRank(s geo.Status) int {
-	for i, v := range geo.Statuses {
+	for i, v := range geo.Statuses() {
 		if v == s {
 			return i
 		}

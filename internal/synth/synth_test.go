@@ -45,12 +45,12 @@ func TestSynthIsValidAndDeterministic(t *testing.T) {
 			t.Errorf("%s has %d sources", inc.ID, n)
 		}
 	}
-	for _, w := range geo.Weapons {
+	for _, w := range geo.Weapons() {
 		if !seen[w.String()] {
 			t.Errorf("no %s incident", w)
 		}
 	}
-	for _, s := range geo.Statuses {
+	for _, s := range geo.Statuses() {
 		if !seen[s.String()] {
 			t.Errorf("no %s incident", s)
 		}

@@ -147,7 +147,7 @@ func vocabulary() string {
 	for _, w := range statusNames {
 		words = append(words, regexp.QuoteMeta(w))
 	}
-	for _, p := range geo.Precisions {
+	for _, p := range geo.Precisions() {
 		words = append(words, regexp.QuoteMeta(p.String()))
 	}
 	return `\b(` + strings.Join(words, "|") + `)\b`

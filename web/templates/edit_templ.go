@@ -28,7 +28,7 @@ type SourceValues struct {
 type IncidentValues struct {
 	ID, Lat, Lon, Date, DateEnd, Weapon, Count, Base, Outcome string
 	Injured, Killed, ClaimedBy, Precision, Notes              string
-	Disputed                                                  []string // the fields the sources disagree on (geo.DisputableFields)
+	Disputed                                                  []string // the fields the sources disagree on (geo.DisputableFields())
 	Sources                                                   []SourceValues
 	Reason                                                    string
 	Before                                                    string // the record's JSON the form was made from; "" for a new incident
@@ -500,7 +500,7 @@ func textArea(errs map[string]string, field, label, name, value string, rows int
 }
 
 // disputedField is the incident's disputed list: a box per property the
-// sources may disagree on (geo.DisputableFields), ticked for those they
+// sources may disagree on (geo.DisputableFields()), ticked for those they
 // do, with its error beside it.
 func disputedField(errs map[string]string, ticked []string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
@@ -617,7 +617,7 @@ func disputedField(errs map[string]string, ticked []string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, word := range geo.DisputableFields {
+		for _, word := range geo.DisputableFields() {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "<label class=\"check\"><input type=\"checkbox\" name=\"disputed\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -707,8 +707,8 @@ func baseKindOptions(ctx context.Context, words []string) []Option {
 }
 
 func sourceKindWords() []string {
-	out := make([]string, len(geo.SourceKinds))
-	for i, k := range geo.SourceKinds {
+	out := make([]string, len(geo.SourceKinds()))
+	for i, k := range geo.SourceKinds() {
 		out[i] = k.String()
 	}
 	return out

@@ -290,8 +290,8 @@ func labels[T interface {
 }
 
 var (
-	weaponNames = labels(geo.Weapons)
-	statusNames = labels(geo.Statuses)
+	weaponNames = labels(geo.Weapons())
+	statusNames = labels(geo.Statuses())
 )
 
 func dateText(ctx context.Context, inc *geo.Incident) string {
@@ -815,7 +815,7 @@ func BasePage(p Page, r BaseReport) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, w := range geo.Weapons {
+			for _, w := range geo.Weapons() {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "<tr><th scope=\"row\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -877,7 +877,7 @@ func BasePage(p Page, r BaseReport) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, st := range geo.Statuses {
+			for _, st := range geo.Statuses() {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 58, "<tr><th scope=\"row\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
