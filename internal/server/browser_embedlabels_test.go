@@ -9,7 +9,7 @@ import (
 // under the collapsed "Legend" button or another control drawn over the
 // map (zoom, layers, attribution, "Open in strikemap"). Before, the legend
 // button, which is not one of Leaflet's controls, covered "US Embassy
-// Baghdad and Union III".
+// Baghdad and Union III". And a wrapped name takes at most two lines.
 func TestEmbedLabelsClearOfControls(t *testing.T) {
 	t.Parallel()
 	b := newBrowser(t, offlineServer(t))
@@ -31,6 +31,23 @@ func TestEmbedLabelsClearOfControls(t *testing.T) {
 		return out;
 	})()`)
 	for _, p := range problems {
+		t.Error(p)
+	}
+	// A name wrapped for want of room is on two lines of near equal width,
+	// never three with a word alone: its box is as wide as its longer
+	// line plus its padding and border (the box was given the lines' text
+	// width alone, so "US Embassy / Baghdad and Union / III").
+	lines := eval[[]string](tb, `(() => {
+		const out = [];
+		document.querySelectorAll('.map-label-base.map-label-wrap:not([hidden])').forEach((l) => {
+			const r = document.createRange();
+			r.selectNodeContents(l);
+			const tops = new Set(Array.from(r.getClientRects()).map((b) => Math.round(b.top)));
+			if (tops.size > 2) { out.push(JSON.stringify(l.textContent) + ' takes ' + tops.size + ' lines'); }
+		});
+		return out;
+	})()`)
+	for _, p := range lines {
 		t.Error(p)
 	}
 	tb.checkClean()

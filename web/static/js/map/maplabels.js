@@ -112,7 +112,7 @@ export function createMapLabels(app) {
 
   // measureWrapped measures a long base name on two lines, for a narrow
   // map where it finds no room on one (Baghdad Diplomatic Support Center
-  // at 320 px): it.wrap is [w, h, text width]. The lines are balanced
+  // at 320 px): it.wrap is [w, h, box width]. The lines are balanced
   // (balancedBreak), the width that of the longer, so that no word is
   // left alone on a third.
   function measureWrapped(it) {
@@ -121,8 +121,12 @@ export function createMapLabels(app) {
     pane.hidden = false;
     it.el.hidden = false;
     const lineWidth = (s) => { it.span.textContent = s; return it.span.getBoundingClientRect().width; };
+    // The box's width counts its padding and border (box-sizing:
+    // border-box): given the text's width alone, the longer line did not
+    // fit and the name took three lines.
+    const chrome = it.el.getBoundingClientRect().width - lineWidth(it.full);
     const lines = balancedBreak(it.full, lineWidth);
-    const width = Math.ceil(Math.max(lineWidth(lines[0]), lineWidth(lines[1]))) + 1;
+    const width = Math.ceil(Math.max(lineWidth(lines[0]), lineWidth(lines[1])) + chrome) + 1;
     it.span.textContent = it.full;
     wrap(it, width);
     it.wrap = [it.el.offsetWidth + 2 * PAD, it.el.offsetHeight + PAD, width];
