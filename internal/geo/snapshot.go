@@ -475,6 +475,9 @@ func (s *snapshotReader) positions(n int) []int32 {
 	for i := 0; i < n && s.err == nil; {
 		k := min(n-i, 1<<12)
 		b := s.next(4 * k)
+		if b == nil { // s.err says why
+			return nil
+		}
 		for j := range k {
 			p := binary.LittleEndian.Uint32(b[4*j:])
 			if p >= uint32(n) || seen[p/64]&(1<<(p%64)) != 0 {

@@ -94,6 +94,11 @@ func TestSnapshotDamaged(t *testing.T) {
 		if _, err := geo.ReadSnapshot(bytes.NewReader(snap[:n]), int64(n)); err == nil {
 			t.Fatalf("a snapshot cut to %d of its %d bytes was read", n, len(snap))
 		}
+		// Cut short while its size says whole (a file that shrinks while it
+		// is read, or a read that fails): an error, never a panic.
+		if _, err := geo.ReadSnapshot(bytes.NewReader(snap[:n]), int64(len(snap))); err == nil {
+			t.Fatalf("a snapshot cut to %d of its %d bytes, said whole, was read", n, len(snap))
+		}
 	}
 	damaged := make([]byte, len(snap))
 	for i := 0; i < len(snap); i += 1 + i/64 {
