@@ -36,7 +36,7 @@ func (r *Renderer) draw(s surface, v *View) {
 		bins = densityBins(vp, v)
 		var rows []legendRow
 		if v.Legend {
-			rows = legendRows(v, shown(vp, marks), bins)
+			rows = legendRows(v, marks, bins) // only those in the frame: the legend explains what is shown
 		}
 		v.credit = r.credit(vp, v)
 		fr = r.layoutFrame(v, rows, &vp, marks, band)
@@ -114,19 +114,6 @@ func (r *Renderer) draw(s surface, v *View) {
 	}
 
 	r.drawFrame(s, v, fr)
-}
-
-// shown returns the marks inside the viewport's frame: what the legend
-// explains.
-func shown(vp viewport, marks []mark) []mark {
-	frame := box{0, 0, vp.width, vp.height}
-	var out []mark
-	for _, m := range marks {
-		if m.box().overlaps(frame) {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 // drawCrosshair draws a strike's symbol, the page's: a ring crossed by two

@@ -50,6 +50,11 @@ func TestFirstView200kInBrowser(t *testing.T) {
 			poll[bool](tb, `document.querySelectorAll('#map .base-marker').length === 12`, 20*time.Second)
 			tb.placed()
 			t.Run("bases named", func(t *testing.T) { firstViewProblems(t, tb.as(t), true, size.least) })
+			t.Run("leaders cross no label", func(t *testing.T) {
+				for _, c := range leaderCrossings(tb.as(t)) {
+					t.Error(c)
+				}
+			})
 			if size.export {
 				t.Run("export draws the view", func(t *testing.T) { checkExportDrawsView(t, tb.as(t), s, places) })
 			}

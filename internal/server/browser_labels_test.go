@@ -125,39 +125,46 @@ func TestLeadersCrossNoLabelInBrowser(t *testing.T) {
 		tb := b.newTab(t, size[0], size[1])
 		tb.open("/")
 		tb.placed()
-		// Each leader's ends, from the line drawn: its start, its length and
-		// its angle.
-		crossings := eval[[]string](tb, `(() => {
-			const labels = Array.from(document.querySelectorAll('#map .map-label:not([hidden])')).map((e) => ({ e, r: e.getBoundingClientRect() }));
-			const meets = (x0, y0, x1, y1, b) => {
-				let t0 = 0, t1 = 1;
-				const dx = x1 - x0, dy = y1 - y0;
-				for (const [p, q] of [[-dx, x0 - b.left - 1], [dx, b.right - 1 - x0], [-dy, y0 - b.top - 1], [dy, b.bottom - 1 - y0]]) {
-					if (p === 0) { if (q <= 0) { return false; } continue; }
-					const r = q / p;
-					if (p < 0) { t0 = Math.max(t0, r); } else { t1 = Math.min(t1, r); }
-					if (t0 >= t1) { return false; }
-				}
-				return true;
-			};
-			const out = [];
-			document.querySelectorAll('#map .map-label-leader:not([hidden])').forEach((l) => {
-				const r = l.getBoundingClientRect(), a = parseFloat((l.style.transform.match(/rotate\(([-0-9.e]+)rad\)/) || [0, 'NaN'])[1]), len = parseFloat(l.style.width);
-				// The line's start is its box's corner nearest the start
-				// side of the rotation; take the two ends from the centre.
-				if (!Number.isFinite(a) || !Number.isFinite(len)) { out.push('a leader line with no angle or length: ' + l.style.cssText); return; }
-				const cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
-				const x0 = cx - Math.cos(a) * len / 2, y0 = cy - Math.sin(a) * len / 2, x1 = cx + Math.cos(a) * len / 2, y1 = cy + Math.sin(a) * len / 2;
-				// Its own label is where the line ends.
-				labels.forEach(({ e, r: b }) => {
-					if (x1 >= b.left - 1 && x1 <= b.right + 1 && y1 >= b.top - 1 && y1 <= b.bottom + 1) { return; }
-					if (meets(x0, y0, x1, y1, b)) { out.push('a leader line crosses the label ' + JSON.stringify(e.textContent)); }
-				});
-			});
-			return out;
-		})()`)
+		crossings := leaderCrossings(tb)
 		for _, c := range crossings {
 			t.Errorf("%dx%d: %s", size[0], size[1], c)
 		}
 	}
+}
+
+// leaderCrossings names each label on the map that a leader line other
+// than its own crosses.
+func leaderCrossings(tb *tab) []string {
+	tb.t.Helper()
+	// Each leader's ends, from the line drawn: its start, its length and
+	// its angle.
+	return eval[[]string](tb, `(() => {
+		const labels = Array.from(document.querySelectorAll('#map .map-label:not([hidden])')).map((e) => ({ e, r: e.getBoundingClientRect() }));
+		const meets = (x0, y0, x1, y1, b) => {
+			let t0 = 0, t1 = 1;
+			const dx = x1 - x0, dy = y1 - y0;
+			for (const [p, q] of [[-dx, x0 - b.left - 1], [dx, b.right - 1 - x0], [-dy, y0 - b.top - 1], [dy, b.bottom - 1 - y0]]) {
+				if (p === 0) { if (q <= 0) { return false; } continue; }
+				const r = q / p;
+				if (p < 0) { t0 = Math.max(t0, r); } else { t1 = Math.min(t1, r); }
+				if (t0 >= t1) { return false; }
+			}
+			return true;
+		};
+		const out = [];
+		document.querySelectorAll('#map .map-label-leader:not([hidden])').forEach((l) => {
+			const r = l.getBoundingClientRect(), a = parseFloat((l.style.transform.match(/rotate\(([-0-9.e]+)rad\)/) || [0, 'NaN'])[1]), len = parseFloat(l.style.width);
+			// The line's start is its box's corner nearest the start
+			// side of the rotation; take the two ends from the centre.
+			if (!Number.isFinite(a) || !Number.isFinite(len)) { out.push('a leader line with no angle or length: ' + l.style.cssText); return; }
+			const cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
+			const x0 = cx - Math.cos(a) * len / 2, y0 = cy - Math.sin(a) * len / 2, x1 = cx + Math.cos(a) * len / 2, y1 = cy + Math.sin(a) * len / 2;
+			// Its own label is where the line ends.
+			labels.forEach(({ e, r: b }) => {
+				if (x1 >= b.left - 1 && x1 <= b.right + 1 && y1 >= b.top - 1 && y1 <= b.bottom + 1) { return; }
+				if (meets(x0, y0, x1, y1, b)) { out.push('a leader line crosses the label ' + JSON.stringify(e.textContent)); }
+			});
+		});
+		return out;
+	})()`)
 }

@@ -190,5 +190,33 @@ test('a leader line crosses no other label, and no label is placed across one', 
   const c = { id: 'c', x: 165, y: 200, w: 20, h: 20, gaps: [0], anchors: ['center'] };
   const again = placeLabels([a, c], wall, view);
   const la = again.find((p) => p.id === 'a'), lc = again.find((p) => p.id === 'c');
-  if (la && lc) { assert.equal(segmentMeetsBox(leaderLine(a.x, a.y, la.box), lc.box), false, JSON.stringify(again)); }
+  // c's one spot lies across a's line: c gives way rather than cover it.
+  assert.ok(la, JSON.stringify(again));
+  assert.equal(lc, undefined, JSON.stringify(again));
+  // Given a second spot, clear of the line, c takes that one.
+  const c2 = { ...c, gaps: [0, 40], anchors: ['center', 'below'] };
+  const third = placeLabels([a, c2], wall, view);
+  const la2 = third.find((p) => p.id === 'a'), lc2 = third.find((p) => p.id === 'c');
+  assert.ok(la2 && lc2, JSON.stringify(third));
+  assert.equal(segmentMeetsBox(leaderLine(a.x, a.y, la2.box), lc2.box), false, JSON.stringify(third));
+});
+
+test('a later pass keeps off the labels and lines an earlier pass placed', () => {
+  const view = { width: 400, height: 400 };
+  // An earlier pass placed a label at (200..260, 100..116) and a leader
+  // line from (100, 300) up to (100, 120).
+  const prior = { labels: [{ minX: 200, minY: 100, maxX: 260, maxY: 116 }], lines: [[100, 300, 100, 120]] };
+  // This base's label may go only where its line would cross the earlier
+  // label, or across the earlier line: it gets no spot.
+  const crossing = { id: 'x', x: 230, y: 300, w: 40, h: 16, gaps: [0], anchors: ['center'], at: [{ x: 230, y: 60 }, { x: 100, y: 200 }], leader: 10 };
+  // (Its own mark, at its point, is covered by nothing.)
+  const marks = prior.labels.concat([{ minX: 220, minY: 290, maxX: 240, maxY: 310 }]);
+  assert.deepEqual(placeLabels([crossing], marks, view, prior), []);
+  // Without what the earlier pass placed, it would have taken the first.
+  assert.equal(placeLabels([crossing], marks, view).length, 1);
+  // Given a spot clear of both, it takes that one.
+  const clear = { ...crossing, at: [{ x: 230, y: 60 }, { x: 330, y: 250 }] };
+  const got = placeLabels([clear], marks, view, prior);
+  assert.equal(got.length, 1);
+  assert.ok(got[0].box.minX > 300, JSON.stringify(got));
 });

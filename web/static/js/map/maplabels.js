@@ -3,7 +3,7 @@
 // no label covers an incident, a cluster, a base or another label. Labels
 // are plain elements in their own pane (above the marks, below popups),
 // placed again whenever the view or what is drawn changes.
-import { placeLabels, intersects, SIDES, balancedBreak, landSpots } from './labels.js';
+import { placeLabels, intersects, SIDES, balancedBreak, landSpots, leaderLine } from './labels.js';
 import { placeCounts, stackSpots, clusterSpots } from './counts.js';
 import { spreadPoints } from './fan.js';
 import { el } from './dom.js';
@@ -373,8 +373,14 @@ export function createMapLabels(app) {
     const still = baseCands.filter((c) => !placed.some((pl) => pl.id === c.id));
     if (still.length) {
       const fixed = placed.filter((pl) => baseIds.has(pl.id));
+      // The names kept, and their leader lines: a far name's line may
+      // cross neither, nor lie across one of those lines.
+      const fixedLines = fixed.map((pl) => {
+        const c = cands[pl.id], line = leaderLine(c.x, c.y, pl.box);
+        return Math.hypot(line[2] - line[0], line[3] - line[1]) > c.leader ? line : null;
+      }).filter(Boolean);
       const far = placeLabels(still.map((c) => Object.assign({}, c, { gaps: [0], anchors: ['center'], sizes: [], at: around(c.w, c.h).map((o) => ({ x: c.x + o.dx, y: c.y + o.dy })) })),
-        obstacles.concat(fixed.map((pl) => pl.box)), view);
+        obstacles.concat(fixed.map((pl) => pl.box)), view, { labels: fixed.map((pl) => pl.box), lines: fixedLines });
       if (far.length) {
         placed = fixed.concat(far, placed.filter((pl) => !baseIds.has(pl.id) && !far.some((f) => intersects(f.box, pl.box))));
       }
