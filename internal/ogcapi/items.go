@@ -59,10 +59,10 @@ func parseItemsQuery(q url.Values, d *geo.Dataset) (itemsQuery, error) {
 	if f.BBox, err = parseBBox(q, "bbox"); err != nil {
 		return iq, err
 	}
-	if f.Weapons, err = request.Vocabulary(q, "weapon", geo.Weapons()); err != nil {
+	if f.Weapons, err = request.WeaponParam(q); err != nil {
 		return iq, err
 	}
-	if f.Statuses, err = request.Vocabulary(q, "status", geo.Statuses()); err != nil {
+	if f.Statuses, err = request.StatusParam(q); err != nil {
 		return iq, err
 	}
 	if f.Bases, err = request.BaseIDs(q, "base", d); err != nil {

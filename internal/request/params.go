@@ -59,10 +59,10 @@ func Filter(q url.Values, d *geo.Dataset) (geo.Filter, error) {
 	if f.From != nil && f.To != nil && *f.From > *f.To {
 		return f, BadParam("from", "from %s is after to %s; the range is inclusive, so from must be on or before to", f.From, f.To)
 	}
-	if f.Weapons, err = Vocabulary(q, "weapon", geo.Weapons()); err != nil {
+	if f.Weapons, err = WeaponParam(q); err != nil {
 		return f, err
 	}
-	if f.Statuses, err = Vocabulary(q, "status", geo.Statuses()); err != nil {
+	if f.Statuses, err = StatusParam(q); err != nil {
 		return f, err
 	}
 	if f.Bases, err = BaseIDs(q, "base", d); err != nil {
@@ -112,6 +112,17 @@ func List(q url.Values, name string) ([]string, error) {
 type Word string
 
 func (w Word) String() string { return string(w) }
+
+// The vocabularies the filters read, copied once: geo hands out a copy
+// per call, and Vocabulary only reads them (never returns them), so one
+// copy serves every request.
+var weapons, statuses = geo.Weapons(), geo.Statuses()
+
+// WeaponParam is the weapon= filter: Vocabulary of geo.Weapons.
+func WeaponParam(q url.Values) ([]geo.Weapon, error) { return Vocabulary(q, "weapon", weapons) }
+
+// StatusParam is the status= filter: Vocabulary of geo.Statuses.
+func StatusParam(q url.Values) ([]geo.Status, error) { return Vocabulary(q, "status", statuses) }
 
 // Vocabulary reads a comma-separated list of words of allowed, dropping
 // repeats; it is nil when absent.
@@ -224,3 +235,14 @@ func Truncate(s string) string {
 	}
 	return strings.ToValidUTF8(s[:n], "\uFFFD") + "…"
 }
+
+// unescaped are the characters a readable query keeps as they are: legal
+// in a URL's query (RFC 3986, 3.4), and the separators of strikemap's own
+// values (map=9/33.8/42.44, weapon=drone,rocket).
+var unescaped = strings.NewReplacer("%2F", "/", "%2C", ",", "%3A", ":")
+
+// ReadableQuery is q.Encode() with "/", "," and ":" written as they are,
+// as the map page writes its own links (queryString in state.js), so that
+// a link the server writes reads as the page's own. Only an escaped
+// character becomes one of them: a literal "%2F" in a value is "%252F".
+func ReadableQuery(q url.Values) string { return unescaped.Replace(q.Encode()) }

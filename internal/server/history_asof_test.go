@@ -309,7 +309,7 @@ func TestEmbedPinned(t *testing.T) {
 	if got := strings.Join(strings.Fields(note.Text()), " "); got != want {
 		t.Errorf("notice %q, want %q", got, want)
 	}
-	if href, _ := note.Find("a").Attr("href"); href != "/?map=6%2F34%2F41" {
+	if href, _ := note.Find("a").Attr("href"); href != "/?map=6/34/41" {
 		t.Errorf("the current data's link %q", href)
 	}
 	doc, _ = goquery.NewDocumentFromReader(get(t, f.s, "/embed?as_of=3").Body)
@@ -324,7 +324,7 @@ func TestEmbedPinned(t *testing.T) {
 	if got := strings.Join(strings.Fields(page.Text()), " "); got != want {
 		t.Errorf("the map page's notice %q, want %q", got, want)
 	}
-	if href, _ := page.Find("a#asof-current").Attr("href"); href != "/?map=6%2F34%2F41" {
+	if href, _ := page.Find("a#asof-current").Attr("href"); href != "/?map=6/34/41" {
 		t.Errorf("the map page's link to the current data %q", href)
 	}
 	for _, target := range []string{"/?as_of=3", "/"} {

@@ -176,5 +176,5 @@ func currentView(q url.Values) string {
 	if len(keep) == 0 {
 		return "/"
 	}
-	return "/?" + keep.Encode()
+	return "/?" + request.ReadableQuery(keep)
 }

@@ -77,7 +77,7 @@ func (s *Server) basePage(c echo.Context) error {
 		MapQuery:       mapQuery("8", templates.MapWidth, templates.MapHeight),
 		NarrowMapQuery: mapQuery("7.5", templates.NarrowMapWidth, templates.NarrowMapHeight),
 		MediumMapQuery: mapQuery("7.5", templates.MediumMapWidth, templates.MediumMapHeight),
-		MapLink:        "/?" + url.Values{"base": {b.ID}, "map": {mapPos}, "layers": {"bases,incidents,rings"}}.Encode(),
+		MapLink:        "/?" + request.ReadableQuery(url.Values{"base": {b.ID}, "map": {mapPos}, "layers": {"bases,incidents,rings"}}),
 	}
 	title := b.Name
 	if page > 1 {
@@ -138,7 +138,7 @@ func (s *Server) incidentPage(c echo.Context) error {
 	self := "/incidents/" + url.PathEscape(inc.ID)
 	r := templates.IncidentReport{Incident: inc, Base: base, MapQuery: mapQuery(templates.MapWidth, templates.MapHeight),
 		NarrowMapQuery: mapQuery(templates.NarrowMapWidth, templates.NarrowMapHeight),
-		MediumMapQuery: mapQuery(templates.MediumMapWidth, templates.MediumMapHeight), MapLink: "/?" + link.Encode(),
+		MediumMapQuery: mapQuery(templates.MediumMapWidth, templates.MediumMapHeight), MapLink: "/?" + request.ReadableQuery(link),
 		Permalink: s.opts.PublicURL(c.Request()) + self}
 	if s.opts.Record != nil {
 		r.History = "/incidents/" + url.PathEscape(inc.ID) + "/history"

@@ -133,6 +133,10 @@ func TestBasePage(t *testing.T) {
 	if title := d.Find("head title").Text(); title != "Ain al-Asad Air Base · strikemap" {
 		t.Errorf("title %q", title)
 	}
+	// The link to the map reads as the map page writes its own URL.
+	if href, _ := d.Find("figcaption a").Attr("href"); !strings.Contains(href, "map=8/33.7856/42.4411") || !strings.Contains(href, "layers=bases,incidents,rings") {
+		t.Errorf("the report's map link %q: want map=8/33.7856/42.4411 and layers=bases,incidents,rings as they are", href)
+	}
 	ids := apiIDsFrom(t, s, "base=ain-al-asad")
 	rows := d.Find("table.incident-table tbody tr")
 	if rows.Length() != len(ids) {
@@ -212,6 +216,9 @@ func TestIncidentPageAndNotFound(t *testing.T) {
 	d := doc(t, rec)
 	if h1 := d.Find("h1").Text(); h1 != "Drone attack on Harir Air Base, 2023-10-18" {
 		t.Errorf("h1 %q", h1)
+	}
+	if href, _ := d.Find("figcaption a").Attr("href"); !strings.Contains(href, "map=9/") || strings.Contains(href, "%2F") {
+		t.Errorf("the incident's map link %q: want map=9/… as it is", href)
 	}
 	sources := len(shippedIncident(t, "2023-10-18-harir-drone").Sources)
 	if n := d.Find("ul.sources > li").Length(); n != sources {
