@@ -24,6 +24,23 @@ type GridCell struct {
 // its Bound by a rounding.
 const CellEps = 1e-9
 
+// Within reports whether every incident of the cell lies in b, whatever
+// the rounding of its points: its Bound widened by CellEps is inside b.
+func (c GridCell) Within(b orb.Bound) bool { return boundWithin(c.Bound, b) }
+
+func boundWithin(cb, b orb.Bound) bool {
+	return cb.Min[0]-CellEps >= b.Min[0] && cb.Max[0]+CellEps <= b.Max[0] &&
+		cb.Min[1]-CellEps >= b.Min[1] && cb.Max[1]+CellEps <= b.Max[1]
+}
+
+// cellBound is the square of index cell c.
+func cellBound(c cell) orb.Bound {
+	return orb.Bound{
+		Min: orb.Point{float64(c.x) * cellSize, float64(c.y) * cellSize},
+		Max: orb.Point{float64(c.x+1) * cellSize, float64(c.y+1) * cellSize},
+	}
+}
+
 // GridCells calls fn with every cell of the index that holds incidents and
 // overlaps b (which does not cross the antimeridian), in no particular
 // order. A count or a rough grid of a large box can add up cells whole and
@@ -31,10 +48,7 @@ const CellEps = 1e-9
 // are a few thousand where a million incidents are a million.
 func (d *Dataset) GridCells(b orb.Bound, fn func(GridCell)) {
 	for c, list := range d.index.cells {
-		cb := orb.Bound{
-			Min: orb.Point{float64(c.x) * cellSize, float64(c.y) * cellSize},
-			Max: orb.Point{float64(c.x+1) * cellSize, float64(c.y+1) * cellSize},
-		}
+		cb := cellBound(c)
 		if cb.Max[0]+CellEps < b.Min[0] || cb.Min[0]-CellEps > b.Max[0] || cb.Max[1]+CellEps < b.Min[1] || cb.Min[1]-CellEps > b.Max[1] {
 			continue
 		}
@@ -59,10 +73,7 @@ func (d *Dataset) CountInBox(ctx context.Context, f Filter, unboxed int) (int, e
 	if lo >= hi {
 		return 0, ctx.Err()
 	}
-	inside := func(c cell) bool {
-		return float64(c.x)*cellSize-CellEps >= b.Min[0] && float64(c.x+1)*cellSize+CellEps <= b.Max[0] &&
-			float64(c.y)*cellSize-CellEps >= b.Min[1] && float64(c.y+1)*cellSize+CellEps <= b.Max[1]
-	}
+	inside := func(c cell) bool { return boundWithin(cellBound(c), b) }
 	outside := 0
 	for c, list := range d.index.cells {
 		if !inside(c) {

@@ -56,9 +56,13 @@ func (s *Server) incidents(c echo.Context) error {
 		// map asked for the filter's clusters, whose index counts the
 		// filter without the view: from that, a view of nearly everything
 		// reads only the incidents outside it.
-		if unboxed, ok := s.clusterCache.matched(d, f); ok && f.BBox != nil {
+		unboxed, cached := s.clusterCache.matched(d, f)
+		switch {
+		case cached && f.BBox == nil:
+			page.Matched = unboxed
+		case cached:
 			page.Matched, err = d.CountInBox(ctx, f, unboxed)
-		} else {
+		default:
 			page.Matched, err = d.CountContext(ctx, f)
 		}
 		if err != nil {

@@ -358,10 +358,7 @@ func provisionalWhole(d *geo.Dataset, view orb.Bound, zoom int) ([]cluster.Clust
 	opts := cluster.DefaultOptions()
 	var lumps []cluster.Lump
 	d.GridCells(view, func(gc geo.GridCell) {
-		b := gc.Bound
-		inside := b.Min[0]-geo.CellEps >= view.Min[0] && b.Max[0]+geo.CellEps <= view.Max[0] &&
-			b.Min[1]-geo.CellEps >= view.Min[1] && b.Max[1]+geo.CellEps <= view.Max[1]
-		if inside && cluster.LumpFits(b, zoom, opts) {
+		if gc.Within(view) && cluster.LumpFits(gc.Bound, zoom, opts) {
 			lumps = append(lumps, cluster.Lump{Point: gc.Mean, Count: len(gc.Positions), Index: int(gc.Positions[0])})
 			return
 		}
