@@ -88,16 +88,10 @@ func (s *Server) addUser(c echo.Context) error {
 	m := htmlpage.Messages(c)
 	name, role := strings.TrimSpace(c.FormValue("name")), c.FormValue("role")
 	password, again := c.FormValue("password"), c.FormValue("password2")
-	errs := map[string]string{}
+	errs := passwordProblems(m, name, password, again)
 	r, err := store.ParseRole(role)
 	if err != nil {
 		errs["role"] = m.T("admin.bad-role")
-	}
-	if password != again {
-		errs["password2"] = m.T("admin.mismatch")
-	}
-	if err := store.CheckPassword(name, password); err != nil {
-		errs["password"] = m.T("admin.weak", catalog.Args{"reason": err.Error()})
 	}
 	if !store.ValidUserName(name) {
 		errs["name"] = m.T("admin.bad-name")

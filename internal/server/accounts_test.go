@@ -49,6 +49,11 @@ func TestUsersAdmin(t *testing.T) {
 		if doc.Find("#user-ada form").Length() != 0 || rowText(doc, "#user-ada td:nth-child(4)") != "you" {
 			t.Error("the admin's own row offers to change their role or disable them")
 		}
+		// The new user's password is marked new, so that a password manager
+		// offers to make one rather than fill in the admin's own.
+		if n := doc.Find(`input[type=password][autocomplete=new-password]`).Length(); n != 2 {
+			t.Errorf("the add-user form has %d password inputs marked new-password, want 2", n)
+		}
 
 		// Adding a user: each mistake beside its field, the values kept.
 		for _, c := range []struct {

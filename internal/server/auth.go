@@ -152,11 +152,17 @@ func (s *Server) login(c echo.Context) error {
 	case errors.Is(err, auth.ErrBadLogin):
 		return s.renderLogin(c, http.StatusUnauthorized, templates.LoginForm{Next: next, Name: name, Error: m.T("login.wrong")})
 	case errors.As(err, &throttled):
-		minutes := int((throttled.RetryAfter + time.Minute - 1) / time.Minute)
 		return s.renderLogin(c, http.StatusTooManyRequests, templates.LoginForm{Next: next, Name: name,
-			Error: m.T("login.throttled", catalog.Args{"minutes": strconv.Itoa(minutes)})})
+			Error: throttledMessage(m, throttled)})
 	}
 	return err
+}
+
+// throttledMessage says how many minutes, rounded up, until a throttled
+// login (or password check) may be tried again.
+func throttledMessage(m *catalog.Catalog, t *auth.ThrottledError) string {
+	minutes := int((t.RetryAfter + time.Minute - 1) / time.Minute)
+	return m.T("login.throttled", catalog.Args{"minutes": strconv.Itoa(minutes)})
 }
 
 // logout answers POST /logout (with the CSRF token, as every write): the

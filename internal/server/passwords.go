@@ -3,8 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -146,9 +144,8 @@ func (s *Server) changePassword(c echo.Context) error {
 	case errors.Is(err, auth.ErrBadLogin):
 		return s.renderChangePassword(c, http.StatusBadRequest, templates.ChangePasswordForm{Errors: map[string]string{"current": m.T("chpw.wrong")}})
 	case errors.As(err, &throttled):
-		minutes := int((throttled.RetryAfter + time.Minute - 1) / time.Minute)
 		return s.renderChangePassword(c, http.StatusTooManyRequests, templates.ChangePasswordForm{
-			Errors: map[string]string{"current": m.T("login.throttled", catalog.Args{"minutes": strconv.Itoa(minutes)})}})
+			Errors: map[string]string{"current": throttledMessage(m, throttled)}})
 	}
 	return err
 }

@@ -877,11 +877,11 @@ func UsersAdminPage(p Page, u UsersPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textField(u.Errors, "password", msg(ctx, "admin.password"), "password", "", "password", true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = passwordField(u.Errors, "password", msg(ctx, "admin.password"), "new-password").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textField(u.Errors, "password2", msg(ctx, "admin.password2"), "password2", "", "password", true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = passwordField(u.Errors, "password2", msg(ctx, "admin.password2"), "new-password").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
