@@ -77,9 +77,9 @@ func Start(record *store.Store, st *geo.Store, opts Options) *Follower {
 	// an approval here reads only the chunks it changes for its digest.
 	keep := make(chan struct{}, 1)
 	keep <- struct{}{}
-	kept := make(chan struct{})
+	keeperDone := make(chan struct{})
 	go func() {
-		defer close(kept)
+		defer close(keeperDone)
 		for {
 			select {
 			case <-ctx.Done():
@@ -98,7 +98,7 @@ func Start(record *store.Store, st *geo.Store, opts Options) *Follower {
 	}()
 	go func() {
 		defer close(f.done)
-		defer func() { <-kept }()
+		defer func() { <-keeperDone }()
 		record.Watch(ctx, store.WatchOptions{Poll: opts.Poll, OnError: func(err error) {
 			f.log.Warn("following the record", "db", record.String(), "err", err)
 		}}, func(n int64) {

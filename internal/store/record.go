@@ -387,45 +387,13 @@ func (f *recordFile) bytes() ([]byte, error) {
 
 // readFiles reads every file of the record, with its rows in order, in tx.
 func (s *Store) readFiles(ctx context.Context, tx *sql.Tx) ([]*recordFile, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT name, head, tail, layout, indent, final_newline, verbatim FROM files ORDER BY name")
+	files, err := s.readFileRows(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
-	var files []*recordFile
-	for rows.Next() {
-		f := &recordFile{maxPosition: -1}
-		var verbatim sql.NullString
-		var finalNL int
-		if err := rows.Scan(&f.name, &f.head, &f.tail, &f.layout.Layout, &f.layout.Indent, &finalNL, &verbatim); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		f.layout.FinalNewline, f.layout.Verbatim = finalNL != 0, verbatim.String
-		files = append(files, f)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
 	for _, f := range files {
-		rows, err := tx.QueryContext(ctx, s.q("SELECT id, body, position FROM features WHERE file = ? ORDER BY position"), f.name)
-		if err != nil {
+		if err := s.readAllRows(ctx, tx, f); err != nil {
 			return nil, err
-		}
-		for rows.Next() {
-			var id string
-			var body []byte
-			if err := rows.Scan(&id, &body, &f.maxPosition); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			f.ids = append(f.ids, id)
-			f.bodies = append(f.bodies, body)
-			f.positions = append(f.positions, f.maxPosition)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("read %s: %w", f.name, err)
 		}
 	}
 	return files, nil
