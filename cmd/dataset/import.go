@@ -212,7 +212,7 @@ func (im *importer) mergeFile(file string, f importFlags, read readFunc) (ingest
 		if err != nil {
 			return geo.Incident{}, err
 		}
-		return one.Incidents[0], nil
+		return *one.Incidents[0], nil
 	}
 	var counts ingest.Counts
 	merge := func(w io.Writer) error {

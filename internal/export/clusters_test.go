@@ -23,7 +23,7 @@ func TestWriteClusters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inc := &d.Incidents[0]
+	inc := d.Incidents[0]
 	base := d.Bases[0]
 	at := orb.Point{base.Point[0] + 1e-9, base.Point[1] - 1e-9}
 	found := []cluster.Cluster{{Point: inc.Point, Count: 1, ID: -1, PointIndex: 0}, {Point: at, Count: 12, ID: 37, PointIndex: -1}}

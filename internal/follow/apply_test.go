@@ -131,7 +131,7 @@ func TestFollowAppliesInPlace(t *testing.T) {
 			}
 			shared := 0
 			for i := range d1.Incidents {
-				old := &d1.Incidents[i]
+				old := d1.Incidents[i]
 				if now, ok := d3.Incident(old.ID); ok && sameData(old, now) {
 					shared++
 				}

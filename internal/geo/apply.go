@@ -32,10 +32,11 @@ type Changes struct {
 }
 
 // Apply returns the dataset d becomes with c: a new Dataset sharing with d
-// every unchanged incident's data (its strings, sources and lists: only
-// the Incident values themselves are copied into the new, re-sorted
-// slice), its official counts and its strikes. d is not changed: readers
-// holding it keep a whole version. The incidents changed are checked as
+// every unchanged incident (a pointer to it is copied into the new,
+// re-sorted slice), the lists of its index that the change leaves as they
+// are (indexupdate.go), its official counts and its strikes, so that a
+// version costs about its change, not a second dataset. d is not changed:
+// readers holding it keep a whole version. The incidents changed are checked as
 // Load checks them (against the new bases), the rest are not checked
 // again, so c must come from a version a full Load accepts, such as an
 // approved version of a record (whose writes Load checked): Apply gives
@@ -115,7 +116,7 @@ func (d *Dataset) Apply(c Changes) (*Dataset, error) {
 		events = append(events, event{int(at), -1})
 	}
 	for k := range fresh {
-		at, _ := slices.BinarySearchFunc(d.Incidents, &fresh[k], func(inc Incident, f *Incident) int { return compareIncidents(&inc, f) })
+		at, _ := slices.BinarySearchFunc(d.Incidents, &fresh[k], compareIncidents)
 		events = append(events, event{at, k})
 	}
 	// At one place, fresh ones in their order, then the removal.
@@ -129,7 +130,7 @@ func (d *Dataset) Apply(c Changes) (*Dataset, error) {
 		return compareIncidents(&fresh[a.fresh], &fresh[b.fresh])
 	})
 	n := len(d.Incidents) - len(removed) + len(fresh)
-	incidents := make([]Incident, 0, n)
+	incidents := make([]*Incident, 0, n)
 	oldToNew := make([]int32, len(d.Incidents))
 	freshPos := make([]int32, len(fresh))
 	copyRun := func(from, to int) { // d.Incidents[from:to], all kept
@@ -145,13 +146,42 @@ func (d *Dataset) Apply(c Changes) (*Dataset, error) {
 		next = e.at
 		if e.fresh >= 0 {
 			freshPos[e.fresh] = int32(len(incidents))
-			incidents = append(incidents, fresh[e.fresh])
+			incidents = append(incidents, &fresh[e.fresh])
 			continue
 		}
 		oldToNew[e.at] = -1
 		next = e.at + 1
 	}
 	copyRun(next, len(d.Incidents))
+
+	nd := &Dataset{
+		Bases:          bases,
+		Incidents:      incidents,
+		Version:        c.Version,
+		Record:         d.Record,
+		OfficialCounts: d.OfficialCounts,
+		Strikes:        d.Strikes,
+		baseByID:       d.baseByID,
+	}
+	if c.Bases != nil {
+		nd.baseByID = make(map[string]int, len(bases))
+		for i, b := range bases {
+			nd.baseByID[b.ID] = i
+		}
+	}
+	removedAt := make([]int32, 0, len(removed))
+	inPlace := len(added) == 0 // every change an edit that keeps its incident's position
+	for p, r := range removed {
+		removedAt = append(removedAt, p)
+		inPlace = inPlace && r >= 0 && freshPos[r] == p
+	}
+	nd.index = d.index.update(d.Incidents, incidents, oldToNew, removedAt, freshPos)
+	nd.whole = sync.OnceValue(nd.countWhole)
+	if inPlace {
+		// No incident moved: the orders by file and by id are d's.
+		nd.filePos, nd.byID = d.filePos, d.byID
+		return nd, nil
+	}
 
 	// File order: d's, each replaced incident in its place, the new ones
 	// last.
@@ -194,25 +224,7 @@ func (d *Dataset) Apply(c Changes) (*Dataset, error) {
 	}
 	idRun(d.byID[next:])
 
-	nd := &Dataset{
-		Bases:          bases,
-		Incidents:      incidents,
-		Version:        c.Version,
-		Record:         d.Record,
-		OfficialCounts: d.OfficialCounts,
-		Strikes:        d.Strikes,
-		baseByID:       d.baseByID,
-		byID:           byID,
-		filePos:        filePos,
-	}
-	if c.Bases != nil {
-		nd.baseByID = make(map[string]int, len(bases))
-		for i, b := range bases {
-			nd.baseByID[b.ID] = i
-		}
-	}
-	nd.index = buildIndex(incidents)
-	nd.whole = sync.OnceValue(nd.countWhole)
+	nd.byID, nd.filePos = byID, filePos
 	return nd, nil
 }
 

@@ -99,7 +99,7 @@ func (d *Dataset) CountInBox(ctx context.Context, f Filter, unboxed int) (int, e
 					return 0, err
 				}
 			}
-			if inc := &d.Incidents[i]; !InBBox(b, inc.Point) && rest.Match(inc) {
+			if inc := d.Incidents[i]; !InBBox(b, inc.Point) && rest.Match(inc) {
 				n--
 			}
 		}

@@ -43,13 +43,13 @@ func TestChunkedLoad(t *testing.T) {
 	}
 	// Sorted by date, date end and id, and each found by its id.
 	for i := 1; i < len(want.Incidents); i++ {
-		a, b := &want.Incidents[i-1], &want.Incidents[i]
+		a, b := want.Incidents[i-1], want.Incidents[i]
 		if a.Date > b.Date || a.Date == b.Date && (a.DateEnd > b.DateEnd || a.DateEnd == b.DateEnd && a.ID >= b.ID) {
 			t.Fatalf("incidents %d and %d are out of order: %s %s %s, %s %s %s", i-1, i, a.Date, a.DateEnd, a.ID, b.Date, b.DateEnd, b.ID)
 		}
 	}
 	for i := range want.Incidents {
-		if got, ok := want.Incident(want.Incidents[i].ID); !ok || got != &want.Incidents[i] {
+		if got, ok := want.Incident(want.Incidents[i].ID); !ok || got != want.Incidents[i] {
 			t.Fatalf("Incident(%q) does not find incident %d", want.Incidents[i].ID, i)
 		}
 	}

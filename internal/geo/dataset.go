@@ -13,8 +13,12 @@ import (
 type Dataset struct {
 	// Bases in file order.
 	Bases []Base
-	// Incidents sorted by Date, then DateEnd, then ID.
-	Incidents []Incident
+	// Incidents sorted by Date, then DateEnd, then ID. A version made by
+	// Apply shares the unchanged ones with the version it was made from:
+	// they are pointers so that a change copies a pointer per incident,
+	// not the incidents themselves, and no one may change an Incident
+	// through them.
+	Incidents []*Incident
 	// Version is a short content hash of the data files: it changes whenever
 	// the data does, and names the data a map or an export was made from.
 	Version string
@@ -57,14 +61,14 @@ func newDataset(bases []Base, all *fileIncidents, sorted <-chan struct{}, ids []
 	permute(incidents, pos)
 	d := &Dataset{
 		Bases:     bases,
-		Incidents: incidents,
+		Incidents: pointers(incidents),
 		baseByID:  make(map[string]int, len(bases)),
 		filePos:   pos,
 	}
 	for i, b := range bases {
 		d.baseByID[b.ID] = i
 	}
-	d.index = buildIndex(incidents)
+	d.index = buildIndex(d.Incidents)
 	d.whole = sync.OnceValue(d.countWhole)
 	<-sorted
 	d.byID = make([]int32, len(ids))
@@ -74,12 +78,22 @@ func newDataset(bases []Base, all *fileIncidents, sorted <-chan struct{}, ids []
 	return d
 }
 
+// pointers returns a pointer to each of incidents, in order: the
+// dataset's incidents point into the one array a load makes.
+func pointers(incidents []Incident) []*Incident {
+	ptrs := make([]*Incident, len(incidents))
+	for i := range incidents {
+		ptrs[i] = &incidents[i]
+	}
+	return ptrs
+}
+
 // InFileOrder yields the incidents in the order of the file they were
 // loaded from, so a rewrite of the file changes only what changed.
 func (d *Dataset) InFileOrder() iter.Seq[*Incident] {
 	return func(yield func(*Incident) bool) {
 		for _, p := range d.filePos {
-			if !yield(&d.Incidents[p]) {
+			if !yield(d.Incidents[p]) {
 				return
 			}
 		}
@@ -101,7 +115,7 @@ func (d *Dataset) Incident(id string) (*Incident, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &d.Incidents[d.byID[k]], true
+	return d.Incidents[d.byID[k]], true
 }
 
 // Span returns the first and last day covered by any incident; ok is false

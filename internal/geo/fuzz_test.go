@@ -51,7 +51,11 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		out, err := geo.MarshalIncidents(d.Incidents)
+		incidents := make([]geo.Incident, len(d.Incidents))
+		for i, inc := range d.Incidents {
+			incidents[i] = *inc
+		}
+		out, err := geo.MarshalIncidents(incidents)
 		if err != nil {
 			t.Fatalf("a dataset that loaded does not marshal: %v", err)
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -46,7 +45,7 @@ func TestIncidentWriterRoundTrip(t *testing.T) {
 		t.Fatalf("the written file does not load: %v", err)
 	}
 	for i := range d.Incidents {
-		if !reflect.DeepEqual(emptyLists(back.Incidents[i]), emptyLists(d.Incidents[i])) {
+		if !reflect.DeepEqual(emptyLists(*back.Incidents[i]), emptyLists(*d.Incidents[i])) {
 			t.Errorf("incident %s read back differs from the one written", d.Incidents[i].ID)
 		}
 	}
@@ -73,7 +72,10 @@ func TestIncidentWriterMatchesJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	incidents := slices.Clone(d.Incidents)
+	var incidents []geo.Incident
+	for _, inc := range d.Incidents {
+		incidents = append(incidents, *inc)
+	}
 	odd := incidents[0]
 	odd.ID = "odd"
 	odd.Point = orb.Point{1e-7, -0.000001}

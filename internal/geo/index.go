@@ -3,6 +3,7 @@ package geo
 import (
 	"context"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -34,40 +35,160 @@ func cellOf(p orb.Point) cell {
 	return cell{int32(math.Floor(p[0] / cellSize)), int32(math.Floor(p[1] / cellSize))}
 }
 
-func buildIndex(incidents []Incident) index {
-	ix := index{byBase: make(map[string][]int32)}
-	// One map lookup per incident, as before the cells had means: the
-	// cells are numbered, and their lists and sums kept in slices.
-	slot := make(map[cell]int32)
-	var lists [][]int32
-	var sums []orb.Point
-	for i := range incidents {
-		inc := &incidents[i]
-		ix.maxSpan = max(ix.maxSpan, inc.DateEnd-inc.Date)
-		if i == 0 || inc.DateEnd > ix.lastDay {
-			ix.lastDay = inc.DateEnd
-		}
-		c := cellOf(inc.Point)
-		k, ok := slot[c]
-		if !ok {
-			k = int32(len(lists))
-			slot[c] = k
-			lists = append(lists, nil)
-			sums = append(sums, orb.Point{})
-		}
-		lists[k] = append(lists[k], int32(i))
-		sums[k][0] += inc.Point[0]
-		sums[k][1] += inc.Point[1]
-		ix.byBase[inc.Base] = append(ix.byBase[inc.Base], int32(i)) // NoBase too
+// buildIndex indexes incidents (in date order) on up to GOMAXPROCS
+// goroutines, each taking an equal run of them: each numbers the cells and
+// bases of its run and counts their incidents, then, once the runs' counts
+// are merged, writes its incidents' positions into the places the runs
+// before it leave in each list, so that every list is ascending with no
+// growing and copying. A cell's mean is summed over its list in order, as
+// one goroutine would: the same sums to the last bit.
+func buildIndex(incidents []*Incident) index {
+	return buildIndexParts(incidents, min(runtime.GOMAXPROCS(0), max(1, len(incidents)/parallelSortMin)))
+}
+
+// buildIndexParts is buildIndex on parts goroutines.
+func buildIndexParts(incidents []*Incident, parts int) index {
+	type run struct {
+		from, to         int
+		cells            map[cell]int32   // cell → its number in the run
+		bases            map[string]int32 // base → its number in the run
+		cellKeys         []cell
+		baseKeys         []string
+		cellN, baseN     []int32 // incidents per numbered cell or base
+		cellAt, baseAt   []int32 // per incident, its cell's and base's number
+		cellG, baseG     []int32 // numbered cell or base → its number over all runs
+		cellOff, baseOff []int32 // where the run's next incident goes in its list
+		maxSpan, lastDay Date
 	}
-	ix.cells = make(map[cell][]int32, len(slot))
-	ix.means = make(map[cell]orb.Point, len(slot))
-	for c, k := range slot {
-		n := float64(len(lists[k]))
-		ix.cells[c] = lists[k]
-		ix.means[c] = orb.Point{sums[k][0] / n, sums[k][1] / n}
+	runs := make([]run, parts)
+	var wg sync.WaitGroup
+	for k := range runs {
+		r := &runs[k]
+		r.from, r.to = k*len(incidents)/parts, (k+1)*len(incidents)/parts
+		wg.Go(func() {
+			r.cells, r.bases = make(map[cell]int32), make(map[string]int32)
+			r.cellAt, r.baseAt = make([]int32, r.to-r.from), make([]int32, r.to-r.from)
+			for i := r.from; i < r.to; i++ {
+				inc := incidents[i]
+				r.maxSpan = max(r.maxSpan, inc.DateEnd-inc.Date)
+				if i == r.from || inc.DateEnd > r.lastDay {
+					r.lastDay = inc.DateEnd
+				}
+				c := cellOf(inc.Point)
+				ck, ok := r.cells[c]
+				if !ok {
+					ck = int32(len(r.cellKeys))
+					r.cells[c] = ck
+					r.cellKeys = append(r.cellKeys, c)
+					r.cellN = append(r.cellN, 0)
+				}
+				r.cellN[ck]++
+				r.cellAt[i-r.from] = ck
+				bk, ok := r.bases[inc.Base] // NoBase too
+				if !ok {
+					bk = int32(len(r.baseKeys))
+					r.bases[inc.Base] = bk
+					r.baseKeys = append(r.baseKeys, inc.Base)
+					r.baseN = append(r.baseN, 0)
+				}
+				r.baseN[bk]++
+				r.baseAt[i-r.from] = bk
+			}
+		})
+	}
+	wg.Wait()
+
+	// Each cell and base numbered over all runs, in the order the runs
+	// met them, and each run's place in their lists.
+	var cellKeys []cell
+	var baseKeys []string
+	var cellLen, baseLen []int32
+	cellSlot, baseSlot := make(map[cell]int32), make(map[string]int32)
+	ix := index{}
+	for k := range runs {
+		r := &runs[k]
+		ix.maxSpan = max(ix.maxSpan, r.maxSpan)
+		if k == 0 || r.lastDay > ix.lastDay {
+			ix.lastDay = r.lastDay
+		}
+		r.cellG, r.cellOff = make([]int32, len(r.cellKeys)), make([]int32, len(r.cellKeys))
+		for ck, c := range r.cellKeys {
+			g, ok := cellSlot[c]
+			if !ok {
+				g = int32(len(cellKeys))
+				cellSlot[c] = g
+				cellKeys = append(cellKeys, c)
+				cellLen = append(cellLen, 0)
+			}
+			r.cellG[ck], r.cellOff[ck] = g, cellLen[g]
+			cellLen[g] += r.cellN[ck]
+		}
+		r.baseG, r.baseOff = make([]int32, len(r.baseKeys)), make([]int32, len(r.baseKeys))
+		for bk, b := range r.baseKeys {
+			g, ok := baseSlot[b]
+			if !ok {
+				g = int32(len(baseKeys))
+				baseSlot[b] = g
+				baseKeys = append(baseKeys, b)
+				baseLen = append(baseLen, 0)
+			}
+			r.baseG[bk], r.baseOff[bk] = g, baseLen[g]
+			baseLen[g] += r.baseN[bk]
+		}
+	}
+	cellLists, baseLists := carve(cellLen, len(incidents)), carve(baseLen, len(incidents))
+	for k := range runs {
+		r := &runs[k]
+		wg.Go(func() {
+			for i := r.from; i < r.to; i++ {
+				ck, bk := r.cellAt[i-r.from], r.baseAt[i-r.from]
+				cellLists[r.cellG[ck]][r.cellOff[ck]] = int32(i)
+				r.cellOff[ck]++
+				baseLists[r.baseG[bk]][r.baseOff[bk]] = int32(i)
+				r.baseOff[bk]++
+			}
+		})
+	}
+	wg.Wait()
+	// Each cell's mean, summed in the list's order.
+	means := make([]orb.Point, len(cellKeys))
+	for k := range parts {
+		wg.Go(func() {
+			for g := k * len(cellKeys) / parts; g < (k+1)*len(cellKeys)/parts; g++ {
+				var sum orb.Point
+				for _, i := range cellLists[g] {
+					sum[0] += incidents[i].Point[0]
+					sum[1] += incidents[i].Point[1]
+				}
+				n := float64(len(cellLists[g]))
+				means[g] = orb.Point{sum[0] / n, sum[1] / n}
+			}
+		})
+	}
+	wg.Wait()
+	ix.cells = make(map[cell][]int32, len(cellKeys))
+	ix.means = make(map[cell]orb.Point, len(cellKeys))
+	for g, c := range cellKeys {
+		ix.cells[c] = cellLists[g]
+		ix.means[c] = means[g]
+	}
+	ix.byBase = make(map[string][]int32, len(baseKeys))
+	for g, b := range baseKeys {
+		ix.byBase[b] = baseLists[g]
 	}
 	return ix
+}
+
+// carve cuts one array of n positions into lists of the given lengths.
+func carve(lens []int32, n int) [][]int32 {
+	all := make([]int32, n)
+	lists := make([][]int32, len(lens))
+	at := 0
+	for g, l := range lens {
+		lists[g] = all[at : at+int(l) : at+int(l)]
+		at += int(l)
+	}
+	return lists
 }
 
 // Query returns the incidents matching f in date order, skipping the first
@@ -214,7 +335,7 @@ func (d *Dataset) eachAt(ctx context.Context, f Filter, fn func(int, *Incident))
 				return err
 			}
 			for i := start; i < min(start+checkEvery, end); i++ {
-				if inc := &d.Incidents[i]; f.Match(inc) {
+				if inc := d.Incidents[i]; f.Match(inc) {
 					fn(i, inc)
 				}
 			}
@@ -229,7 +350,7 @@ func (d *Dataset) eachAt(ctx context.Context, f Filter, fn func(int, *Incident))
 					return err
 				}
 			}
-			if inc := &d.Incidents[i]; f.Match(inc) {
+			if inc := d.Incidents[i]; f.Match(inc) {
 				fn(int(i), inc)
 			}
 		}

@@ -18,7 +18,7 @@ import (
 func bruteForce(d *geo.Dataset, f geo.Filter) []string {
 	var ids []string
 	for i := range d.Incidents {
-		if f.Match(&d.Incidents[i]) {
+		if f.Match(d.Incidents[i]) {
 			ids = append(ids, d.Incidents[i].ID)
 		}
 	}
@@ -31,7 +31,7 @@ func bruteDays(d *geo.Dataset, f geo.Filter) []geo.DayCount {
 	counts := map[geo.Date]int{}
 	var first, last geo.Date
 	for i := range d.Incidents {
-		inc := &d.Incidents[i]
+		inc := d.Incidents[i]
 		if !f.Match(inc) {
 			continue
 		}
@@ -68,7 +68,7 @@ func bruteSummaries(d *geo.Dataset, bases []*geo.Base, f geo.Filter) []geo.Summa
 			s.ByStatus[st] = 0
 		}
 		for i := range d.Incidents {
-			inc := &d.Incidents[i]
+			inc := d.Incidents[i]
 			if inc.Base != b.ID || !f.Match(inc) {
 				continue
 			}
@@ -160,6 +160,7 @@ func TestQueryAgreesWithBruteForce(t *testing.T) {
 	filters := 400
 	if raceEnabled {
 		filters = 60
+		t.Log(lessUnderRace)
 	}
 	for i := range filters {
 		f := randomFilter()

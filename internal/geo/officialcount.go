@@ -212,7 +212,7 @@ func (row *countRow) check(f *featureProblems) (OfficialCount, bool) {
 func (d *Dataset) MappedBy(day Date, countries []string) int {
 	n := 0
 	for i := range d.Incidents {
-		inc := &d.Incidents[i]
+		inc := d.Incidents[i]
 		if inc.Date > day {
 			break // sorted by date
 		}

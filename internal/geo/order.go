@@ -76,7 +76,7 @@ func (d *Dataset) QueryContext(ctx context.Context, f Filter, o Order, offset, l
 		if !ok {
 			return out, false, nil
 		}
-		inc := &d.Incidents[i]
+		inc := d.Incidents[i]
 		if !f.Match(inc) {
 			continue
 		}

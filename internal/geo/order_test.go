@@ -17,7 +17,7 @@ func bruteOrder(d *geo.Dataset, f geo.Filter, o geo.Order) []string {
 	// A position in the dataset stands for the date order (Date, DateEnd, ID).
 	var matches []int
 	for i := range d.Incidents {
-		if f.Match(&d.Incidents[i]) {
+		if f.Match(d.Incidents[i]) {
 			matches = append(matches, i)
 		}
 	}
@@ -110,7 +110,7 @@ func TestQueryOrderDescendingIsTheReverse(t *testing.T) {
 		t.Fatal("ByDateDesc is not ByDate reversed")
 	}
 	newest, _ := d.QueryOrder(geo.Filter{}, geo.ByDateDesc, 0, 1)
-	if newest[0] != &d.Incidents[len(d.Incidents)-1] {
+	if newest[0] != d.Incidents[len(d.Incidents)-1] {
 		t.Fatalf("the first of -date is %s, want the dataset's last, %s", newest[0].ID, d.Incidents[len(d.Incidents)-1].ID)
 	}
 }

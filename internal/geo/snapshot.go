@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strings"
+	"runtime"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 )
 
 // A snapshot is a dataset's bases and incidents in a compact binary form,
@@ -118,7 +121,7 @@ func (d *Dataset) walkStrings(place func(string)) {
 		}
 	}
 	for i := range d.Incidents {
-		inc := &d.Incidents[i]
+		inc := d.Incidents[i]
 		place(inc.ID)
 		place(inc.Base)
 		place(inc.Outcome)
@@ -161,7 +164,7 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 		c.strs += uint64(len(d.Bases[i].Aliases))
 	}
 	for i := range d.Incidents {
-		inc := &d.Incidents[i]
+		inc := d.Incidents[i]
 		c.sources += uint64(len(inc.Sources))
 		c.strs += uint64(len(inc.ClaimedBy) + len(inc.Disputed))
 	}
@@ -216,7 +219,7 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 		bw.Write(rec)
 	}
 	for i := range d.Incidents {
-		inc := &d.Incidents[i]
+		inc := d.Incidents[i]
 		rec = rec[:0]
 		ref(inc.ID)
 		point(inc.Point[0], inc.Point[1])
@@ -270,65 +273,44 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 // errSnapshot says a snapshot does not hold what its header says.
 var errSnapshot = errors.New("snapshot is damaged")
 
-// snapshotReader reads a snapshot's records.
-type snapshotReader struct {
-	r    *bufio.Reader
-	text string
-	err  error
-}
-
-// next returns the next n bytes, valid until the next call.
-func (s *snapshotReader) next(n int) []byte {
-	if s.err != nil {
-		return nil
+// ReadSnapshot reads a snapshot that WriteSnapshot wrote, of size bytes, into
+// memory and decodes it (DecodeSnapshot). A snapshot that ends before size
+// bytes is an error.
+func ReadSnapshot(r io.Reader, size int64) (*Dataset, error) {
+	if size < int64(headerSize) || size > math.MaxInt {
+		return nil, fmt.Errorf("%w: it ends early", errSnapshot)
 	}
-	b, err := s.r.Peek(n)
-	if err != nil {
-		if errors.Is(err, io.EOF) {
+	b := make([]byte, size)
+	if _, err := io.ReadFull(r, b); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			err = fmt.Errorf("%w: it ends early", errSnapshot)
 		}
-		s.err = err
-		return nil
+		return nil, err
 	}
-	s.r.Discard(n)
-	return b
+	return DecodeSnapshot(b)
 }
 
-// str reads the string whose reference starts b.
-func (s *snapshotReader) str(b []byte) string {
-	if len(b) < strRefSize {
-		return "" // s.err says why
-	}
-	off, n := uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[4:]))
-	if off+n > uint64(len(s.text)) {
-		if s.err == nil {
-			s.err = fmt.Errorf("%w: a string lies outside its text", errSnapshot)
-		}
-		return ""
-	}
-	return s.text[off : off+n]
-}
+// snapshotChunk is the number of incidents one goroutine decodes at a time.
+const snapshotChunk = 1 << 12
 
-// list reads a list's length (and whether it is nil) from b.
-func list(b []byte) (n int, isNil bool) {
-	v := binary.LittleEndian.Uint32(b)
-	if v == 0 {
-		return 0, true
-	}
-	return int(v - 1), false
-}
-
-// ReadSnapshot reads a snapshot that WriteSnapshot wrote, of size bytes at
-// most, and returns its dataset, indexed as LoadCore's. A snapshot of
-// another format or one that does not hold together is an error.
-func ReadSnapshot(r io.Reader, size int64) (*Dataset, error) {
+// DecodeSnapshot decodes the snapshot that is the whole of b and returns its
+// dataset, indexed as LoadCore's. A snapshot of another format or one that
+// does not hold together is an error.
+//
+// It decodes on every core (GOMAXPROCS): the text block is copied out while
+// the records are decoded in chunks of snapshotChunk incidents, whose
+// places a first pass over the records' list lengths finds, and while the
+// two orders are checked. The dataset keeps nothing of b, which may be a
+// mapped file: a fault reading it (a file cut short while mapped) is an
+// error, not a crash, and b must not change while it is decoded.
+func DecodeSnapshot(b []byte) (d *Dataset, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer onFault(&err)
 	le := binary.LittleEndian
-	// The buffer holds the longest run next reads (positions: 16 KiB).
-	s := &snapshotReader{r: bufio.NewReaderSize(r, int(min(max(size, 32<<10), 1<<20)))}
-	head := s.next(headerSize)
-	if s.err != nil {
-		return nil, s.err
+	if len(b) < headerSize {
+		return nil, fmt.Errorf("%w: it ends early", errSnapshot)
 	}
+	head := b[:headerSize]
 	if string(head[:len(snapshotMagic)]) != snapshotMagic {
 		return nil, fmt.Errorf("%w: not a snapshot", errSnapshot)
 	}
@@ -342,75 +324,258 @@ func ReadSnapshot(r io.Reader, size int64) (*Dataset, error) {
 	need := uint64(headerSize) + uint64(c.version) + c.text + uint64(c.bases)*baseSize +
 		uint64(c.incidents)*(incidentSize+8) + c.sources*sourceSize + c.strs*strRefSize
 	if c.incidents > math.MaxInt32 || c.bases > math.MaxInt32 || c.sources > math.MaxInt32 || c.strs > math.MaxInt32 ||
-		c.text > math.MaxUint32 || need > uint64(size) {
-		return nil, fmt.Errorf("%w: its header counts more than its %d bytes hold", errSnapshot, size)
+		c.text > math.MaxUint32 || need > uint64(len(b)) {
+		return nil, fmt.Errorf("%w: its header counts more than its %d bytes hold", errSnapshot, len(b))
 	}
-	version := string(s.next(int(c.version)))
-	if s.err != nil {
-		return nil, s.err
-	}
-	var text strings.Builder
-	text.Grow(int(c.text))
-	if _, err := io.CopyN(&text, s.r, int64(c.text)); err != nil {
-		return nil, fmt.Errorf("%w: its text ends early", errSnapshot)
-	}
-	s.text = text.String()
+	n := int(c.incidents)
+	off := headerSize
+	version := string(b[off : off+int(c.version)])
+	off += int(c.version)
+	textIn := b[off : off+int(c.text)]
+	off += int(c.text)
+	// The records fill what lies between the text and the two orders,
+	// which end the snapshot: the first pass checks they fill it exactly.
+	posAt := len(b) - 8*n
+	recs := b[off:posAt]
 
-	strs := make([]string, c.strs)
-	takeStrs := func(n int, isNil bool) []string {
-		if isNil {
-			return nil
-		}
-		if n > len(strs) {
-			if s.err == nil {
-				s.err = fmt.Errorf("%w: more strings in lists than its header counts", errSnapshot)
-			}
-			return nil
-		}
-		out := strs[:n:n]
-		strs = strs[n:]
-		for k := range out {
-			out[k] = s.str(s.next(strRefSize))
-		}
-		return out
-	}
-	point := func(b []byte) [2]float64 {
-		return [2]float64{math.Float64frombits(le.Uint64(b)), math.Float64frombits(le.Uint64(b[8:]))}
-	}
+	// The text block is copied while the records are read: their strings
+	// are only places in it until every job is done.
+	text := make([]byte, len(textIn))
+	hugePages(text)
+	s := &snapshotDecoder{recs: recs, text: unsafe.String(unsafe.SliceData(text), len(text)), strs: make([]string, c.strs)}
+	hugePages(s.strs)
 
-	d := &Dataset{Version: version, Bases: make([]Base, c.bases), baseByID: make(map[string]int, c.bases)}
+	d = &Dataset{Version: version, Bases: make([]Base, c.bases), baseByID: make(map[string]int, c.bases)}
+	p, str := 0, 0
 	for i := range d.Bases {
-		b := s.next(baseSize)
-		if s.err != nil {
-			return nil, s.err
+		if len(recs)-p < baseSize {
+			return nil, fmt.Errorf("%w: it ends early", errSnapshot)
 		}
+		b := recs[p : p+baseSize]
+		p += baseSize
 		var f [baseFields]string
 		for k := range f {
 			f[k] = s.str(b[k*strRefSize:])
 		}
 		base := &d.Bases[i]
 		*base = Base{ID: f[0], Name: f[1], ShortName: f[2], Country: f[3], Admin1: f[4], Kind: BaseKind(f[5]),
-			ICAO: f[6], IATA: f[7], CoordSource: f[8], CoordURL: f[9], Notes: f[10], Point: point(b[baseFields*strRefSize:])}
-		base.Aliases = takeStrs(list(b[baseFields*strRefSize+16:]))
-		d.baseByID[base.ID] = i
+			ICAO: f[6], IATA: f[7], CoordSource: f[8], CoordURL: f[9], Notes: f[10], Point: readPoint(b[baseFields*strRefSize:])}
+		if k, isNil := list(b[baseFields*strRefSize+16:]); !isNil {
+			if uint64(k) > c.strs-uint64(str) || uint64(len(recs)-p) < uint64(k)*strRefSize {
+				return nil, fmt.Errorf("%w: more strings in lists than its header counts", errSnapshot)
+			}
+			base.Aliases = s.strings(p, str, k)
+			p, str = p+k*strRefSize, str+k
+		}
+	}
+	if s.err != nil {
+		return nil, s.err
 	}
 
-	d.Incidents = make([]Incident, c.incidents)
-	sources := make([]Source, c.sources)
-	for i := range d.Incidents {
-		b := s.next(incidentSize)
-		if s.err != nil {
-			return nil, s.err
+	// The first pass: where each chunk's records, sources and strings
+	// start, from the lengths of the incidents' lists alone.
+	type chunk = snapshotSpan
+	chunks := make([]chunk, 0, n/snapshotChunk+1)
+	source := 0
+	for i := range n {
+		if i%snapshotChunk == 0 {
+			chunks = append(chunks, chunk{i, p, source, str})
 		}
-		inc := &d.Incidents[i]
-		inc.ID = s.str(b)
-		inc.Point = point(b[8:])
+		if len(recs)-p < incidentSize {
+			return nil, fmt.Errorf("%w: its records end early", errSnapshot)
+		}
+		b := recs[p+incidentSize-3*listSize:]
+		nSources, _ := list(b)
+		nClaimed, _ := list(b[4:])
+		nDisputed, _ := list(b[8:])
+		size := uint64(incidentSize) + uint64(nSources)*sourceSize + uint64(nClaimed+nDisputed)*strRefSize
+		if size > uint64(len(recs)-p) || uint64(nSources) > c.sources-uint64(source) || uint64(nClaimed+nDisputed) > c.strs-uint64(str) {
+			return nil, fmt.Errorf("%w: incident %d's lists are longer than its header counts", errSnapshot, i)
+		}
+		p += int(size)
+		source += nSources
+		str += nClaimed + nDisputed
+	}
+	if p != len(recs) || uint64(source) != c.sources || uint64(str) != c.strs {
+		return nil, fmt.Errorf("%w: its records do not fill it as its header says", errSnapshot)
+	}
+
+	incidents := make([]Incident, n)
+	sources := make([]Source, c.sources)
+	hugePages(incidents)
+	hugePages(sources)
+	jobs := make([]func() error, 0, len(chunks)+3)
+	jobs = append(jobs, func() error { copy(text, textIn); return nil })
+	chunks = append(chunks, chunk{n, p, source, str}) // where the last one ends
+	for k, ch := range chunks[:len(chunks)-1] {
+		jobs = append(jobs, func() error {
+			return s.incidents(incidents, sources, ch.first, ch.at, ch.source, ch.str, chunks[k+1])
+		})
+	}
+	jobs = append(jobs,
+		func() (err error) { d.filePos, err = positions(b[posAt:posAt+4*n], n); return err },
+		func() (err error) { d.byID, err = positions(b[posAt+4*n:], n); return err })
+	if err := runJobs(jobs); err != nil {
+		return nil, err
+	}
+	if d.byID == nil {
+		d.byID = []int32{} // as newDataset makes it
+	}
+	// The text is in: the bases' ids can be read.
+	for i := range d.Bases {
+		d.baseByID[d.Bases[i].ID] = i
+	}
+	d.Incidents = pointers(incidents)
+	d.index = buildIndex(d.Incidents)
+	d.whole = sync.OnceValue(d.countWhole)
+	return d, nil
+}
+
+// runJobs runs jobs on GOMAXPROCS goroutines and returns the first error
+// (in jobs' order) of those that failed; a fault reading a mapped file is
+// one (onFault).
+func runJobs(jobs []func() error) error {
+	errs := make([]error, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(jobs) {
+					return
+				}
+				errs[k] = func() (err error) {
+					defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+					defer onFault(&err)
+					return jobs[k]()
+				}()
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// onFault, deferred after debug.SetPanicOnFault(true), turns a fault
+// reading memory (a mapped file that was cut short) into *err; any other
+// panic goes on.
+func onFault(err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if f, ok := r.(interface{ Addr() uintptr }); ok {
+		*err = fmt.Errorf("%w: reading it faulted at %#x (cut short while read?)", errSnapshot, f.Addr())
+		return
+	}
+	panic(r)
+}
+
+// snapshotDecoder decodes a snapshot's records.
+type snapshotDecoder struct {
+	recs []byte
+	text string
+	strs []string // all the strings of lists, in the records' order
+	err  error    // of the bases, read on one goroutine
+}
+
+// str reads the string whose reference starts b, noting an error in s.err.
+func (s *snapshotDecoder) str(b []byte) string {
+	v, err := s.strAt(b)
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	return v
+}
+
+// strAt reads the string whose reference starts b.
+func (s *snapshotDecoder) strAt(b []byte) (string, error) {
+	off, n := uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[4:]))
+	if off+n > uint64(len(s.text)) {
+		return "", fmt.Errorf("%w: a string lies outside its text", errSnapshot)
+	}
+	return s.text[off : off+n], nil
+}
+
+// strings reads the k string references at recs[p:] into strs[at:] and
+// returns them; the first pass checked they are there.
+func (s *snapshotDecoder) strings(p, at, k int) []string {
+	out := s.strs[at : at+k : at+k]
+	for j := range out {
+		out[j] = s.str(s.recs[p+j*strRefSize:])
+	}
+	return out
+}
+
+func readPoint(b []byte) [2]float64 {
+	le := binary.LittleEndian
+	return [2]float64{math.Float64frombits(le.Uint64(b)), math.Float64frombits(le.Uint64(b[8:]))}
+}
+
+// list reads a list's length (and whether it is nil) from b.
+func list(b []byte) (n int, isNil bool) {
+	v := binary.LittleEndian.Uint32(b)
+	if v == 0 {
+		return 0, true
+	}
+	return int(v - 1), false
+}
+
+// snapshotSpan is where an incident's record, its first source and the
+// first string of its lists are.
+type snapshotSpan struct{ first, at, source, str int }
+
+// incidents decodes incidents[from:end.first], whose records start at
+// recs[p:], their sources at sources[source:] and their lists' strings at
+// s.strs[str:], as the first pass found them; they must end where end
+// starts. (It checks every length again, against end: a mapped file that
+// changes under it gives an error, or a dataset the checksum refuses, but
+// never writes past its chunk nor panics.)
+func (s *snapshotDecoder) incidents(incidents []Incident, sources []Source, from, p, source, str int, end snapshotSpan) error {
+	le := binary.LittleEndian
+	var err error
+	moved := fmt.Errorf("%w: its records changed while read", errSnapshot)
+	ref := func(b []byte) string {
+		v, e := s.strAt(b)
+		if e != nil && err == nil {
+			err = e
+		}
+		return v
+	}
+	strs := func(k int, isNil bool) []string {
+		if isNil {
+			return nil
+		}
+		if k > end.str-str || k*strRefSize > end.at-p {
+			if err == nil {
+				err = moved
+			}
+			return nil
+		}
+		out := s.strs[str : str+k : str+k]
+		for j := range out {
+			out[j] = ref(s.recs[p:])
+			p += strRefSize
+		}
+		str += k
+		return out
+	}
+	for i := from; i < end.first; i++ {
+		if end.at-p < incidentSize {
+			return moved
+		}
+		b := s.recs[p : p+incidentSize]
+		p += incidentSize
+		inc := &incidents[i]
+		inc.ID = ref(b)
+		inc.Point = readPoint(b[8:])
 		b = b[24:]
 		inc.Date, inc.DateEnd = Date(le.Uint32(b)), Date(le.Uint32(b[4:]))
 		inc.Count, inc.Injured, inc.Killed = Number{int32(le.Uint32(b[8:]))}, Number{int32(le.Uint32(b[12:]))}, Number{int32(le.Uint32(b[16:]))}
 		inc.Weapon, inc.Status, inc.LocationPrecision = Weapon(b[20]), Status(b[21]), Precision(b[22])
 		b = b[24:]
-		inc.Base, inc.Outcome, inc.Notes = s.str(b), s.str(b[8:]), s.str(b[16:])
+		inc.Base, inc.Outcome, inc.Notes = ref(b), ref(b[8:]), ref(b[16:])
 		b = b[24:]
 		nSources, noSources := list(b)
 		nClaimed, noClaimed := list(b[4:])
@@ -418,76 +583,53 @@ func ReadSnapshot(r io.Reader, size int64) (*Dataset, error) {
 		if int(inc.Weapon) >= len(weaponWords) || inc.Weapon == 0 || int(inc.Status) >= len(statusWords) || inc.Status == 0 ||
 			int(inc.LocationPrecision) >= len(precisionWords) || inc.LocationPrecision == 0 || inc.DateEnd < inc.Date ||
 			inc.Count.n < 0 || inc.Injured.n < 0 || inc.Killed.n < 0 {
-			return nil, fmt.Errorf("%w: incident %d holds a value out of range", errSnapshot, i)
+			return fmt.Errorf("%w: incident %d holds a value out of range", errSnapshot, i)
 		}
 		if !noSources {
-			if nSources > len(sources) {
-				return nil, fmt.Errorf("%w: more sources than its header counts", errSnapshot)
+			if nSources > end.source-source || nSources*sourceSize > end.at-p {
+				return moved
 			}
-			inc.Sources = sources[:nSources:nSources]
-			sources = sources[nSources:]
+			inc.Sources = sources[source : source+nSources : source+nSources]
+			source += nSources
 			for k := range inc.Sources {
-				b := s.next(sourceSize)
-				if s.err != nil {
-					return nil, s.err
-				}
+				b := s.recs[p : p+sourceSize]
+				p += sourceSize
 				src := &inc.Sources[k]
-				src.Publisher, src.URL, src.Says = s.str(b), s.str(b[8:]), s.str(b[16:])
+				src.Publisher, src.URL, src.Says = ref(b), ref(b[8:]), ref(b[16:])
 				src.Published = MaybeDate{int32(le.Uint32(b[24:]))}
 				src.Kind = SourceKind(b[28])
 				if src.Kind == 0 || int(src.Kind) >= len(sourceKindWords) {
-					return nil, fmt.Errorf("%w: incident %d has a source of no known kind", errSnapshot, i)
+					return fmt.Errorf("%w: incident %d has a source of no known kind", errSnapshot, i)
 				}
 			}
 		}
-		inc.ClaimedBy = takeStrs(nClaimed, noClaimed)
-		inc.Disputed = takeStrs(nDisputed, noDisputed)
-		if s.err != nil {
-			return nil, s.err
+		inc.ClaimedBy = strs(nClaimed, noClaimed)
+		inc.Disputed = strs(nDisputed, noDisputed)
+		if err != nil {
+			return err
 		}
 	}
-	if len(sources) != 0 || len(strs) != 0 {
-		return nil, fmt.Errorf("%w: fewer sources or strings than its header counts", errSnapshot)
+	if p != end.at || source != end.source || str != end.str {
+		return moved
 	}
-	// The index is built on the other core while the orders are read.
-	indexed := make(chan index, 1)
-	go func() { indexed <- buildIndex(d.Incidents) }()
-	d.filePos = s.positions(len(d.Incidents))
-	d.byID = s.positions(len(d.Incidents))
-	if d.byID == nil {
-		d.byID = []int32{} // as newDataset makes it
-	}
-	d.index = <-indexed
-	if s.err != nil {
-		return nil, s.err
-	}
-	d.whole = sync.OnceValue(d.countWhole)
-	return d, nil
+	return nil
 }
 
-// positions reads n positions that must be a permutation of 0..n-1.
-func (s *snapshotReader) positions(n int) []int32 {
+// positions reads n positions from b (4n bytes) that must be a permutation
+// of 0..n-1.
+func positions(b []byte, n int) ([]int32, error) {
 	if n == 0 {
-		return nil // as dateOrder gives for no incidents
+		return nil, nil // as dateOrder gives for no incidents
 	}
 	out := make([]int32, n)
 	seen := make([]uint64, (n+63)/64)
-	for i := 0; i < n && s.err == nil; {
-		k := min(n-i, 1<<12)
-		b := s.next(4 * k)
-		if b == nil { // s.err says why
-			return nil
+	for i := range out {
+		p := binary.LittleEndian.Uint32(b[4*i:])
+		if p >= uint32(n) || seen[p/64]&(1<<(p%64)) != 0 {
+			return nil, fmt.Errorf("%w: its orders are not permutations", errSnapshot)
 		}
-		for j := range k {
-			p := binary.LittleEndian.Uint32(b[4*j:])
-			if p >= uint32(n) || seen[p/64]&(1<<(p%64)) != 0 {
-				s.err = fmt.Errorf("%w: its orders are not permutations", errSnapshot)
-				return nil
-			}
-			seen[p/64] |= 1 << (p % 64)
-			out[i+j] = int32(p)
-		}
-		i += k
+		seen[p/64] |= 1 << (p % 64)
+		out[i] = int32(p)
 	}
-	return out
+	return out, nil
 }

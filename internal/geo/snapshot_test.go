@@ -22,7 +22,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, d := range map[string]*geo.Dataset{"shipped": shipped, "synthetic": synthetic(t, 5000), "no incidents": empty} {
+	for name, d := range map[string]*geo.Dataset{"shipped": shipped, "synthetic": synthetic(t, 10000), "no incidents": empty} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := d.WriteSnapshot(&buf); err != nil {
@@ -112,5 +112,31 @@ func TestSnapshotDamaged(t *testing.T) {
 	damaged[17]++ // the format
 	if _, err := geo.ReadSnapshot(bytes.NewReader(damaged), int64(len(damaged))); err == nil || !strings.Contains(err.Error(), "format") {
 		t.Errorf("a snapshot of another format: %v", err)
+	}
+}
+
+// TestSnapshotDamagedChunks is TestSnapshotDamaged for a snapshot of
+// several chunks, which DecodeSnapshot decodes side by side: a cut or a
+// changed byte in a later chunk (its records, its list lengths, the orders
+// after it) is an error or another dataset, never a panic or a write past
+// a chunk.
+func TestSnapshotDamagedChunks(t *testing.T) {
+	var buf bytes.Buffer
+	if err := synthetic(t, 10000).WriteSnapshot(&buf); err != nil {
+		t.Fatal(err)
+	}
+	snap := buf.Bytes()
+	for n := 0; n < len(snap); n += 1 + n/4 {
+		if _, err := geo.DecodeSnapshot(snap[:n]); err == nil {
+			t.Fatalf("a snapshot cut to %d of its %d bytes was read", n, len(snap))
+		}
+	}
+	damaged := make([]byte, len(snap))
+	for i := 0; i < len(snap); i += 1 + i/4 {
+		for _, x := range []byte{0x01, 0x80, 0xff} {
+			copy(damaged, snap)
+			damaged[i] ^= x
+			geo.DecodeSnapshot(damaged) // must not panic
+		}
 	}
 }

@@ -73,7 +73,7 @@ func (d *Dataset) summaries(bases []*Base, f Filter) []Summary {
 			a, _ := slices.BinarySearch(list, int32(lo))
 			z, _ := slices.BinarySearch(list, int32(hi))
 			for _, p := range list[a:z] {
-				if inc := &d.Incidents[p]; f.Match(inc) {
+				if inc := d.Incidents[p]; f.Match(inc) {
 					t.add(inc)
 				}
 			}

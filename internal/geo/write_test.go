@@ -75,13 +75,17 @@ func TestMarshalIncidentsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := validDataset(t)
-	inc := d.Incidents[0]
+	inc := *d.Incidents[0]
 	inc.ID = "zz-added"
 	inc.Notes = "Line one <b>&</b>\nline two"
 	inc.ClaimedBy, inc.Disputed = nil, nil
 	inc.Sources = []geo.Source{{Publisher: "ACLED", Kind: geo.SourceMonitor, Says: "Coded it."}}
 	inc.Status = geo.StatusReported
-	incidents := append(append([]geo.Incident{}, d.Incidents...), inc)
+	var incidents []geo.Incident
+	for _, in := range d.Incidents {
+		incidents = append(incidents, *in)
+	}
+	incidents = append(incidents, inc)
 
 	out, err := geo.MarshalIncidents(incidents)
 	if err != nil {

@@ -122,7 +122,7 @@ func sameDataset(t *testing.T, got *geo.Dataset, dir string) {
 	}
 	for i := range want.Incidents {
 		inc, ok := got.Incident(want.Incidents[i].ID)
-		if !ok || inc != &got.Incidents[i] {
+		if !ok || inc != got.Incidents[i] {
 			t.Fatalf("incident %s is not found at its place", want.Incidents[i].ID)
 		}
 	}

@@ -27,7 +27,7 @@ func TestStampedPNGMatchesDrawn(t *testing.T) {
 	// 600 incidents: the shipped ones, copied over a grid of places.
 	var incidents []*geo.Incident
 	for i := range 600 {
-		inc := d.Incidents[i%len(d.Incidents)]
+		inc := *d.Incidents[i%len(d.Incidents)]
 		inc.Point = orb.Point{38 + float64(i%30)*0.31, 30.5 + float64(i/30)*0.37}
 		incidents = append(incidents, &inc)
 	}

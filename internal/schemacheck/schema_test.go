@@ -34,7 +34,11 @@ func TestEveryReaderAndWriterFollowsTheSchema(t *testing.T) {
 
 	d := fullDataset(t)
 	t.Run("data file writer", func(t *testing.T) {
-		b, err := geo.MarshalIncidents(d.Incidents)
+		values := make([]geo.Incident, len(d.Incidents))
+		for i, inc := range d.Incidents {
+			values[i] = *inc
+		}
+		b, err := geo.MarshalIncidents(values)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +46,7 @@ func TestEveryReaderAndWriterFollowsTheSchema(t *testing.T) {
 	})
 	incidents := make([]*geo.Incident, len(d.Incidents))
 	for i := range d.Incidents {
-		incidents[i] = &d.Incidents[i]
+		incidents[i] = d.Incidents[i]
 	}
 	t.Run("API GeoJSON, streamed", func(t *testing.T) {
 		var b bytes.Buffer

@@ -372,7 +372,7 @@ func provisionalWhole(d *geo.Dataset, view orb.Bound, zoom int) ([]cluster.Clust
 	var incidents []*geo.Incident
 	for k := range found {
 		if found[k].ID < 0 {
-			incidents = append(incidents, &d.Incidents[found[k].PointIndex])
+			incidents = append(incidents, d.Incidents[found[k].PointIndex])
 			found[k].PointIndex = len(incidents) - 1
 		}
 	}

@@ -48,11 +48,12 @@ func formValues(form *goquery.Selection) url.Values {
 // kept and new words follow it; a word the data files refuse is refused
 // beside the boxes; unticking them all empties the list.
 func TestDisputedEditable(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := editServer(t, dbURL)
 		var inc *geo.Incident
 		for i := range rs.store.Dataset().Incidents {
-			if in := &rs.store.Dataset().Incidents[i]; slices.Equal(in.Disputed, []string{"killed", "date"}) {
+			if in := rs.store.Dataset().Incidents[i]; slices.Equal(in.Disputed, []string{"killed", "date"}) {
 				inc = in
 			}
 		}

@@ -250,7 +250,7 @@ func TestAddSourceOneStep(t *testing.T) {
 		rs := editServer(t, dbURL)
 		var target *geo.Incident
 		for i := range rs.store.Dataset().Incidents {
-			if inc := &rs.store.Dataset().Incidents[i]; inc.Status == geo.StatusReported {
+			if inc := rs.store.Dataset().Incidents[i]; inc.Status == geo.StatusReported {
 				target = inc
 				break
 			}

@@ -103,7 +103,7 @@ func TestExportAtScale(t *testing.T) {
 	if !strings.Contains(m.text, groupedInt(n)+" incidents, shown as clusters") {
 		t.Error("the caption does not say the incidents are shown as clusters")
 	}
-	if !strings.Contains(m.text, "Cluster: number of incidents") {
+	if !strings.Contains(m.text, "Cluster: ") || !strings.Contains(m.text, " incidents, by size") {
 		t.Error("the legend does not explain the clusters")
 	}
 

@@ -287,7 +287,7 @@ func TestListCountInViewAfterClusters(t *testing.T) {
 			f := parseFilterForTest(t, filter+"&bbox="+bbox, d)
 			want := 0
 			for i := range d.Incidents {
-				if f.Match(&d.Incidents[i]) {
+				if f.Match(d.Incidents[i]) {
 					want++
 				}
 			}

@@ -45,7 +45,7 @@ func TestReloadsLeaveOneDataset(t *testing.T) {
 		old := store.Dataset()
 		// The cache's indexes point into the incidents, not at the
 		// Dataset: watch the incidents' array.
-		runtime.AddCleanup(&old.Incidents[0], func(*atomic.Int32) { freed.Add(1); gone <- struct{}{} }, &freed)
+		runtime.AddCleanup(old.Incidents[0], func(*atomic.Int32) { freed.Add(1); gone <- struct{}{} }, &freed)
 		store.Replace(dataset(seed), time.Now())
 		use()
 	}

@@ -132,7 +132,7 @@ func TestEditAndRetract(t *testing.T) {
 		if err != nil || !ok {
 			t.Fatal(ok, err)
 		}
-		edited := target
+		edited := *target
 		edited.Sources = append(append([]geo.Source(nil), target.Sources...), geo.Source{Publisher: "Ministry", URL: "https://example.org/m", Kind: geo.SourceOfficial, Says: "Confirmed."})
 		edited.Status = geo.StatusConfirmed
 		if _, err := s.Edit(ctx, carla, "", Edit{File: geo.IncidentsFile, ID: target.ID, Before: before, After: geo.MarshalIncidentFeature(&edited)}); !errors.Is(err, ErrNotAllowed) {
@@ -176,7 +176,7 @@ func TestApproveConflict(t *testing.T) {
 		target := served(t, s).Incidents[0]
 		before, _, _ := s.Feature(ctx, geo.IncidentsFile, target.ID)
 		change := func(outcome string) Edit {
-			inc := target
+			inc := *target
 			inc.Outcome = outcome
 			return Edit{File: geo.IncidentsFile, ID: target.ID, Before: before, After: geo.MarshalIncidentFeature(&inc)}
 		}
@@ -210,7 +210,7 @@ func TestApproveConflict(t *testing.T) {
 		if _, err := s.Propose(ctx, carla, "", change("Third.")); !errors.As(err, &conflict) {
 			t.Errorf("proposing against a stale before: %v, want a ConflictError", err)
 		}
-		inc := target
+		inc := *target
 		if _, err := s.Propose(ctx, carla, "", addEdit(inc)); !errors.As(err, &conflict) {
 			t.Errorf("adding an id the record holds: %v, want a ConflictError", err)
 		}

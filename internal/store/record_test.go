@@ -103,7 +103,10 @@ func TestImportRecordsHistory(t *testing.T) {
 		files := shipped(t)
 		d, _ := geo.Load(data.FS)
 		first, second := d.Incidents[0], d.Incidents[1]
-		changed := d.Incidents[1:] // the first retracted
+		var changed []geo.Incident // the first retracted
+		for _, inc := range d.Incidents[1:] {
+			changed = append(changed, *inc)
+		}
 		changed[0].Outcome = "An outcome edited by the test."
 		inc, err := geo.MarshalIncidents(changed)
 		if err != nil {
@@ -219,11 +222,13 @@ func TestImportReordered(t *testing.T) {
 		}
 		files := shipped(t)
 		d, _ := geo.Load(data.FS)
-		reversed := make([]geo.Incident, len(d.Incidents))
+		forward := make([]geo.Incident, len(d.Incidents))
 		for i, inc := range d.Incidents {
-			reversed[len(reversed)-1-i] = inc
+			forward[i] = *inc
 		}
-		orig, _ := geo.MarshalIncidents(d.Incidents)
+		reversed := slices.Clone(forward)
+		slices.Reverse(reversed)
+		orig, _ := geo.MarshalIncidents(forward)
 		rev, _ := geo.MarshalIncidents(reversed)
 		if bytes.Equal(orig, rev) {
 			t.Fatal("reversing changed nothing")

@@ -29,7 +29,10 @@ func HistorySteps(t testing.TB) (steps []fstest.MapFS, changed, retracted string
 	if err != nil {
 		t.Fatal(err)
 	}
-	incs := slices.Clone(d.Incidents)
+	incs := make([]geo.Incident, len(d.Incidents))
+	for i, inc := range d.Incidents {
+		incs[i] = *inc
+	}
 	slices.Reverse(incs)
 	changed, retracted = incs[0].ID, incs[1].ID
 	gone := incs[1]
