@@ -207,7 +207,7 @@ func TestItemsLinks(t *testing.T) {
 			t.Errorf("%s link query %s, want %s", rel, got.Encode(), q.Encode())
 		}
 	}
-	if l := findLink(t, fc.Links, "alternate", "text/html"); !strings.Contains(l.Href, "f=html") || !strings.Contains(l.Href, "weapon=drone%2Cmissile") {
+	if l := findLink(t, fc.Links, "alternate", "text/html"); !strings.Contains(l.Href, "f=html") || !strings.Contains(l.Href, "weapon=drone,missile") {
 		t.Errorf("alternate %s", l.Href)
 	}
 	findLink(t, fc.Links, "collection", "application/json")

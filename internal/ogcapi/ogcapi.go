@@ -126,11 +126,12 @@ func (h *handler) root(r *http.Request) string {
 	return h.opts.PublicURL(r) + Prefix
 }
 
-// href is the absolute URL of path (relative to Prefix) with query q.
+// href is the absolute URL of path (relative to Prefix) with query q,
+// written readably (bbox=38,32,45,37.5), as the map page writes its links.
 func (h *handler) href(r *http.Request, path string, q url.Values) string {
 	u := h.root(r) + path
 	if len(q) > 0 {
-		u += "?" + q.Encode()
+		u += "?" + request.ReadableQuery(q)
 	}
 	return u
 }

@@ -115,14 +115,15 @@ func parsePaging(q url.Values) (limit, offset int, err error) {
 // maxPageSize caps limit on the GeoJSON API.
 const maxPageSize = 10000
 
-// pageURL is the request's URL with another offset.
+// pageURL is the request's URL with another offset, written readably
+// (bbox=38,32,45,37.5), as the map page writes its links.
 func pageURL(c echo.Context, q url.Values, offset int) string {
 	next := url.Values{}
 	for k, v := range q {
 		next[k] = v
 	}
 	next.Set("offset", strconv.Itoa(offset))
-	return c.Request().URL.Path + "?" + next.Encode()
+	return c.Request().URL.Path + "?" + request.ReadableQuery(next)
 }
 
 // incidentsCSV answers GET /api/incidents.csv with the same filters as the
