@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/paulmach/orb"
 
@@ -88,8 +89,13 @@ func legendRows(v *View, marks []mark, density []hexBin) []legendRow {
 	}
 	weapons, statuses := map[geo.Weapon]bool{}, map[geo.Status]bool{}
 	disputed, clusters := false, false
+	least, most := 0, 0
 	for _, m := range marks {
 		if m.inc == nil {
+			if !clusters || m.count < least {
+				least = m.count
+			}
+			most = max(most, m.count)
 			clusters = true
 			continue
 		}
@@ -100,7 +106,14 @@ func legendRows(v *View, marks []mark, density []hexBin) []legendRow {
 		}
 	}
 	if clusters {
-		rows = append(rows, legendRow{kind: "cluster", text: "Cluster: number of incidents"})
+		// The counts' range in view, and that a disc's size grows with its
+		// count: at 200,000 incidents the discs are the whole map, and a
+		// reader saw ~50 alike blue discs with no scale.
+		text := "Cluster: number of incidents"
+		if most > least {
+			text = fmt.Sprintf("Cluster: %s–%s incidents, by size", groupDigits(least), groupDigits(most))
+		}
+		rows = append(rows, legendRow{kind: "cluster", text: text})
 	}
 	for _, w := range []geo.Weapon{geo.WeaponDrone, geo.WeaponRocket, geo.WeaponMissile, geo.WeaponUnknown} {
 		if weapons[w] {
@@ -443,4 +456,14 @@ func (r *Renderer) drawLegend(s surface, fr frameLayout) {
 		r.textLine(s, x0+legendTextX(row), top, legendRowH, row.text, legendStyle)
 	}
 	s.end()
+}
+
+// groupDigits writes n with a comma between groups of three digits, as the
+// captions do: 27,161.
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -172,3 +172,38 @@ func (o *obstacles) hits(b box) bool {
 	}
 	return false
 }
+
+// disc is a cluster's circle as drawn: its centre and radius in pixels.
+type disc struct{ x, y, r float64 }
+
+// discs is a set of circles that a label must not cover, indexed by their
+// boxes and checked as circles (a label may sit in the corner a disc's box
+// leaves free).
+type discs struct {
+	index *obstacles
+	all   []disc
+}
+
+func newDiscs(w, h float64) *discs { return &discs{index: newObstacles(w, h)} }
+
+func (d *discs) add(x, y, r float64) {
+	d.index.add(centred(x, y, r))
+	d.all = append(d.all, disc{x, y, r})
+}
+
+// hits reports whether b covers part of a disc that skip (if any) does not
+// leave out.
+func (d *discs) hits(b box, skip func(disc) bool) bool {
+	cx0, cy0, cx1, cy1 := d.index.cellRange(b)
+	for cy := cy0; cy <= cy1; cy++ {
+		for cx := cx0; cx <= cx1; cx++ {
+			for _, i := range d.index.cells[cy*d.index.cols+cx] {
+				c := d.all[i]
+				if distance(b, c.x, c.y) < c.r && (skip == nil || !skip(c)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -149,8 +149,8 @@ func TestPhoneExportNamesEveryBase(t *testing.T) {
 
 // TestClusteredExportNamesEveryBase: at 200,000 incidents the export draws
 // clusters, with a big one on each base (as the synthetic set has them);
-// every base is still named, its square drawn over the disc and no count
-// under a base or a name, as on the page. Before, 7 of the 12 were named
+// all but two bases are still named, each square drawn over its disc and
+// no count under a base or a name, as on the page. Before, 7 of the 12 were named
 // and two squares sat unnamed on the 25k disc near Shaddadi.
 func TestClusteredExportNamesEveryBase(t *testing.T) {
 	// (At 800 × 600, 11 of 12 are named; at 375 × 740, 10.)
@@ -177,10 +177,18 @@ func TestClusteredExportNamesEveryBase(t *testing.T) {
 				counts = append(counts, it)
 			}
 		}
+		// Labels now keep off the discs, not only their counts (see
+		// TestLabelsClearOfDiscsAndLeaders): in this carpet, Al-Tanf and
+		// Green Village, on one 36k disc ringed by others, find no free
+		// place within 260 px and keep their names as their titles.
+		var unnamed []string
 		for _, b := range v.Bases {
 			if !named[b.ID] {
-				t.Errorf("%v: base %s is not named", size, b.ID)
+				unnamed = append(unnamed, b.ID)
 			}
+		}
+		if len(unnamed) > 2 {
+			t.Errorf("%v: %d bases are not named: %v", size, len(unnamed), unnamed)
 		}
 		for _, c := range counts {
 			for _, o := range append(squares, labels...) {

@@ -531,8 +531,9 @@ type label struct {
 var labelGaps = []float64{12, 32, 52, 76, 100}
 
 // labelGapsFar are the distances tried when the page's leave a base
-// unnamed: farther, rather than a leader line across a count.
-var labelGapsFar = []float64{12, 32, 52, 76, 100, 124, 150}
+// unnamed: farther, rather than a label or a leader line across a disc or
+// a count; out to the page's FAR (maplabels.js).
+var labelGapsFar = []float64{12, 32, 52, 76, 100, 124, 150, 180, 220, 260}
 
 const labelNear = 12 + 2 + 2
 
@@ -579,11 +580,15 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 	img := box{0, 0, v.Width, v.Height}.pad(-2)
 	obs := newObstacles(v.Width, v.Height)
 	badges := newObstacles(v.Width, v.Height) // the stacks' counts
+	// The clusters' discs, as drawn (round, their white rim included): no
+	// label lies on one, and no leader line crosses one but the disc its
+	// own base sits on, which it must leave. Before, a label could cover
+	// all of a disc but its count, and a leader line cross any disc.
+	discs := newDiscs(v.Width, v.Height)
 	for _, m := range marks {
 		b := m.box()
 		if m.inc == nil {
-			// A label may cover the rim of a cluster's circle, or at 200,000
-			// incidents no base would be named, but never its count.
+			discs.add(m.x, m.y, clusterRadius(m.count)+1)
 			b = r.countArea(vp, m).pad(1)
 		}
 		if b.overlaps(img) {
@@ -626,6 +631,8 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 			if !centred(x, y, 9).inside(img) {
 				continue // a base outside the image is not named in it
 			}
+			// The discs under the base's square, which its leader leaves.
+			own := func(d disc) bool { return math.Hypot(d.x-x, d.y-y) < d.r+9.5 }
 			text := b.Name
 			if short {
 				text = b.Short()
@@ -643,7 +650,7 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 				w := r.maxWidth(lines, labelStyle) + 2*labelPad
 				h := labelHeight + float64(len(lines)-1)*labelLineH
 				c := labelAt(x, y, w, h, gaps[k%per/len(labelSides)], labelSides[k%len(labelSides)])
-				if !c.inside(img) || obs.hits(c.pad(1)) || badges.hits(c.pad(1)) || placed.hits(c.pad(1)) {
+				if !c.inside(img) || obs.hits(c.pad(1)) || badges.hits(c.pad(1)) || placed.hits(c.pad(1)) || discs.hits(c.pad(1), nil) {
 					continue
 				}
 				l := label{box: c, baseline: c.y0 + (labelHeight+met.Ascent-met.Descent)/2, lines: lines, ok: true}
@@ -654,7 +661,7 @@ func (r *Renderer) placeLabels(vp viewport, v *View, marks []mark, fr frameLayou
 				routed := false
 				for _, route := range leaderRoutes(x, y, l) {
 					line = routeBoxes(x, y, route, 3, true)
-					if !slices.ContainsFunc(line, func(b box) bool { return obs.hits(b) || placed.hits(b) }) &&
+					if !slices.ContainsFunc(line, func(b box) bool { return obs.hits(b) || placed.hits(b) || discs.hits(b, own) }) &&
 						!slices.ContainsFunc(routeBoxes(x, y, route, 1, false), badges.hits) {
 						l.route, routed = route, true
 						break

@@ -369,7 +369,8 @@ func TestHTMLPages(t *testing.T) {
 }
 
 // checkMap checks a page's map: a labelled container, the vendored Leaflet
-// and ogc-item.js from this origin (served), and the features as JSON data.
+// with the shared attribution setup (leaflet-setup.js) and ogc-item.js from
+// this origin (served), and the features as JSON data.
 func checkMap(t *testing.T, h http.Handler, doc *goquery.Document, geoJSONType string, n int) {
 	t.Helper()
 	if doc.Find(`#ogc-map[role=region][aria-label]`).Length() != 1 {
@@ -377,7 +378,8 @@ func checkMap(t *testing.T, h http.Handler, doc *goquery.Document, geoJSONType s
 	}
 	var scripts []string
 	doc.Find("script[src]").Each(func(_ int, sel *goquery.Selection) { scripts = append(scripts, sel.AttrOr("src", "")) })
-	if len(scripts) != 2 || !strings.HasPrefix(scripts[0], "/static/vendor/leaflet/leaflet.js?v=") || !strings.HasPrefix(scripts[1], "/static/js/ogc-item.js?v=") {
+	if len(scripts) != 3 || !strings.HasPrefix(scripts[0], "/static/vendor/leaflet/leaflet.js?v=") ||
+		!strings.HasPrefix(scripts[1], "/static/js/leaflet-setup.js?v=") || !strings.HasPrefix(scripts[2], "/static/js/ogc-item.js?v=") {
 		t.Errorf("scripts %v", scripts)
 	}
 	for _, src := range scripts {

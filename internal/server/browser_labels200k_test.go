@@ -10,8 +10,9 @@ import (
 // incidents round the 12 shipped bases, with no view in its URL, once at
 // each width, and checks on that one page, each check a subtest of its own
 // (four tests loaded it eight times, each on a server of its own):
-//   - every base lies inside the first view and is named there, and no name
-//     covers a cluster's count (firstViewProblems). Before, 8 of 12 were
+//   - every base lies inside the first view and most are named there, and
+//     no name covers a cluster's count or lies on its disc
+//     (firstViewProblems). Before, 8 of 12 were
 //     named at 1280 px and 4 at 375 px: the labels took the clusters' whole
 //     discs for obstacles, which at this size cover the map. Then at 1280
 //     and 375 px one base of a close pair (the US Embassy 1.5 km from
@@ -40,9 +41,13 @@ func TestFirstView200kInBrowser(t *testing.T) {
 		// the checks that run at this size besides firstViewProblems
 		export, counts, clusters bool
 	}{
-		{1280, 800, 12, true, true, true},
-		{375, 740, 12, true, true, false},
-		{320, 740, 12, false, false, false},
+		// Since labels keep off the discs (and leaders off other discs), a
+		// base whose disc is ringed by others within 260 px goes unnamed,
+		// titled only: 8 of 12 are named at 1280 px, 7 at 375, 10 at 320
+		// (12 when labels could lie across discs).
+		{1280, 800, 8, true, true, true},
+		{375, 740, 7, true, true, false},
+		{320, 740, 10, false, false, false},
 	} {
 		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
 			tb := b.newTab(t, size.w, size.h)
@@ -72,7 +77,8 @@ func TestFirstView200kInBrowser(t *testing.T) {
 // firstViewProblems fails t for each base outside the map's view, when
 // fewer than least bases are named (a label names the bases its data-bases
 // lists, one a line), and, with clusters, for each label covering a
-// cluster's count.
+// cluster's count or lying on its disc (a label lay across a disc's edge:
+// the page kept labels off the counts only).
 func firstViewProblems(t *testing.T, tb *tab, clusters bool, least int) {
 	t.Helper()
 	problems := eval[[]string](tb, fmt.Sprintf("const clusters = %v, least = %d;", clusters, least)+`(() => {
@@ -95,6 +101,15 @@ func firstViewProblems(t *testing.T, tb *tab, clusters bool, least int) {
 				});
 				if (counts.length === 0) { out.push('no cluster counts found'); }
 				labels.forEach((l) => counts.forEach((c) => { if (meets(box(l), c)) { out.push(JSON.stringify(l.textContent) + ' covers the count of ' + c.name); } }));
+				// Nor a disc, drawn on the canvas too: its key says where
+				// (centre and radius, map pixels), its white rim 1 px past.
+				document.querySelectorAll('.cluster-key[data-r]').forEach((k) => {
+					const cx = m.left + Number(k.dataset.x), cy = m.top + Number(k.dataset.y), r = Number(k.dataset.r) + 1;
+					labels.forEach((l) => {
+						const b = box(l), dx = Math.max(b.left - cx, 0, cx - b.right), dy = Math.max(b.top - cy, 0, cy - b.bottom);
+						if (Math.hypot(dx, dy) < r - 1) { out.push(JSON.stringify(l.textContent) + ' lies on the disc of ' + k.textContent); }
+					});
+				});
 				return out;
 			})()`)
 	for _, p := range problems {

@@ -55,3 +55,39 @@ func TestOGCMapShowsOnlyTheFeaturesInBrowser(t *testing.T) {
 	}
 	tb.checkClean()
 }
+
+// TestLeafletAttributionSharedInBrowser: every Leaflet map credits Leaflet
+// the same way (one setup, js/leaflet-setup.js): the OGC page's small map
+// showed Leaflet's default prefix, a flag and a link, unlike the map page;
+// and it drew the offline basemap without crediting it.
+func TestLeafletAttributionSharedInBrowser(t *testing.T) {
+	t.Parallel()
+	b := newBrowser(t, offlineServer(t))
+	prefix := func(tb *tab, sel string) string {
+		return poll[string](tb, `(function () {
+			var a = document.querySelector('`+sel+` .leaflet-control-attribution');
+			if (!a || !a.textContent) { return null; }
+			var links = Array.from(a.querySelectorAll('a[href="https://leafletjs.com"]'));
+			return (a.querySelector('svg') ? 'svg ' : '') + links.map(function (l) { return l.outerHTML; }).join(' ');
+		})()`, 20*time.Second)
+	}
+	tb := b.newTab(t, 1280, 800)
+	tb.open("/")
+	main := prefix(tb, "#map")
+	if main != `<a href="https://leafletjs.com">Leaflet</a>` {
+		t.Errorf("the map page credits Leaflet as %q", main)
+	}
+	ogc := b.newTab(t, 375, 740)
+	ogc.run(chromedp.Navigate(ogc.base + "/ogc/collections/incidents/items?f=html"))
+	if got := prefix(ogc, "#ogc-map"); got != main {
+		t.Errorf("the OGC map credits Leaflet as %q, the map page as %q", got, main)
+	}
+	credit := poll[string](ogc, `(function () {
+		var a = document.querySelector('#ogc-map .leaflet-control-attribution');
+		return a && a.textContent.indexOf('Natural Earth') >= 0 ? a.textContent : null;
+	})()`, 20*time.Second)
+	if credit == "" {
+		t.Error("the OGC map does not credit its basemap")
+	}
+	ogc.checkClean()
+}

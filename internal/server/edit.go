@@ -145,7 +145,7 @@ func (s *Server) renderIncidentForm(c echo.Context, status int, isNew bool, v te
 	}
 	p := s.page(title, d)
 	p.Styles = append(p.Styles, "vendor/leaflet/leaflet.css")
-	p.Scripts = append(p.Scripts, "vendor/leaflet/leaflet.js", "js/pickpoint.js")
+	p.Scripts = append(p.Scripts, "vendor/leaflet/leaflet.js", "js/leaflet-setup.js", "js/pickpoint.js")
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return htmlpage.Write(c, status, templates.IncidentFormPage(p, f))
 }
@@ -524,7 +524,7 @@ func (s *Server) renderBaseForm(c echo.Context, status int, isNew bool, v templa
 	}
 	p := s.page(title, s.store.Dataset())
 	p.Styles = append(p.Styles, "vendor/leaflet/leaflet.css")
-	p.Scripts = append(p.Scripts, "vendor/leaflet/leaflet.js", "js/pickpoint.js")
+	p.Scripts = append(p.Scripts, "vendor/leaflet/leaflet.js", "js/leaflet-setup.js", "js/pickpoint.js")
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return htmlpage.Write(c, status, templates.BaseFormPage(p, f))
 }

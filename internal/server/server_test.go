@@ -411,8 +411,9 @@ func TestMapPageAndHealth(t *testing.T) {
 	}
 	var scripts []string
 	doc.Find("script[src]").Each(func(_ int, sel *goquery.Selection) { scripts = append(scripts, sel.AttrOr("src", "")) })
-	if len(scripts) != 2 || !strings.HasPrefix(scripts[0], "/static/vendor/leaflet/leaflet.js?v=") || !strings.HasPrefix(scripts[1], "/static/js/map/main.js?v=") || doc.Find(`script[type=module]`).Length() != 1 {
-		t.Errorf("scripts %v: want vendored Leaflet then the module map/main.js, versioned, from this origin", scripts)
+	if len(scripts) != 3 || !strings.HasPrefix(scripts[0], "/static/vendor/leaflet/leaflet.js?v=") || !strings.HasPrefix(scripts[1], "/static/js/leaflet-setup.js?v=") ||
+		!strings.HasPrefix(scripts[2], "/static/js/map/main.js?v=") || doc.Find(`script[type=module]`).Length() != 1 {
+		t.Errorf("scripts %v: want vendored Leaflet, the shared leaflet-setup.js, then the module map/main.js, versioned, from this origin", scripts)
 	}
 	for _, src := range scripts {
 		if r := get(t, s, src); r.Code != http.StatusOK || !strings.Contains(r.Header().Get("Cache-Control"), "immutable") {
@@ -539,4 +540,45 @@ func TestIncidentPaging(t *testing.T) {
 func cfg2Version(t *testing.T, s *Server) string {
 	t.Helper()
 	return s.store.Dataset().Version
+}
+
+// TestPageLinksAreReadable: the next and prev links of the GeoJSON API keep
+// a filter's separators as written (bbox=38,30,50,40, weapon=drone,rocket),
+// as the page's own links do, and followed they answer the same filter.
+func TestPageLinksAreReadable(t *testing.T) {
+	s := fixtureServer(t)
+	type page struct {
+		NumberReturned int    `json:"numberReturned"`
+		Next           string `json:"next"`
+		Previous       string `json:"prev"`
+	}
+	read := func(target string) (page, []string) {
+		t.Helper()
+		rec := get(t, s, target)
+		var p page
+		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %v", target, rec.Code, err)
+		}
+		return p, featureIDs(decodeCollection(t, rec.Body.Bytes()))
+	}
+	const filter = "bbox=38,30,50,40&weapon=drone,missile,unknown,rocket"
+	_, all := read("/api/incidents.geojson?" + filter)
+	if len(all) < 3 {
+		t.Fatalf("the filter gives %d incidents; the test needs 3", len(all))
+	}
+	first, ids1 := read("/api/incidents.geojson?" + filter + "&limit=2")
+	if !strings.Contains(first.Next, "bbox=38,30,50,40") || !strings.Contains(first.Next, "weapon=drone,missile,unknown,rocket") {
+		t.Errorf("next link %q does not carry the filter as written", first.Next)
+	}
+	second, ids2 := read(first.Next)
+	if strings.Contains(second.Previous, "%2C") || !strings.Contains(second.Previous, "bbox=38,30,50,40") {
+		t.Errorf("prev link %q does not carry the filter as written", second.Previous)
+	}
+	if got := append(slices.Clone(ids1), ids2...); strings.Join(got, " ") != strings.Join(all[:len(got)], " ") {
+		t.Errorf("the first two pages hold %v, want %v", got, all[:len(got)])
+	}
+	_, back := read(second.Previous)
+	if strings.Join(back, " ") != strings.Join(ids1, " ") {
+		t.Errorf("prev holds %v, want %v", back, ids1)
+	}
 }

@@ -1,7 +1,7 @@
 // node --test web/jstest: the label placement of web/static/js/map/labels.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelBox, intersects, GridIndex, placeLabels, SIDES, balancedBreak, inLand, landSpots, segmentMeetsBox, leaderLine } from '../static/js/map/labels.js';
+import { labelBox, intersects, GridIndex, placeLabels, SIDES, balancedBreak, inLand, landSpots, segmentMeetsBox, leaderLine, disc, meets, segmentMeetsDisc } from '../static/js/map/labels.js';
 
 const box = (minX, minY, maxX, maxY) => ({ minX, minY, maxX, maxY });
 const view = { width: 400, height: 300 };
@@ -219,4 +219,32 @@ test('a later pass keeps off the labels and lines an earlier pass placed', () =>
   const got = placeLabels([clear], marks, view, prior);
   assert.equal(got.length, 1);
   assert.ok(got[0].box.minX > 300, JSON.stringify(got));
+});
+
+test("a cluster's disc is round: a label keeps off it, not off its box's corners", () => {
+  const d = disc(100, 100, 30);
+  assert.ok(meets(d, box(120, 95, 160, 105)), 'across its edge');
+  assert.ok(!meets(d, box(124, 70, 160, 76)), "in its box's corner");
+  assert.ok(meets(box(0, 0, 10, 10), box(5, 5, 20, 20)), 'a box is a box');
+  assert.ok(segmentMeetsDisc([0, 100, 200, 100], d));
+  assert.ok(!segmentMeetsDisc([0, 60, 200, 60], d));
+  // A base on the disc's edge: its label beside it would lie on the disc
+  // (before, a disc was no obstacle): it goes to the far side.
+  const base = { id: 'base', x: 125, y: 100, w: 40, h: 14, gaps: [12, 32], anchors: ['left', 'right'] };
+  const [pl] = placeLabels([base], [d], view);
+  assert.ok(pl && !meets(d, pl.box), JSON.stringify(pl));
+  assert.equal(pl.anchor, 'right');
+});
+
+test('a leader line leaves its own disc and crosses no other', () => {
+  const own = disc(200, 150, 25), other = disc(275, 150, 25);
+  const v = { width: 400, height: 300, margin: 0 };
+  // Right of the base, through the other disc, is the first spot tried;
+  // the label goes left instead, its line leaving the base's own disc.
+  const c = { id: 'a', x: 200, y: 150, w: 40, h: 14, gaps: [12, 100], anchors: ['right', 'left'], leader: 16 };
+  const [pl] = placeLabels([c], [own, other], v);
+  assert.ok(pl, 'the base is named');
+  const line = leaderLine(c.x, c.y, pl.box);
+  assert.ok(!segmentMeetsDisc(line, other), JSON.stringify(pl));
+  assert.equal(pl.anchor, 'left');
 });

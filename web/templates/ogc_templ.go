@@ -108,7 +108,7 @@ type OGCParameter struct {
 // mapPage is a Page that loads Leaflet and the OGC map script.
 func mapPage(p Page) Page {
 	p.Styles = append(p.Styles, "vendor/leaflet/leaflet.css")
-	p.Scripts = append(p.Scripts, "vendor/leaflet/leaflet.js", "js/ogc-item.js")
+	p.Scripts = append(p.Scripts, "vendor/leaflet/leaflet.js", "js/leaflet-setup.js", "js/ogc-item.js")
 	return p
 }
 

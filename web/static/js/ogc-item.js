@@ -35,6 +35,7 @@
         L.geoJSON(fc, {
           pane: 'basemap',
           interactive: false,
+          attribution: fc.attribution,
           filter: function (f) { return !!f.geometry && Object.prototype.hasOwnProperty.call(BASEMAP_STYLE, f.properties.layer); },
           style: function (f) { return BASEMAP_STYLE[f.properties.layer]; }
         }).addTo(map);

@@ -38,7 +38,7 @@
   }
 
   if (el && lat && lon && window.L) {
-    var map = L.map(el, { zoomControl: true, attributionControl: false, worldCopyJump: true });
+    var map = L.map(el, { zoomControl: true, worldCopyJump: true });
     map.createPane('basemap').style.zIndex = 210;
     var marker = null;
     var bounds = [];
@@ -90,6 +90,7 @@
       L.geoJSON(fc, {
         pane: 'basemap',
         interactive: false,
+        attribution: fc.attribution,
         filter: function (f) { return f.properties.layer in style; },
         style: function (f) { return style[f.properties.layer]; }
       }).addTo(map);

@@ -92,6 +92,29 @@ export function intersects(a, b) {
   return a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY;
 }
 
+// meets says whether the mark o overlaps the box b: o is a box, or a
+// cluster's disc, { cx, cy, r } with its box, which a box in a corner of
+// the disc's box does not meet.
+export function meets(o, b) {
+  if (!intersects(o, b)) { return false; }
+  if (o.r === undefined) { return true; }
+  const dx = Math.max(b.minX - o.cx, 0, o.cx - b.maxX), dy = Math.max(b.minY - o.cy, 0, o.cy - b.maxY);
+  return dx * dx + dy * dy < o.r * o.r;
+}
+
+// disc is the mark of a cluster's disc centred at (x, y), of radius r.
+export function disc(x, y, r) {
+  return { minX: x - r, minY: y - r, maxX: x + r, maxY: y + r, cx: x, cy: y, r };
+}
+
+// segmentMeetsDisc reports whether the segment [x0, y0, x1, y1] passes
+// through the inside of the disc d.
+export function segmentMeetsDisc([x0, y0, x1, y1], d) {
+  const dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
+  const t = len2 ? Math.max(0, Math.min(1, ((d.cx - x0) * dx + (d.cy - y0) * dy) / len2)) : 0;
+  return Math.hypot(x0 + t * dx - d.cx, y0 + t * dy - d.cy) < d.r;
+}
+
 // key numbers a cell; a map view is far less than 2^20 cells across.
 const key = (i, j) => (i + 0x80000) * 0x100000 + (j + 0x80000);
 
@@ -137,7 +160,7 @@ export class GridIndex {
     for (let i = x0; i <= x1; i++) {
       for (let j = y0; j <= y1; j++) {
         const list = this.cells.get(key(i, j));
-        if (list && list.some((o) => (!keep || keep(o)) && intersects(o, b))) { return true; }
+        if (list && list.some((o) => (!keep || keep(o)) && meets(o, b))) { return true; }
       }
     }
     return false;
@@ -160,12 +183,18 @@ export class GridIndex {
 // too or the candidate is dropped, and optionally leader, the length past
 // which a line is drawn from the point to the label (a base's name set
 // apart): that line may cross no other label, and no label placed later
-// may cross it. marks are the boxes no label may cover.
+// may cross it, nor any cluster's disc but the one its point is on (which
+// it must leave). marks are the boxes (and discs, see disc) no label may
+// cover.
 // view { width, height, margin } is the map's size: a label must lie wholly
 // inside it, margin pixels clear of its edges. prior, optional, is what an
 // earlier pass placed and keeps: { labels: boxes, lines: leader lines },
 // which a line placed now may not cross, nor a label lie across (the
 // labels must be among marks too).
+// OWN_DISC is how far past a disc's edge a point may be and still be on it
+// (a base's symbol, 18 px, drawn over the disc's edge).
+const OWN_DISC = 9;
+
 export function placeLabels(candidates, marks, view, prior = {}) {
   const grid = new GridIndex();
   marks.forEach((m) => grid.insert(m));
@@ -179,13 +208,16 @@ export function placeLabels(candidates, marks, view, prior = {}) {
     const line = leaderLine(c.x, c.y, box);
     return Math.hypot(line[2] - line[0], line[3] - line[1]) > c.leader ? line : null;
   };
+  // A leader crosses no disc but those under its own point.
+  const crossesDisc = (c, line) => grid.overlapping({ minX: Math.min(line[0], line[2]), minY: Math.min(line[1], line[3]), maxX: Math.max(line[0], line[2]), maxY: Math.max(line[1], line[3]) })
+    .some((o) => o.r !== undefined && Math.hypot(c.x - o.cx, c.y - o.cy) >= o.r + OWN_DISC && segmentMeetsDisc(line, o));
   for (const c of candidates) {
     if (c.mark && grid.collides(c.mark)) { continue; }
     const found = tryPlaces(c, (box) => {
       if (!inside(box) || grid.collides(box) || (c.mark && intersects(box, c.mark))) { return false; }
       if (lines.some((l) => segmentMeetsBox(l, box))) { return false; }
       const line = lineOf(c, box);
-      return !line || !(placed.some((pl) => segmentMeetsBox(line, pl.box)) || priorLabels.some((b) => segmentMeetsBox(line, b)));
+      return !line || !(placed.some((pl) => segmentMeetsBox(line, pl.box)) || priorLabels.some((b) => segmentMeetsBox(line, b)) || crossesDisc(c, line));
     });
     if (found) {
       grid.insert(found.box);

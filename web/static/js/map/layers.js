@@ -24,7 +24,6 @@ export function createMap(app) {
     // No view in the URL: frame the bases.
     map.fitBounds([[cfg.bounds[1], cfg.bounds[0]], [cfg.bounds[3], cfg.bounds[2]]], { padding: [40, 40], maxZoom: 9, animate: false });
   }
-  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   map.attributionControl.addAttribution(t('data-attribution'));
   L.control.scale({ imperial: false }).addTo(map);
   if (cfg.embed) {

@@ -3,7 +3,7 @@
 // no label covers an incident, a cluster, a base or another label. Labels
 // are plain elements in their own pane (above the marks, below popups),
 // placed again whenever the view or what is drawn changes.
-import { placeLabels, intersects, SIDES, balancedBreak, landSpots, leaderLine } from './labels.js';
+import { placeLabels, intersects, SIDES, balancedBreak, landSpots, leaderLine, disc } from './labels.js';
 import { placeCounts, stackSpots, clusterSpots } from './counts.js';
 import { spreadPoints } from './fan.js';
 import { el } from './dom.js';
@@ -192,16 +192,21 @@ export function createMapLabels(app) {
   }
 
   // marks are the boxes no label may cover: every incident and base marker
-  // drawn, the clusters' counts, and the map's controls and the date
-  // written on it. A label may cover a cluster's disc, not its count, as in
-  // the image exports: at 200,000 incidents the discs cover the map, and
-  // most bases went unnamed.
+  // drawn, the clusters' discs (round, their white rim included: a label
+  // lay across a disc's edge) and counts, and the map's controls and the
+  // date written on it, as in the image exports. At 200,000 incidents the
+  // discs cover the map: a base's label goes out past them, up to FAR
+  // pixels, with a leader line that crosses no other disc.
   function marks(counts) {
     const out = [];
     [app.layers.incidents, app.layers.bases].forEach((layer) => {
       if (!map.hasLayer(layer)) { return; }
       layer.eachLayer((m) => {
-        if (m.setCount) { return; } // a cluster's disc
+        if (m.setCount) {
+          const p = map.latLngToContainerPoint(m.getLatLng());
+          out.push(disc(p.x, p.y, m.getRadius() + (m.options.weight || 0) / 2));
+          return;
+        }
         const b = markBox(m);
         if (b) { out.push(b); }
       });
