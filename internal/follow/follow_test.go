@@ -149,6 +149,7 @@ func TestTwoProcessesFollowOneRecord(t *testing.T) {
 			deadline := time.Second // the requirement
 			if raceEnabled {
 				deadline = 30 * time.Second
+				t.Log(lessUnderRace)
 			}
 			res, err := writer.Import(ctx, steps[1], store.ImportAuthor, "second")
 			if err != nil {

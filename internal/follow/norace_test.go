@@ -3,3 +3,5 @@
 package follow_test
 
 const raceEnabled = false
+
+const lessUnderRace = "checks less under the race detector"

@@ -22,6 +22,7 @@ func rowText(doc *goquery.Document, selector string) string {
 // an account disabled, each holding at once for that user's session; an
 // admin cannot demote or disable themselves; nobody else may use the page.
 func TestUsersAdmin(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := securityServer(t, dbURL)
 		rs.addUser(t, "ada", store.Admin)
@@ -172,6 +173,7 @@ func TestUsersAdmin(t *testing.T) {
 // /account/tokens: a token is shown once and works at once; another user
 // cannot revoke it; revoked, it stops.
 func TestAccountTokens(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := securityServer(t, dbURL)
 		carol, eddie := rs.client(t), rs.client(t)

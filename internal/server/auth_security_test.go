@@ -45,6 +45,7 @@ func securityServer(t *testing.T, dbURL string, opts ...Options) *recordServer {
 }
 
 func TestAnonymousWriteIs401(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := securityServer(t, dbURL)
 		c := rs.client(t)
@@ -89,6 +90,7 @@ func TestWrongRoleIs403(t *testing.T) {
 // carries the session's CSRF token; a login form carries the login
 // cookie's.
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := securityServer(t, dbURL)
 		carol, eddie := rs.client(t), rs.client(t)
@@ -158,6 +160,7 @@ func TestCSRF(t *testing.T) {
 // Disabling a user ends their sessions and tokens at the next request, on
 // every process: each request looks its caller up.
 func TestDisabledUserStopsAtOnce(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := securityServer(t, dbURL)
 		browser := rs.client(t)
@@ -190,6 +193,7 @@ func TestDisabledUserStopsAtOnce(t *testing.T) {
 // API tokens act with their user's role, need no CSRF token, and stop
 // when revoked; a bad token is 401 on any route.
 func TestBearerTokens(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := securityServer(t, dbURL)
 		ctx := context.Background()
@@ -228,6 +232,7 @@ func TestBearerTokens(t *testing.T) {
 // A session id set before the login is not the one after, and is dead:
 // someone who planted a cookie in a victim's browser gains nothing.
 func TestSessionFixation(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := securityServer(t, dbURL)
 		attacker := rs.client(t)
@@ -443,6 +448,7 @@ func TestLoginRedirects(t *testing.T) {
 // logout form; such a page is kept by no cache. Readers and file mode see
 // no trace of accounts.
 func TestAccountBar(t *testing.T) {
+	t.Parallel()
 	rs := securityServer(t, "sqlite:"+filepath.Join(t.TempDir(), "record.db"))
 	c := rs.client(t)
 	c.login("carol", testPassword)
@@ -494,6 +500,7 @@ func firstIncidentID(t *testing.T, rs *recordServer) string {
 // The login page and the refusals of writes carry the site's security
 // headers (CSP and the rest), as every other answer.
 func TestAuthAnswersSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	rs := securityServer(t, "sqlite:"+filepath.Join(t.TempDir(), "record.db"))
 	c := rs.client(t)
 	res, _ := c.page("/login")

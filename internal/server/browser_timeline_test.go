@@ -11,6 +11,8 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"strikemap/internal/testenv"
 )
 
 // The timeline's browser tests: play pauses, resumes and gives the range
@@ -125,6 +127,9 @@ func histogramBars(tb *tab) ([]barBox, map[string]float64) {
 
 func TestHistogramBinsStayReadable(t *testing.T) {
 	t.Parallel()
+	// Skip before building the servers where there is no browser (the
+	// race pass): the 20,000-incident one took 136 s under -race.
+	testenv.Program(t, "STRIKEMAP_BROWSER_TESTS", "chromium", "chromium-browser", "google-chrome")
 	for _, c := range []struct {
 		name string
 		srv  *Server

@@ -25,6 +25,7 @@ type densityFC struct {
 // once, follow the filters and the box, and bad input gets a 400 saying
 // what is allowed.
 func TestDensity(t *testing.T) {
+	t.Parallel() // its own server on a shared, read-only synthetic set
 	s := syntheticServer(t, 6000)
 	read := func(query string) densityFC {
 		t.Helper()

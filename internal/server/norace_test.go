@@ -3,3 +3,5 @@
 package server
 
 const raceEnabled = false
+
+const lessUnderRace = "checks less under the race detector"

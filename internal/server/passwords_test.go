@@ -65,6 +65,7 @@ func execDB(t *testing.T, dbURL, query string, args ...any) {
 // The user's old sessions end. The token never reaches the request log,
 // and a link made before a restart works after it.
 func TestPasswordLink(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		var logs bytes.Buffer
 		rs := securityServer(t, dbURL, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
@@ -207,6 +208,7 @@ func TestPasswordLink(t *testing.T) {
 // new one typed twice under the rules of every password; their other
 // sessions end, this one stays. An API token cannot.
 func TestChangeOwnPassword(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := securityServer(t, dbURL)
 		here, there := rs.client(t), rs.client(t)
@@ -279,6 +281,7 @@ func TestChangeOwnPassword(t *testing.T) {
 // anew, and what disabling revoked (sessions, tokens) stays revoked; a
 // disabled user gets no password link.
 func TestEnableUser(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, dbURL string) {
 		rs := securityServer(t, dbURL)
 		rs.addUser(t, "ada", store.Admin)
