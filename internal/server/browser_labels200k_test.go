@@ -2,6 +2,8 @@ package server
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -60,6 +62,7 @@ func TestFirstView200kInBrowser(t *testing.T) {
 					t.Error(c)
 				}
 			})
+			t.Run("legend gives the clusters' range", func(t *testing.T) { checkClusterLegend(t, tb.as(t)) })
 			if size.export {
 				t.Run("export draws the view", func(t *testing.T) { checkExportDrawsView(t, tb.as(t), s, places) })
 			}
@@ -115,4 +118,45 @@ func firstViewProblems(t *testing.T, tb *tab, clusters bool, least int) {
 	for _, p := range problems {
 		t.Error(p)
 	}
+}
+
+// checkClusterLegend: while the map draws clusters, the legend shows its
+// cluster row with the range of the counts drawn (the discs' keys say
+// them), as the image's legend does. Before, the page's legend had no row
+// for the blue discs that cover the map at this size.
+func checkClusterLegend(t *testing.T, tb *tab) {
+	t.Helper()
+	type row struct {
+		Counts []int
+		Hidden bool
+		Text   string
+	}
+	got := eval[row](tb, `(() => {
+		const li = document.querySelector('.legend [data-clusters]');
+		return {
+			Counts: Array.from(document.querySelectorAll('.cluster-key[data-count]')).map((k) => Number(k.dataset.count)),
+			Hidden: !li || li.hidden,
+			Text: li ? li.textContent.trim() : ''
+		};
+	})()`)
+	if len(got.Counts) < 2 {
+		t.Fatalf("%d clusters drawn; the check needs 2", len(got.Counts))
+	}
+	least, most := slices.Min(got.Counts), slices.Max(got.Counts)
+	want := fmt.Sprintf("Cluster: %s–%s incidents, by size", groupThousands(least), groupThousands(most))
+	if least == most {
+		want = "Cluster: number of incidents"
+	}
+	if got.Hidden || got.Text != want {
+		t.Errorf("the legend's cluster row: hidden %v, %q; want shown, %q", got.Hidden, got.Text, want)
+	}
+}
+
+// groupThousands writes n as the page does in English: 26,756.
+func groupThousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

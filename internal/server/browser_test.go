@@ -447,6 +447,10 @@ func TestMapPageInBrowser(t *testing.T) {
 		if count != fmt.Sprintf("%d incidents", len(all)) {
 			t.Errorf("count reads %q", count)
 		}
+		// No clusters drawn, so no cluster row in the legend.
+		if eval[bool](tb, `!document.querySelector('.legend [data-clusters]').hidden`) {
+			t.Error("the legend shows its cluster row where the map draws every incident")
+		}
 		// Every incident is reached by the keyboard: its own marker, or the
 		// stack of the incidents at its place (Enter fans it out).
 		reachable := eval[[]string](tb, `Array.from(new Set(Array.from(document.querySelectorAll('.incident-icon[tabindex="0"] .incident-marker')).map(e => e.dataset.id))).sort()`)

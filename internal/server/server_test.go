@@ -582,3 +582,29 @@ func TestPageLinksAreReadable(t *testing.T) {
 		t.Errorf("prev holds %v, want %v", back, ids1)
 	}
 }
+
+// TestLegendRowsSayWhatTheyShow: every row of the legend, on the map page
+// and the embed, has its words beside its symbol. When the strings moved to
+// the catalog, `@Symbol(...) { msg(...) }` made the words the symbol's
+// children, which it does not draw: the weapon, status and base rows showed
+// a symbol and nothing else.
+func TestLegendRowsSayWhatTheyShow(t *testing.T) {
+	s := fixtureServer(t)
+	for _, target := range []string{"/", "/embed"} {
+		rec := get(t, s, target)
+		doc, err := goquery.NewDocumentFromReader(rec.Body)
+		if err != nil || rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %v", target, rec.Code, err)
+		}
+		rows := doc.Find(".legend li")
+		if rows.Length() < 12 {
+			t.Errorf("%s: %d legend rows, want at least 12", target, rows.Length())
+		}
+		rows.Each(func(_ int, li *goquery.Selection) {
+			if strings.TrimSpace(li.Text()) == "" {
+				h, _ := goquery.OuterHtml(li)
+				t.Errorf("%s: a legend row has no words: %.200s", target, h)
+			}
+		})
+	}
+}

@@ -176,6 +176,23 @@ export function drawIncidents(app, fc) {
   clearClusterKeys(app);
   app.markers = {};
   addIncidentMarkers(app, fc.features);
+  clusterLegend([]);
+}
+
+// clusterLegend shows the legend's cluster row while the map draws
+// clusters, with the range of their counts in view, as the image exports'
+// legend does: at 200,000 incidents the discs cover the map, and a reader
+// saw dozens of alike blue discs with nothing saying how many each holds
+// or that size grows with the count.
+function clusterLegend(groups) {
+  let least = Infinity, most = 0;
+  groups.forEach((g) => { least = Math.min(least, g.count); most = Math.max(most, g.count); });
+  document.querySelectorAll('[data-clusters]').forEach((li) => {
+    li.hidden = groups.length === 0;
+    const text = li.querySelector('.legend-clusters');
+    if (!text || groups.length === 0) { return; }
+    text.textContent = most > least ? t('legend-clusters-range', { least, most }) : t('legend.clusters');
+  });
 }
 
 // incidentIcon is an incident's symbol, its centre dx, dy pixels from its
@@ -575,7 +592,9 @@ export function paintClusters(app, fc) {
     const pt = map.latLngToLayerPoint([f.geometry.coordinates[1], f.geometry.coordinates[0]]);
     clusters.push({ x: pt.x, y: pt.y, count: f.properties.count, properties: f.properties });
   });
-  declutter(clusters).forEach((g, i) => clusterMarker(app, g, i).addTo(app.layers.incidents));
+  const groups = declutter(clusters);
+  groups.forEach((g, i) => clusterMarker(app, g, i).addTo(app.layers.incidents));
+  clusterLegend(groups);
   addIncidentMarkers(app, singles, true);
   app.setBusy(false);
 }
