@@ -71,10 +71,10 @@ func (c *chunkCache) setNewer(t *incidentChunks) {
 // server calls it at start and after each version another process makes
 // (follow.Start), in the background. It reads nothing when the table kept
 // is of that version already, and keeps nothing for a file not laid out
-// one feature a line. It reads in one read transaction, holding no lock.
+// one feature a line. It reads in one read transaction, which holds no lock a writer waits for (beginRead).
 // It returns the version read, and whether its table was made and kept.
 func (s *Store) KeepChunks(ctx context.Context) (version int64, kept bool, err error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == Postgres, Isolation: s.readIsolation()})
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return 0, false, err
 	}

@@ -68,7 +68,7 @@ FROM versions v JOIN revisions r ON r.id = v.revision_id WHERE v.number = ?`), n
 // that records no positions keep their current place, or come last in id
 // order when they are gone.
 func (s *Store) FilesAt(ctx context.Context, number int64) (map[string][]byte, error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == Postgres, Isolation: s.readIsolation()})
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}

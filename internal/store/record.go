@@ -340,7 +340,7 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 // laid out as they were imported, read in one transaction so that they
 // are of one version. An empty record gives no files.
 func (s *Store) DatasetFiles(ctx context.Context) (map[string][]byte, error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == Postgres, Isolation: s.readIsolation()})
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -399,13 +399,20 @@ func (s *Store) readFiles(ctx context.Context, tx *sql.Tx) ([]*recordFile, error
 	return files, nil
 }
 
-// readIsolation is the isolation that makes a read of several tables one
-// snapshot: PostgreSQL's repeatable read; SQLite's transactions always are.
-func (s *Store) readIsolation() sql.IsolationLevel {
+// beginRead begins a read-only transaction that reads several tables as
+// one snapshot: PostgreSQL's repeatable read; on SQLite a deferred
+// transaction (with write-ahead logging, a snapshot taken at its first
+// read), which holds no lock a writer waits for. Not read-only, SQLite's
+// transactions begin as the DSN's _txlock says, IMMEDIATE: every read
+// took the write lock for as long as it lasted (a whole record's snapshot,
+// minutes at a million incidents), and a writer gave up after the busy
+// timeout with "database is locked".
+func (s *Store) beginRead(ctx context.Context) (*sql.Tx, error) {
+	iso := sql.LevelDefault
 	if s.dialect == Postgres {
-		return sql.LevelRepeatableRead
+		iso = sql.LevelRepeatableRead
 	}
-	return sql.LevelDefault
+	return s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: iso})
 }
 
 // Version is a dataset version: what an approved revision made.

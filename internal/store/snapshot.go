@@ -43,7 +43,7 @@ type snapshotFile struct {
 
 // Snapshot begins a read of the record; see Snapshot.
 func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == Postgres, Isolation: s.readIsolation()})
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
