@@ -339,7 +339,11 @@ func DecodeSnapshot(b []byte) (d *Dataset, err error) {
 	recs := b[off:posAt]
 
 	// The text block is copied while the records are read: their strings
-	// are only places in it until every job is done.
+	// are only places in it until every job is done. It is then one string
+	// (unsafe.String, without a second copy of the whole block at a million
+	// incidents) that every incident's strings are views of: the rule is
+	// that nothing writes text once the jobs are done, and nothing but this
+	// function holds it as bytes (loader/unsafe.go lists the uses of unsafe).
 	text := make([]byte, len(textIn))
 	hugePages(text)
 	s := &snapshotDecoder{recs: recs, text: unsafe.String(unsafe.SliceData(text), len(text)), strs: make([]string, c.strs)}

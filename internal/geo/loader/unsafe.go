@@ -2,7 +2,11 @@ package loader
 
 import "unsafe"
 
-// This is the one place in strikemap that uses unsafe. Decoding a million
+// This is one of the three places in strikemap that use unsafe, each under
+// a rule of its own (the other two: geo/snapshot.go makes the snapshot's
+// text block, a fresh copy that nothing writes once its jobs are done, one
+// string that the incidents' strings are views of; geo/hugepages_linux.go
+// takes a slice's address for madvise). Decoding a million
 // incidents makes some four million strings; copying each out of the file's
 // bytes, and then again into lasting memory, would double the loading
 // time. So the decoders read strings as views of the bytes they came from
