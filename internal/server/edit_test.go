@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -153,8 +154,17 @@ func TestIncidentFormRoundTrip(t *testing.T) {
 			t.Fatalf("approve: %s", res.Status)
 		}
 		d := rs.store.Dataset()
-		if _, ok := d.Incident("2024-02-10-test-drone"); !ok || d.Version == before {
+		inc, ok := d.Incident("2024-02-10-test-drone")
+		if !ok || d.Version == before {
 			t.Fatalf("after the approval the server serves version %s (was %s) without the incident", d.Version, before)
+		}
+		// Unknown is not zero: the blank injured stays unknown, the typed 0
+		// killed is a known 0.
+		if n, known := inc.Injured.Get(); known {
+			t.Errorf("injured left blank is served as %d, want unknown", n)
+		}
+		if n, known := inc.Killed.Get(); !known || n != 0 {
+			t.Errorf("killed typed as 0 is served as %d (known %v), want a known 0", n, known)
 		}
 		res, body = eddie.do(http.MethodGet, "/api/incidents.geojson?from=2024-02-10&to=2024-02-10", nil)
 		if !strings.Contains(body, "2024-02-10-test-drone") || res.Header.Get("X-Dataset-Version") != d.Version {
@@ -349,4 +359,53 @@ func TestProposalsAPI(t *testing.T) {
 			}
 		}
 	})
+}
+
+// POST /incidents/{id}/retract: the reason is required and shown beside
+// its field; a contributor's retraction is a proposal, the incident served
+// until it is approved; an editor's, applied at once, takes the incident
+// off the map and leaves it in its history as a tombstone with the reason.
+func TestRetractRoute(t *testing.T) {
+	t.Parallel()
+	rs := editServer(t, "sqlite:"+filepath.Join(t.TempDir(), "record.db"))
+	ctx := context.Background()
+	const id = "2023-10-18-harir-drone"
+	before, ok, err := rs.Store.Feature(ctx, geo.IncidentsFile, id)
+	if err != nil || !ok {
+		t.Fatalf("the record has no %s: %v", id, err)
+	}
+	form := func(reason string) url.Values {
+		return url.Values{"before": {string(before)}, "reason": {reason}, "apply": {"1"}}
+	}
+	carla, eddie := rs.client(t), rs.client(t)
+	carla.login("carla", testPassword)
+	eddie.login("eddie", testPassword)
+
+	res, body := eddie.post("/incidents/"+id+"/retract", form(""))
+	if msg := parseHTML(t, body).Find("#err-f-retract_reason").Text(); res.StatusCode != http.StatusBadRequest || msg == "" {
+		t.Errorf("a retraction without a reason: %s, error beside the reason %q; want 400 and an error", res.Status, msg)
+	}
+	if _, ok := rs.store.Dataset().Incident(id); !ok {
+		t.Fatal("a refused retraction took the incident off")
+	}
+
+	res, _ = carla.post("/incidents/"+id+"/retract", form("a duplicate of another report"))
+	if res.StatusCode != http.StatusCreated {
+		t.Errorf("a contributor's retraction: %s, want 201 (a proposal)", res.Status)
+	}
+	if _, ok := rs.store.Dataset().Incident(id); !ok {
+		t.Error("a proposed retraction took the incident off before its approval")
+	}
+
+	res, _ = eddie.post("/incidents/"+id+"/retract", form("a duplicate of 2023-10-18-harir-drones"))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("an editor's retraction: %s, want 303", res.Status)
+	}
+	if _, ok := rs.store.Dataset().Incident(id); ok {
+		t.Error("the retracted incident is still served")
+	}
+	res, body = eddie.do(http.MethodGet, "/api/incidents/"+id+"/history.json", nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `"retracted"`) || !strings.Contains(body, "a duplicate of 2023-10-18-harir-drones") {
+		t.Errorf("the history of the retracted incident (%s): %.400s", res.Status, body)
+	}
 }
