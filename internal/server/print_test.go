@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -12,8 +13,11 @@ import (
 )
 
 // TestReportPrintHidesPaging prints a paged report, as Chromium lays it out
-// for paper: the paging links, which mean nothing on paper, and the site's
-// header and footer take no room, while the report itself is still there.
+// for paper: the paging links and download links, which mean nothing on
+// paper, and the site's header and footer take no room, while the report
+// itself is still there, each source link followed by its address and the
+// incident table's head repeated on every page (every rule of the print
+// style that the report page has an element for).
 // The same page on screen shows them, so the test sees the print rules, not
 // a page without paging.
 func TestReportPrintHidesPaging(t *testing.T) {
@@ -37,7 +41,7 @@ func TestReportPrintHidesPaging(t *testing.T) {
 	// The box each part takes, 0×0 when it is not shown.
 	const boxes = `(function () {
 		var out = {};
-		for (const sel of ['.report-paging', '.site-header', '.site-footer', 'table.incident-table']) {
+		for (const sel of ['.report-paging', '.site-header', '.site-footer', '.downloads', '.list-downloads', 'table.incident-table']) {
 			var els = document.querySelectorAll(sel), area = 0;
 			els.forEach(function (e) { var r = e.getBoundingClientRect(); area += r.width * r.height; });
 			out[sel] = els.length ? area : -1;
@@ -55,13 +59,36 @@ func TestReportPrintHidesPaging(t *testing.T) {
 		return err
 	}))
 	paper := eval[map[string]float64](tb, boxes)
-	for _, sel := range []string{".report-paging", ".site-header", ".site-footer"} {
+	for _, sel := range []string{".report-paging", ".site-header", ".site-footer", ".downloads", ".list-downloads"} {
 		if paper[sel] != 0 {
 			t.Errorf("printed, %s takes %v px²; want it left out", sel, paper[sel])
 		}
 	}
 	if paper["table.incident-table"] <= 0 {
 		t.Errorf("printed, the table of incidents is gone: %v", paper)
+	}
+	// On paper a link cannot be followed: each source link prints its
+	// address after it; and a table longer than a page repeats its head.
+	type printed struct {
+		Links, WithAddress int
+		Example            string
+		Heads              []string
+	}
+	const onPaper = `(function () {
+		var links = Array.from(document.querySelectorAll('.report .source-link'));
+		var withAddress = links.filter(function (a) { return getComputedStyle(a, '::after').content.indexOf(a.getAttribute('href')) >= 0; });
+		return {
+			Links: links.length, WithAddress: withAddress.length,
+			Example: links.length ? getComputedStyle(links[0], '::after').content : '',
+			Heads: Array.from(document.querySelectorAll('table.incident-table thead')).map(function (h) { return getComputedStyle(h).display; })
+		};
+	})()`
+	p := eval[printed](tb, onPaper)
+	if p.Links == 0 || p.WithAddress != p.Links {
+		t.Errorf("printed, %d of %d source links show their address after them (e.g. %q)", p.WithAddress, p.Links, p.Example)
+	}
+	if len(p.Heads) == 0 || slices.ContainsFunc(p.Heads, func(d string) bool { return d != "table-header-group" }) {
+		t.Errorf("printed, the incident tables' heads display as %v; want table-header-group, repeated on each page", p.Heads)
 	}
 	tb.checkClean()
 }
