@@ -8,9 +8,12 @@
 // cleared), and the main thread's long tasks (over 50 ms) meanwhile. With
 // -filters N it then unticks and reticks a weapon N times, as a user
 // filters, and measures from each click to the map redrawn for it (the
-// page's render count up and its busy mark cleared).
+// page's render count up and its busy mark cleared). -width and -height
+// set the viewport (375 and 740 for a phone's), and -cpu-throttle N slows
+// the page's CPU N times, as DevTools' phone profiles do.
 //
 //	go run ./bench/render -url http://127.0.0.1:8080/ -runs 3 -pans 20 -filters 20
+//	go run ./bench/render -url http://127.0.0.1:8080/ -width 375 -height 740 -cpu-throttle 4
 package main
 
 import (
@@ -26,6 +29,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/cdproto/profiler"
@@ -41,6 +45,9 @@ func main() {
 	runs := flag.Int("runs", 3, "page loads to time")
 	pans := flag.Int("pans", 0, "drags of the map to time after the last load")
 	filters := flag.Int("filters", 0, "filter changes to time after the last load (and the pans)")
+	width := flag.Int64("width", 1280, "the page's viewport width, CSS px")
+	height := flag.Int64("height", 800, "the page's viewport height, CSS px")
+	throttle := flag.Float64("cpu-throttle", 1, "slow the page's CPU down this many times (Chromium's CPU throttling, as DevTools' phone profiles do: 4 for a mid-range phone); 1 leaves it as it is")
 	jsProfile := flag.Bool("profile", false, "print the JavaScript functions that took the most time during the last load, the pans and the filter changes, and the last load's requests")
 	flag.Parse()
 	exe, err := exec.LookPath("chromium")
@@ -68,6 +75,19 @@ func main() {
 		if *jsProfile && i == *runs-1 {
 			var err error
 			if stop, err = startProfile(tab); err != nil {
+				fmt.Fprintln(os.Stderr, "render:", err)
+				os.Exit(1)
+			}
+		}
+		if err := chromedp.Do(tab, chromedp.EmulateViewport(*width, *height)); err != nil {
+			fmt.Fprintln(os.Stderr, "render:", err)
+			os.Exit(1)
+		}
+		if *throttle > 1 {
+			if err := chromedp.Do(tab, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+				_, err := chromedp.Call(ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: *throttle})
+				return err
+			})); err != nil {
 				fmt.Fprintln(os.Stderr, "render:", err)
 				os.Exit(1)
 			}
