@@ -117,7 +117,7 @@ func runDB(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	var names []string
-	for _, name := range store.Files {
+	for _, name := range store.Files() {
 		b, ok := files[name]
 		path := filepath.Join(dir, name)
 		if !ok {

@@ -37,15 +37,15 @@ func TestDBImportExportRoundTrip(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("export: exit %d\n%s%s", code, out, errOut)
 	}
-	for _, name := range store.Files {
+	for _, name := range store.Files() {
 		want, _ := os.ReadFile(filepath.Join("../../data", name))
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil || !bytes.Equal(got, want) {
 			t.Errorf("%s: exported file differs from data/%s (%v)", name, name, err)
 		}
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != len(store.Files) {
-		t.Errorf("export wrote %d entries, want %d (no temporary files left)", len(entries), len(store.Files))
+	if entries, _ := os.ReadDir(dir); len(entries) != len(store.Files()) {
+		t.Errorf("export wrote %d entries, want %d (no temporary files left)", len(entries), len(store.Files()))
 	}
 }
 

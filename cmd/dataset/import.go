@@ -109,7 +109,7 @@ func (im *importer) csv(args []string) int {
 	var common importFlags
 	common.register(fl)
 	var mapping string
-	fl.StringVar(&mapping, "map", "", "which column holds each field: 'field=Column,...'; fields: "+strings.Join(ingest.MappingFields, ", ")+"; required: lat, lon, date, source_publisher, source_says")
+	fl.StringVar(&mapping, "map", "", "which column holds each field: 'field=Column,...'; fields: "+strings.Join(ingest.MappingFields(), ", ")+"; required: lat, lon, date, source_publisher, source_says")
 	fl.Usage = func() {
 		fmt.Fprint(im.stderr, "Usage: dataset import csv FILE.csv -map MAPPING [-into DIR] [flags]\n\nMerges a spreadsheet, one incident a row, into DIR's incidents.geojson by id.\ndocs/import.md has an example file and its mapping.\n\nFlags:\n")
 		fl.PrintDefaults()

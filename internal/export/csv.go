@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,7 +14,10 @@ import (
 
 // CSVHeader is the column list of the incidents CSV: one row per incident,
 // flat values, sources joined so a person can read them in a spreadsheet.
-var CSVHeader = []string{
+func CSVHeader() []string { return slices.Clone(csvHeader) }
+
+// csvHeader is what CSVHeader returns a copy of.
+var csvHeader = []string{
 	"id", "date", "date_end", "weapon", "count", "base", "base_name", "status",
 	"outcome", "injured", "killed", "claimed_by", "location_precision",
 	"longitude", "latitude", "disputed", "notes", "source_count", "sources", "first_source_url",
@@ -35,7 +39,7 @@ func IncidentsCSV(d *geo.Dataset, incidents []*geo.Incident) ([]byte, error) {
 // row by row through a small buffer, so memory stays flat however many
 // there are.
 func WriteIncidentsCSV(out io.Writer, d *geo.Dataset, incidents []*geo.Incident) error {
-	t, err := newCSVTable(out, CSVHeader)
+	t, err := newCSVTable(out, csvHeader)
 	if err != nil {
 		return err
 	}

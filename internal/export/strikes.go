@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,7 +74,10 @@ func StrikeFeature(s *geo.Strike) *geojson.FeatureOf[StrikeProperties] {
 }
 
 // StrikesCSVHeader is the column list of the strikes CSV.
-var StrikesCSVHeader = []string{
+func StrikesCSVHeader() []string { return slices.Clone(strikesCSVHeader) }
+
+// strikesCSVHeader is what StrikesCSVHeader returns a copy of.
+var strikesCSVHeader = []string{
 	"id", "date", "date_end", "attacker", "target", "target_groups", "place", "country",
 	"location_precision", "longitude", "latitude", "coord_source", "in_response_to", "killed",
 	"status", "disputed", "notes", "source_count", "sources", "first_source_url",
@@ -82,7 +86,7 @@ var StrikesCSVHeader = []string{
 // StrikesCSV writes strikes as CSV, as IncidentsCSV writes incidents.
 func StrikesCSV(strikes []geo.Strike) ([]byte, error) {
 	var buf bytes.Buffer
-	t, err := newCSVTable(&buf, StrikesCSVHeader)
+	t, err := newCSVTable(&buf, strikesCSVHeader)
 	if err != nil {
 		return nil, err
 	}

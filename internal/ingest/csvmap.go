@@ -14,7 +14,10 @@ import (
 )
 
 // MappingFields are the incident fields a CSV column can be mapped to.
-var MappingFields = []string{
+func MappingFields() []string { return slices.Clone(mappingFields) }
+
+// mappingFields is what MappingFields returns a copy of.
+var mappingFields = []string{
 	"id", "lat", "lon", "date", "date_end", "weapon", "count", "base", "status", "outcome",
 	"injured", "killed", "claimed_by", "location_precision",
 	"source_publisher", "source_url", "source_kind", "source_published", "source_says", "notes",
@@ -39,8 +42,8 @@ func ParseMapping(s string) (Mapping, error) {
 		if !ok || column == "" {
 			return nil, fmt.Errorf("mapping %q is not field=Column", pair)
 		}
-		if !slices.Contains(MappingFields, field) {
-			return nil, fmt.Errorf("mapping field %q is not one of %s", field, strings.Join(MappingFields, ", "))
+		if !slices.Contains(mappingFields, field) {
+			return nil, fmt.Errorf("mapping field %q is not one of %s", field, strings.Join(mappingFields, ", "))
 		}
 		if _, dup := m[field]; dup {
 			return nil, fmt.Errorf("mapping field %q is given twice", field)

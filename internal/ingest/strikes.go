@@ -49,7 +49,7 @@ func ReadStrikes(r io.Reader, file string) (*StrikeBatch, error) {
 		return nil, err
 	}
 	var want []string
-	for _, col := range export.StrikesCSVHeader {
+	for _, col := range export.StrikesCSVHeader() {
 		if !slices.Contains(strikeDerived, col) {
 			want = append(want, col)
 		}

@@ -3,6 +3,7 @@ package ogcapi
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -15,7 +16,10 @@ import (
 )
 
 // ConformsTo lists the conformance classes the API implements.
-var ConformsTo = []string{
+func ConformsTo() []string { return slices.Clone(conformsTo) }
+
+// conformsTo is what ConformsTo returns a copy of.
+var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
@@ -113,9 +117,9 @@ func (h *handler) conformance(c echo.Context) error {
 		return err
 	}
 	if f == formatHTML {
-		return render(c, templates.OGCConformancePage(h.opts.Page("OGC API conformance", h.dataset(c.Request())), ConformsTo, htmlLinks(selfLinks(h, c.Request(), "/conformance", f, typeJSON, "the conformance declaration"))))
+		return render(c, templates.OGCConformancePage(h.opts.Page("OGC API conformance", h.dataset(c.Request())), conformsTo, htmlLinks(selfLinks(h, c.Request(), "/conformance", f, typeJSON, "the conformance declaration"))))
 	}
-	return writeJSON(c, typeJSON, map[string][]string{"conformsTo": ConformsTo})
+	return writeJSON(c, typeJSON, map[string][]string{"conformsTo": conformsTo})
 }
 
 // collectionDoc is the JSON of a collection.

@@ -81,7 +81,7 @@ func FuzzFilter(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		q, err := request.Query(raw, request.FilterParams...)
+		q, err := request.Query(raw, request.FilterParams()...)
 		if err != nil {
 			checkClientError(t, err)
 			return

@@ -21,7 +21,10 @@ import (
 const MaxListItems = 100
 
 // FilterParams are the query parameters that Filter reads.
-var FilterParams = []string{"from", "to", "weapon", "status", "base", "bbox"}
+func FilterParams() []string { return slices.Clone(filterParams) }
+
+// filterParams is what FilterParams returns a copy of.
+var filterParams = []string{"from", "to", "weapon", "status", "base", "bbox"}
 
 // AsOfParam names the dataset version a request is answered at
 // (?as_of=VERSION): every data endpoint takes it, and the server resolves

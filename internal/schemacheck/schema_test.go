@@ -82,9 +82,9 @@ func TestEveryReaderAndWriterFollowsTheSchema(t *testing.T) {
 		}
 		want = append(want, "id", "longitude", "latitude")
 		slices.Sort(want)
-		got := slices.Sorted(slices.Values(export.CSVHeader))
+		got := slices.Sorted(slices.Values(export.CSVHeader()))
 		if !slices.Equal(got, want) {
-			t.Errorf("CSV columns %v\nwant (in any order) %v", export.CSVHeader, want)
+			t.Errorf("CSV columns %v\nwant (in any order) %v", export.CSVHeader(), want)
 		}
 	})
 	t.Run("OGC queryables", func(t *testing.T) { checkQueryables(t) })

@@ -62,7 +62,7 @@ func (s *Server) renderUsers(c echo.Context, status int, u templates.UsersPage) 
 		return err
 	}
 	u.CSRF, u.Self = auth.CSRFToken(c), caller(c).Name
-	for _, r := range store.Roles {
+	for _, r := range store.Roles() {
 		u.Roles = append(u.Roles, string(r))
 	}
 	for _, a := range accounts {

@@ -166,11 +166,11 @@ func routePath(pattern, id string) string {
 
 // roleBelow is the role just below r, or "" for the lowest.
 func roleBelow(r store.Role) store.Role {
-	i := slices.Index(store.Roles, r)
+	i := slices.Index(store.Roles(), r)
 	if i <= 0 {
 		return ""
 	}
-	return store.Roles[i-1]
+	return store.Roles()[i-1]
 }
 
 // auditTrail reads the rows that history keeps as they are: every change,

@@ -33,7 +33,7 @@ func TestIncidentsCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("not RFC 4180 CSV: %v", err)
 	}
-	if !slices.Equal(rows[0], export.CSVHeader) {
+	if !slices.Equal(rows[0], export.CSVHeader()) {
 		t.Errorf("header %v", rows[0])
 	}
 	col := func(name string) int { return slices.Index(rows[0], name) }

@@ -25,7 +25,10 @@ import (
 // as a tombstone (a change whose after is null), with its reason.
 
 // EditableFiles are the files whose features the editing routes change.
-var EditableFiles = []string{geo.IncidentsFile, geo.BasesFile}
+func EditableFiles() []string { return slices.Clone(editableFiles) }
+
+// editableFiles is what EditableFiles returns a copy of.
+var editableFiles = []string{geo.IncidentsFile, geo.BasesFile}
 
 // Edit is one change to one feature of the record.
 type Edit struct {
@@ -138,8 +141,8 @@ func normalize(edits []Edit) ([]Edit, error) {
 	seen := map[[2]string]bool{}
 	for i, e := range edits {
 		field := func(name string) string { return fmt.Sprintf("changes[%d].%s", i, name) }
-		if !slices.Contains(EditableFiles, e.File) {
-			return nil, &EditError{Field: field("file"), Reason: fmt.Sprintf("%q is not one of %s", e.File, strings.Join(EditableFiles, ", "))}
+		if !slices.Contains(editableFiles, e.File) {
+			return nil, &EditError{Field: field("file"), Reason: fmt.Sprintf("%q is not one of %s", e.File, strings.Join(editableFiles, ", "))}
 		}
 		k := [2]string{e.File, e.ID}
 		if seen[k] {

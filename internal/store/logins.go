@@ -18,7 +18,7 @@ import (
 func (r Role) AtLeast(role Role) bool { return r.rank() >= role.rank() && r.rank() > 0 }
 
 func (r Role) rank() int {
-	for i, x := range Roles {
+	for i, x := range roles {
 		if x == r {
 			return i + 1
 		}

@@ -17,7 +17,10 @@ import (
 
 // Files are the dataset files the record holds, in the order they are
 // imported and exported.
-var Files = []string{geo.BasesFile, geo.IncidentsFile, geo.OfficialCountsFile, geo.StrikesFile}
+func Files() []string { return slices.Clone(recordFiles) }
+
+// recordFiles is what Files returns a copy of.
+var recordFiles = []string{geo.BasesFile, geo.IncidentsFile, geo.OfficialCountsFile, geo.StrikesFile}
 
 // ImportAuthor is the author of revisions made by dataset db import.
 const ImportAuthor = "import"
@@ -76,7 +79,7 @@ func (s *Store) importFiles(ctx context.Context, fsys fs.FS, author, reason, dig
 			f.close()
 		}
 	}()
-	for _, name := range Files {
+	for _, name := range recordFiles {
 		f, err := openImportFile(fsys, name, stream)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue

@@ -22,7 +22,7 @@ import (
 func shipped(t *testing.T) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for _, name := range Files {
+	for _, name := range Files() {
 		b, err := fs.ReadFile(data.FS, name)
 		if err != nil {
 			t.Fatal(err)
@@ -64,7 +64,7 @@ func TestImportExportShippedByteForByte(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range Files {
+		for _, name := range Files() {
 			if !bytes.Equal(got[name], want[name]) {
 				t.Errorf("%s: exported %d bytes differ from the %d imported (first difference at byte %d)", name, len(got[name]), len(want[name]), firstDiff(got[name], want[name]))
 			}

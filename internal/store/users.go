@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -28,11 +29,14 @@ const (
 )
 
 // Roles lists the roles from least to most trusted.
-var Roles = []Role{Contributor, Editor, Admin}
+func Roles() []Role { return slices.Clone(roles) }
+
+// roles is what Roles returns a copy of.
+var roles = []Role{Contributor, Editor, Admin}
 
 // ParseRole checks a role's name.
 func ParseRole(s string) (Role, error) {
-	for _, r := range Roles {
+	for _, r := range roles {
 		if string(r) == s {
 			return r, nil
 		}
