@@ -111,6 +111,16 @@ func main() {
 			os.Exit(1)
 		}
 		fmt.Printf("run %d: first render %d ms, %.0f ms from the navigation's start (%s)\n", i+1, first.Milliseconds(), page, n)
+		if *jsProfile {
+			// The page's performance marks: data-ready, and any put in to
+			// find where a load's time goes.
+			marks, err := chromedp.Run(tab, chromedp.Evaluate[string](`performance.getEntriesByType('mark').map((m) => m.name + ' ' + Math.round(m.startTime)).join(', ')`))
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "render: the page's marks:", err)
+				os.Exit(1)
+			}
+			fmt.Printf("  the page's marks (ms from the navigation's start): %s\n", marks)
+		}
 		if stop != nil {
 			stop("the load")
 			if err := printRequests(tab); err != nil {
