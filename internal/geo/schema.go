@@ -42,9 +42,12 @@ type Field struct {
 	OmitEmpty bool
 }
 
-// IncidentFields are an incident's properties, in the order every writer
+// IncidentFields returns an incident's properties, in the order every writer
 // writes them.
-var IncidentFields = []Field{
+func IncidentFields() []Field { return cloneFields(incidentSchema) }
+
+// incidentSchema is what IncidentFields returns a copy of.
+var incidentSchema = []Field{
 	{Name: "date", Type: TypeDate, Required: true},
 	{Name: "date_end", Type: TypeDate, Nullable: true},
 	{Name: "weapon", Type: TypeEnum, Required: true, Values: Words(weapons)},
@@ -62,8 +65,11 @@ var IncidentFields = []Field{
 	{Name: "notes", Type: TypeString},
 }
 
-// SourceFields are the members of each element of an incident's sources.
-var SourceFields = []Field{
+// SourceFields returns the members of each element of an incident's sources.
+func SourceFields() []Field { return cloneFields(sourceSchema) }
+
+// sourceSchema is what SourceFields returns a copy of.
+var sourceSchema = []Field{
 	{Name: "publisher", Type: TypeString, Required: true},
 	{Name: "url", Type: TypeString, Nullable: true, OmitEmpty: true},
 	{Name: "published", Type: TypeDate, Nullable: true, OmitEmpty: true},
@@ -71,8 +77,11 @@ var SourceFields = []Field{
 	{Name: "says", Type: TypeString, Required: true},
 }
 
-// BaseFields are a base's properties in bases.geojson.
-var BaseFields = []Field{
+// BaseFields returns a base's properties in bases.geojson.
+func BaseFields() []Field { return cloneFields(baseSchema) }
+
+// baseSchema is what BaseFields returns a copy of.
+var baseSchema = []Field{
 	{Name: "name", Type: TypeString, Required: true},
 	{Name: "short_name", Type: TypeString},
 	{Name: "aliases", Type: TypeStrings},
@@ -84,6 +93,16 @@ var BaseFields = []Field{
 	{Name: "coord_source", Type: TypeString, Required: true},
 	{Name: "coord_source_url", Type: TypeString},
 	{Name: "notes", Type: TypeString},
+}
+
+// cloneFields copies fs and each field's Values, so that a caller cannot
+// change the schema for everyone.
+func cloneFields(fs []Field) []Field {
+	out := slices.Clone(fs)
+	for i := range out {
+		out[i].Values = slices.Clone(out[i].Values)
+	}
+	return out
 }
 
 // FileFields returns the fields of fs that data files carry: all but the

@@ -29,7 +29,7 @@ func TestVocabulariesAreCopies(t *testing.T) {
 	check("DisputableFields", geo.DisputableFields, func() { geo.DisputableFields()[0] = "nothing" })
 	check("StrikeDisputableFields", geo.StrikeDisputableFields, func() { geo.StrikeDisputableFields()[0] = "nothing" })
 	check("IncidentFields' disputed values", geo.DisputableFields, func() {
-		for _, f := range geo.IncidentFields {
+		for _, f := range geo.IncidentFields() {
 			if f.Name == "disputed" {
 				f.Values[0] = "nothing"
 			}

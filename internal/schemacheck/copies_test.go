@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"strikemap/internal/export"
+	"strikemap/internal/geo"
 	"strikemap/internal/ingest"
 	"strikemap/internal/ogcapi"
 	"strikemap/internal/request"
@@ -15,7 +16,7 @@ import (
 // caller that changes what it got (sorts it, appends to it in place,
 // overwrites an item) changes nothing for the next caller. They were
 // package variables any caller could change for everyone (issue 15,
-// point 4).
+// point 4). So are the schema's fields.
 func TestExportedListsAreCopies(t *testing.T) {
 	strings := map[string]func() []string{
 		"request.FilterParams":    request.FilterParams,
@@ -37,6 +38,23 @@ func TestExportedListsAreCopies(t *testing.T) {
 		slices.Reverse(got)
 		if after := get(); !slices.Equal(after, before) {
 			t.Errorf("changing what %s returned changed it from %v to %v", name, before, after)
+		}
+	}
+	// The schema's fields, and their allowed values, likewise.
+	for name, get := range map[string]func() []geo.Field{"geo.IncidentFields": geo.IncidentFields, "geo.SourceFields": geo.SourceFields, "geo.BaseFields": geo.BaseFields} {
+		before := get()
+		got := get()
+		got[0].Name = "changed"
+		for i := range got {
+			if len(got[i].Values) > 0 {
+				got[i].Values[0] = "changed"
+			}
+		}
+		after := get()
+		for i := range before {
+			if after[i].Name != before[i].Name || !slices.Equal(after[i].Values, before[i].Values) {
+				t.Errorf("changing what %s returned changed its field %d from %+v to %+v", name, i, before[i], after[i])
+			}
 		}
 	}
 	roles := store.Roles()

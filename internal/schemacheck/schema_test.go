@@ -26,9 +26,9 @@ import (
 // TestEveryReaderAndWriterFollowsTheSchema is the one test: each subtest is
 // one place that reads or writes the data, held to geo's field lists.
 func TestEveryReaderAndWriterFollowsTheSchema(t *testing.T) {
-	fileIncident := geo.FieldNames(geo.FileFields(geo.IncidentFields))
-	apiIncident := geo.FieldNames(geo.IncidentFields)
-	sourceNames := geo.FieldNames(geo.SourceFields)
+	fileIncident := geo.FieldNames(geo.FileFields(geo.IncidentFields()))
+	apiIncident := geo.FieldNames(geo.IncidentFields())
+	sourceNames := geo.FieldNames(geo.SourceFields())
 
 	t.Run("loader", func(t *testing.T) { checkLoader(t) })
 
@@ -73,7 +73,7 @@ func TestEveryReaderAndWriterFollowsTheSchema(t *testing.T) {
 		// One column per property, the sources flattened into three, and
 		// the feature's id and point.
 		var want []string
-		for _, f := range geo.IncidentFields {
+		for _, f := range geo.IncidentFields() {
 			if f.Type == geo.TypeSourceArray {
 				want = append(want, "source_count", "sources", "first_source_url")
 				continue
@@ -93,9 +93,9 @@ func TestEveryReaderAndWriterFollowsTheSchema(t *testing.T) {
 			heading string
 			fields  []geo.Field
 		}{
-			{"## bases.geojson", geo.BaseFields},
-			{"## incidents.geojson", geo.FileFields(geo.IncidentFields)},
-			{"Each source:", geo.SourceFields},
+			{"## bases.geojson", geo.BaseFields()},
+			{"## incidents.geojson", geo.FileFields(geo.IncidentFields())},
+			{"Each source:", geo.SourceFields()},
 		} {
 			checkDocTable(t, c.heading, c.fields)
 		}
@@ -129,11 +129,11 @@ func fullDataset(t *testing.T) *geo.Dataset {
 // source every field.
 func fullProperties(base string) map[string]any {
 	source := map[string]any{}
-	for _, f := range geo.SourceFields {
+	for _, f := range geo.SourceFields() {
 		source[f.Name] = sampleValue(f)
 	}
 	props := map[string]any{}
-	for _, f := range geo.FileFields(geo.IncidentFields) {
+	for _, f := range geo.FileFields(geo.IncidentFields()) {
 		switch {
 		case f.Name == "base":
 			props[f.Name] = base
@@ -199,7 +199,7 @@ func checkLoader(t *testing.T) {
 	if err := load(full()); err != nil {
 		t.Fatalf("every field: %v", err)
 	}
-	for _, f := range geo.FileFields(geo.IncidentFields) {
+	for _, f := range geo.FileFields(geo.IncidentFields()) {
 		p := full()
 		delete(p, f.Name)
 		if f.Name == "base" {
@@ -213,7 +213,7 @@ func checkLoader(t *testing.T) {
 			t.Errorf("without optional %s: %v", f.Name, err)
 		}
 	}
-	for _, f := range geo.SourceFields {
+	for _, f := range geo.SourceFields() {
 		p := full()
 		s := p["sources"].([]any)[0].(map[string]any)
 		delete(s, f.Name)
@@ -230,7 +230,7 @@ func checkLoader(t *testing.T) {
 	if err := load(p); err == nil || !strings.Contains(err.Error(), "not_in_the_schema") {
 		t.Errorf("a property the schema lacks: %v, want it refused by name", err)
 	}
-	for _, f := range geo.IncidentFields {
+	for _, f := range geo.IncidentFields() {
 		if !f.APIOnly {
 			continue
 		}
@@ -278,7 +278,7 @@ func checkKeys(t *testing.T, doc []byte, props, source []string) {
 }
 
 func omittable(name string) bool {
-	for _, f := range geo.SourceFields {
+	for _, f := range geo.SourceFields() {
 		if f.Name == name {
 			return f.OmitEmpty
 		}
@@ -350,12 +350,12 @@ func checkQueryables(t *testing.T) {
 		if name == "geometry" {
 			continue
 		}
-		i := slices.IndexFunc(geo.IncidentFields, func(f geo.Field) bool { return f.Name == name })
+		i := slices.IndexFunc(geo.IncidentFields(), func(f geo.Field) bool { return f.Name == name })
 		if i < 0 {
 			t.Errorf("queryable %q is not a field of the schema", name)
 			continue
 		}
-		if f := geo.IncidentFields[i]; f.Type == geo.TypeEnum && !slices.Equal(p.Enum, f.Values) {
+		if f := geo.IncidentFields()[i]; f.Type == geo.TypeEnum && !slices.Equal(p.Enum, f.Values) {
 			t.Errorf("queryable %q: enum %v, want %v", name, p.Enum, f.Values)
 		}
 	}
