@@ -50,14 +50,11 @@ func buildIndex(incidents []*Incident) index {
 func buildIndexParts(incidents []*Incident, parts int) index {
 	type run struct {
 		from, to         int
-		cells            map[cell]int32   // cell → its number in the run
-		bases            map[string]int32 // base → its number in the run
-		cellKeys         []cell
-		baseKeys         []string
-		cellN, baseN     []int32 // incidents per numbered cell or base
-		cellAt, baseAt   []int32 // per incident, its cell's and base's number
-		cellG, baseG     []int32 // numbered cell or base → its number over all runs
-		cellOff, baseOff []int32 // where the run's next incident goes in its list
+		cells            numbering[cell]   // the run's cells, numbered as met, and their counts
+		bases            numbering[string] // likewise its bases (NoBase too)
+		cellAt, baseAt   []int32           // per incident, its cell's and base's number
+		cellG, baseG     []int32           // numbered cell or base → its number over all runs
+		cellOff, baseOff []int32           // where the run's next incident goes in its list
 		maxSpan, lastDay Date
 	}
 	runs := make([]run, parts)
@@ -66,7 +63,6 @@ func buildIndexParts(incidents []*Incident, parts int) index {
 		r := &runs[k]
 		r.from, r.to = k*len(incidents)/parts, (k+1)*len(incidents)/parts
 		wg.Go(func() {
-			r.cells, r.bases = make(map[cell]int32), make(map[string]int32)
 			r.cellAt, r.baseAt = make([]int32, r.to-r.from), make([]int32, r.to-r.from)
 			for i := r.from; i < r.to; i++ {
 				inc := incidents[i]
@@ -74,25 +70,8 @@ func buildIndexParts(incidents []*Incident, parts int) index {
 				if i == r.from || inc.DateEnd > r.lastDay {
 					r.lastDay = inc.DateEnd
 				}
-				c := cellOf(inc.Point)
-				ck, ok := r.cells[c]
-				if !ok {
-					ck = int32(len(r.cellKeys))
-					r.cells[c] = ck
-					r.cellKeys = append(r.cellKeys, c)
-					r.cellN = append(r.cellN, 0)
-				}
-				r.cellN[ck]++
-				r.cellAt[i-r.from] = ck
-				bk, ok := r.bases[inc.Base] // NoBase too
-				if !ok {
-					bk = int32(len(r.baseKeys))
-					r.bases[inc.Base] = bk
-					r.baseKeys = append(r.baseKeys, inc.Base)
-					r.baseN = append(r.baseN, 0)
-				}
-				r.baseN[bk]++
-				r.baseAt[i-r.from] = bk
+				r.cellAt[i-r.from] = r.cells.add(cellOf(inc.Point), 1)
+				r.baseAt[i-r.from] = r.bases.add(inc.Base, 1)
 			}
 		})
 	}
@@ -100,10 +79,8 @@ func buildIndexParts(incidents []*Incident, parts int) index {
 
 	// Each cell and base numbered over all runs, in the order the runs
 	// met them, and each run's place in their lists.
-	var cellKeys []cell
-	var baseKeys []string
-	var cellLen, baseLen []int32
-	cellSlot, baseSlot := make(map[cell]int32), make(map[string]int32)
+	var cells numbering[cell]
+	var bases numbering[string]
 	ix := index{}
 	for k := range runs {
 		r := &runs[k]
@@ -111,31 +88,10 @@ func buildIndexParts(incidents []*Incident, parts int) index {
 		if k == 0 || r.lastDay > ix.lastDay {
 			ix.lastDay = r.lastDay
 		}
-		r.cellG, r.cellOff = make([]int32, len(r.cellKeys)), make([]int32, len(r.cellKeys))
-		for ck, c := range r.cellKeys {
-			g, ok := cellSlot[c]
-			if !ok {
-				g = int32(len(cellKeys))
-				cellSlot[c] = g
-				cellKeys = append(cellKeys, c)
-				cellLen = append(cellLen, 0)
-			}
-			r.cellG[ck], r.cellOff[ck] = g, cellLen[g]
-			cellLen[g] += r.cellN[ck]
-		}
-		r.baseG, r.baseOff = make([]int32, len(r.baseKeys)), make([]int32, len(r.baseKeys))
-		for bk, b := range r.baseKeys {
-			g, ok := baseSlot[b]
-			if !ok {
-				g = int32(len(baseKeys))
-				baseSlot[b] = g
-				baseKeys = append(baseKeys, b)
-				baseLen = append(baseLen, 0)
-			}
-			r.baseG[bk], r.baseOff[bk] = g, baseLen[g]
-			baseLen[g] += r.baseN[bk]
-		}
+		r.cellG, r.cellOff = cells.merge(&r.cells)
+		r.baseG, r.baseOff = bases.merge(&r.bases)
 	}
+	cellKeys, baseKeys, cellLen, baseLen := cells.keys, bases.keys, cells.n, bases.n
 	cellLists, baseLists := carve(cellLen, len(incidents)), carve(baseLen, len(incidents))
 	for k := range runs {
 		r := &runs[k]
@@ -177,6 +133,42 @@ func buildIndexParts(incidents []*Incident, parts int) index {
 		ix.byBase[b] = baseLists[g]
 	}
 	return ix
+}
+
+// numbering numbers keys in the order they are first met, and counts
+// what is added to each.
+type numbering[K comparable] struct {
+	slot map[K]int32
+	keys []K
+	n    []int32
+}
+
+// add adds by to key's count and returns its number.
+func (m *numbering[K]) add(key K, by int32) int32 {
+	g, ok := m.slot[key]
+	if !ok {
+		if m.slot == nil {
+			m.slot = make(map[K]int32)
+		}
+		g = int32(len(m.keys))
+		m.slot[key] = g
+		m.keys = append(m.keys, key)
+		m.n = append(m.n, 0)
+	}
+	m.n[g] += by
+	return g
+}
+
+// merge adds run's counts to m's and returns, for each of run's numbers,
+// the key's number in m and where run's share of its list begins.
+func (m *numbering[K]) merge(run *numbering[K]) (g, off []int32) {
+	g, off = make([]int32, len(run.keys)), make([]int32, len(run.keys))
+	for k, key := range run.keys {
+		g[k] = m.add(key, 0)
+		off[k] = m.n[g[k]]
+		m.n[g[k]] += run.n[k]
+	}
+	return g, off
 }
 
 // carve cuts one array of n positions into lists of the given lengths.
