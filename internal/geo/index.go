@@ -64,12 +64,9 @@ func buildIndexParts(incidents []*Incident, parts int) index {
 		r.from, r.to = k*len(incidents)/parts, (k+1)*len(incidents)/parts
 		wg.Go(func() {
 			r.cellAt, r.baseAt = make([]int32, r.to-r.from), make([]int32, r.to-r.from)
+			r.maxSpan, r.lastDay = dayBounds(incidents[r.from:r.to])
 			for i := r.from; i < r.to; i++ {
 				inc := incidents[i]
-				r.maxSpan = max(r.maxSpan, inc.DateEnd-inc.Date)
-				if i == r.from || inc.DateEnd > r.lastDay {
-					r.lastDay = inc.DateEnd
-				}
 				r.cellAt[i-r.from] = r.cells.add(cellOf(inc.Point), 1)
 				r.baseAt[i-r.from] = r.bases.add(inc.Base, 1)
 			}
@@ -111,13 +108,7 @@ func buildIndexParts(incidents []*Incident, parts int) index {
 	for k := range parts {
 		wg.Go(func() {
 			for g := k * len(cellKeys) / parts; g < (k+1)*len(cellKeys)/parts; g++ {
-				var sum orb.Point
-				for _, i := range cellLists[g] {
-					sum[0] += incidents[i].Point[0]
-					sum[1] += incidents[i].Point[1]
-				}
-				n := float64(len(cellLists[g]))
-				means[g] = orb.Point{sum[0] / n, sum[1] / n}
+				means[g] = meanOf(incidents, cellLists[g])
 			}
 		})
 	}
@@ -133,6 +124,32 @@ func buildIndexParts(incidents []*Incident, parts int) index {
 		ix.byBase[b] = baseLists[g]
 	}
 	return ix
+}
+
+// meanOf is the mean point of the incidents at the positions list, summed
+// in the list's order: buildIndex and update sum alike, so that a version
+// updated from the last has the same means, to the last bit, as one built
+// whole.
+func meanOf(incidents []*Incident, list []int32) orb.Point {
+	var sum orb.Point
+	for _, i := range list {
+		sum[0] += incidents[i].Point[0]
+		sum[1] += incidents[i].Point[1]
+	}
+	n := float64(len(list))
+	return orb.Point{sum[0] / n, sum[1] / n}
+}
+
+// dayBounds is the longest span of days of incidents, and the latest day
+// any ends on (0, 0 for none).
+func dayBounds(incidents []*Incident) (maxSpan, lastDay Date) {
+	for i, inc := range incidents {
+		maxSpan = max(maxSpan, inc.DateEnd-inc.Date)
+		if i == 0 || inc.DateEnd > lastDay {
+			lastDay = inc.DateEnd
+		}
+	}
+	return maxSpan, lastDay
 }
 
 // numbering numbers keys in the order they are first met, and counts

@@ -24,13 +24,7 @@ func (ix *index) update(old, nw []*Incident, oldToNew, removed, fresh []int32) i
 	if rescan {
 		// The incident with the longest span or the latest day may be
 		// gone: read every incident's days again, as buildIndex does.
-		out.maxSpan, out.lastDay = 0, 0
-		for i, inc := range nw {
-			out.maxSpan = max(out.maxSpan, inc.DateEnd-inc.Date)
-			if i == 0 || inc.DateEnd > out.lastDay {
-				out.lastDay = inc.DateEnd
-			}
-		}
+		out.maxSpan, out.lastDay = dayBounds(nw)
 	} else {
 		for _, q := range fresh {
 			inc := nw[q]
@@ -85,13 +79,13 @@ func (ix *index) update(old, nw []*Incident, oldToNew, removed, fresh []int32) i
 
 	cells := make(map[cell][]int32) // touched cells: the fresh positions going in
 	bases := make(map[string][]int32)
-	for _, p := range removed {
+	for _, p := range removed { // touched too, with nothing going in
 		inc := old[p]
-		if c := cellOf(inc.Point); cells[c] == nil {
-			cells[c] = []int32{}
+		if _, ok := cells[cellOf(inc.Point)]; !ok {
+			cells[cellOf(inc.Point)] = nil
 		}
-		if bases[inc.Base] == nil {
-			bases[inc.Base] = []int32{}
+		if _, ok := bases[inc.Base]; !ok {
+			bases[inc.Base] = nil
 		}
 	}
 	for _, q := range fresh {
@@ -110,15 +104,7 @@ func (ix *index) update(old, nw []*Incident, oldToNew, removed, fresh []int32) i
 	}
 	for c, in := range cells {
 		if l := rebuilt(ix.cells[c], in); l != nil {
-			// The mean summed in position order, as buildIndex sums it,
-			// so that it is the same to the last bit.
-			var sum orb.Point
-			for _, i := range l {
-				sum[0] += nw[i].Point[0]
-				sum[1] += nw[i].Point[1]
-			}
-			n := float64(len(l))
-			out.cells[c], out.means[c] = l, orb.Point{sum[0] / n, sum[1] / n}
+			out.cells[c], out.means[c] = l, meanOf(nw, l)
 		}
 	}
 	out.byBase = make(map[string][]int32, len(ix.byBase)+len(bases))
