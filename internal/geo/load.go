@@ -67,7 +67,7 @@ func LoadCore(fsys fs.FS) (*Dataset, error) {
 }
 
 // WithExtras returns the dataset that Load makes of fsys, given core, the
-// bases and incidents LoadCore (or ReadSnapshot) made of its files: core
+// bases and incidents LoadCore (or DecodeSnapshot) made of its files: core
 // with the optional files read. core itself is left as it is, so that a
 // snapshot can still be written of it.
 func (core *Dataset) WithExtras(fsys fs.FS) (*Dataset, error) {

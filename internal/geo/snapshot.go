@@ -273,23 +273,6 @@ func (d *Dataset) WriteSnapshot(w io.Writer) error {
 // errSnapshot says a snapshot does not hold what its header says.
 var errSnapshot = errors.New("snapshot is damaged")
 
-// ReadSnapshot reads a snapshot that WriteSnapshot wrote, of size bytes, into
-// memory and decodes it (DecodeSnapshot). A snapshot that ends before size
-// bytes is an error.
-func ReadSnapshot(r io.Reader, size int64) (*Dataset, error) {
-	if size < int64(headerSize) || size > math.MaxInt {
-		return nil, fmt.Errorf("%w: it ends early", errSnapshot)
-	}
-	b := make([]byte, size)
-	if _, err := io.ReadFull(r, b); err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			err = fmt.Errorf("%w: it ends early", errSnapshot)
-		}
-		return nil, err
-	}
-	return DecodeSnapshot(b)
-}
-
 // snapshotChunk is the number of incidents one goroutine decodes at a time.
 const snapshotChunk = 1 << 12
 
@@ -302,7 +285,9 @@ const snapshotChunk = 1 << 12
 // places a first pass over the records' list lengths finds, and while the
 // two orders are checked. The dataset keeps nothing of b, which may be a
 // mapped file: a fault reading it (a file cut short while mapped) is an
-// error, not a crash, and b must not change while it is decoded.
+// error, not a crash. b should not change while it is decoded; if it does
+// (a file rewritten while mapped), the result is an error or a dataset the
+// snapshot's checksum refuses, never a write past a chunk nor a panic.
 func DecodeSnapshot(b []byte) (d *Dataset, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer onFault(&err)
@@ -378,12 +363,11 @@ func DecodeSnapshot(b []byte) (d *Dataset, err error) {
 
 	// The first pass: where each chunk's records, sources and strings
 	// start, from the lengths of the incidents' lists alone.
-	type chunk = snapshotSpan
-	chunks := make([]chunk, 0, n/snapshotChunk+1)
+	chunks := make([]snapshotSpan, 0, n/snapshotChunk+1)
 	source := 0
 	for i := range n {
 		if i%snapshotChunk == 0 {
-			chunks = append(chunks, chunk{i, p, source, str})
+			chunks = append(chunks, snapshotSpan{i, p, source, str})
 		}
 		if len(recs)-p < incidentSize {
 			return nil, fmt.Errorf("%w: its records end early", errSnapshot)
@@ -410,7 +394,7 @@ func DecodeSnapshot(b []byte) (d *Dataset, err error) {
 	hugePages(sources)
 	jobs := make([]func() error, 0, len(chunks)+3)
 	jobs = append(jobs, func() error { copy(text, textIn); return nil })
-	chunks = append(chunks, chunk{n, p, source, str}) // where the last one ends
+	chunks = append(chunks, snapshotSpan{n, p, source, str}) // where the last one ends
 	for k, ch := range chunks[:len(chunks)-1] {
 		jobs = append(jobs, func() error {
 			return s.incidents(incidents, sources, ch.first, ch.at, ch.source, ch.str, chunks[k+1])
@@ -536,10 +520,12 @@ type snapshotSpan struct{ first, at, source, str int }
 // starts. (It checks every length again, against end: a mapped file that
 // changes under it gives an error, or a dataset the checksum refuses, but
 // never writes past its chunk nor panics.)
+// errMoved says a mapped snapshot's records changed while they were read.
+var errMoved = fmt.Errorf("%w: its records changed while read", errSnapshot)
+
 func (s *snapshotDecoder) incidents(incidents []Incident, sources []Source, from, p, source, str int, end snapshotSpan) error {
 	le := binary.LittleEndian
 	var err error
-	moved := fmt.Errorf("%w: its records changed while read", errSnapshot)
 	ref := func(b []byte) string {
 		v, e := s.strAt(b)
 		if e != nil && err == nil {
@@ -553,7 +539,7 @@ func (s *snapshotDecoder) incidents(incidents []Incident, sources []Source, from
 		}
 		if k > end.str-str || k*strRefSize > end.at-p {
 			if err == nil {
-				err = moved
+				err = errMoved
 			}
 			return nil
 		}
@@ -567,7 +553,7 @@ func (s *snapshotDecoder) incidents(incidents []Incident, sources []Source, from
 	}
 	for i := from; i < end.first; i++ {
 		if end.at-p < incidentSize {
-			return moved
+			return errMoved
 		}
 		b := s.recs[p : p+incidentSize]
 		p += incidentSize
@@ -591,7 +577,7 @@ func (s *snapshotDecoder) incidents(incidents []Incident, sources []Source, from
 		}
 		if !noSources {
 			if nSources > end.source-source || nSources*sourceSize > end.at-p {
-				return moved
+				return errMoved
 			}
 			inc.Sources = sources[source : source+nSources : source+nSources]
 			source += nSources
@@ -614,7 +600,7 @@ func (s *snapshotDecoder) incidents(incidents []Incident, sources []Source, from
 		}
 	}
 	if p != end.at || source != end.source || str != end.str {
-		return moved
+		return errMoved
 	}
 	return nil
 }
