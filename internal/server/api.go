@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -268,7 +267,7 @@ func (s *Server) health(c echo.Context) error {
 // filterQuery reads the incident filters and the extra parameters an
 // endpoint takes; any other parameter, or one given twice, is a 400.
 func filterQuery(c echo.Context, d *geo.Dataset, extra ...string) (url.Values, geo.Filter, error) {
-	q, err := request.Query(c.QueryString(), slices.Concat(request.FilterParams(), extra)...)
+	q, err := request.Query(c.QueryString(), append(request.FilterParams(), extra...)...)
 	if err != nil {
 		return nil, geo.Filter{}, err
 	}

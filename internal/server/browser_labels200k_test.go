@@ -3,7 +3,6 @@ package server
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 )
@@ -27,6 +26,7 @@ import (
 // The embedded data's first view is TestFirstViewInBrowser's.
 func TestFirstView200kInBrowser(t *testing.T) {
 	t.Parallel()
+	requireBrowser(t) // before building the server
 	s := layersServer(t, 200000, "")
 	// What a reader sees once the clusters are built: before, the page
 	// draws provisional ones for a moment, and places its labels again.
@@ -143,20 +143,11 @@ func checkClusterLegend(t *testing.T, tb *tab) {
 		t.Fatalf("%d clusters drawn; the check needs 2", len(got.Counts))
 	}
 	least, most := slices.Min(got.Counts), slices.Max(got.Counts)
-	want := fmt.Sprintf("Cluster: %s–%s incidents, by size", groupThousands(least), groupThousands(most))
+	want := fmt.Sprintf("Cluster: %s–%s incidents, by size", groupedInt(least), groupedInt(most))
 	if least == most {
 		want = "Cluster: number of incidents"
 	}
 	if got.Hidden || got.Text != want {
 		t.Errorf("the legend's cluster row: hidden %v, %q; want shown, %q", got.Hidden, got.Text, want)
 	}
-}
-
-// groupThousands writes n as the page does in English: 26,756.
-func groupThousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

@@ -156,6 +156,7 @@ func TestListLayoutInBrowser(t *testing.T) {
 // the server for the order and pages over the whole filtered set.
 func TestListSortsAndPagesTheWholeSetInBrowser(t *testing.T) {
 	t.Parallel()
+	requireBrowser(t) // before building the server
 	s := syntheticServer(t, 6000)
 	d := s.store.Dataset()
 	b := newBrowser(t, s)
@@ -273,6 +274,7 @@ func TestListNoKnownBaseInBrowser(t *testing.T) {
 // Bug 6: in cluster mode the list's Show button did nothing.
 func TestListShowInClusterModeInBrowser(t *testing.T) {
 	t.Parallel()
+	requireBrowser(t) // before building the server
 	s := syntheticServer(t, 6000)
 	b := newBrowser(t, s)
 	for _, size := range []struct {

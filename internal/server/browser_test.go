@@ -46,9 +46,18 @@ type browser struct {
 // behind it starts with the first test that needs it and stops in TestMain;
 // each tab lives in a browser context of its own, so no cookie, storage or
 // cache passes from one test to another.
+// requireBrowser returns Chromium's path, or skips t where there is none
+// (or STRIKEMAP_BROWSER_TESTS=off, as in .ci/run's race pass). A test that
+// builds a large server first calls it before, so as not to build it for
+// nothing.
+func requireBrowser(t *testing.T) string {
+	t.Helper()
+	return testenv.Program(t, "STRIKEMAP_BROWSER_TESTS", "chromium", "chromium-browser", "google-chrome")
+}
+
 func newBrowser(t *testing.T, s http.Handler) *browser {
 	t.Helper()
-	exe := testenv.Program(t, "STRIKEMAP_BROWSER_TESTS", "chromium", "chromium-browser", "google-chrome")
+	exe := requireBrowser(t)
 	ctx, err := chromium.start(exe)
 	if err != nil {
 		t.Fatalf("start %s: %v", exe, err)

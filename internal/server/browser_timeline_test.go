@@ -11,8 +11,6 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"strikemap/internal/testenv"
 )
 
 // The timeline's browser tests: play pauses, resumes and gives the range
@@ -129,7 +127,7 @@ func TestHistogramBinsStayReadable(t *testing.T) {
 	t.Parallel()
 	// Skip before building the servers where there is no browser (the
 	// race pass): the 20,000-incident one took 136 s under -race.
-	testenv.Program(t, "STRIKEMAP_BROWSER_TESTS", "chromium", "chromium-browser", "google-chrome")
+	requireBrowser(t)
 	for _, c := range []struct {
 		name string
 		srv  *Server

@@ -109,6 +109,7 @@ func parseFilterForTest(t *testing.T, query string, d *geo.Dataset) geo.Filter {
 
 func TestMapPageClustersLargeSets(t *testing.T) {
 	t.Parallel()
+	requireBrowser(t) // before building the server
 	s := syntheticServer(t, 8000)
 	// The index built, so that the page draws no provisional clusters,
 	// which it would redraw on a timer of its own: the server starts

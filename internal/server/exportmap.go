@@ -23,7 +23,7 @@ import (
 // The parameters of a map view shared by the map page, /embed and the image
 // export: the filters, the layers, the position, and the dataset version
 // the view was made from.
-var viewParams = append(slices.Clone(request.FilterParams()), "layers", "map", "sel", "basemap", "v")
+var viewParams = append(request.FilterParams(), "layers", "map", "sel", "basemap", "v")
 
 // The parameters only the image export takes.
 var imageParams = []string{"width", "height", "scale", "title", "legend", "download", "radii"}

@@ -77,7 +77,7 @@ func TestFormInputInertOnEveryPage(t *testing.T) {
 	for _, page := range []struct{ path, shows string }{
 		{"/incidents/" + id + "/history", "incident.outcome"},
 		{"/incidents/" + id + "/edit", "incident.notes"},
-		{"/incidents/" + id, "incident.says"[:9]},
+		{"/incidents/" + id, "incident.source_says"},
 		{"/bases/xss-base", "base.notes"},
 		{"/bases/xss-base/history", "base.reason"},
 		{"/bases/xss-base/edit", "base.coord_source"},

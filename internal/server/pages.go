@@ -124,8 +124,9 @@ func (s *Server) embedPage(c echo.Context) error {
 // data-ready mark) waits for besides the clusters, with a URL the server
 // can know from the page's own query: the head preloads them, so they
 // start with the document instead of after the modules are fetched, parsed
-// and run and the map is made (0.8 s into a load on a quiet machine, more
-// than 1.7 s on a busy one), and are answered by the time the script asks.
+// and run and the map is made (791 ms into a quiet load of the 1M page; the
+// saving measured there was at most 86 ms: docs/performance.md), and are
+// answered by the time the script asks.
 // The URLs must be the script's to the letter, or the browser fetches
 // twice. The clusters are not among them: their box is the map's size,
 // which only the browser knows. Nor are the basemap, the range rings and
@@ -139,10 +140,11 @@ func startFetches(q url.Values, cfg templates.MapConfig) []string {
 		return nil
 	}
 	// The histogram's days, and the bases: their summaries count what the
-	// filters select, so with no filter in the query the script asks for
-	// them unfiltered.
+	// filters other than base select (state.js's filterQuery without base,
+	// as main.js asks), so with none of those in the query the script asks
+	// for them unfiltered.
 	out := []string{"/api/timeline.json"}
-	if !slices.ContainsFunc([]string{"from", "to", "weapon", "status", "base"}, q.Has) {
+	if !slices.ContainsFunc([]string{"from", "to", "weapon", "status"}, q.Has) {
 		out = append(out, "/api/bases.geojson")
 	}
 	return out
