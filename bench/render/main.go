@@ -14,10 +14,16 @@
 //
 //	go run ./bench/render -url http://127.0.0.1:8080/ -runs 3 -pans 20 -filters 20
 //	go run ./bench/render -url http://127.0.0.1:8080/ -width 375 -height 740 -cpu-throttle 4
+//
+// -trace FILE records the last load in a Chrome trace and prints the
+// renderer's main-thread steps of 15 ms or more (parsing, compiling and
+// running scripts, style, layout, paint), which -profile's JavaScript
+// samples count as "(program)".
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"maps"
@@ -38,6 +44,8 @@ import (
 
 // cpuTime makes -profile's main-thread figures CPU time: on a machine
 // shared with other work, wall time counts the other work too.
+var profileOut = flag.String("cpuprofile", "", "with -profile, write the last load's JavaScript CPU profile to this file (.cpuprofile, for DevTools)")
+
 var cpuTime = flag.Bool("cpu-time", false, "with -profile, give the main thread's script, style, layout and task durations in its CPU time (threadTicks) rather than wall time")
 
 func main() {
@@ -49,6 +57,7 @@ func main() {
 	height := flag.Int64("height", 800, "the page's viewport height, CSS px")
 	throttle := flag.Float64("cpu-throttle", 1, "slow the page's CPU down this many times (Chromium's CPU throttling, as DevTools' phone profiles do: 4 for a mid-range phone); 1 leaves it as it is")
 	jsProfile := flag.Bool("profile", false, "print the JavaScript functions that took the most time during the last load, the pans and the filter changes, and the last load's requests")
+	traceFile := flag.String("trace", "", "record a Chrome trace of the last load into this file (for DevTools' Performance panel or ui.perfetto.dev) and print the main thread's longest steps")
 	flag.Parse()
 	exe, err := exec.LookPath("chromium")
 	if err != nil {
@@ -72,6 +81,14 @@ func main() {
 	for i := range *runs {
 		tab, cancelTab := chromedp.NewContext(browser)
 		var stop func(string)
+		var stopTrace func() error
+		if *traceFile != "" && i == *runs-1 {
+			var err error
+			if stopTrace, err = startTrace(tab, *traceFile); err != nil {
+				fmt.Fprintln(os.Stderr, "render:", err)
+				os.Exit(1)
+			}
+		}
 		if *jsProfile && i == *runs-1 {
 			var err error
 			if stop, err = startProfile(tab); err != nil {
@@ -120,6 +137,12 @@ func main() {
 				os.Exit(1)
 			}
 			fmt.Printf("  the page's marks (ms from the navigation's start): %s\n", marks)
+		}
+		if stopTrace != nil {
+			if err := stopTrace(); err != nil {
+				fmt.Fprintln(os.Stderr, "render: the trace:", err)
+				os.Exit(1)
+			}
 		}
 		if stop != nil {
 			stop("the load")
@@ -324,6 +347,13 @@ func startProfile(tab context.Context) (stop func(during string), err error) {
 		res, err := chromedp.Call(tab, profiler.Stop, cdp.Empty{})
 		if err == nil {
 			printProfile(res.Profile, during)
+			if *profileOut != "" && during == "the load" {
+				if b, err := json.Marshal(res.Profile); err == nil {
+					if err := os.WriteFile(*profileOut, b, 0o644); err == nil {
+						fmt.Printf("the load's JavaScript profile written to %s (open it in DevTools' Performance panel)\n", *profileOut)
+					}
+				}
+			}
 		}
 		if after, err := chromedp.Call(tab, performance.GetMetrics, cdp.Empty{}); err == nil {
 			printMetrics(before.Metrics, after.Metrics)

@@ -50,5 +50,9 @@ func TestEmbedLabelsClearOfControls(t *testing.T) {
 	for _, p := range lines {
 		t.Error(p)
 	}
+	// The two-line form's size is measured too: this embed wraps one name.
+	if n := checkLabelSizes(t, tb); n == 0 {
+		t.Error("no base name is wrapped on two lines in a 640×480 embed, where one was: the two-line form's size goes unchecked")
+	}
 	tb.checkClean()
 }

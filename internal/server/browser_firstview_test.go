@@ -33,6 +33,7 @@ func TestFirstViewInBrowser(t *testing.T) {
 			tb.placed()
 			t.Run("every base named", func(t *testing.T) { checkEveryBaseNamed(t, tb.as(t)) })
 			t.Run("every base in view", func(t *testing.T) { checkBasesInView(t, tb.as(t)) })
+			t.Run("labels measured", func(t *testing.T) { checkLabelSizes(t, tb.as(t)) })
 			if size.countries != nil {
 				t.Run("labels avoid marks", func(t *testing.T) { checkLabelsAvoidMarks(t, tb.as(t), size.countries) })
 			}

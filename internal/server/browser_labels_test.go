@@ -1,6 +1,8 @@
 package server
 
 import (
+	"fmt"
+	"math"
 	"testing"
 )
 
@@ -167,4 +169,40 @@ func leaderCrossings(tb *tab) []string {
 		});
 		return out;
 	})()`)
+}
+
+// checkLabelSizes fails unless every map label shown is laid out at the
+// size the page measured it to have (its data-size), to within a pixel:
+// the page sizes labels from their CSS and a canvas's measure of their
+// text (textbox.js), not by laying each out, and a label larger than its
+// measured box would cover what the collision pass kept it off. It
+// returns how many were wrapped on two lines.
+func checkLabelSizes(t *testing.T, tb *tab) (wrapped int) {
+	t.Helper()
+	type label struct {
+		Text, Size string
+		W, H       float64
+		Wrapped    bool
+	}
+	got := eval[[]label](tb, `Array.from(document.querySelectorAll('#map .map-label:not([hidden])')).map((e) => {
+		const r = e.getBoundingClientRect();
+		return { text: e.textContent, size: e.dataset.size || '', w: r.width, h: r.height, wrapped: e.classList.contains('map-label-wrap') };
+	})`)
+	if len(got) == 0 {
+		t.Fatal("no map label shown")
+	}
+	for _, l := range got {
+		var w, h float64
+		if _, err := fmt.Sscanf(l.Size, "%gx%g", &w, &h); err != nil {
+			t.Errorf("the label %q has no measured size (data-size %q)", l.Text, l.Size)
+			continue
+		}
+		if math.Abs(w-l.W) > 1 || math.Abs(h-l.H) > 1 {
+			t.Errorf("the label %q (wrapped %v) was measured %gx%g and is laid out %.2fx%.2f", l.Text, l.Wrapped, w, h, l.W, l.H)
+		}
+		if l.Wrapped {
+			wrapped++
+		}
+	}
+	return wrapped
 }

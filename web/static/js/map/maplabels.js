@@ -7,6 +7,7 @@ import { placeLabels, intersects, SIDES, balancedBreak, landSpots, leaderLine, d
 import { placeCounts, stackSpots, clusterSpots } from './counts.js';
 import { spreadPoints } from './fan.js';
 import { el } from './dom.js';
+import { styleBox, textWidth, boxSize } from './textbox.js';
 
 const L = window.L;
 
@@ -33,26 +34,63 @@ export function createMapLabels(app) {
   let countries = [];
   let places = [];
   // A base's label by its name and place: a redraw makes new markers for
-  // the same bases, and measuring new labels forces a layout of the whole
-  // page (with the incident list in it) at every filter change.
+  // the same bases, which keep their labels, measured once.
   const bases = new Map(); // key -> label
   const baseKey = (m) => m.options.labelText + '\u0000' + m.getLatLng().toString();
   let frame = 0;
 
-  // label makes a hidden label element in the pane and measures it once:
-  // its size does not change with the view.
+  // label makes a hidden label element in the pane; its size is measured
+  // once (textbox.js): it does not change with the view.
   function label(cls, text) {
     const e = el('span', 'map-label ' + cls, text);
+    e.hidden = true;
     pane.appendChild(e);
     return e;
   }
-  function measure(items) {
-    const paneHidden = pane.hidden;
-    pane.hidden = false;
-    items.forEach((it) => { it.el.hidden = false; });
-    items.forEach((it) => { it.w = it.el.offsetWidth + 2 * PAD; it.h = it.el.offsetHeight + PAD; });
-    items.forEach((it) => { it.el.hidden = true; if (it.dot) { it.dot.hidden = true; } });
-    pane.hidden = paneHidden;
+  // Sizes come from the labels' CSS and a canvas's measure of their text
+  // (textbox.js), not from offsetWidth: reading a label's size laid the
+  // whole page out, once per label and per form of its name.
+  const styles = new Map(); // class list -> styleBox
+  const styleOf = (e) => {
+    let b = styles.get(e.className);
+    if (!b) {
+      b = styleBox(getComputedStyle(e));
+      styles.set(e.className, b);
+    }
+    return b;
+  };
+  const ctx = document.createElement('canvas').getContext('2d');
+  let font = '';
+  const measureText = (f, s) => {
+    if (f !== font) { ctx.font = f; font = f; }
+    return ctx.measureText(s).width;
+  };
+  // size is the box of label element e holding text, on lines lines;
+  // where its CSS gives no line height, the element is laid out instead.
+  function size(e, text, lines = 1) {
+    const b = styleOf(e);
+    if (b.lineHeight === null || !ctx) {
+      const old = e.firstChild ? e.lastChild.textContent : '';
+      const target = e.lastChild && e.lastChild.nodeType === 1 ? e.lastChild : e;
+      const paneHidden = pane.hidden, hidden = e.hidden;
+      pane.hidden = false; e.hidden = false;
+      target.textContent = text;
+      const out = { w: e.offsetWidth, h: e.offsetHeight };
+      target.textContent = old;
+      pane.hidden = paneHidden; e.hidden = hidden;
+      return out;
+    }
+    return boxSize(b, text, measureText, lines);
+  }
+  // measured measures a label the first time it is asked for, and
+  // returns it.
+  function measured(it) {
+    if (it.w === undefined) {
+      const b = size(it.el, it.full || it.el.textContent);
+      it.w = b.w + 2 * PAD;
+      it.h = b.h + PAD;
+    }
+    return it;
   }
 
   function setBasemap(fc) {
@@ -78,6 +116,7 @@ export function createMapLabels(app) {
         // National capitals stand out; province seats a little.
         const cls = p.capital === 'country' ? ' map-label-capital' : p.capital === 'province' ? ' map-label-seat' : '';
         const dot = el('span', 'map-label-dot' + cls);
+        dot.hidden = true;
         pane.appendChild(dot);
         places.push({ latlng: L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]), minzoom: p.minzoom, size: p.capital === 'country' ? CAPITAL_DOT : DOT, el: label('map-label-place' + cls, p.name), dot });
       }
@@ -85,7 +124,8 @@ export function createMapLabels(app) {
     // Countries by zoom, big ones first; towns keep the file's order (by
     // zoom, capitals, then population: docs/basemap.md).
     countries.sort((a, b) => a.minzoom - b.minzoom);
-    measure(countries.concat(places));
+    // Each is measured when first in view (measured): of the 463 towns,
+    // the first view names a few dozen.
     schedule();
   }
 
@@ -103,7 +143,7 @@ export function createMapLabels(app) {
       it.leader.hidden = true;
       pane.appendChild(it.leader);
       bases.set(key, it);
-      measure([it]);
+      measured(it);
       measureWrapped(it);
       measureShort(it);
     }
@@ -116,23 +156,19 @@ export function createMapLabels(app) {
   // (balancedBreak), the width that of the longer, so that no word is
   // left alone on a third.
   function measureWrapped(it) {
-    if (!/\s/.test(it.el.textContent)) { return; }
-    const paneHidden = pane.hidden;
-    pane.hidden = false;
-    it.el.hidden = false;
-    const lineWidth = (s) => { it.span.textContent = s; return it.span.getBoundingClientRect().width; };
+    if (!/\s/.test(it.full)) { return; }
+    const b = styleOf(it.el);
+    const lineWidth = (s) => textWidth(b, s, measureText);
+    const lines = balancedBreak(it.full, lineWidth);
     // The box's width counts its padding and border (box-sizing:
     // border-box): given the text's width alone, the longer line did not
     // fit and the name took three lines.
-    const chrome = it.el.getBoundingClientRect().width - lineWidth(it.full);
-    const lines = balancedBreak(it.full, lineWidth);
-    const width = Math.ceil(Math.max(lineWidth(lines[0]), lineWidth(lines[1])) + chrome) + 1;
-    it.span.textContent = it.full;
+    const width = Math.ceil(Math.max(lineWidth(lines[0]), lineWidth(lines[1])) + b.chromeX) + 1;
+    // Wrapped, the label takes the wrap class's line height.
     wrap(it, width);
-    it.wrap = [it.el.offsetWidth + 2 * PAD, it.el.offsetHeight + PAD, width];
+    const two = size(it.el, it.full, 2);
     wrap(it, 0);
-    it.el.hidden = true;
-    pane.hidden = paneHidden;
+    it.wrap = [width + 2 * PAD, two.h + PAD, width];
     if (it.wrap[0] >= it.w) { it.wrap = null; }
   }
 
@@ -143,14 +179,8 @@ export function createMapLabels(app) {
   function measureShort(it) {
     const text = it.shortText;
     if (text === it.full) { return; }
-    const paneHidden = pane.hidden;
-    pane.hidden = false;
-    it.el.hidden = false;
-    it.span.textContent = text;
-    it.short = [it.el.offsetWidth + 2 * PAD, it.el.offsetHeight + PAD, text];
-    it.span.textContent = it.full;
-    it.el.hidden = true;
-    pane.hidden = paneHidden;
+    const b = size(it.el, text);
+    it.short = [b.w + 2 * PAD, b.h + PAD, text];
   }
 
   function wrap(it, width) {
@@ -287,8 +317,13 @@ export function createMapLabels(app) {
 
   // around lists the offsets from a point at which a w×h label may be
   // centred, within FAR pixels, nearest first, each clear of the point.
+  const arounds = new Map(); // w×h -> offsets: a base's name has two or three sizes
   function around(w, h) {
-    const out = [];
+    const key = w + 'x' + h;
+    let out = arounds.get(key);
+    if (out) { return out; }
+    out = [];
+    arounds.set(key, out);
     for (let dy = -FAR; dy <= FAR; dy += 8) {
       for (let dx = -FAR; dx <= FAR; dx += 10) {
         if (Math.abs(dx) < w / 2 + NEAR && Math.abs(dy) < h / 2 + NEAR) { continue; }
@@ -339,12 +374,13 @@ export function createMapLabels(app) {
         if (it.land.length) {
           pts = pts.concat(landSpots(it.land, size.x, size.y, (x, y) => { const ll = map.containerPointToLatLng([x, y]); return [ll.lng, ll.lat]; }));
         }
-        if (pts.length) { push(it, { x: pts[0].x, y: pts[0].y, at: pts.slice(1), w: it.w, h: it.h, gap: 2, anchors: ['center', 'above', 'below'] }); }
+        if (pts.length) { measured(it); push(it, { x: pts[0].x, y: pts[0].y, at: pts.slice(1), w: it.w, h: it.h, gap: 2, anchors: ['center', 'above', 'below'] }); }
       });
       places.forEach((it) => {
         if (it.minzoom > zoom) { return; }
         const p = map.latLngToContainerPoint(it.latlng);
         if (!inView(p, 0)) { return; }
+        measured(it);
         const r = it.size / 2;
         push(it, { x: p.x, y: p.y, w: it.w, h: it.h, gap: r + 3, anchors: SIDES.slice(0, 4), mark: { minX: p.x - r, minY: p.y - r, maxX: p.x + r, maxY: p.y + r } });
       });
@@ -401,6 +437,10 @@ export function createMapLabels(app) {
       shown.add(it);
       it.el.hidden = false;
       it.el.setAttribute('data-anchor', pl.anchor);
+      // The size the label was measured to have (textbox.js), for a
+      // reader of the DOM (the tests, which compare it with the size the
+      // browser lays it out at).
+      it.el.dataset.size = Math.round(pl.box.maxX - pl.box.minX - 2 * PAD) + 'x' + Math.round(pl.box.maxY - pl.box.minY - PAD);
       if (it.wrap) { wrap(it, pl.size === 1 && !(useShort && it.short) ? it.wrap[2] : 0); }
       L.DomUtil.setPosition(it.el, map.containerPointToLayerPoint([pl.box.minX + PAD, pl.box.minY + PAD / 2]));
       if (it.dot) {
