@@ -66,7 +66,8 @@ func get(t *testing.T, addr, path string) ([]byte, string) {
 }
 
 // A server on a database imported from data/ serves what file mode serves,
-// byte for byte and under the same dataset version.
+// byte for byte and under the same dataset version, whether it loaded the
+// record's rows or its snapshot (-cache).
 func TestRunServesDatabase(t *testing.T) {
 	var fileLogs syncBuffer
 	fileAddr := serve(t, Config{}, &fileLogs)
@@ -93,16 +94,24 @@ func TestRunServesDatabase(t *testing.T) {
 				t.Fatal(err)
 			}
 			s.Close()
-			var logs syncBuffer
-			addr := serve(t, Config{DB: url}, &logs)
-			for _, p := range paths {
-				got, version := get(t, addr, p)
-				if !bytes.Equal(got, want[p]) || version != wantVersion {
-					t.Errorf("%s: %d bytes, version %s; file mode gives %d bytes, version %s", p, len(got), version, len(want[p]), wantVersion)
+			// Without a snapshot cache; with one, the first start writing
+			// the record's snapshot and the second reading it.
+			cacheDir := t.TempDir()
+			for _, start := range []struct {
+				cache, wantLog string
+			}{{"", `"msg":"dataset loaded"`}, {cacheDir, `"msg":"dataset snapshot written"`}, {cacheDir, `"msg":"record snapshot read"`}} {
+				var logs syncBuffer
+				addr := serve(t, Config{DB: url, CacheDir: start.cache}, &logs)
+				for _, p := range paths {
+					got, version := get(t, addr, p)
+					if !bytes.Equal(got, want[p]) || version != wantVersion {
+						t.Errorf("%s (cache %q): %d bytes, version %s; file mode gives %d bytes, version %s", p, start.cache, len(got), version, len(want[p]), wantVersion)
+					}
 				}
-			}
-			if !strings.Contains(logs.String(), `"source":"database `) || strings.Contains(logs.String(), "holds no dataset") {
-				t.Errorf("log:\n%s", logs.String())
+				logs.waitCount(t, start.wantLog, 1)
+				if !strings.Contains(logs.String(), `"source":"database `) || strings.Contains(logs.String(), "holds no dataset") || strings.Contains(logs.String(), "loading the record whole") {
+					t.Errorf("log:\n%s", logs.String())
+				}
 			}
 		})
 	}

@@ -41,7 +41,7 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	MemoryLimit     int64  // soft memory limit in bytes, or memoryLimitOff, -Auto or -Runtime
 	CPUProfile      string // file to write a CPU profile of the whole run to; "" writes none
-	CacheDir        string // directory of dataset snapshots (internal/loadcache) for -data; "" keeps none
+	CacheDir        string // directory of dataset snapshots (internal/loadcache) for -data and -db; "" keeps none
 	// Options are the HTTP handler's settings (tiles, frame ancestors,
 	// base URL, limits), read here and passed down as they are; run adds
 	// the logger, the basemap and the reloads.
@@ -179,7 +179,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	rateLoopback := ss.addBool("rate-limit-loopback", false, "rate-limit loopback clients too, which are exempt by default")
 	timeout := ss.add("shutdown-timeout", "15s", "how `long` to let requests finish on SIGINT or SIGTERM")
 	memLimit := ss.add("memory-limit", "auto", "soft memory `limit` of the Go heap: auto (twice the heap the loaded dataset needs, at least 512MiB; GOMEMLIMIT's when that is set), off, or a size such as 1GiB")
-	cache := ss.add("cache", defaultCacheDir(), "`directory` keeping a snapshot of each -data directory's bases and incidents, which a start reads instead of parsing the files when they have not changed (docs/scale.md); \"off\" keeps none")
+	cache := ss.add("cache", defaultCacheDir(), "`directory` keeping a snapshot of each -data directory's and -db record's bases and incidents, which a start reads instead of parsing the files when they have not changed, or the record's rows when it is of one of its versions (docs/scale.md); \"off\" keeps none")
 	cpuProfile := ss.add("cpuprofile", "", "write a CPU profile of the process, from its start until it shuts down, to `file` (for `go tool pprof`); empty writes none")
 	fl.Usage = func() {
 		fmt.Fprintf(out, "Usage: strikemap [flags]\n\nServes the strikemap map and GeoJSON API.\n\nFlags:\n")
@@ -330,25 +330,33 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	}
 	// A directory's bases and incidents come from the snapshot cache when
 	// they have not changed since it was written.
+	// So do a record's (-db), when they are of one of its versions; the
+	// changes since are applied to them.
 	load := geo.Load
 	var reloadFrom func(dir string) (*geo.Dataset, error)
-	if cfg.DataDir != "" && cfg.CacheDir != "" {
-		cache, err := loadcache.Open(cfg.CacheDir, logger)
-		if err != nil {
+	var cache *loadcache.Cache
+	if (cfg.DataDir != "" || record != nil) && cfg.CacheDir != "" {
+		if cache, err = loadcache.Open(cfg.CacheDir, logger); err != nil {
 			logger.Warn("loading without a snapshot cache", "err", err)
+			cache = nil
 		} else {
 			defer cache.Close()
-			load = func(fs.FS) (*geo.Dataset, error) { return cache.Load(cfg.DataDir) }
-			reloadFrom = cache.Load
+			if cfg.DataDir != "" {
+				load = func(fs.FS) (*geo.Dataset, error) { return cache.Load(cfg.DataDir) }
+				reloadFrom = cache.Load
+			}
 		}
 	}
 	resumeGC := pauseGC(cfg.MemoryLimit, size)
 	defer resumeGC()
-	if record != nil {
+	switch {
+	case record != nil && cache != nil:
+		d, err = follow.LoadCached(ctx, record, cache, logger)
+	case record != nil:
 		// The record's newest version, read in one transaction, its rows
 		// streamed into the loader (never built into files first).
 		d, err = follow.Load(ctx, record)
-	} else {
+	default:
 		d, err = load(fsys)
 		if err != nil {
 			err = fmt.Errorf("load %s: %w", source, err)

@@ -8,11 +8,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"sync"
 	"time"
 
 	"strikemap/internal/geo"
+	"strikemap/internal/loadcache"
 	"strikemap/internal/store"
 )
 
@@ -52,6 +54,105 @@ func Load(ctx context.Context, record *store.Store) (*geo.Dataset, error) {
 	d.Record = v.Number
 	return d, nil
 }
+
+// LoadCached is Load with a snapshot cache (internal/loadcache), so that a
+// start from a record takes the time of a start from a directory's
+// snapshot, not of reading a million rows. The record's snapshot holds its
+// bases and incidents at one of its versions, with that version's digest;
+// it is used when the record's version of that number has the same digest
+// (a record made again from scratch numbers its versions anew), and the
+// changes since are applied to it as a follower applies a new version
+// (apply). Otherwise, or when they cannot be applied in place, the newest
+// version is loaded whole. Either way, when the dataset is not the
+// snapshot's version, a snapshot of it is written in the background for
+// the next start.
+func LoadCached(ctx context.Context, record *store.Store, cache *loadcache.Cache, log *slog.Logger) (*geo.Dataset, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	name := record.String()
+	snap, err := record.Snapshot(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", record, err)
+	}
+	defer snap.Close()
+	v := snap.Version()
+	d, why := cached(ctx, record, snap, cache, name)
+	if d != nil {
+		return d, nil
+	}
+	switch {
+	case why == nil: // no snapshot yet
+	case loadcache.IsStale(why) || errors.As(why, new(staleRecord)):
+		log.Info("loading the record whole: its snapshot is not of this record or build", "db", name, "reason", why)
+	default:
+		log.Warn("loading the record whole: its snapshot cannot be used", "db", name, "reason", why)
+	}
+	core, err := geo.LoadCore(snap)
+	if err != nil {
+		return nil, fmt.Errorf("load %s version %d: %w", record, v.Number, err)
+	}
+	if d, err = core.WithExtras(snap); err != nil {
+		return nil, fmt.Errorf("load %s version %d: %w", record, v.Number, err)
+	}
+	d.Record = v.Number
+	if d.Version != v.Digest {
+		// Never seen (store's TestFilesAtEveryVersion): a snapshot under
+		// the record's digest would not be of what that digest names.
+		log.Warn("no snapshot of the record written: its version's digest is not the one loaded", "db", name, "version", v.Number, "digest", v.Digest, "loaded", d.Version)
+		return d, nil
+	}
+	cache.WriteRecord(name, d)
+	return d, nil
+}
+
+// cached returns the record's newest version (snap's) from its snapshot,
+// with the changes since applied, or nil and why not (nil too when there
+// is no snapshot yet).
+func cached(ctx context.Context, record *store.Store, snap *store.Snapshot, cache *loadcache.Cache, name string) (*geo.Dataset, error) {
+	v := snap.Version()
+	core, err := cache.ReadRecord(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	at, err := record.VersionAt(ctx, core.Record)
+	switch {
+	case errors.Is(err, store.ErrNoVersion) || core.Record > v.Number:
+		return nil, staleRecord{fmt.Sprintf("the snapshot is of version %d, which the record does not hold", core.Record)}
+	case err != nil:
+		return nil, err
+	case at.Digest != core.Version:
+		return nil, staleRecord{fmt.Sprintf("the snapshot's version %d has digest %s, the record's version %d %s", core.Record, core.Version, core.Record, at.Digest)}
+	}
+	// The optional files (official counts, strikes) are the newest
+	// version's: the snapshot's, when it is the newest; and when it is not,
+	// apply's changes are only of incidents and bases (ChangesSince), so
+	// the snapshot's version had the same ones.
+	d, err := core.WithExtras(snap)
+	if err != nil {
+		return nil, err
+	}
+	d.Version = at.Digest // WithExtras hashed the files again over the digest, which covers them
+	if core.Record == v.Number {
+		return d, nil
+	}
+	applied, err := apply(snap, d)
+	if err != nil {
+		return nil, fmt.Errorf("the changes since the snapshot's version %d: %w", core.Record, err)
+	}
+	applied.Record = v.Number
+	cache.WriteRecord(name, applied)
+	return applied, nil
+}
+
+// staleRecord says a snapshot is of another record, or of one made again:
+// expected, not a fault.
+type staleRecord struct{ reason string }
+
+func (e staleRecord) Error() string { return e.reason }
 
 // New returns a Follower that loads the record into st only when asked
 // (Sync): a server with no watch of its own still serves its approvals at

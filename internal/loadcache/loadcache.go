@@ -213,25 +213,45 @@ func (c *Cache) read(path, dataDir string) (*geo.Dataset, error) {
 	}
 	// Then their contents: the files and the snapshot are hashed while the
 	// snapshot, mapped, is decoded on every core.
-	if info.Size() < int64(headerSize)+8 {
+	core, err := decodeMapped(f, info.Size(), head, func() error { return checkContents(dataDir, want) })
+	if err != nil {
+		return nil, err
+	}
+	c.logger.Info("dataset snapshot read", "snapshot", path, "incidents", len(core.Incidents), "took", time.Since(start).Round(time.Millisecond))
+	return core, nil
+}
+
+// decodeMapped maps the cache file f, of size bytes, whose header head was
+// read and checked, and decodes its snapshot on every core while its
+// checksum is checked and also (when not nil) runs beside.
+func decodeMapped(f *os.File, size int64, head []byte, also func() error) (*geo.Dataset, error) {
+	if size < int64(len(head))+8 {
 		return nil, errors.New("it is cut short")
 	}
-	if info.Size() > math.MaxInt {
+	if size > math.MaxInt {
 		return nil, errors.New("it is too large")
 	}
-	b, unmap, err := mapFile(f, int(info.Size()))
+	b, unmap, err := mapFile(f, int(size))
 	if err != nil {
 		return nil, err
 	}
 	defer unmap()
-	hashes := make(chan error, 1)
-	go func() { hashes <- checkContents(dataDir, want) }()
+	checks := make(chan error, 1)
+	go func() {
+		if also != nil {
+			if err := also(); err != nil {
+				checks <- err
+				return
+			}
+		}
+		checks <- nil
+	}()
 	sums := make(chan error, 1)
 	go func() { sums <- checkSum(b, head) }()
-	core, err := geo.DecodeSnapshot(b[headerSize : len(b)-8])
-	herr, serr := <-hashes, <-sums
-	if herr != nil {
-		return nil, herr
+	core, err := geo.DecodeSnapshot(b[len(head) : len(b)-8])
+	cerr, serr := <-checks, <-sums
+	if cerr != nil {
+		return nil, cerr
 	}
 	if serr != nil {
 		return nil, serr
@@ -239,7 +259,6 @@ func (c *Cache) read(path, dataDir string) (*geo.Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.logger.Info("dataset snapshot read", "snapshot", path, "incidents", len(core.Incidents), "took", time.Since(start).Round(time.Millisecond))
 	return core, nil
 }
 
@@ -338,6 +357,14 @@ func (c *Cache) loadFiles(fsys fs.FS, path string) (*geo.Dataset, error) {
 		c.logger.Info("no snapshot written: the data files changed while they were read", "snapshot", path)
 		return core, nil
 	}
+	c.writeLater(path, core, fileHeader(c.exe, keys))
+	return core, nil
+}
+
+// writeLater writes core's snapshot to path under head in the background.
+// A newer write to the same path supersedes it: the older one stops, or
+// never starts.
+func (c *Cache) writeLater(path string, core *geo.Dataset, head []byte) {
 	c.mu.Lock()
 	c.latest[path]++
 	n := c.latest[path]
@@ -369,7 +396,7 @@ func (c *Cache) loadFiles(fsys fs.FS, path string) (*geo.Dataset, error) {
 			c.mu.Unlock()
 		}()
 		start := time.Now()
-		size, err := c.writeSnapshot(ctx, path, core, keys)
+		size, err := writeSnapshot(ctx, path, core, head)
 		if err != nil {
 			if ctx.Err() == nil {
 				c.logger.Warn("dataset snapshot not written", "snapshot", path, "err", err)
@@ -378,24 +405,30 @@ func (c *Cache) loadFiles(fsys fs.FS, path string) (*geo.Dataset, error) {
 		}
 		c.logger.Info("dataset snapshot written", "snapshot", path, "bytes", size, "took", time.Since(start).Round(time.Millisecond))
 	}()
-	return core, nil
 }
 
-// writeSnapshot replaces path with core's snapshot under keys' header,
-// atomically, and returns its size; it stops, writing nothing, when ctx
-// ends.
-func (c *Cache) writeSnapshot(ctx context.Context, path string, core *geo.Dataset, keys [len(dataFiles)]fileKey) (int64, error) {
+// fileHeader is the header of a data directory's snapshot: magic, Format,
+// geo.SnapshotFormat, the executable's hash, then each data file's key.
+func fileHeader(exe uint64, keys [len(dataFiles)]fileKey) []byte {
 	le := binary.LittleEndian
 	head := make([]byte, 0, headerSize)
 	head = append(head, magic...)
 	head = le.AppendUint32(head, Format)
 	head = le.AppendUint32(head, geo.SnapshotFormat)
-	head = le.AppendUint64(head, c.exe)
+	head = le.AppendUint64(head, exe)
 	for _, k := range keys {
 		head = le.AppendUint64(head, uint64(k.size))
 		head = le.AppendUint64(head, uint64(k.mtime))
 		head = le.AppendUint64(head, k.hash)
 	}
+	return head
+}
+
+// writeSnapshot replaces path with head followed by core's snapshot and
+// the checksum, atomically, and returns its size; it stops, writing
+// nothing, when ctx ends.
+func writeSnapshot(ctx context.Context, path string, core *geo.Dataset, head []byte) (int64, error) {
+	le := binary.LittleEndian
 	var n int64
 	err := atomicfile.WriteFunc(path, func(w io.Writer) error {
 		cw := &checkedWriter{ctx: ctx, w: w, sum: xxhash.New()}
