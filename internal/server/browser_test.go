@@ -347,7 +347,7 @@ func (tb *tab) requested(path string) int {
 // so once this holds they are current.
 func (tb *tab) placed() {
 	tb.t.Helper()
-	poll[bool](tb, `document.body.dataset.ready === '1' && document.body.dataset.busy === '0' && !!document.querySelector('#map .map-label-country') && `+mapStill, 20*time.Second)
+	poll[bool](tb, `document.body.dataset.ready === '1' && document.body.dataset.busy === '0' && !!document.querySelector('#map .pane-labels[data-basemap="1"]') && `+mapStill, 20*time.Second)
 }
 
 func eval[T any](tb *tab, js string) T {

@@ -82,9 +82,11 @@ export function createMapLabels(app) {
     }
     return boxSize(b, text, measureText, lines);
   }
-  // measured measures a label the first time it is asked for, and
-  // returns it.
+  // measured makes a label's element (a country's or a town's: made when
+  // first in view; of the 463 towns, the first view names a few dozen)
+  // and measures it the first time it is asked for, and returns it.
   function measured(it) {
+    if (!it.el) { it.make(); }
     if (it.w === undefined) {
       const b = size(it.el, it.full || it.el.textContent);
       it.w = b.w + 2 * PAD;
@@ -94,7 +96,10 @@ export function createMapLabels(app) {
   }
 
   function setBasemap(fc) {
-    countries.concat(places).forEach((it) => { it.el.remove(); if (it.dot) { it.dot.remove(); } });
+    countries.concat(places).forEach((it) => {
+      if (it.el) { it.el.remove(); }
+      if (it.dot) { it.dot.remove(); }
+    });
     countries = []; places = [];
     // Each country's land (its polygons, by ISO code), where its name goes
     // when none of its label points is in view.
@@ -111,21 +116,27 @@ export function createMapLabels(app) {
       if (p.layer === 'country-label') {
         // A MultiPoint: the best point first, then where else the name may go.
         const pts = f.geometry.type === 'MultiPoint' ? f.geometry.coordinates : [f.geometry.coordinates];
-        countries.push({ latlngs: pts.map((c) => L.latLng(c[1], c[0])), land: lands[p.iso_a2] || [], minzoom: p.minzoom, el: label('map-label-country', p.name) });
+        const it = { latlngs: pts.map((c) => L.latLng(c[1], c[0])), land: lands[p.iso_a2] || [], minzoom: p.minzoom, el: null };
+        it.make = () => { it.el = label('map-label-country', p.name); };
+        countries.push(it);
       } else if (p.layer === 'place') {
         // National capitals stand out; province seats a little.
         const cls = p.capital === 'country' ? ' map-label-capital' : p.capital === 'province' ? ' map-label-seat' : '';
-        const dot = el('span', 'map-label-dot' + cls);
-        dot.hidden = true;
-        pane.appendChild(dot);
-        places.push({ latlng: L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]), minzoom: p.minzoom, size: p.capital === 'country' ? CAPITAL_DOT : DOT, el: label('map-label-place' + cls, p.name), dot });
+        const it = { latlng: L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]), minzoom: p.minzoom, size: p.capital === 'country' ? CAPITAL_DOT : DOT, el: null, dot: null };
+        it.make = () => {
+          it.dot = el('span', 'map-label-dot' + cls);
+          it.dot.hidden = true;
+          pane.appendChild(it.dot);
+          it.el = label('map-label-place' + cls, p.name);
+        };
+        places.push(it);
       }
     });
     // Countries by zoom, big ones first; towns keep the file's order (by
     // zoom, capitals, then population: docs/basemap.md).
     countries.sort((a, b) => a.minzoom - b.minzoom);
-    // Each is measured when first in view (measured): of the 463 towns,
-    // the first view names a few dozen.
+    // Each is made and measured when first in view (measured).
+    pane.dataset.basemap = '1'; // for a reader of the DOM (the tests): the names are in
     schedule();
   }
 
@@ -450,7 +461,7 @@ export function createMapLabels(app) {
       if (it.leader) { drawLeader(it.leader, c, pl.box); }
     });
     countries.concat(places, Array.from(bases.values())).forEach((it) => {
-      if (!shown.has(it)) {
+      if (!shown.has(it) && it.el) {
         it.el.hidden = true;
         if (it.dot) { it.dot.hidden = true; }
         if (it.leader) { it.leader.hidden = true; }
