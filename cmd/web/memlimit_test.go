@@ -76,17 +76,28 @@ func TestMemoryLimitFollowsReloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := geo.NewStore(d, time.Now())
-	stop := rederiveOnReload(memoryLimitAuto, store, log)
+	// The derivation's log line is the event the test waits for.
+	derived := make(chan string, 4)
+	stop := rederiveOnReload(memoryLimitAuto, store, slog.New(slog.NewTextHandler(lineFunc(func(line string) { derived <- line }), nil)))
 	defer stop()
 	live.Store(1600 << 20)
 	store.Replace(d, time.Now())
-	deadline := time.Now().Add(30 * time.Second)
-	for debug.SetMemoryLimit(-1) != 3200<<20 {
-		if time.Now().After(deadline) {
-			t.Fatalf("limit %d MiB 30 s after a reload to a 1600 MiB heap, want 3200", debug.SetMemoryLimit(-1)>>20)
+	select {
+	case line := <-derived:
+		if got := debug.SetMemoryLimit(-1); got != 3200<<20 {
+			t.Fatalf("limit %d MiB after a reload to a 1600 MiB heap, want 3200 (logged: %s)", got>>20, line)
 		}
-		time.Sleep(10 * time.Millisecond)
+	case <-time.After(time.Minute): // a bound for a failure, not a wait: the log line ends it
+		t.Fatal("no limit derived a minute after a reload")
 	}
+}
+
+// lineFunc is a log's writer that hands each line to a function.
+type lineFunc func(line string)
+
+func (f lineFunc) Write(p []byte) (int, error) {
+	f(string(p))
+	return len(p), nil
 }
 
 // gcPercent reads GOGC's current setting.

@@ -304,7 +304,9 @@ func (s *Server) clusters(c echo.Context) error {
 		// kept by no cache; the page asks again shortly.
 		// Should no build be under way (the warm one failed, or the index
 		// was evicted), one starts; requests meanwhile share it.
+		s.warming.Add(1)
 		go func() {
+			defer s.warming.Done()
 			if _, err := s.clusterCache.get(s.life, d, geo.Filter{}); err != nil {
 				s.log.Warn("building the clusters of the whole dataset", "err", err)
 			}

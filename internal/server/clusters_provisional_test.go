@@ -78,13 +78,10 @@ func TestClustersProvisional(t *testing.T) {
 			t.Errorf("%q: %d features for %d incidents: not clustered", filter, len(a.Features), want)
 		}
 	}
-	// The provisional answer started the build: poll for its end.
-	deadline := time.Now().Add(2 * time.Minute)
-	for !s.clusterCache.ready(d) {
-		if time.Now().After(deadline) {
-			t.Fatal("the index was not built after a provisional answer")
-		}
-		time.Sleep(50 * time.Millisecond)
+	// The provisional answers started the build: wait for it to end.
+	s.warming.Wait()
+	if !s.clusterCache.ready(d) {
+		t.Fatal("the index was not built after a provisional answer")
 	}
 	if a, h := ask(""); a.Provisional || h.Get("ETag") == "" {
 		t.Errorf("still provisional (ETag %q) once the index is built", h.Get("ETag"))

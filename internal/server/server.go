@@ -102,7 +102,8 @@ type Server struct {
 	drawing  drawing
 	// clusterCache holds cluster indexes of recent filters.
 	clusterCache *clusterCache
-	// warming counts the builds warmClusters has under way, for tests.
+	// warming counts the cluster builds under way in the background
+	// (warmClusters', and one a provisional answer started), for tests.
 	warming sync.WaitGroup
 	// life is cancelled by Close: background work stops with it.
 	life  context.Context
