@@ -183,19 +183,11 @@ func (e staleError) Error() string { return e.reason }
 // read reads path's snapshot of dataDir's files, checking it is theirs.
 func (c *Cache) read(path, dataDir string) (*geo.Dataset, error) {
 	start := time.Now()
-	f, err := os.Open(path)
+	f, size, head, err := openSnapshot(path, headerSize)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	head := make([]byte, headerSize)
-	if _, err := io.ReadFull(f, head); err != nil {
-		return nil, fmt.Errorf("its header: %w", err)
-	}
 	want, err := c.parseHeader(head)
 	if err != nil {
 		return nil, err
@@ -213,12 +205,33 @@ func (c *Cache) read(path, dataDir string) (*geo.Dataset, error) {
 	}
 	// Then their contents: the files and the snapshot are hashed while the
 	// snapshot, mapped, is decoded on every core.
-	core, err := decodeMapped(f, info.Size(), head, func() error { return checkContents(dataDir, want) })
+	core, err := decodeMapped(f, size, head, func() error { return checkContents(dataDir, want) })
 	if err != nil {
 		return nil, err
 	}
 	c.logger.Info("dataset snapshot read", "snapshot", path, "incidents", len(core.Incidents), "took", time.Since(start).Round(time.Millisecond))
 	return core, nil
+}
+
+// openSnapshot opens the cache file at path and reads its header of
+// headerLen bytes; the caller closes f.
+func openSnapshot(path string, headerLen int) (f *os.File, size int64, head []byte, err error) {
+	f, err = os.Open(path)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	info, err := f.Stat()
+	if err == nil {
+		head = make([]byte, headerLen)
+		if _, err = io.ReadFull(f, head); err != nil {
+			err = fmt.Errorf("its header: %w", err)
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, 0, nil, err
+	}
+	return f, info.Size(), head, nil
 }
 
 // decodeMapped maps the cache file f, of size bytes, whose header head was

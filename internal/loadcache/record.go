@@ -5,10 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -38,24 +35,16 @@ func (c *Cache) RecordPath(record string) string {
 
 // ReadRecord returns the bases and incidents of the record's snapshot, with
 // Record the number of the version it was written at. The error wraps
-// fs.ErrNotExist when there is none, and is a StaleError when it was
-// written by another build.
+// fs.ErrNotExist when there is none; IsStale says whether it is expected
+// (none yet, or written by another build) rather than a fault.
 func (c *Cache) ReadRecord(record string) (*geo.Dataset, error) {
 	start := time.Now()
 	path := c.RecordPath(record)
-	f, err := os.Open(path)
+	f, size, head, err := openSnapshot(path, recordHeaderSize)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	head := make([]byte, recordHeaderSize)
-	if _, err := io.ReadFull(f, head); err != nil {
-		return nil, fmt.Errorf("its header: %w", err)
-	}
 	le := binary.LittleEndian
 	if string(head[:len(recordMagic)]) != recordMagic {
 		return nil, errors.New("it is not a strikemap record snapshot")
@@ -65,7 +54,7 @@ func (c *Cache) ReadRecord(record string) (*geo.Dataset, error) {
 		return nil, staleError{"it was written by another build of strikemap"}
 	}
 	number := int64(le.Uint64(h[16:]))
-	core, err := decodeMapped(f, info.Size(), head, nil)
+	core, err := decodeMapped(f, size, head, nil)
 	if err != nil {
 		return nil, err
 	}
