@@ -25,6 +25,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Poll is store.WatchOptions.Poll: 0 for its defaults.
 	Poll time.Duration
+	// Checked is store.WatchOptions.Checked: it hears each look at the
+	// record's newest version, once any load it caused is served.
+	Checked func(number int64)
 }
 
 // Follower reloads a geo.Store from a record at every new dataset version.
@@ -200,7 +203,7 @@ func Start(record *store.Store, st *geo.Store, opts Options) *Follower {
 	go func() {
 		defer close(f.done)
 		defer func() { <-keeperDone }()
-		record.Watch(ctx, store.WatchOptions{Poll: opts.Poll, OnError: func(err error) {
+		record.Watch(ctx, store.WatchOptions{Poll: opts.Poll, Checked: opts.Checked, OnError: func(err error) {
 			f.log.Warn("following the record", "db", record.String(), "err", err)
 		}}, func(n int64) {
 			if err := f.load(ctx, n); err != nil && ctx.Err() == nil {

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"strikemap/internal/follow"
 	"strikemap/internal/geo"
 	"strikemap/internal/server"
@@ -50,6 +52,7 @@ type process struct {
 	gs       *geo.Store
 	ts       *httptest.Server
 	replaced atomic.Int64
+	looked   chan int64 // the number its watch's latest look found
 }
 
 func start(t *testing.T, url string) *process {
@@ -59,9 +62,17 @@ func start(t *testing.T, url string) *process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &process{gs: geo.NewStore(d, time.Now())}
+	p := &process{gs: geo.NewStore(d, time.Now()), looked: make(chan int64, 1)}
 	p.gs.OnReplace(func(*geo.Dataset) { p.replaced.Add(1) })
-	f := follow.Start(rec, p.gs, follow.Options{})
+	// The default polls (PostgreSQL's every 5 s): the versions reach the
+	// processes by their notifications there.
+	f := follow.Start(rec, p.gs, follow.Options{Checked: func(n int64) {
+		select {
+		case <-p.looked: // keep the newest
+		default:
+		}
+		p.looked <- n
+	}})
 	s, err := server.New(p.gs, server.Options{Record: rec})
 	if err != nil {
 		t.Fatal(err)
@@ -169,12 +180,39 @@ func TestTwoProcessesFollowOneRecord(t *testing.T) {
 			whole[applied.Digest] = whole[res.Digest]
 			waitFor(t, procs, 3, applied.Digest, deadline)
 			// A second look at version 3 loads nothing (checked below: two
-			// replacements for two versions). A wait, not an event: the
-			// record's watch calls back only for a new version, so nothing
-			// marks a look that found none without a hook in
-			// store.Watch. Bounded: a slow machine makes it weaker, never
-			// flaky.
-			time.Sleep(300 * time.Millisecond)
+			// replacements for two versions). The watch looks one at a
+			// time, each heard once any load it made is served: after a
+			// look that found version 3, the next is a second look.
+			// On PostgreSQL the next look comes with a notification (or
+			// the 5 s poll): one is sent, with no new version, once each
+			// watch has found version 3.
+			look := func(i int, p *process) int64 {
+				select {
+				case n := <-p.looked:
+					return n
+				case <-time.After(time.Minute): // a bound for a failure, not a wait
+					t.Fatalf("process %d's watch made no look at the record for a minute", i)
+					return 0
+				}
+			}
+			for i, p := range procs {
+				for look(i, p) < 3 {
+				}
+			}
+			if writer.Dialect() == store.Postgres {
+				conn, err := pgx.Connect(ctx, url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = conn.Exec(ctx, "SELECT pg_notify($1, '')", store.VersionsChannel)
+				conn.Close(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i, p := range procs {
+				look(i, p)
+			}
 			close(stop)
 			wg.Wait()
 			if len(errs) > 0 {

@@ -21,6 +21,10 @@ type WatchOptions struct {
 	// OnError, when set, hears of each failed check or lost listening
 	// connection (Watch goes on).
 	OnError func(error)
+	// Checked, when set, hears the newest version's number after each
+	// check of it, whether or not it changed (after seen, when it did): a
+	// test waits on it for a look that found nothing new.
+	Checked func(number int64)
 }
 
 // Watch calls seen with the newest dataset version's number whenever it
@@ -51,6 +55,9 @@ func (s *Store) Watch(ctx context.Context, opts WatchOptions, seen func(number i
 		if n != last {
 			last = n
 			seen(n)
+		}
+		if opts.Checked != nil {
+			opts.Checked(n)
 		}
 	}
 	if s.dialect != Postgres {
