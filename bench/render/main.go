@@ -16,7 +16,7 @@
 //	go run ./bench/render -url http://127.0.0.1:8080/ -width 375 -height 740 -cpu-throttle 4
 //
 // -trace FILE records the last load in a Chrome trace and prints the
-// renderer's main-thread steps of 15 ms or more (parsing, compiling and
+// renderer's main-thread tasks of 15 ms or more and their steps of 5 ms or more (parsing, compiling and
 // running scripts, style, layout, paint), which -profile's JavaScript
 // samples count as "(program)".
 package main

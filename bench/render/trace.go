@@ -75,7 +75,7 @@ func startTrace(tab context.Context, file string) (stop func() error, err error)
 }
 
 // summarizeTrace prints, for the renderer's main thread, the steps of the
-// load that took 15 ms or more, from the navigation's start: a task's
+// load: its tasks of 15 ms or more and their steps of 5 ms or more, from the navigation's start: a task's
 // children (parsing, a script's compile or run, style, layout, paint),
 // so that what happens before the page's script runs can be seen.
 func summarizeTrace(raw []json.RawMessage) error {
@@ -108,7 +108,7 @@ func summarizeTrace(raw []json.RawMessage) error {
 			tasks = append(tasks, e)
 		}
 	}
-	fmt.Println("main thread's steps of 15 ms or more (ms from the navigation's start: start, duration; step):")
+	fmt.Println("main thread's tasks of 15 ms or more and their steps of 5 ms or more (ms from the navigation's start: start, duration; step):")
 	for _, t := range tasks {
 		if t.Ts < nav.Ts || t.Dur < 15000 {
 			continue

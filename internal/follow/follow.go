@@ -86,8 +86,10 @@ func LoadCached(ctx context.Context, record *store.Store, cache *loadcache.Cache
 	}
 	switch {
 	case why == nil: // no snapshot yet
-	case loadcache.IsStale(why) || errors.As(why, new(staleRecord)):
-		log.Info("loading the record whole: its snapshot is not of this record or build", "db", name, "reason", why)
+	case loadcache.IsStale(why) || errors.As(why, new(staleRecord)) || errors.Is(why, store.ErrNoDelta):
+		// Expected: another build, a record made again, or more changes
+		// since the snapshot than apply takes in place.
+		log.Info("loading the record whole: its snapshot is not of this record or build, or too far behind", "db", name, "reason", why)
 	default:
 		log.Warn("loading the record whole: its snapshot cannot be used", "db", name, "reason", why)
 	}

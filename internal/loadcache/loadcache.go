@@ -251,13 +251,11 @@ func decodeMapped(f *os.File, size int64, head []byte, also func() error) (*geo.
 	defer unmap()
 	checks := make(chan error, 1)
 	go func() {
+		var err error
 		if also != nil {
-			if err := also(); err != nil {
-				checks <- err
-				return
-			}
+			err = also()
 		}
-		checks <- nil
+		checks <- err
 	}()
 	sums := make(chan error, 1)
 	go func() { sums <- checkSum(b, head) }()

@@ -70,16 +70,17 @@ func IsStale(err error) bool {
 	return errors.As(err, &stale) || errors.Is(err, fs.ErrNotExist)
 }
 
-// WriteRecord writes core's snapshot as the record's in the background:
-// core is the record's bases and incidents at version core.Record (without
-// the optional files, which are read from the record at each start).
-func (c *Cache) WriteRecord(record string, core *geo.Dataset) {
+// WriteRecord writes d's snapshot as the record's in the background: d is
+// the record at version d.Record, its Version that version's digest. The
+// snapshot keeps its bases and incidents; the optional files are read from
+// the record at each start.
+func (c *Cache) WriteRecord(record string, d *geo.Dataset) {
 	le := binary.LittleEndian
 	head := make([]byte, 0, recordHeaderSize)
 	head = append(head, recordMagic...)
 	head = le.AppendUint32(head, Format)
 	head = le.AppendUint32(head, geo.SnapshotFormat)
 	head = le.AppendUint64(head, c.exe)
-	head = le.AppendUint64(head, uint64(core.Record))
-	c.writeLater(c.RecordPath(record), core, head)
+	head = le.AppendUint64(head, uint64(d.Record))
+	c.writeLater(c.RecordPath(record), d, head)
 }

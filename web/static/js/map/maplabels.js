@@ -65,26 +65,13 @@ export function createMapLabels(app) {
     if (f !== font) { ctx.font = f; font = f; }
     return ctx.measureText(s).width;
   };
-  // size is the box of label element e holding text, on lines lines;
-  // where its CSS gives no line height, the element is laid out instead.
+  // size is the box of label element e holding text, on lines lines.
   function size(e, text, lines = 1) {
-    const b = styleOf(e);
-    if (b.lineHeight === null || !ctx) {
-      const old = e.firstChild ? e.lastChild.textContent : '';
-      const target = e.lastChild && e.lastChild.nodeType === 1 ? e.lastChild : e;
-      const paneHidden = pane.hidden, hidden = e.hidden;
-      pane.hidden = false; e.hidden = false;
-      target.textContent = text;
-      const out = { w: e.offsetWidth, h: e.offsetHeight };
-      target.textContent = old;
-      pane.hidden = paneHidden; e.hidden = hidden;
-      return out;
-    }
-    return boxSize(b, text, measureText, lines);
+    return boxSize(styleOf(e), text, measureText, lines);
   }
   // measured makes a label's element (a country's or a town's: made when
-  // first in view; of the 463 towns, the first view names a few dozen)
-  // and measures it the first time it is asked for, and returns it.
+  // first in view, not all 463 towns' at load) and measures it the first
+  // time it is asked for, and returns it.
   function measured(it) {
     if (!it.el) { it.make(); }
     if (it.w === undefined) {

@@ -11,12 +11,13 @@ const px = (v) => parseFloat(v) || 0;
 // styleBox reads what sizes a label from its computed style (a
 // CSSStyleDeclaration, or an object with the same fields): the canvas font
 // to measure its text in, the letter spacing CSS adds after each
-// character, whether it is drawn in capitals, its line height in pixels
-// (null when "normal": no font's metrics are known here) and the widths of
-// its padding and border across and down.
+// character, whether it is drawn in capitals, its line height in pixels and the widths of
+// its padding and border across and down. Every label's CSS sets its line
+// height; "normal", which depends on the font's metrics, is taken as 1.2
+// times the font's size, as most fonts have it.
 export function styleBox(cs) {
   const size = px(cs.fontSize);
-  let lineHeight = null;
+  let lineHeight = 1.2 * size;
   if (cs.lineHeight && cs.lineHeight !== 'normal') {
     lineHeight = cs.lineHeight.endsWith('px') ? px(cs.lineHeight) : cs.lineHeight.endsWith('%') ? px(cs.lineHeight) / 100 * size : px(cs.lineHeight) * size;
   }
