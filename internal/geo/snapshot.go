@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"strikemap/internal/mapfault"
 )
 
 // A snapshot is a dataset's bases and incidents in a compact binary form,
@@ -290,7 +292,7 @@ const snapshotChunk = 1 << 12
 // snapshot's checksum refuses, never a write past a chunk nor a panic.
 func DecodeSnapshot(b []byte) (d *Dataset, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer onFault(&err)
+	defer mapfault.Recover(&err, onFault)
 	le := binary.LittleEndian
 	if len(b) < headerSize {
 		return nil, fmt.Errorf("%w: it ends early", errSnapshot)
@@ -435,7 +437,7 @@ func runJobs(jobs []func() error) error {
 				}
 				errs[k] = func() (err error) {
 					defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-					defer onFault(&err)
+					defer mapfault.Recover(&err, onFault)
 					return jobs[k]()
 				}()
 			}
@@ -445,19 +447,10 @@ func runJobs(jobs []func() error) error {
 	return errors.Join(errs...)
 }
 
-// onFault, deferred after debug.SetPanicOnFault(true), turns a fault
-// reading memory (a mapped file that was cut short) into *err; any other
-// panic goes on.
-func onFault(err *error) {
-	r := recover()
-	if r == nil {
-		return
-	}
-	if f, ok := r.(interface{ Addr() uintptr }); ok {
-		*err = fmt.Errorf("%w: reading it faulted at %#x (cut short while read?)", errSnapshot, f.Addr())
-		return
-	}
-	panic(r)
+// onFault turns a fault reading the snapshot (a mapped file cut short
+// while read) into errSnapshot's error, for mapfault.Recover.
+func onFault(addr uintptr) error {
+	return fmt.Errorf("%w: reading it faulted at %#x (cut short while read?)", errSnapshot, addr)
 }
 
 // snapshotDecoder decodes a snapshot's records.

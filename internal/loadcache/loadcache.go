@@ -36,6 +36,7 @@ import (
 
 	"strikemap/internal/atomicfile"
 	"strikemap/internal/geo"
+	"strikemap/internal/mapfault"
 )
 
 // Format is the version of the cache file's header and trailer around the
@@ -322,27 +323,12 @@ func checkContents(dataDir string, want [len(dataFiles)]fileKey) error {
 // was mapped.
 func checkSum(b, head []byte) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer onFault(&err, errors.New("it was cut short while read"))
+	defer mapfault.Recover(&err, func(uintptr) error { return errors.New("it was cut short while read") })
 	n := len(b) - 8
 	if string(b[:len(head)]) != string(head) || xxhash.Sum64(b[:n]) != binary.LittleEndian.Uint64(b[n:]) {
 		return errors.New("its checksum does not match its contents")
 	}
 	return nil
-}
-
-// onFault, deferred after debug.SetPanicOnFault(true), makes a fault
-// reading a mapped file (one cut short while read) the error fault; any
-// other panic goes on.
-func onFault(err *error, fault error) {
-	r := recover()
-	if r == nil {
-		return
-	}
-	if _, ok := r.(interface{ Addr() uintptr }); ok {
-		*err = fault
-		return
-	}
-	panic(r)
 }
 
 // readFile reads f's first size bytes, where a file cannot be mapped.
