@@ -69,12 +69,34 @@ func TestPhoneInBrowser(t *testing.T) {
 				t.Errorf("the header is %.0f px high, %.0f %% of a 740 px screen; want at most 12 %%", h, 100*h/740)
 			}
 
+			// The closed drawer is not drawn, and its list is neither asked
+			// for nor made: a redraw of the map costs a phone nothing for
+			// them (checkVisibility is false only for what is not rendered:
+			// visibility: hidden alone would still be laid out).
+			if eval[bool](tb, `document.getElementById('filters').checkVisibility()`) {
+				t.Error("the closed drawer's filters are rendered")
+			}
+			if n := tb.listRequests(); n != 0 || eval[int](tb, `document.querySelectorAll('#incident-list tbody tr').length`) != 0 ||
+				eval[string](tb, `document.getElementById('incident-list').dataset.pending || ''`) != "1" {
+				t.Errorf("with the drawer closed the list was asked for %d times, or drawn, or not marked as waiting", n)
+			}
+
 			open := `document.getElementById('panel').classList.contains('open')`
 			// Open, and slid in: the drawer moves for a fifth of a second.
 			opened := open + ` && document.getElementById('panel').getBoundingClientRect().left === 0`
 			tb.run(chromedp.Click(chromedp.CSS(`#filters-toggle`)))
 			poll[bool](tb, opened, 5*time.Second)
 			checkNoSideways(tb, "open drawer")
+			if !eval[bool](tb, `document.getElementById('filters').checkVisibility()`) {
+				t.Error("the open drawer's filters are not rendered")
+			}
+			// Opened, the drawer draws its list: the page it asks for.
+			poll[bool](tb, listDrawn, 10*time.Second)
+			if q := tb.lastListQuery(); q == "" {
+				t.Error("the opened drawer did not ask for its list")
+			} else if got, want := slices.Sorted(slices.Values(tb.listIDs())), apiIDs(t, tb.base, q); len(got) == 0 || !slices.Equal(got, want) {
+				t.Errorf("the opened drawer's list holds %v, want what it asked for (%s): %v", got, q, want)
+			}
 			if r := rectOf(tb, `#drawer-close`); r == nil || r.Width == 0 || r.Right > float64(w) || r.Top < 0 {
 				t.Fatalf("the drawer has no close button in sight: %+v", r)
 			}

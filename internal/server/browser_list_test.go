@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -63,7 +64,39 @@ func apiFC(t *testing.T, base, path string) (fc struct {
 	return fc
 }
 
-// openPanelList opens the drawer on a phone and scrolls the panel to the list.
+// listDrawn is true once the list holds the page of the current choice:
+// nothing loads, and it does not wait for a closed drawer to open.
+const listDrawn = `document.body.dataset.busy === '0' && !document.getElementById('incident-list').dataset.pending`
+
+// listRequests counts the list's requests so far (the map's own requests
+// for incidents ask for no sort order).
+func (tb *tab) listRequests() int {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	n := 0
+	for _, r := range tb.requests {
+		if u, err := url.Parse(r); err == nil && u.Path == "/api/incidents.geojson" && u.Query().Has("sort") {
+			n++
+		}
+	}
+	return n
+}
+
+// lastListQuery is the query of the list's last request, or "".
+func (tb *tab) lastListQuery() string {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	for i := len(tb.requests) - 1; i >= 0; i-- {
+		if u, err := url.Parse(tb.requests[i]); err == nil && u.Path == "/api/incidents.geojson" && u.Query().Has("sort") {
+			return u.RawQuery
+		}
+	}
+	return ""
+}
+
+// openPanelList opens the drawer on a phone, scrolls the panel to the list
+// and waits until the list is drawn (a closed drawer's list waits for it
+// to open).
 func (tb *tab) openPanelList(phone bool) {
 	tb.t.Helper()
 	if phone {
@@ -71,6 +104,7 @@ func (tb *tab) openPanelList(phone bool) {
 		poll[bool](tb, `getComputedStyle(document.getElementById('panel')).visibility === 'visible' && document.getElementById('panel').getBoundingClientRect().left >= 0`, 10*time.Second)
 	}
 	eval[any](tb, `document.getElementById('incident-list').scrollIntoView({block: 'start'}), 0`)
+	poll[bool](tb, listDrawn, 20*time.Second)
 }
 
 // listLayoutProblems measures the list table as a reader sees it: a cell
@@ -135,10 +169,10 @@ func TestListLayoutInBrowser(t *testing.T) {
 			t.Run(set.name+"/"+size.name, func(t *testing.T) {
 				tb := b.newTab(t, size.width, size.height)
 				tb.open("/")
+				tb.openPanelList(size.phone)
 				if n := len(tb.listIDs()); n == 0 {
 					t.Fatal("the list is empty")
 				}
-				tb.openPanelList(size.phone)
 				problems := eval[[]string](tb, listLayoutProblems)
 				for _, p := range problems[:min(len(problems), 12)] {
 					t.Error(p)

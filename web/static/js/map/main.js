@@ -188,7 +188,7 @@ if (app.panelUI) {
     const open = !panel.classList.contains('open');
     panel.classList.toggle('open', open);
     toggle.setAttribute('aria-expanded', String(open));
-    if (open) { panel.querySelector('input, button').focus(); }
+    if (open) { panel.querySelector('input, button').focus(); list.shown(); }
   });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && panel.classList.contains('open')) { closeDrawerOnPhone(); toggle.focus(); }
