@@ -98,8 +98,21 @@ func summarizeTrace(raw []json.RawMessage) error {
 			}
 		}
 	}
+	// Chromium does not always name the document (documentLoaderURL is
+	// sometimes empty): then the last main frame's start is the page's,
+	// the navigations before it being the tab's about:blank.
+	for i := range evs {
+		if nav != nil {
+			break
+		}
+		if evs[len(evs)-1-i].Name == "navigationStart" && strings.Contains(evs[len(evs)-1-i].Cat, "blink.user_timing") {
+			if u, _ := evs[len(evs)-1-i].Args["data"].(map[string]any); u != nil && u["isOutermostMainFrame"] == true {
+				nav = &evs[len(evs)-1-i]
+			}
+		}
+	}
 	if nav == nil {
-		return fmt.Errorf("trace: no navigationStart of an http document")
+		return fmt.Errorf("trace: no navigationStart of a main frame")
 	}
 	main := func(e traceEvent) bool { return e.Pid == nav.Pid && e.Tid == nav.Tid }
 	var tasks []traceEvent
