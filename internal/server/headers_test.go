@@ -44,7 +44,7 @@ var headerTargets = map[string]string{
 	"/ogc/collections/:collectionId/queryables":       "/ogc/collections/incidents/queryables",
 	"/ogc/collections/:collectionId/items":            "/ogc/collections/incidents/items?f=html",
 	"/ogc/collections/:collectionId/items/:featureId": "/ogc/collections/incidents/items/i1-alpha-drone",
-	"/static/*": "/static/js/map/main.js",
+	"/static/*": "/static/js/map.js",
 }
 
 // checkSecurityHeaders fails unless h carries every security header, with

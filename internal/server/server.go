@@ -309,9 +309,11 @@ func (s *Server) staticFile(c echo.Context) error {
 	if c.QueryParams().Get("v") == s.assets {
 		cc = "public, max-age=31536000, immutable"
 	} else if strings.HasPrefix(name, "js/") {
-		// The page's ES modules import each other by plain relative URLs,
-		// with no version: a browser must revalidate them (a 304 by the
-		// ETag), or a new main.js could run with an hour-old module.
+		// The map page's modules (js/map/, which the page runs bundled
+		// as js/map.js, and which its source map names) import each other
+		// by plain relative URLs, with no version: a browser must
+		// revalidate them (a 304 by the ETag), or a new main.js could run
+		// with an hour-old module.
 		cc = "no-cache"
 	}
 	c.Response().Header().Set("Cache-Control", cc)

@@ -412,8 +412,8 @@ func TestMapPageAndHealth(t *testing.T) {
 	var scripts []string
 	doc.Find("script[src]").Each(func(_ int, sel *goquery.Selection) { scripts = append(scripts, sel.AttrOr("src", "")) })
 	if len(scripts) != 3 || !strings.HasPrefix(scripts[0], "/static/vendor/leaflet/leaflet.js?v=") || !strings.HasPrefix(scripts[1], "/static/js/leaflet-setup.js?v=") ||
-		!strings.HasPrefix(scripts[2], "/static/js/map/main.js?v=") || doc.Find(`script[type=module]`).Length() != 1 {
-		t.Errorf("scripts %v: want vendored Leaflet, the shared leaflet-setup.js, then the module map/main.js, versioned, from this origin", scripts)
+		!strings.HasPrefix(scripts[2], "/static/js/map.js?v=") || doc.Find(`script[type=module]`).Length() != 1 {
+		t.Errorf("scripts %v: want vendored Leaflet, the shared leaflet-setup.js, then the map page's bundled module js/map.js, versioned, from this origin", scripts)
 	}
 	for _, src := range scripts {
 		if r := get(t, s, src); r.Code != http.StatusOK || !strings.Contains(r.Header().Get("Cache-Control"), "immutable") {
