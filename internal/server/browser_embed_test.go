@@ -80,6 +80,12 @@ func TestPhoneInBrowser(t *testing.T) {
 				eval[string](tb, `document.getElementById('incident-list').dataset.pending || ''`) != "1" {
 				t.Errorf("with the drawer closed the list was asked for %d times, or drawn, or not marked as waiting", n)
 			}
+			if eval[bool](tb, `!!document.querySelector('#histogram svg')`) {
+				t.Error("the closed drawer's histogram was drawn")
+			}
+			if d := eval[string](tb, `document.getElementById('map-date').textContent`); d == "" {
+				t.Error("with the drawer closed the map shows no date")
+			}
 
 			open := `document.getElementById('panel').classList.contains('open')`
 			// Open, and slid in: the drawer moves for a fifth of a second.
@@ -89,6 +95,9 @@ func TestPhoneInBrowser(t *testing.T) {
 			checkNoSideways(tb, "open drawer")
 			if !eval[bool](tb, `document.getElementById('filters').checkVisibility()`) {
 				t.Error("the open drawer's filters are not rendered")
+			}
+			if n := eval[int](tb, `document.querySelectorAll('#histogram svg rect.bar').length`); n == 0 {
+				t.Error("the opened drawer's histogram has no bars")
 			}
 			// Opened, the drawer draws its list: the page it asks for.
 			poll[bool](tb, listDrawn, 10*time.Second)

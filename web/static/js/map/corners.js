@@ -24,7 +24,9 @@ export function keepCornersClear(map) {
     if (h !== height) { height = h; around.style.setProperty('--attribution-h', h + 'px'); }
     if (l !== lift) { lift = l; left.style.bottom = l + 'px'; }
   };
+  // The observer's first call comes once the map is laid out, before it
+  // is first painted: measuring here, while the page script makes the
+  // map, would lay the page out an extra time for nothing.
   const watch = new ResizeObserver(update);
   [box, attribution, left].forEach((e) => watch.observe(e));
-  update();
 }

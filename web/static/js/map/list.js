@@ -167,9 +167,7 @@ export function createList(app) {
   // hundreds of milliseconds for a table no one could see. Until it is
   // drawn for the current choice, the table says it is waiting
   // (data-pending, aria-busy); opening the drawer draws it.
-  const panel = document.getElementById('panel');
   const table = document.getElementById('incident-list');
-  const closedDrawer = () => !panel.classList.contains('open') && getComputedStyle(panel).position === 'fixed';
   let pending = false;
   function setPending(on) {
     pending = on;
@@ -178,7 +176,7 @@ export function createList(app) {
   // shown draws the list if it waits: the drawer opened, or the window
   // grew past a phone's width.
   function shown() {
-    if (pending && !closedDrawer()) { load(); }
+    if (pending && !app.drawerClosed()) { load(); }
   }
 
   // load asks the server for the state's page of the list and draws it
@@ -186,7 +184,7 @@ export function createList(app) {
   // alone); out of a reader's reach, it only notes that the list is due.
   function load() {
     if (!app.panelUI) { return Promise.resolve(); }
-    if (closedDrawer()) {
+    if (app.drawerClosed()) {
       ++seq; // an answer still on its way is for an older choice
       signal();
       setPending(true);

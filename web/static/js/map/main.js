@@ -81,6 +81,10 @@ app.setBusy = (b, part = 'map') => {
   document.body.setAttribute('data-busy', busy.map || busy.list ? '1' : '0');
 };
 app.isFiltered = () => filterQuery(app.state, cfg).toString() !== '';
+// drawerClosed is true on a phone while the panel, a drawer over the map,
+// is closed: it is not drawn then (its content-visibility), and what only
+// it shows (the histogram, the list) is drawn when it opens (shown).
+app.drawerClosed = () => !!panel && !panel.classList.contains('open') && getComputedStyle(panel).position === 'fixed';
 
 const map = createMap(app);
 app.mapLabels = createMapLabels(app);
@@ -188,7 +192,7 @@ if (app.panelUI) {
     const open = !panel.classList.contains('open');
     panel.classList.toggle('open', open);
     toggle.setAttribute('aria-expanded', String(open));
-    if (open) { panel.querySelector('input, button').focus(); list.shown(); }
+    if (open) { timeline.shown(); list.shown(); panel.querySelector('input, button').focus(); }
   });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && panel.classList.contains('open')) { closeDrawerOnPhone(); toggle.focus(); }

@@ -44,8 +44,18 @@ export function createTimeline(app) {
   const range = () => ({ from: dayNum(app.state.from), to: dayNum(app.state.to) });
   const spanText = (a, b) => (a === b ? a : t('date-span', { from: a, to: b }));
 
+  // On a phone the histogram is in the drawer: while the drawer is closed
+  // it is not drawn (nor its bins' titles made), and shown draws it as the
+  // drawer opens. The date on the map is drawn either way (mark).
+  let waiting = false;
+  function shown() {
+    if (waiting && data) { draw(data); }
+  }
+
   function draw(timeline) {
     data = timeline;
+    waiting = !!app.drawerClosed && app.drawerClosed();
+    if (waiting) { mark(); return; }
     const width = Math.floor(box.clientWidth);
     if (width <= 0) { return; }
     h = histogram(timeline.days, cfg.first, cfg.last, width);
@@ -313,5 +323,5 @@ export function createTimeline(app) {
     if (data && w > 0 && w !== lastWidth) { lastWidth = w; draw(data); }
   }).observe(box);
 
-  return { draw, mark, stop, optionsChanged };
+  return { draw, mark, stop, optionsChanged, shown };
 }
