@@ -99,16 +99,24 @@ func summarizeTrace(raw []json.RawMessage) error {
 		}
 	}
 	// Chromium does not always name the document (documentLoaderURL is
-	// sometimes empty): then the last main frame's start is the page's,
-	// the navigations before it being the tab's about:blank.
-	for i := range evs {
-		if nav != nil {
-			break
-		}
-		if evs[len(evs)-1-i].Name == "navigationStart" && strings.Contains(evs[len(evs)-1-i].Cat, "blink.user_timing") {
-			if u, _ := evs[len(evs)-1-i].Args["data"].(map[string]any); u != nil && u["isOutermostMainFrame"] == true {
-				nav = &evs[len(evs)-1-i]
+	// sometimes empty): then the page's start is the last main frame's
+	// navigationStart on the thread that parses the page's HTML, before
+	// it does (the ones before are the tab's about:blank).
+	if nav == nil {
+		for _, p := range evs {
+			if p.Name != "ParseHTML" {
+				continue
 			}
+			if b, _ := p.Args["beginData"].(map[string]any); b == nil || !strings.HasPrefix(fmt.Sprint(b["url"]), "http") {
+				continue
+			}
+			for i := range evs {
+				e := &evs[i]
+				if e.Name == "navigationStart" && e.Pid == p.Pid && e.Tid == p.Tid && e.Ts < p.Ts && (nav == nil || e.Ts > nav.Ts) {
+					nav = e
+				}
+			}
+			break
 		}
 	}
 	if nav == nil {
