@@ -659,12 +659,11 @@ export function drawBases(app, fc) {
 
 export function drawRings(app, fc) {
   app.layers.rings.clearLayers();
+  // Not interactive (a click goes through to the incidents under a ring),
+  // so no tooltip could ever show: the legend gives the radii.
   L.geoJSON(fc, {
     pane: 'rings',
-    style: () => ({ className: 'range-ring', weight: 1, fill: false, interactive: false }),
-    onEachFeature: (f, layer) => {
-      layer.bindTooltip(el('span', null, t('ring-radius', { km: f.properties.radius_km })), { sticky: true });
-    }
+    style: () => ({ className: 'range-ring', weight: 1, fill: false, interactive: false })
   }).addTo(app.layers.rings);
 }
 

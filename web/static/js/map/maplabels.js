@@ -315,21 +315,27 @@ export function createMapLabels(app) {
 
   // around lists the offsets from a point at which a w×h label may be
   // centred, within FAR pixels, nearest first, each clear of the point.
+  // Every size filters one grid of offsets, made and sorted once (a stable
+  // sort: equally far offsets stay in the grid's order).
   const arounds = new Map(); // w×h -> offsets: a base's name has two or three sizes
+  let grid = null;
   function around(w, h) {
     const key = w + 'x' + h;
     let out = arounds.get(key);
     if (out) { return out; }
-    out = [];
-    arounds.set(key, out);
-    for (let dy = -FAR; dy <= FAR; dy += 8) {
-      for (let dx = -FAR; dx <= FAR; dx += 10) {
-        if (Math.abs(dx) < w / 2 + NEAR && Math.abs(dy) < h / 2 + NEAR) { continue; }
-        const d = Math.hypot(dx, dy);
-        if (d <= FAR) { out.push({ dx, dy, d }); }
+    if (!grid) {
+      grid = [];
+      for (let dy = -FAR; dy <= FAR; dy += 8) {
+        for (let dx = -FAR; dx <= FAR; dx += 10) {
+          const d = Math.hypot(dx, dy);
+          if (d <= FAR) { grid.push({ dx, dy, d }); }
+        }
       }
+      grid.sort((a, b) => a.d - b.d);
     }
-    return out.sort((a, b) => a.d - b.d);
+    out = grid.filter((o) => !(Math.abs(o.dx) < w / 2 + NEAR && Math.abs(o.dy) < h / 2 + NEAR));
+    arounds.set(key, out);
+    return out;
   }
 
   let placements = 0;
