@@ -1,6 +1,6 @@
 // Command render measures how long strikemap's map page takes to render in
 // headless Chromium: from opening a tab and navigating to the page's
-// data-ready mark (the histogram, the bases and the incidents or clusters
+// data-ready mark (the histogram where it is shown, the bases and the incidents or clusters
 // drawn), and by the page's own clock from the navigation's start to that
 // mark (without the tab's opening). With -pans N
 // it then drags the map N times, as a user pans, and measures from each
@@ -10,7 +10,9 @@
 // filters, and measures from each click to the map redrawn for it (the
 // page's render count up and its busy mark cleared). -width and -height
 // set the viewport (375 and 740 for a phone's), and -cpu-throttle N slows
-// the page's CPU N times, as DevTools' phone profiles do.
+// the page's CPU N times, as DevTools' phone profiles do; -latency and
+// -throughput slow its network the same way (the runs of one command share
+// the browser's cache, as a reader's visits do).
 //
 //	go run ./bench/render -url http://127.0.0.1:8080/ -runs 3 -pans 20 -filters 20
 //	go run ./bench/render -url http://127.0.0.1:8080/ -width 375 -height 740 -cpu-throttle 4
@@ -37,6 +39,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/cdproto/profiler"
 	"github.com/chromedp/chromedp"
@@ -55,6 +58,8 @@ func main() {
 	filters := flag.Int("filters", 0, "filter changes to time after the last load (and the pans)")
 	width := flag.Int64("width", 1280, "the page's viewport width, CSS px")
 	height := flag.Int64("height", 800, "the page's viewport height, CSS px")
+	latency := flag.Float64("latency", 0, "delay each request's answer this many milliseconds, as DevTools' network throttling does (150 with -throughput 1600 is its \"Slow 4G\"); 0 leaves the network as it is")
+	throughput := flag.Float64("throughput", 0, "with -latency, cap the download at this many kbit/s (0: no cap)")
 	throttle := flag.Float64("cpu-throttle", 1, "slow the page's CPU down this many times (Chromium's CPU throttling, as DevTools' phone profiles do: 4 for a mid-range phone); 1 leaves it as it is")
 	jsProfile := flag.Bool("profile", false, "print the JavaScript functions that took the most time during the last load, the pans and the filter changes, and the last load's requests")
 	traceFile := flag.String("trace", "", "record a Chrome trace of the last load into this file (for DevTools' Performance panel or ui.perfetto.dev) and print the main thread's longest steps")
@@ -103,6 +108,26 @@ func main() {
 		if *throttle > 1 {
 			if err := chromedp.Do(tab, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 				_, err := chromedp.Call(ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: *throttle})
+				return err
+			})); err != nil {
+				fmt.Fprintln(os.Stderr, "render:", err)
+				os.Exit(1)
+			}
+		}
+		if *latency > 0 {
+			// Network.enable first: the conditions apply to a tab whose
+			// network domain is on.
+			down := -1.0
+			if *throughput > 0 {
+				down = *throughput * 1000 / 8
+			}
+			if err := chromedp.Do(tab, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+				if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+					return err
+				}
+				_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+					MatchedNetworkConditions: []*network.Conditions{{Latency: *latency, DownloadThroughput: down, UploadThroughput: -1}},
+				})
 				return err
 			})); err != nil {
 				fmt.Fprintln(os.Stderr, "render:", err)
