@@ -29,7 +29,8 @@ import (
 
 // lessUnderRace is what a test logs when, under the race detector, it
 // checks less than in the plain pass (fewer cases, a looser bound): such a
-// test still runs in the plain pass.
+// test still runs in the plain pass. The tests log testenv.LessUnderRace,
+// whose words these must be (internal/testenv's TestLessUnderRaceInCI).
 const lessUnderRace = "checks less under the race detector"
 
 type event struct {

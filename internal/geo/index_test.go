@@ -12,6 +12,7 @@ import (
 	"strikemap/data"
 	"strikemap/internal/geo"
 	"strikemap/internal/synth"
+	"strikemap/internal/testenv"
 )
 
 // bruteForce is the definition Query must agree with.
@@ -158,9 +159,9 @@ func TestQueryAgreesWithBruteForce(t *testing.T) {
 	// scan about 20 times slower, 60 (the whole test took 160-190 s of
 	// .ci/run's race pass, longer than any other package's).
 	filters := 400
-	if raceEnabled {
+	if testenv.Race {
 		filters = 60
-		t.Log(lessUnderRace)
+		t.Log(testenv.LessUnderRace)
 	}
 	for i := range filters {
 		f := randomFilter()

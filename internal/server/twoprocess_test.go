@@ -13,6 +13,7 @@ import (
 	"strikemap/internal/follow"
 	"strikemap/internal/geo"
 	"strikemap/internal/store"
+	"strikemap/internal/testenv"
 )
 
 // TestApprovalOnOneServedByAnother: two servers on one record, each with
@@ -55,9 +56,9 @@ func TestApprovalOnOneServedByAnother(t *testing.T) {
 			t.Fatal("the first server does not serve its own change")
 		}
 		deadline := time.Second // the requirement
-		if raceEnabled {
+		if testenv.Race {
 			deadline = 30 * time.Second
-			t.Log(lessUnderRace)
+			t.Log(testenv.LessUnderRace)
 		}
 		for {
 			r, err := http.Get(hb.URL + "/api/incidents.geojson?from=2024-02-10&to=2024-02-10")

@@ -11,6 +11,12 @@ import (
 	"testing"
 )
 
+// LessUnderRace is what a test logs when it checks less under the race
+// detector than without it (fewer cases, a looser bound): .ci/run runs a
+// test that passed under -race only there, unless it logged this line or
+// skipped (.ci/racecovered.go holds the same words: TestLessUnderRaceInCI).
+const LessUnderRace = "checks less under the race detector"
+
 // Program returns the path of the first of names found on PATH (or given as
 // an absolute path that exists). When none is found the test fails if
 // os.Getenv(requireVar) is "required" or CI is set, and skips otherwise.
