@@ -111,7 +111,7 @@ func legendRows(v *View, marks []mark, density []hexBin) []legendRow {
 		// reader saw ~50 alike blue discs with no scale.
 		text := "Cluster: number of incidents"
 		if most > least {
-			text = fmt.Sprintf("Cluster: %s–%s incidents, by size", groupDigits(least), groupDigits(most))
+			text = fmt.Sprintf("Cluster: %s–%s incidents, by size", GroupDigits(least), GroupDigits(most))
 		}
 		rows = append(rows, legendRow{kind: "cluster", text: text})
 	}
@@ -458,9 +458,10 @@ func (r *Renderer) drawLegend(s surface, fr frameLayout) {
 	s.end()
 }
 
-// groupDigits writes n with a comma between groups of three digits, as the
-// captions do: 27,161.
-func groupDigits(n int) string {
+// GroupDigits writes n with a comma between groups of three digits, as the
+// images' English captions do: 27,161. (The pages write counts with their
+// catalog's digit grouping, catalog.Number.)
+func GroupDigits(n int) string {
 	s := strconv.Itoa(n)
 	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
 		s = s[:i] + "," + s[i:]

@@ -17,7 +17,6 @@ import (
 	"strikemap/internal/geo"
 	"strikemap/internal/mapimage"
 	"strikemap/internal/request"
-	"strikemap/web/templates"
 )
 
 // The parameters of a map view shared by the map page, /embed and the image
@@ -231,7 +230,7 @@ func caption(d *geo.Dataset, f geo.Filter, incidents []*geo.Incident) string {
 	if n == 1 {
 		word = "incident"
 	}
-	parts = append(parts, templates.GroupDigits(n)+" "+word) // as the pages write counts: 12,345
+	parts = append(parts, mapimage.GroupDigits(n)+" "+word) // as the pages write counts: 12,345
 	return strings.Join(parts, " · ")
 }
 

@@ -13,6 +13,9 @@ func msg(ctx context.Context, key string, args ...catalog.Args) string {
 	return catalog.FromContext(ctx).T(key, args...)
 }
 
+// count writes a count with the catalog's digit grouping: 12,345.
+func count(ctx context.Context, n int) string { return catalog.FromContext(ctx).Number(n) }
+
 // lang and dir are the html element's attributes for the catalog in use.
 func lang(ctx context.Context) string { return catalog.FromContext(ctx).Locale }
 func dir(ctx context.Context) string  { return catalog.FromContext(ctx).Dir }

@@ -161,3 +161,15 @@ func attr(n *html.Node, key string) string {
 	}
 	return ""
 }
+
+// TestCountGroupsDigits: the report's counts take the catalog's digit
+// grouping, English's by default and a translation's its own.
+func TestCountGroupsDigits(t *testing.T) {
+	if got := count(context.Background(), 1234567); got != "1,234,567" {
+		t.Errorf("English: %q, want 1,234,567", got)
+	}
+	de := catalog.NewContext(context.Background(), catalog.New("de", "ltr", map[string]string{}))
+	if got := count(de, 1234567); got != "1.234.567" {
+		t.Errorf("German: %q, want 1.234.567", got)
+	}
+}

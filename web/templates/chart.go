@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"strikemap/internal/catalog"
 	"strikemap/internal/geo"
 )
 
@@ -250,12 +251,13 @@ func binText(b Bin, bc BinCount) string {
 	return bc.Start.String()
 }
 
-// attacksWord is "1 attack", "12 attacks".
+// attacksWord is "1 attack", "12 attacks", in English as the chart's
+// other words still are (not yet in the catalog).
 func attacksWord(n int) string {
 	if n == 1 {
 		return "1 attack"
 	}
-	return GroupDigits(n) + " attacks"
+	return catalog.Default.English().Number(n) + " attacks"
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
