@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/chromedp/chromedp"
 )
 
@@ -60,21 +61,13 @@ func (tb *tab) inert(where string) {
 	if fired := eval[string](tb, `String(window.__xss || '') + (document.title.startsWith('XSS') ? ' title: ' + document.title : '')`); fired != "" {
 		tb.t.Errorf("%s: a payload ran: %s", where, fired)
 	}
-	injected := eval[[]string](tb, `(function () {
-		var out = [];
-		document.querySelectorAll('*').forEach(function (e) {
-			for (var i = 0; i < e.attributes.length; i++) {
-				if (/^on/i.test(e.attributes[i].name)) { out.push(e.tagName + ' ' + e.attributes[i].name); }
-			}
-		});
-		document.querySelectorAll('script').forEach(function (s) {
-			if (!s.src && s.type !== 'application/json') { out.push('inline script: ' + s.textContent.slice(0, 60)); }
-		});
-		document.querySelectorAll('a[href]').forEach(function (a) {
-			if (!/^(https?:|#|\/|\?)/.test(a.getAttribute('href'))) { out.push('link ' + a.getAttribute('href').slice(0, 60)); }
-		});
-		return out;
-	})()`)
+	// The live page's markup, after its scripts ran, read by the same
+	// check as the server's pages (injectedMarkup).
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(eval[string](tb, `document.documentElement.outerHTML`)))
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	injected := injectedMarkup(doc)
 	for _, e := range injected {
 		tb.t.Errorf("%s: injected into the page: %s", where, e)
 	}

@@ -14,7 +14,7 @@ import (
 // injectedMarkup lists what a payload would have made of a page's markup:
 // an attribute that runs script (on...), an inline script that is not the
 // page's JSON config, or a link that is not http(s), a fragment or a path
-// (the markup half of the browser tests' tab.inert).
+// (tab.inert reads the browser's live page with it too).
 func injectedMarkup(doc *goquery.Document) []string {
 	var out []string
 	doc.Find("*").Each(func(_ int, e *goquery.Selection) {
