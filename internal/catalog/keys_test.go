@@ -20,6 +20,7 @@ var uses = []struct {
 	call      *regexp.Regexp
 }{
 	{"../../web/templates", ".templ", regexp.MustCompile(`\bmsg\(ctx, "([^"]+)"(\s*\+)?`)},
+	{"../../web/templates", ".go", regexp.MustCompile(`\bmsg\(ctx, "([^"]+)"(\s*\+)?`)},
 	{"../../internal", ".go", regexp.MustCompile(`\.T\("([^"]+)"(\s*\+)?`)},
 	{"../../web/static/js", ".js", regexp.MustCompile(`(?:^|[^.\w])(?:t|has)\('([^']+)'(\s*\+)?`)},
 	// t(cond ? 'a' : 'b'): every literal after the ? is a key.

@@ -1,7 +1,7 @@
 package templates
 
 import (
-	"fmt"
+	"context"
 	"math"
 	"strconv"
 	"time"
@@ -114,7 +114,8 @@ type Chart struct {
 // Tick is a label under the plot, at X.
 type Tick struct {
 	X    float64
-	Text string
+	Date geo.Date
+	Unit Bin // how the date is written: a day and month, a month and year, or a year (tickText)
 }
 
 // Timeline is the report's chart of attacks over time, in two layouts:
@@ -200,6 +201,8 @@ func ticks(c Chart, first, last geo.Date) []Tick {
 		every  int // ...every this many of them
 		layout string
 	}
+	// layout is Go's time layout of the English label, whose length sizes
+	// it; tickText writes it in the catalog's words.
 	units := []unit{
 		{BinDay, 1, "2 Jan"}, {BinDay, 2, "2 Jan"}, {BinWeek, 1, "2 Jan"}, {BinWeek, 2, "2 Jan"},
 		{BinMonth, 1, "Jan 2006"}, {BinQuarter, 1, "Jan 2006"}, {BinMonth, 6, "Jan 2006"},
@@ -214,7 +217,7 @@ func ticks(c Chart, first, last geo.Date) []Tick {
 		for d := binStart(first, u.bin); d <= last; {
 			if d >= first || d == binStart(first, c.Bin) {
 				x := chartLeft + c.Step*float64(binIndex(d, first, c.Bin))
-				out = append(out, Tick{X: x, Text: d.Time().Format(u.layout)})
+				out = append(out, Tick{X: x, Date: d, Unit: tickUnit(u.layout)})
 			}
 			for range u.every {
 				d = nextBin(d, u.bin)
@@ -234,30 +237,83 @@ func ticks(c Chart, first, last geo.Date) []Tick {
 	return nil
 }
 
+// tickUnit says how a tick's layout writes its date.
+func tickUnit(layout string) Bin {
+	switch layout {
+	case "2006":
+		return BinYear
+	case "Jan 2006":
+		return BinMonth
+	}
+	return BinDay
+}
+
+// tickText writes a tick's date in the catalog's words: "16 Oct",
+// "Oct 2023", "2023".
+func tickText(ctx context.Context, tk Tick) string {
+	t := tk.Date.Time()
+	switch tk.Unit {
+	case BinYear:
+		return strconv.Itoa(t.Year())
+	case BinMonth:
+		return monthYear(ctx, t)
+	}
+	return msg(ctx, "chart.day-month", catalog.Args{"day": strconv.Itoa(t.Day()), "month": msg(ctx, "month."+strconv.Itoa(int(t.Month())))})
+}
+
+// monthYear writes "Oct 2023". The year is a string: the catalog would
+// group a number's digits (2,023).
+func monthYear(ctx context.Context, t time.Time) string {
+	return msg(ctx, "chart.month-year", catalog.Args{"month": msg(ctx, "month."+strconv.Itoa(int(t.Month()))), "year": strconv.Itoa(t.Year())})
+}
+
 // binText names a bin for a bar's tooltip: "2023-10-18",
 // "week of 2023-10-16", "Oct 2023", "Q4 2023", "2023".
-func binText(b Bin, bc BinCount) string {
+func binText(ctx context.Context, b Bin, bc BinCount) string {
 	t := bc.Start.Time()
 	switch b {
 	case BinWeek:
-		return "week of " + bc.Start.String()
+		return msg(ctx, "chart.week-of", catalog.Args{"date": bc.Start.String()})
 	case BinMonth:
-		return t.Format("Jan 2006")
+		return monthYear(ctx, t)
 	case BinQuarter:
-		return fmt.Sprintf("Q%d %d", (int(t.Month())+2)/3, t.Year())
+		return msg(ctx, "chart.quarter", catalog.Args{"quarter": strconv.Itoa((int(t.Month()) + 2) / 3), "year": strconv.Itoa(t.Year())})
 	case BinYear:
 		return strconv.Itoa(t.Year())
 	}
 	return bc.Start.String()
 }
 
-// attacksWord is "1 attack", "12 attacks", in English as the chart's
-// other words still are (not yet in the catalog).
-func attacksWord(n int) string {
+// attacksCount is "1 attack", "12 attacks".
+func attacksCount(ctx context.Context, n int) string {
 	if n == 1 {
-		return "1 attack"
+		return msg(ctx, "chart.attacks-one")
 	}
-	return catalog.Default.English().Number(n) + " attacks"
+	return msg(ctx, "chart.attacks", catalog.Args{"count": n})
+}
+
+// chartLabel is a chart's accessible name: what it shows, and its busiest bin.
+func chartLabel(ctx context.Context, t Timeline, c Chart) string {
+	busiest := c.Bins[0]
+	for _, bc := range c.Bins {
+		if bc.Count > busiest.Count {
+			busiest = bc
+		}
+	}
+	return msg(ctx, "chart.label", catalog.Args{"unit": msg(ctx, "unit."+c.Bin.String()), "first": t.First.String(), "last": t.Last.String(),
+		"busiest": binText(ctx, c.Bin, busiest), "attacks": attacksCount(ctx, busiest.Count)})
+}
+
+// chartCaption says what a bar counts.
+func chartCaption(ctx context.Context, t Timeline, c Chart) string {
+	args := catalog.Args{"unit": msg(ctx, "unit."+c.Bin.String()), "first": t.First.String(), "last": t.Last.String()}
+	switch c.Bin {
+	case BinDay:
+		return msg(ctx, "chart.caption-day", args)
+	case BinWeek:
+		return msg(ctx, "chart.caption-week", args)
+	}
+	return msg(ctx, "chart.caption", args)
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }

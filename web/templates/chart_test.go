@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"context"
 	"testing"
 
 	"strikemap/internal/geo"
@@ -81,7 +82,7 @@ func TestNewTimelineCounts(t *testing.T) {
 	if w.Bins[0].Count != 2 || w.Bins[1].Count != 1 || w.Bins[51].Count != 1 || w.Max != 2 {
 		t.Errorf("counts %d %d … %d, max %d; want 2 1 … 1, max 2", w.Bins[0].Count, w.Bins[1].Count, w.Bins[51].Count, w.Max)
 	}
-	if got := chartLabel(tl, w); got != "Attacks per week from 2023-01-02 to 2023-12-31; the busiest week, week of 2023-01-02, had 2 attacks" {
+	if got := chartLabel(context.Background(), tl, w); got != "Attacks per week from 2023-01-02 to 2023-12-31; the busiest week, week of 2023-01-02, had 2 attacks" {
 		t.Errorf("label %q", got)
 	}
 	if n := NewTimeline(nil); len(n.Wide.Bins) != 0 {
