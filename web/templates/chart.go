@@ -197,27 +197,28 @@ func (c Chart) PlotRight() float64 { return chartLeft + c.Step*float64(len(c.Bin
 // finely as their labels fit side by side.
 func ticks(c Chart, first, last geo.Date) []Tick {
 	type unit struct {
-		bin    Bin // the labelled boundaries are starts of this bin...
-		every  int // ...every this many of them
-		layout string
+		bin   Bin // the labelled boundaries are starts of this bin...
+		every int // ...every this many of them
+		label Bin // ...written as a day, a month or a year (tickText)
 	}
-	// layout is Go's time layout of the English label, whose length sizes
-	// it; tickText writes it in the catalog's words.
 	units := []unit{
-		{BinDay, 1, "2 Jan"}, {BinDay, 2, "2 Jan"}, {BinWeek, 1, "2 Jan"}, {BinWeek, 2, "2 Jan"},
-		{BinMonth, 1, "Jan 2006"}, {BinQuarter, 1, "Jan 2006"}, {BinMonth, 6, "Jan 2006"},
-		{BinYear, 1, "2006"}, {BinYear, 2, "2006"}, {BinYear, 5, "2006"}, {BinYear, 10, "2006"},
+		{BinDay, 1, BinDay}, {BinDay, 2, BinDay}, {BinWeek, 1, BinDay}, {BinWeek, 2, BinDay},
+		{BinMonth, 1, BinMonth}, {BinQuarter, 1, BinMonth}, {BinMonth, 6, BinMonth},
+		{BinYear, 1, BinYear}, {BinYear, 2, BinYear}, {BinYear, 5, BinYear}, {BinYear, 10, BinYear},
 	}
+	// The letters of an English label of each kind ("2 Jan", "Jan 2006",
+	// "2006"), which size it.
+	letters := map[Bin]int{BinDay: 5, BinMonth: 8, BinYear: 4}
 	for _, u := range units {
 		if u.bin < c.Bin {
 			continue // a label inside a bar would point at no boundary
 		}
-		label := float64(len(u.layout)) * tickFontSize * 0.62
+		label := float64(letters[u.label]) * tickFontSize * 0.62
 		var out []Tick
 		for d := binStart(first, u.bin); d <= last; {
 			if d >= first || d == binStart(first, c.Bin) {
 				x := chartLeft + c.Step*float64(binIndex(d, first, c.Bin))
-				out = append(out, Tick{X: x, Date: d, Unit: tickUnit(u.layout)})
+				out = append(out, Tick{X: x, Date: d, Unit: u.label})
 			}
 			for range u.every {
 				d = nextBin(d, u.bin)
@@ -237,17 +238,6 @@ func ticks(c Chart, first, last geo.Date) []Tick {
 	return nil
 }
 
-// tickUnit says how a tick's layout writes its date.
-func tickUnit(layout string) Bin {
-	switch layout {
-	case "2006":
-		return BinYear
-	case "Jan 2006":
-		return BinMonth
-	}
-	return BinDay
-}
-
 // tickText writes a tick's date in the catalog's words: "16 Oct",
 // "Oct 2023", "2023".
 func tickText(ctx context.Context, tk Tick) string {
@@ -258,13 +248,18 @@ func tickText(ctx context.Context, tk Tick) string {
 	case BinMonth:
 		return monthYear(ctx, t)
 	}
-	return msg(ctx, "chart.day-month", catalog.Args{"day": strconv.Itoa(t.Day()), "month": msg(ctx, "month."+strconv.Itoa(int(t.Month())))})
+	return msg(ctx, "chart.day-month", catalog.Args{"day": strconv.Itoa(t.Day()), "month": monthName(ctx, t)})
 }
 
 // monthYear writes "Oct 2023". The year is a string: the catalog would
 // group a number's digits (2,023).
 func monthYear(ctx context.Context, t time.Time) string {
-	return msg(ctx, "chart.month-year", catalog.Args{"month": msg(ctx, "month."+strconv.Itoa(int(t.Month()))), "year": strconv.Itoa(t.Year())})
+	return msg(ctx, "chart.month-year", catalog.Args{"month": monthName(ctx, t), "year": strconv.Itoa(t.Year())})
+}
+
+// monthName is t's month in the catalog's words: "Oct".
+func monthName(ctx context.Context, t time.Time) string {
+	return msg(ctx, "month."+strconv.Itoa(int(t.Month())))
 }
 
 // binText names a bin for a bar's tooltip: "2023-10-18",
