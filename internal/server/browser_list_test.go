@@ -68,30 +68,10 @@ func apiFC(t *testing.T, base, path string) (fc struct {
 // nothing loads, and it does not wait for a closed drawer to open.
 const listDrawn = `document.body.dataset.busy === '0' && !document.getElementById('incident-list').dataset.pending`
 
-// listRequests counts the list's requests so far (the map's own requests
+// listRequests returns the list's requests so far (the map's own requests
 // for incidents ask for no sort order).
-func (tb *tab) listRequests() int {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	n := 0
-	for _, r := range tb.requests {
-		if u, err := url.Parse(r); err == nil && u.Path == "/api/incidents.geojson" && u.Query().Has("sort") {
-			n++
-		}
-	}
-	return n
-}
-
-// lastListQuery is the query of the list's last request, or "".
-func (tb *tab) lastListQuery() string {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	for i := len(tb.requests) - 1; i >= 0; i-- {
-		if u, err := url.Parse(tb.requests[i]); err == nil && u.Path == "/api/incidents.geojson" && u.Query().Has("sort") {
-			return u.RawQuery
-		}
-	}
-	return ""
+func (tb *tab) listRequests() []*url.URL {
+	return tb.requestsTo(func(u *url.URL) bool { return u.Path == "/api/incidents.geojson" && u.Query().Has("sort") })
 }
 
 // openPanelList opens the drawer on a phone, scrolls the panel to the list

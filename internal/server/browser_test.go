@@ -327,17 +327,23 @@ func (tb *tab) settle() {
 	poll[bool](tb, `document.body.dataset.ready === '1' && document.body.dataset.busy === '0'`, 20*time.Second)
 }
 
-// requested counts the requests the page made so far whose path is path.
-func (tb *tab) requested(path string) int {
+// requestsTo returns the URLs of the requests the page made so far, in
+// order, that keep holds for.
+func (tb *tab) requestsTo(keep func(*url.URL) bool) []*url.URL {
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
-	n := 0
+	var out []*url.URL
 	for _, r := range tb.requests {
-		if u, err := url.Parse(r); err == nil && u.Path == path {
-			n++
+		if u, err := url.Parse(r); err == nil && keep(u) {
+			out = append(out, u)
 		}
 	}
-	return n
+	return out
+}
+
+// requested counts the requests the page made so far whose path is path.
+func (tb *tab) requested(path string) int {
+	return len(tb.requestsTo(func(u *url.URL) bool { return u.Path == path }))
 }
 
 // placed waits until the map's labels and counts stand where a reader sees
