@@ -12,10 +12,15 @@
 // set the viewport (375 and 740 for a phone's), and -cpu-throttle N slows
 // the page's CPU N times, as DevTools' phone profiles do; -latency and
 // -throughput slow its network the same way (the runs of one command share
-// the browser's cache, as a reader's visits do).
+// the browser's cache, as a reader's visits do). -device mid or low
+// instead finds the slowdown at which this machine's Chromium scores a
+// Pixel 5's or a Moto G4 Power's CPU on Lighthouse's BenchmarkIndex, as
+// DevTools' calibrated phone presets do: a fixed 4× divides whatever CPU
+// the test runs on, so it is a different phone on every machine.
 //
 //	go run ./bench/render -url http://127.0.0.1:8080/ -runs 3 -pans 20 -filters 20
 //	go run ./bench/render -url http://127.0.0.1:8080/ -width 375 -height 740 -cpu-throttle 4
+//	go run ./bench/render -url http://127.0.0.1:8080/ -width 375 -height 740 -device mid
 //
 // -trace FILE records the last load in a Chrome trace and prints the
 // renderer's main-thread tasks of 15 ms or more and their steps of 5 ms or more (parsing, compiling and
@@ -61,6 +66,7 @@ func main() {
 	latency := flag.Float64("latency", 0, "delay each request's answer this many milliseconds, as DevTools' network throttling does (150 with -throughput 1600 is its \"Slow 4G\"); 0 leaves the network as it is")
 	throughput := flag.Float64("throughput", 0, "with -latency, cap the download at this many kbit/s (0: no cap)")
 	throttle := flag.Float64("cpu-throttle", 1, "slow the page's CPU down this many times (Chromium's CPU throttling, as DevTools' phone profiles do: 4 for a mid-range phone); 1 leaves it as it is")
+	device := flag.String("device", "", "calibrate -cpu-throttle on this machine to a phone's CPU, as DevTools' calibrated presets do: mid (a Pixel 5, BenchmarkIndex 1000) or low (a Moto G4 Power, 264); the rate found is printed and used")
 	jsProfile := flag.Bool("profile", false, "print the JavaScript functions that took the most time during the last load, the pans and the filter changes, and the last load's requests")
 	traceFile := flag.String("trace", "", "record a Chrome trace of the last load into this file (for DevTools' Performance panel or ui.perfetto.dev) and print the main thread's longest steps")
 	flag.Parse()
@@ -82,6 +88,15 @@ func main() {
 	if err := chromedp.Do(browser); err != nil {
 		fmt.Fprintln(os.Stderr, "render:", err)
 		os.Exit(1)
+	}
+	if *device != "" {
+		rate, own, err := calibrate(browser, *device)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "render:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("this machine's BenchmarkIndex %.0f; the %s device's %.0f at -cpu-throttle %.2f\n", own, *device, deviceScores[*device], rate)
+		*throttle = rate
 	}
 	for i := range *runs {
 		tab, cancelTab := chromedp.NewContext(browser)
