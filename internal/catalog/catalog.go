@@ -27,7 +27,68 @@ type Catalog struct {
 	Locale   string            `json:"locale"` // BCP 47 tag: "en", "ar-IQ", "ckb"
 	Dir      string            `json:"dir"`    // "ltr" or "rtl"
 	Messages map[string]string `json:"messages"`
-	printer  *message.Printer
+	// Numbers is how Number writes a whole number, for the map page's
+	// script to write counts the same way without Intl.NumberFormat,
+	// whose first use costs a phone's CPU some 80 ms of the page's load
+	// (docs/performance.md).
+	Numbers NumberFormat `json:"numbers"`
+	printer *message.Printer
+}
+
+// NumberFormat describes the locale's writing of whole numbers: its ten
+// digits, and its grouping of them from the right, Primary digits, then
+// Secondary ones at a time (3 and 3 in English: 1,234,567; 3 and 2 in
+// Hindi: 12,34,567), joined by Group. Primary 0 is no grouping.
+type NumberFormat struct {
+	Digits    []string `json:"digits"`
+	Group     string   `json:"group"`
+	Primary   int      `json:"primary"`
+	Secondary int      `json:"secondary"`
+}
+
+// numberFormat reads p's digits and grouping from how it writes numbers.
+func numberFormat(p *message.Printer) NumberFormat {
+	var f NumberFormat
+	for d := range 10 {
+		f.Digits = append(f.Digits, p.Sprint(d))
+	}
+	// Split 1234567890 as written into its groups of digits: the digits
+	// are the runs of f.Digits, the separators what lies between them.
+	var groups []int
+	var seps []string
+	s := p.Sprint(1234567890)
+	for s != "" {
+		n := 0
+		for {
+			i := slices.IndexFunc(f.Digits, func(d string) bool { return strings.HasPrefix(s, d) })
+			if i < 0 {
+				break
+			}
+			s = s[len(f.Digits[i]):]
+			n++
+		}
+		if n > 0 {
+			groups = append(groups, n)
+			continue
+		}
+		sep := s
+		if i := strings.IndexFunc(s, func(r rune) bool {
+			return slices.ContainsFunc(f.Digits, func(d string) bool { return strings.HasPrefix(string(r), d) })
+		}); i > 0 {
+			sep = s[:i]
+		}
+		seps = append(seps, sep)
+		s = s[len(sep):]
+	}
+	if len(groups) > 1 && len(seps) > 0 {
+		f.Group = seps[0]
+		f.Primary = groups[len(groups)-1]
+		f.Secondary = groups[len(groups)-2]
+		if len(groups) == 2 {
+			f.Secondary = f.Primary
+		}
+	}
+	return f
 }
 
 // Args are the values of a message's placeholders, by name.
@@ -88,6 +149,7 @@ func Load(fsys fs.FS, name string) (*Catalog, error) {
 		return nil, fmt.Errorf("catalog %s: dir %q is neither ltr nor rtl", name, c.Dir)
 	}
 	c.printer = message.NewPrinter(tag)
+	c.Numbers = numberFormat(c.printer)
 	return &c, nil
 }
 
@@ -192,5 +254,6 @@ func FromContext(ctx context.Context) *Catalog {
 
 // New makes a catalog from messages, for tests and tools.
 func New(locale, dir string, msgs map[string]string) *Catalog {
-	return &Catalog{Locale: locale, Dir: dir, Messages: msgs, printer: message.NewPrinter(language.Make(locale))}
+	p := message.NewPrinter(language.Make(locale))
+	return &Catalog{Locale: locale, Dir: dir, Messages: msgs, Numbers: numberFormat(p), printer: p}
 }

@@ -19,6 +19,36 @@ test('strings are passed as they are, missing parameters left visible', () => {
   assert.throws(() => t('no-such-key'));
 });
 
+test('counts are written from the catalog\'s numbers, as the server writes them', () => {
+  // The descriptions the server gives (internal/catalog's NumberFormat) for
+  // Arabic and Hindi: other digits, another separator, groups of 3 then 2.
+  const ar = { digits: ['٠', '١', '٢', '٣', '٤', '٥', '٦', '٧', '٨', '٩'], group: '٬', primary: 3, secondary: 3 };
+  const hi = { digits: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], group: ',', primary: 3, secondary: 2 };
+  try {
+    setLocale({ locale: 'ar', dir: 'rtl', messages: {}, numbers: ar });
+    assert.equal(fmtNumber(1234567), '١٬٢٣٤٬٥٦٧');
+    assert.equal(fmtNumber(999), '٩٩٩');
+    setLocale({ locale: 'hi-IN', dir: 'ltr', messages: {}, numbers: hi });
+    assert.equal(fmtNumber(1234567), '12,34,567');
+    assert.equal(fmtNumber(100000), '1,00,000');
+    assert.equal(fmtNumber(1000), '1,000');
+    // What the description does not cover goes to Intl.
+    assert.equal(fmtNumber(1234.5), new Intl.NumberFormat('hi-IN').format(1234.5));
+  } finally {
+    setLocale(english);
+  }
+  // en.json carries no description (the server adds it): the English
+  // tests above went through Intl, and the server's English must agree.
+  setLocale({ ...english, numbers: { digits: hi.digits, group: ',', primary: 3, secondary: 3 } });
+  try {
+    for (const n of [0, 7, 999, 1000, 12345, 200000, 1234567, 987654321]) {
+      assert.equal(fmtNumber(n), new Intl.NumberFormat('en').format(n));
+    }
+  } finally {
+    setLocale(english);
+  }
+});
+
 test('another catalog changes the text, the digits and the direction', () => {
   setLocale({ locale: 'ar-IQ', dir: 'rtl', messages: { 'count-all': '{count} حادثة' } });
   try {
