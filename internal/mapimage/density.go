@@ -76,7 +76,7 @@ func drawDensity(s surface, bins []hexBin) {
 		k := densityClass(b.count, most)
 		classes[k] = append(classes[k], subpath{pts: b.corners, closed: true})
 	}
-	s.group("density", "", fmt.Sprintf("Incidents per hexagon of %d px, 1 to %d", 2*cluster.DensityRadius, most))
+	s.group("density", "", fmt.Sprintf("Incidents per hexagon of %d px, 1 to %s", 2*cluster.DensityRadius, GroupDigits(most)))
 	for k, sub := range classes {
 		if len(sub) > 0 {
 			s.path(sub, style{fill: densityColours[k], fillOpacity: densityOpacity})

@@ -175,3 +175,21 @@ func TestClusterLegendGivesTheRange(t *testing.T) {
 		t.Errorf("the legend reads %q; want a line like %q", legend, want)
 	}
 }
+
+// A cluster's name, the SVG's title for it, writes its count as the map
+// page's cluster buttons do, with the digits grouped.
+func TestClusterTitlesGroupDigits(t *testing.T) {
+	for _, tc := range []struct {
+		m    mark
+		want string
+	}{
+		{mark{count: 12345}, "12,345 incidents"},
+		{mark{count: 1234, near: "Ain al-Asad", nearKm: 4}, "Near Ain al-Asad: 1,234 incidents"},
+		{mark{count: 1000000, near: "Al-Tanf", nearKm: 1200}, "1,200 km from Al-Tanf: 1,000,000 incidents"},
+		{mark{count: 999, near: "Harir", nearKm: 31}, "31 km from Harir: 999 incidents"},
+	} {
+		if got := clusterTitle(tc.m); got != tc.want {
+			t.Errorf("clusterTitle(%d near %q, %d km) = %q, want %q", tc.m.count, tc.m.near, tc.m.nearKm, got, tc.want)
+		}
+	}
+}

@@ -145,7 +145,7 @@ func legendRows(v *View, marks []mark, density []hexBin) []legendRow {
 		}
 		text := "Density: no incidents in view"
 		if most > 0 {
-			text = fmt.Sprintf("Incidents per hexagon, 1 to %d", most)
+			text = "Incidents per hexagon, 1 to " + GroupDigits(most)
 		}
 		rows = append(rows, legendRow{kind: "density", max: most, text: text})
 	}

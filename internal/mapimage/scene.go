@@ -363,15 +363,16 @@ func drawPill(s surface, b box) {
 const discGap = 2
 
 // clusterTitle names a cluster by its place and count, as the map page's
-// cluster buttons do: "Near Ain al-Asad: 1234 incidents".
+// cluster buttons do: "Near Ain al-Asad: 1,234 incidents".
 func clusterTitle(m mark) string {
+	n := GroupDigits(m.count)
 	switch {
 	case m.near == "":
-		return fmt.Sprintf("%d incidents", m.count)
+		return n + " incidents"
 	case m.nearKm <= 30:
-		return fmt.Sprintf("Near %s: %d incidents", m.near, m.count)
+		return fmt.Sprintf("Near %s: %s incidents", m.near, n)
 	}
-	return fmt.Sprintf("%d km from %s: %d incidents", m.nearKm, m.near, m.count)
+	return fmt.Sprintf("%s km from %s: %s incidents", GroupDigits(m.nearKm), m.near, n)
 }
 
 // box is the part of the image the mark covers.

@@ -1,9 +1,7 @@
 package mapimage
 
 import (
-	"fmt"
 	"math"
-	"strconv"
 )
 
 // Incidents that share a place are a stack, as on the map page
@@ -23,13 +21,7 @@ const badgeHeight = 18
 const markHalf = 10
 
 // stackText is the count written on a stack's badge: 1,234.
-func stackText(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func stackText(n int) string { return GroupDigits(n) }
 
 // badgeSize is the width and height of the badge of a stack of n.
 func (r *Renderer) badgeSize(n int) (w, h float64) {
@@ -144,7 +136,7 @@ func (r *Renderer) drawBadges(s surface, marks []mark) {
 			continue
 		}
 		b := m.badge
-		s.group("stack-count", "", fmt.Sprintf("%d incidents here", len(m.members)))
+		s.group("stack-count", "", GroupDigits(len(m.members))+" incidents here")
 		drawPill(s, b)
 		met := r.face(clusterStyle).Metrics()
 		s.text((b.x0+b.x1)/2, b.y0+(b.h()+met.Ascent-met.Descent)/2, stackText(len(m.members)), clusterStyle)
