@@ -99,10 +99,15 @@ func summarizeTrace(raw []json.RawMessage) error {
 		}
 	}
 	// Chromium does not always name the document (documentLoaderURL is
-	// sometimes empty): then the page's start is the last main frame's
-	// navigationStart on the thread that parses the page's HTML, before
-	// it does (the ones before are the tab's about:blank).
-	if nav == nil {
+	// sometimes empty), nor mark the navigation's start in the process that
+	// then loads the page (a navigation may move to a new renderer). Then
+	// the main thread is the one that parses the page's HTML, and the
+	// page's start the last main frame's navigationStart before that parse
+	// began, in any process (the ones before are the tab's about:blank).
+	thread := [2]int{}
+	if nav != nil {
+		thread = [2]int{nav.Pid, nav.Tid}
+	} else {
 		for _, p := range evs {
 			if p.Name != "ParseHTML" {
 				continue
@@ -110,9 +115,10 @@ func summarizeTrace(raw []json.RawMessage) error {
 			if b, _ := p.Args["beginData"].(map[string]any); b == nil || !strings.HasPrefix(fmt.Sprint(b["url"]), "http") {
 				continue
 			}
+			thread = [2]int{p.Pid, p.Tid}
 			for i := range evs {
 				e := &evs[i]
-				if e.Name == "navigationStart" && e.Pid == p.Pid && e.Tid == p.Tid && e.Ts < p.Ts && (nav == nil || e.Ts > nav.Ts) {
+				if d, _ := e.Args["data"].(map[string]any); e.Name == "navigationStart" && d["isLoadingMainFrame"] == true && e.Ts < p.Ts && (nav == nil || e.Ts > nav.Ts) {
 					nav = e
 				}
 			}
@@ -122,7 +128,7 @@ func summarizeTrace(raw []json.RawMessage) error {
 	if nav == nil {
 		return fmt.Errorf("trace: no navigationStart of a main frame")
 	}
-	main := func(e traceEvent) bool { return e.Pid == nav.Pid && e.Tid == nav.Tid }
+	main := func(e traceEvent) bool { return e.Pid == thread[0] && e.Tid == thread[1] }
 	var tasks []traceEvent
 	for _, e := range evs {
 		if main(e) && e.Ph == "X" && e.Name == "RunTask" {

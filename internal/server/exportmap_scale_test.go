@@ -26,7 +26,7 @@ type svgMarks struct {
 	text                           string
 }
 
-var clusterTitle = regexp.MustCompile(`(?:^|: )(\d+) incidents$`)
+var clusterTitle = regexp.MustCompile(`(?:^|: )([0-9,]+) incidents$`)
 
 func readSVGMarks(t *testing.T, b []byte) svgMarks {
 	t.Helper()
@@ -66,7 +66,7 @@ func readSVGMarks(t *testing.T, b []byte) svgMarks {
 				if sub == nil {
 					t.Fatalf("cluster title %q", title)
 				}
-				n, _ := strconv.Atoi(sub[1])
+				n, _ := strconv.Atoi(strings.ReplaceAll(sub[1], ",", "")) // 1,077 as the page writes it
 				m.clustered += n
 			}
 		case xml.EndElement:
