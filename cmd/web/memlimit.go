@@ -99,11 +99,14 @@ func applyMemoryLimit(setting int64, log *slog.Logger) {
 		runtime.GC()
 		live := liveHeapFunc()
 		setting = autoMemoryLimit(live)
+		// Set, then log: the line says the limit is in force (a test
+		// waits for it).
+		debug.SetMemoryLimit(setting)
 		log.Info("memory limit derived from the dataset", "live_heap_mib", live>>20, "limit_mib", setting>>20)
 	default:
+		debug.SetMemoryLimit(setting)
 		log.Info("memory limit", "limit_mib", setting>>20)
 	}
-	debug.SetMemoryLimit(setting)
 }
 
 // rederiveOnReload keeps an "auto" limit following the dataset: every
