@@ -29,8 +29,8 @@ type Catalog struct {
 	Messages map[string]string `json:"messages"`
 	// Numbers is how Number writes a whole number, for the map page's
 	// script to write counts the same way without Intl.NumberFormat,
-	// whose first use costs a phone's CPU some 80 ms of the page's load
-	// (docs/performance.md).
+	// whose first use loads the engine's locale data (55 ms of a 4×
+	// throttled load's profile: docs/performance.md).
 	Numbers NumberFormat `json:"numbers"`
 	printer *message.Printer
 }
@@ -46,46 +46,35 @@ type NumberFormat struct {
 	Secondary int      `json:"secondary"`
 }
 
-// numberFormat reads p's digits and grouping from how it writes numbers.
+// numberFormat reads p's digits and grouping from how it writes numbers:
+// its digits are p.Sprint(0) to p.Sprint(9) (one character each), and the
+// runs of them in 1234567890 as written are its groups, the characters
+// between the first two runs its separator.
 func numberFormat(p *message.Printer) NumberFormat {
 	var f NumberFormat
 	for d := range 10 {
 		f.Digits = append(f.Digits, p.Sprint(d))
 	}
-	// Split 1234567890 as written into its groups of digits: the digits
-	// are the runs of f.Digits, the separators what lies between them.
 	var groups []int
-	var seps []string
-	s := p.Sprint(1234567890)
-	for s != "" {
-		n := 0
-		for {
-			i := slices.IndexFunc(f.Digits, func(d string) bool { return strings.HasPrefix(s, d) })
-			if i < 0 {
-				break
-			}
-			s = s[len(f.Digits[i]):]
-			n++
-		}
-		if n > 0 {
-			groups = append(groups, n)
+	run := 0
+	for _, r := range p.Sprint(1234567890) {
+		if slices.Contains(f.Digits, string(r)) {
+			run++
 			continue
 		}
-		sep := s
-		if i := strings.IndexFunc(s, func(r rune) bool {
-			return slices.ContainsFunc(f.Digits, func(d string) bool { return strings.HasPrefix(string(r), d) })
-		}); i > 0 {
-			sep = s[:i]
+		if run > 0 {
+			groups = append(groups, run)
+			run = 0
 		}
-		seps = append(seps, sep)
-		s = s[len(sep):]
+		if len(groups) == 1 {
+			f.Group += string(r)
+		}
 	}
-	if len(groups) > 1 && len(seps) > 0 {
-		f.Group = seps[0]
-		f.Primary = groups[len(groups)-1]
-		f.Secondary = groups[len(groups)-2]
-		if len(groups) == 2 {
-			f.Secondary = f.Primary
+	groups = append(groups, run)
+	if n := len(groups); n > 1 {
+		f.Primary, f.Secondary = groups[n-1], groups[n-1]
+		if n > 2 {
+			f.Secondary = groups[n-2]
 		}
 	}
 	return f

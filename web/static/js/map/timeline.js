@@ -54,7 +54,7 @@ export function createTimeline(app) {
 
   function draw(timeline) {
     data = timeline;
-    waiting = !!app.drawerClosed && app.drawerClosed();
+    waiting = app.drawerClosed();
     if (waiting) { mark(); return; }
     const width = Math.floor(box.clientWidth);
     if (width <= 0) { return; }
