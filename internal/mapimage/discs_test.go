@@ -193,3 +193,25 @@ func TestClusterTitlesGroupDigits(t *testing.T) {
 		}
 	}
 }
+
+// A cluster's disc writes its count as the map page's does
+// (clusterCountText in web/static/js/map/text.js): grouped, then in
+// thousands and millions, so that it stays inside the disc.
+func TestClusterTextFitsTheDisc(t *testing.T) {
+	for n, want := range map[int]string{
+		7: "7", 7380: "7,380", 9999: "9,999", 10000: "10k", 183642: "184k",
+		999499: "999k", 999500: "1M", 1000000: "1M", 1250000: "1.3M", 12345678: "12.3M",
+	} {
+		if got := clusterText(n); got != want {
+			t.Errorf("clusterText(%d) = %q, want %q", n, got, want)
+		}
+	}
+	// Every count from a disc of one to one of ten million fits the
+	// disc it is written on, with 4 px to spare.
+	r := newTestRenderer(t)
+	for n := 1; n <= 10000000; n = n*3 + 1 {
+		if w, d := r.textWidth(clusterText(n), clusterStyle), 2*clusterRadius(n); w > d-8 {
+			t.Errorf("the count %q is %.0f px wide on a disc of %.0f px", clusterText(n), w, d)
+		}
+	}
+}

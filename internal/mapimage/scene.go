@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -390,12 +391,15 @@ func (m mark) box() box {
 func clusterRadius(count int) float64 { return cluster.DiscRadius(count) }
 
 // clusterText is the count written in a cluster's circle, as on the map
-// page: 12k for 12,345.
+// page (clusterCountText): 7,380, 12k for 12,345 and 1.3M for 1,250,000.
 func clusterText(count int) string {
+	if count >= 999500 {
+		return strconv.FormatFloat(math.Round(float64(count)/100000)/10, 'f', -1, 64) + "M"
+	}
 	if count >= 10000 {
 		return fmt.Sprintf("%dk", int(math.Round(float64(count)/1000)))
 	}
-	return fmt.Sprint(count)
+	return GroupDigits(count)
 }
 
 // placeMarks places the view's incidents, each at its place, those that

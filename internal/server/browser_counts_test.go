@@ -1,9 +1,14 @@
 package server
 
 import (
+	"regexp"
 	"testing"
 	"time"
 )
+
+// discCount is how a cluster's disc writes its count: grouped digits
+// (7,380), thousands (184k) or millions to a tenth (1.2M).
+var discCount = regexp.MustCompile(`^([1-9][0-9]{0,2}|[1-9],[0-9]{3}|[1-9][0-9]{1,2}k|[1-9][0-9]*(\.[0-9])?M)$`)
 
 // countBoxes returns, for each cluster drawn whose count lies wholly in the
 // map and clear of its controls, the box its count is written in (the
@@ -20,7 +25,7 @@ const countBoxes = `(function () {
   var labels = Array.from(document.querySelectorAll('#map .map-label:not([hidden])')).map(function (e) { return {r: e.getBoundingClientRect(), text: e.textContent}; });
   var hit = function (a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; };
   return Array.from(document.querySelectorAll('#cluster-keys .cluster-key[data-count]')).map(function (b) {
-    var n = Number(b.dataset.count), text = n >= 10000 ? Math.round(n / 1000) + 'k' : String(n), r;
+    var text = b.dataset.countText, r;
     if (b.dataset.countBox) {
       var v = b.dataset.countBox.split(',').map(Number);
       r = {left: m.left + v[0], top: m.top + v[1], right: m.left + v[2], bottom: m.top + v[3]};
@@ -65,6 +70,9 @@ func checkCountsReadable(t *testing.T, tb *tab) {
 	}
 	hidden := 0
 	for _, c := range counts {
+		if !discCount.MatchString(c.Text) {
+			t.Errorf("a disc writes its count as %q, not grouped (7,380), in thousands (184k) or millions (1.2M)", c.Text)
+		}
 		if len(c.Covers) > 0 {
 			hidden++
 			if hidden <= 5 {

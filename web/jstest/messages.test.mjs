@@ -59,3 +59,25 @@ test('another catalog changes the text, the digits and the direction', () => {
     setLocale(english);
   }
 });
+
+test('a cluster\'s disc writes its count grouped, and in thousands from 10,000', async () => {
+  const { clusterCountText } = await import('../static/js/map/text.js');
+  assert.equal(clusterCountText(7), '7');
+  assert.equal(clusterCountText(7380), '7,380');
+  assert.equal(clusterCountText(9999), '9,999');
+  assert.equal(clusterCountText(10000), '10k');
+  assert.equal(clusterCountText(183642), '184k');
+  assert.equal(clusterCountText(999499), '999k');
+  assert.equal(clusterCountText(999500), '1M');
+  assert.equal(clusterCountText(1000000), '1M');
+  assert.equal(clusterCountText(1250000), '1.3M');
+  assert.equal(clusterCountText(12345678), '12.3M');
+  const ar = { digits: ['٠', '١', '٢', '٣', '٤', '٥', '٦', '٧', '٨', '٩'], group: '٬', primary: 3, secondary: 3 };
+  setLocale({ locale: 'ar', dir: 'rtl', messages: { 'cluster-thousands': '{n} ألف' }, numbers: ar });
+  try {
+    assert.equal(clusterCountText(7380), '٧٬٣٨٠');
+    assert.equal(clusterCountText(183642), '١٨٤ ألف');
+  } finally {
+    setLocale(english);
+  }
+});

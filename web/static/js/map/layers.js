@@ -5,7 +5,7 @@ import { el, symbol, svgEl } from './dom.js';
 import { t, fmtNumber } from './messages.js';
 import { OVERLAYS, filterQuery, emptySelection, queryString } from './state.js';
 import { getJSON, isStale, latest } from './api.js';
-import { fmtDate, targetText } from './text.js';
+import { clusterCountText, fmtDate, targetText } from './text.js';
 import { incidentPopup, basePopup } from './popups.js';
 import { declutter } from './declutter.js';
 import { fanOffsets } from './fan.js';
@@ -497,7 +497,7 @@ function clusterMarker(app, g, index) {
   const m = new ClusterDot(latlng, {
     renderer: app.clusterRenderer, radius: g.r,
     color: '#fff', weight: 2, opacity: 1, fillColor: '#0b57d0', fillOpacity: 0.85,
-    text: g.count >= 10000 ? Math.round(g.count / 1000) + 'k' : String(g.count)
+    text: clusterCountText(g.count)
   });
   const name = clusterName(g);
   m.bindTooltip(el('span', null, name), { direction: 'top' });
@@ -508,6 +508,7 @@ function clusterMarker(app, g, index) {
   // One Tab stop for the whole list: the arrow keys move within it.
   button.tabIndex = index === 0 ? 0 : -1;
   button.setAttribute('data-count', String(g.count));
+  button.setAttribute('data-count-text', m.options.text); // what the disc writes, for tests
   button.setAttribute('data-lat', String(latlng.lat));
   button.setAttribute('data-lon', String(latlng.lng));
   const at = map.latLngToContainerPoint(latlng); // where it is drawn, for tests
