@@ -102,7 +102,7 @@ func TestPhoneExportStacks(t *testing.T) {
 		}
 	}
 	for p, n := range shared {
-		if n > 1 && !counts[stackText(n)] {
+		if n > 1 && !counts[GroupDigits(n)] {
 			t.Errorf("the %d incidents at %v have no badge saying %d", n, p, n)
 		}
 	}

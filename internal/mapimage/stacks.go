@@ -20,12 +20,9 @@ const badgeHeight = 18
 // 20 px, a base's 18 px), as counts.js's MARK_HALF.
 const markHalf = 10
 
-// stackText is the count written on a stack's badge: 1,234.
-func stackText(n int) string { return GroupDigits(n) }
-
 // badgeSize is the width and height of the badge of a stack of n.
 func (r *Renderer) badgeSize(n int) (w, h float64) {
-	return math.Max(badgeHeight, math.Ceil(r.textWidth(stackText(n), clusterStyle))+11), badgeHeight
+	return math.Max(badgeHeight, math.Ceil(r.textWidth(GroupDigits(n), clusterStyle))+11), badgeHeight
 }
 
 // badgeRing returns the top-left offsets of a w×h box placed k pixels
@@ -139,7 +136,7 @@ func (r *Renderer) drawBadges(s surface, marks []mark) {
 		s.group("stack-count", "", GroupDigits(len(m.members))+" incidents here")
 		drawPill(s, b)
 		met := r.face(clusterStyle).Metrics()
-		s.text((b.x0+b.x1)/2, b.y0+(b.h()+met.Ascent-met.Descent)/2, stackText(len(m.members)), clusterStyle)
+		s.text((b.x0+b.x1)/2, b.y0+(b.h()+met.Ascent-met.Descent)/2, GroupDigits(len(m.members)), clusterStyle)
 		s.end()
 	}
 	s.end()
